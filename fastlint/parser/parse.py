@@ -1,0 +1,714 @@
+"""A lossless Dockerfile parser that reads a file the way BuildKit's parser does.
+
+BuildKit (moby/buildkit, frontend/dockerfile/parser) is the reference: which lines are comments, how line
+continuations join, which comment lines inside a continuation are dropped, parser directives, heredocs, builder
+flags, and the per-instruction argument rules (JSON or shell form, ENV/LABEL pairs, whitespace lists). The test
+suite checks every file of the shared corpus against BuildKit itself (the ``dockerfile`` package on PyPI).
+
+Unlike BuildKit, this parser keeps everything: every comment, blank line and byte of whitespace has a place in
+the tree, and every instruction, flag, word and heredoc knows its exact offsets.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from .tree import (
+    Blank,
+    Comment,
+    Directive,
+    Dockerfile,
+    Flag,
+    Heredoc,
+    Instruction,
+    KeyValue,
+    LogicalLine,
+    ParseError,
+    Source,
+    Word,
+)
+
+# Go's regexp \s is [\t\n\f\r ]; Go's unicode.IsSpace is Python's isspace minus \x1c-\x1f.
+_DIRECTIVE = re.compile(r"^#[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*$")
+_WS_SPLIT = re.compile(r"[\t\v\f\r ]+")
+_HEREDOC = re.compile(r"^(\d*)<<(-?)([^<]*)$")
+VALID_DIRECTIVES = ("escape", "syntax", "check")
+HEREDOC_INSTRUCTIONS = ("ADD", "COPY", "RUN")
+_NOT_GO_SPACE = "\x1c\x1d\x1e\x1f"
+
+
+def _is_space(ch: str) -> bool:
+    return ch.isspace() and ch not in _NOT_GO_SPACE
+
+
+def _lstrip_len(s: str, i: int = 0) -> int:
+    """Index of the first non-space character of ``s`` from ``i`` (Go's TrimLeftFunc(unicode.IsSpace))."""
+    n = len(s)
+    while i < n and _is_space(s[i]):
+        i += 1
+    return i
+
+
+def _rstrip_len(s: str, j: int) -> int:
+    while j > 0 and _is_space(s[j - 1]):
+        j -= 1
+    return j
+
+
+class _Escape:
+    """The escape character and its line-continuation test."""
+
+    def __init__(self, ch: str = "\\"):
+        self.set(ch)
+
+    def set(self, ch: str) -> None:
+        self.ch = ch
+        e = re.escape(ch)
+        self.continuation = re.compile(r"([^" + e + r"])" + e + r"[ \t]*$|^" + e + r"[ \t]*$")
+
+    def trim(self, s: str, lo: int, hi: int) -> tuple[int, bool]:
+        """For the line ``s[lo:hi]``: the new end after removing a trailing continuation character, and whether
+        the line ends the instruction (no continuation)."""
+        m = self.continuation.search(s[lo:hi])
+        if m is None:
+            return hi, True
+        if m.group(1) is not None:
+            return lo + m.start() + 1, False
+        return lo + m.start(), False
+
+
+def parse(text: str, path: str = "Dockerfile") -> Dockerfile:
+    """Parse Dockerfile text. Never raises on bad input: ``Dockerfile.error`` holds what BuildKit would reject,
+    and the tree still holds every line (the rest of the file after the error as raw items)."""
+    return _Parser(text, path).run()
+
+
+class _Parser:
+    def __init__(self, text: str, path: str):
+        self.source = Source(text)
+        self.text = text
+        self.df = Dockerfile(source=self.source, path=path)
+        starts = self.source.line_starts
+        n = len(text)
+        # physical lines: (start, end including newline); a final empty "line" after a trailing \n is not a line
+        self.lines: list[tuple[int, int]] = []
+        for k, s in enumerate(starts):
+            e = starts[k + 1] if k + 1 < len(starts) else n
+            if s == e and k == len(starts) - 1:
+                break
+            self.lines.append((s, e))
+        self.escape = _Escape()
+        self.directives_done = False
+        self.seen_directives: set[str] = set()
+
+    # -- line helpers ------------------------------------------------------------------------------------------
+    def _content_end(self, s: int, e: int) -> int:
+        """End of a line's content: trailing \\r and \\n removed (Go's TrimRight(line, "\\r\\n"))."""
+        text = self.text
+        while e > s and text[e - 1] in "\r\n":
+            e -= 1
+        return e
+
+    def _directive(self, s: int, e: int, line_no: int) -> Directive | None:
+        """BuildKit's possibleParserDirective on the processed line ``text[s:e]``."""
+        if self.directives_done:
+            return None
+        m = _DIRECTIVE.match(self.text[s:e]) if e > s else None
+        if m is None:
+            self.directives_done = True
+            return None
+        key = m.group(1).lower()
+        if key not in VALID_DIRECTIVES:
+            self.directives_done = True
+            return None
+        if key in self.seen_directives:
+            raise ParseError(f"only one {key} parser directive can be used", line_no)
+        self.seen_directives.add(key)
+        value = m.group(2)
+        if key == "escape":
+            if value not in ("`", "\\"):
+                raise ParseError(f"invalid escape token '{value}' does not match ` or \\", line_no)
+            self.escape.set(value)
+            self.df.escape = value
+        return Directive(start=s, end=e, line=line_no, name=key, value=value)
+
+    # -- the main loop -----------------------------------------------------------------------------------------
+    def run(self) -> Dockerfile:
+        df = self.df
+        try:
+            self._parse_lines()
+        except ParseError as err:
+            df.error = err
+            # keep the tree lossless: whatever was not consumed becomes one raw blank item
+            covered = df.items[-1].end if df.items else 0
+            if covered < len(self.text):
+                df.items.append(Blank(start=covered, end=len(self.text)))
+        if df.error is None and not df.instructions:
+            last = len(self.lines)
+            df.error = ParseError("file with no instructions", max(last, 1))
+        for i, ins in enumerate(df.instructions):
+            ins.index = i
+        from .stages import build_stages
+
+        build_stages(df)
+        return df
+
+    def _parse_lines(self) -> None:
+        df, text, lines = self.df, self.text, self.lines
+        i = 0
+        nlines = len(lines)
+        while i < nlines:
+            s, e = lines[i]
+            line_no = i + 1
+            cs = s
+            if i == 0 and text.startswith("\ufeff"):
+                cs = s + 1
+            ce = self._content_end(cs, e)
+            ls = _lstrip_len(text, cs)
+            if ls > ce:
+                ls = ce
+            directive = self._directive(ls, ce, line_no)
+            if ls < ce and text[ls] == "#":
+                # a comment line (or a directive): BuildKit drops it
+                if directive is not None:
+                    df.directives.append(directive)
+                    directive.start, directive.end = s, e
+                    df.items.append(directive)
+                else:
+                    c = Comment(start=s, end=e, line=line_no, text=text[ls + 1 : ce].strip())
+                    df.comments.append(c)
+                    df.items.append(c)
+                i += 1
+                continue
+            end, eol = self.escape.trim(text, ls, ce)
+            if eol and end == ls:
+                df.items.append(Blank(start=s, end=e))
+                i += 1
+                continue
+            i = self._instruction(i, ls, end, eol)
+
+    def _instruction(self, i: int, first_start: int, first_end: int, eol: bool) -> int:
+        """Read one instruction whose first physical line is ``lines[i]``; return the next line index."""
+        df, text, lines = self.df, self.text, self.lines
+        start_line = i + 1
+        item_start = lines[i][0]
+        segments: list[tuple[int, int, int]] = []
+        parts: list[str] = []
+        logical_len = 0
+
+        def add(a: int, b: int) -> None:
+            nonlocal logical_len
+            if b > a:
+                segments.append((logical_len, a, b - a))
+                parts.append(text[a:b])
+                logical_len += b - a
+
+        add(first_start, first_end)
+        inner_comments: list[Comment] = []
+        i += 1
+        while not eol and i < len(lines):
+            s, e = lines[i]
+            ce = self._content_end(s, e)
+            line_no = i + 1
+            # possibleParserDirective runs on every line until directives are done
+            self._directive(s, ce, line_no)
+            i += 1
+            ls = _lstrip_len(text, s)
+            if ls < ce and text[ls] == "#":
+                c = Comment(start=s, end=e, line=line_no, text=text[ls + 1 : ce].strip(), inside=True)
+                inner_comments.append(c)
+                df.comments.append(c)
+                continue
+            if ls >= ce:
+                df.warnings.append(f"line {line_no}: empty continuation line")
+                continue
+            # BuildKit's trimComments on a continuation line removes it only when '#' is at column 1,
+            # which isComment above already caught.
+            end, eol = self.escape.trim(text, s, ce)
+            add(s, end)
+        end_line = i
+        logical = LogicalLine("".join(parts), segments)
+        ins = self._build(logical, start_line, end_line)
+        ins.comments = inner_comments
+        # heredocs
+        target = ins.sub if ins.sub is not None else ins
+        if target.keyword in HEREDOC_INSTRUCTIONS and not target.json:
+            for doc in _heredocs_in(logical):
+                doc.line = self.source.line_of(doc.start)
+                i = self._read_heredoc(doc, i, start_line)
+                target.heredocs.append(doc)
+            end_line = i
+            ins.end_line = end_line
+            if ins.sub is not None:
+                ins.sub.end_line = end_line
+        item_end = lines[end_line - 1][1] if end_line >= 1 else len(text)
+        ins.start, ins.end = item_start, item_end
+        if ins.sub is not None:
+            ins.sub.end = item_end
+        df.items.append(ins)
+        df.instructions.append(ins)
+        return i
+
+    def _read_heredoc(self, doc: Heredoc, i: int, start_line: int) -> int:
+        text, lines = self.text, self.lines
+        body_start = lines[i][0] if i < len(lines) else len(text)
+        doc.body_start = body_start
+        doc.body_line = i + 1
+        while i < len(lines):
+            s, e = lines[i]
+            i += 1
+            ce = self._content_end(s, e)
+            cand = text[s:ce]
+            if doc.chomp:
+                cand = cand.lstrip("\t")
+            if cand == doc.name:
+                doc.body_end = s
+                doc.terminator_start, doc.terminator_end = s, e
+                doc.content = text[body_start:s]
+                return i
+        raise ParseError(f"unterminated heredoc <<{doc.name} (opened on line {doc.line})", start_line, i)
+
+    # -- one instruction ---------------------------------------------------------------------------------------
+    def _build(self, logical: LogicalLine, start_line: int, end_line: int, lo: int = 0) -> Instruction:
+        """BuildKit's newNodeFromLine on ``logical.text[lo:]``."""
+        line = logical.text
+        n = len(line)
+        a = _lstrip_len(line, lo)
+        b = _rstrip_len(line, n)
+        m = _WS_SPLIT.search(line, a, b)
+        kw_end = m.start() if m else b
+        keyword_raw = line[a:kw_end]
+        ins = Instruction(start=0, end=0, keyword=keyword_raw.upper(), keyword_raw=keyword_raw)
+        ins.keyword_start, ins.keyword_end = logical.span(a, kw_end)
+        ins.line, ins.end_line, ins.logical = start_line, end_line, logical
+        rest_start = m.end() if m else b
+        flags, args_lo = _extract_flags(line, rest_start, b)
+        for fs, fe, raw in flags:
+            name, eq, value = raw[2:].partition("=")
+            f_start, f_end = logical.span(fs, fe)
+            ins.flags.append(Flag(start=f_start, end=f_end, name=name.lower(), value=value if eq else None, raw=raw))
+        args_lo = _lstrip_len(line, args_lo)
+        args_hi = max(_rstrip_len(line, b), args_lo)
+        args = line[args_lo:args_hi]
+        ins.args_text = args
+        ins.args_start, ins.args_end = logical.span(args_lo, args_hi)
+        if not m:
+            ins.args_start = ins.args_end = ins.keyword_end
+        _DISPATCH.get(ins.keyword, _parse_ignore)(ins, logical, args_lo, args_hi, self)
+        return ins
+
+
+# -- builder flags ---------------------------------------------------------------------------------------------
+def _extract_flags(line: str, lo: int, hi: int) -> tuple[list[tuple[int, int, str]], int]:
+    """BuildKit's extractBuilderFlags: leading ``--words`` (quotes and backslashes resolved) and where the rest
+    starts. Returns ``[(start, end, raw)]`` logical spans."""
+    words: list[tuple[int, int, str]] = []
+    pos = lo
+    while True:
+        while pos < hi and _is_space(line[pos]):
+            pos += 1
+        if pos >= hi:
+            return words, hi
+        if not (line[pos] == "-" and pos + 1 < hi and line[pos + 1] == "-"):
+            return words, pos
+        wstart = pos
+        buf: list[str] = []
+        blank_ok = False
+        quote = ""
+        in_quote = False
+        while pos < hi:
+            ch = line[pos]
+            if in_quote:
+                if ch == quote:
+                    in_quote = False
+                elif ch == "\\":
+                    if pos + 1 == hi:
+                        in_quote = False
+                    else:
+                        pos += 1
+                        buf.append(line[pos])
+                else:
+                    buf.append(ch)
+                pos += 1
+                continue
+            if _is_space(ch):
+                break
+            if ch in "'\"":
+                quote, in_quote, blank_ok = ch, True, True
+            elif ch == "\\":
+                if pos + 1 < hi:
+                    pos += 1
+                    buf.append(line[pos])
+            else:
+                buf.append(ch)
+            pos += 1
+        word = "".join(buf)
+        if word == "--":
+            return words, pos
+        if blank_ok or word:
+            words.append((wstart, pos, word))
+
+
+# -- per-instruction argument rules ----------------------------------------------------------------------------
+def _words_ws(ins: Instruction, logical: LogicalLine, lo: int, hi: int) -> list[str]:
+    """parseStringsWhitespaceDelimited: split on [\\t\\v\\f\\r ]+ (an empty rest gives nothing)."""
+    line = logical.text
+    if hi <= lo:
+        return []
+    values: list[str] = []
+    pos = lo
+    for m in _WS_SPLIT.finditer(line, lo, hi):
+        values.append(line[pos : m.start()])
+        _add_word(ins, logical, pos, m.start(), line[pos : m.start()])
+        pos = m.end()
+    values.append(line[pos:hi])
+    _add_word(ins, logical, pos, hi, line[pos:hi])
+    return values
+
+
+def _add_word(ins: Instruction, logical: LogicalLine, a: int, b: int, text: str, raw: str | None = None) -> None:
+    s, e = logical.span(a, b)
+    ins.words.append(Word(start=s, end=e, text=text, raw=logical.text[a:b] if raw is None else raw))
+
+
+class _NotStringArray(Exception):
+    pass
+
+
+def _reject_constant(name: str):
+    raise ValueError(name)
+
+
+_JSON = json.JSONDecoder(parse_constant=_reject_constant)
+
+
+def _parse_json(ins: Instruction, logical: LogicalLine, lo: int, hi: int) -> list[str] | None:
+    """parseJSON: a JSON array of strings, or None when the text is not a JSON array. Raises _NotStringArray
+    for an array with a non-string element (BuildKit rejects the file)."""
+    line = logical.text
+    lo = _lstrip_len(line, lo)
+    if lo >= hi or line[lo] != "[":
+        return None
+    try:
+        # BuildKit decodes the first JSON value and ignores what follows it (json.Decoder.Decode)
+        data, _ = _JSON.raw_decode(line[lo:hi])
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(data, list):
+        return None
+    for item in data:
+        if not isinstance(item, str):
+            raise _NotStringArray()
+    _json_word_spans(ins, logical, lo, hi, data)
+    return data
+
+
+def _json_word_spans(ins: Instruction, logical: LogicalLine, lo: int, hi: int, data: list[str]) -> None:
+    """Record the position of each string literal of a JSON array."""
+    line = logical.text
+    pos = lo
+    dec = json.JSONDecoder()
+    for item in data:
+        q = line.find('"', pos, hi)
+        if q < 0:
+            break
+        try:
+            _, end = dec.raw_decode(line, q)
+        except ValueError:
+            break
+        _add_word(ins, logical, q, end, item)
+        pos = end
+
+
+def _parse_maybe_json(ins: Instruction, logical: LogicalLine, lo: int, hi: int, parser=None) -> None:
+    if hi <= lo:
+        return
+    data = _parse_json(ins, logical, lo, hi)
+    if data is not None:
+        ins.value, ins.json = data, True
+        return
+    ins.value = [logical.text[lo:hi]]
+    _add_word(ins, logical, lo, hi, logical.text[lo:hi])
+
+
+def _parse_maybe_json_to_list(ins: Instruction, logical: LogicalLine, lo: int, hi: int, parser=None) -> None:
+    data = _parse_json(ins, logical, lo, hi)
+    if data is not None:
+        ins.value, ins.json = data, True
+        return
+    ins.value = _words_ws(ins, logical, lo, hi)
+
+
+def _parse_ws(ins: Instruction, logical: LogicalLine, lo: int, hi: int, parser=None) -> None:
+    ins.value = _words_ws(ins, logical, lo, hi)
+
+
+def _parse_string(ins: Instruction, logical: LogicalLine, lo: int, hi: int, parser=None) -> None:
+    if hi > lo:
+        ins.value = [logical.text[lo:hi]]
+        _add_word(ins, logical, lo, hi, logical.text[lo:hi])
+
+
+def _parse_ignore(ins: Instruction, logical: LogicalLine, lo: int, hi: int, parser=None) -> None:
+    ins.value = [""]
+
+
+def _parse_words(line: str, lo: int, hi: int, escape: str) -> list[tuple[int, int, str]]:
+    """BuildKit's parseWords: space-separated words, quotes kept, escape token handling. Returns
+    ``[(start, end, word)]``."""
+    words: list[tuple[int, int, str]] = []
+    pos = lo
+    while pos < hi:
+        while pos < hi and _is_space(line[pos]):
+            pos += 1
+        if pos >= hi:
+            break
+        wstart = pos
+        buf: list[str] = []
+        blank_ok = False
+        quote = ""
+        in_quote = False
+        while pos < hi:
+            ch = line[pos]
+            if not in_quote:
+                if _is_space(ch):
+                    break
+                if ch in "'\"":
+                    quote, blank_ok, in_quote = ch, True, True
+                    buf.append(ch)
+                    pos += 1
+                    continue
+                if ch == escape:
+                    if pos + 1 == hi:
+                        pos += 1
+                        continue
+                    buf.append(ch)
+                    pos += 1
+                    ch = line[pos]
+                buf.append(ch)
+                pos += 1
+                continue
+            # in quote
+            if ch == quote:
+                in_quote = False
+            elif ch == escape and quote != "'":
+                if pos + 1 == hi:
+                    in_quote = False
+                    pos += 1
+                    continue
+                buf.append(ch)
+                pos += 1
+                ch = line[pos]
+            buf.append(ch)
+            pos += 1
+        if blank_ok or buf:
+            words.append((wstart, pos, "".join(buf)))
+    return words
+
+
+def _unquote(value: str, escape: str = "\\") -> str:
+    """Remove shell-style quotes and escapes from an ENV/LABEL/ARG value, as the builder does."""
+    out: list[str] = []
+    i, n = 0, len(value)
+    quote = ""
+    while i < n:
+        ch = value[i]
+        if quote:
+            if ch == quote:
+                quote = ""
+            elif ch == escape and quote == '"' and i + 1 < n:
+                i += 1
+                out.append(value[i])
+            else:
+                out.append(ch)
+        elif ch in "'\"":
+            quote = ch
+        elif ch == escape and i + 1 < n:
+            i += 1
+            out.append(value[i])
+        else:
+            out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def _parse_name_val(ins: Instruction, logical: LogicalLine, lo: int, hi: int, parser) -> None:
+    """parseNameVal (ENV, LABEL): ``key=value ...`` or the old ``KEY value`` form."""
+    line = logical.text
+    esc = parser.escape.ch
+    words = _parse_words(line, lo, hi, esc)
+    if not words:
+        return
+    if "=" not in words[0][2]:
+        m = _WS_SPLIT.search(line, lo, hi)
+        if m is None:
+            raise ParseError(f"{ins.keyword} must have two arguments", ins.line, ins.end_line)
+        key, value = line[lo : m.start()], line[m.end() : hi]
+        ins.value = [key, value]
+        _add_pair(ins, logical, lo, m.start(), m.end(), hi, esc)
+        return
+    values: list[str] = []
+    for ws, we, word in words:
+        if "=" not in word:
+            raise ParseError(
+                f'Syntax error - can\'t find = in "{word}". Must be of the form: name=value', ins.line, ins.end_line
+            )
+        key, _, value = word.partition("=")
+        values += [key, value]
+        # the key ends at the first '=' of the word as written
+        eq = line.find("=", ws, we)
+        _add_pair(ins, logical, ws, eq, eq + 1, we, esc, key=key, value_raw=value)
+    ins.value = values
+
+
+def _add_pair(ins, logical, ks, ke, vs, ve, esc, key=None, value_raw=None) -> None:
+    line = logical.text
+    key = line[ks:ke] if key is None else key
+    value_raw = line[vs:ve] if value_raw is None else value_raw
+    s, e = logical.span(ks, ve)
+    kss, kse = logical.span(ks, ke)
+    vss, vse = logical.span(vs, ve)
+    ins.pairs.append(
+        KeyValue(
+            start=s, end=e, key=key, value=_unquote(value_raw, esc), value_raw=value_raw,
+            key_start=kss, key_end=kse, value_start=vss, value_end=vse,
+        )
+    )
+
+
+def _parse_arg(ins: Instruction, logical: LogicalLine, lo: int, hi: int, parser) -> None:
+    """parseNameOrNameVal (ARG): words, each ``name`` or ``name=value``."""
+    line = logical.text
+    esc = parser.escape.ch
+    words = _parse_words(line, lo, hi, esc)
+    ins.value = [w for _, _, w in words]
+    for ws, we, word in words:
+        _add_word(ins, logical, ws, we, word)
+        key, eq, value = word.partition("=")
+        if eq:
+            e = line.find("=", ws, we)
+            _add_pair(ins, logical, ws, e, e + 1, we, esc, key=key, value_raw=value)
+        else:
+            s2, e2 = logical.span(ws, we)
+            ins.pairs.append(KeyValue(start=s2, end=e2, key=key, key_start=s2, key_end=e2, value_start=e2, value_end=e2))
+
+
+def _parse_health(ins: Instruction, logical: LogicalLine, lo: int, hi: int, parser=None) -> None:
+    """parseHealthConfig: a type word (CMD / NONE) then maybe-JSON."""
+    line = logical.text
+    sep = lo
+    while sep < hi and not _is_space(line[sep]):
+        sep += 1
+    nxt = sep
+    while nxt < hi and _is_space(line[nxt]):
+        nxt += 1
+    if sep == lo:
+        return
+    ins.value = [line[lo:sep]]
+    _add_word(ins, logical, lo, sep, line[lo:sep])
+    if nxt < hi:
+        data = _parse_json(ins, logical, nxt, hi)
+        if data is not None:
+            ins.value += data
+            ins.json = True
+        else:
+            ins.value.append(line[nxt:hi])
+            _add_word(ins, logical, nxt, hi, line[nxt:hi])
+
+
+def _parse_onbuild(ins: Instruction, logical: LogicalLine, lo: int, hi: int, parser) -> None:
+    if hi <= lo:
+        return
+    sub = parser._build(logical, ins.line, ins.end_line, lo)
+    sub.parent = ins
+    ins.sub = sub
+    ins.value, ins.json = sub.value, sub.json
+
+
+def _wrap_json_errors(fn):
+    def run(ins, logical, lo, hi, parser=None):
+        try:
+            fn(ins, logical, lo, hi, parser)
+        except _NotStringArray:
+            raise ParseError(
+                "when using JSON array syntax, arrays must be comprised of strings only", ins.line, ins.end_line
+            ) from None
+
+    return run
+
+
+_DISPATCH = {
+    "ADD": _wrap_json_errors(_parse_maybe_json_to_list),
+    "ARG": _parse_arg,
+    "CMD": _wrap_json_errors(_parse_maybe_json),
+    "COPY": _wrap_json_errors(_parse_maybe_json_to_list),
+    "ENTRYPOINT": _wrap_json_errors(_parse_maybe_json),
+    "ENV": _parse_name_val,
+    "EXPOSE": _parse_ws,
+    "FROM": _parse_ws,
+    "HEALTHCHECK": _wrap_json_errors(_parse_health),
+    "LABEL": _parse_name_val,
+    "MAINTAINER": _parse_string,
+    "ONBUILD": _parse_onbuild,
+    "RUN": _wrap_json_errors(_parse_maybe_json),
+    "SHELL": _wrap_json_errors(_parse_maybe_json),
+    "STOPSIGNAL": _parse_string,
+    "USER": _parse_string,
+    "VOLUME": _wrap_json_errors(_parse_maybe_json_to_list),
+    "WORKDIR": _parse_string,
+}
+INSTRUCTIONS = tuple(sorted(_DISPATCH))
+
+
+# -- heredocs ---------------------------------------------------------------------------------------------------
+def _shell_words_raw(line: str) -> list[tuple[int, int, str]]:
+    """Split a line into shell words, quotes and escapes kept (BuildKit's lexer with RawQuotes/RawEscapes)."""
+    words: list[tuple[int, int, str]] = []
+    i, n = 0, len(line)
+    while i < n:
+        while i < n and _is_space(line[i]):
+            i += 1
+        if i >= n:
+            break
+        start = i
+        quote = ""
+        while i < n:
+            ch = line[i]
+            if quote:
+                if ch == quote:
+                    quote = ""
+                elif ch == "\\" and quote == '"' and i + 1 < n:
+                    i += 1
+            elif ch in "'\"":
+                quote = ch
+            elif ch == "\\" and i + 1 < n:
+                i += 1
+            elif ch == "$" and i + 1 < n and line[i + 1] == "{":
+                close = line.find("}", i)
+                if close > 0:
+                    i = close
+            elif _is_space(ch):
+                break
+            i += 1
+        words.append((start, i, line[start:i]))
+    return words
+
+
+def _heredocs_in(logical: LogicalLine) -> list[Heredoc]:
+    docs: list[Heredoc] = []
+    for ws, we, word in _shell_words_raw(logical.text):
+        m = _HEREDOC.match(word)
+        if not m or not m.group(3):
+            continue
+        rest = m.group(3)
+        inner = _shell_words_raw(rest)
+        if len(inner) != 1:
+            continue
+        name = _unquote(rest)
+        quoted = any(q in rest for q in "'\"")
+        s, e = logical.span(ws, we)
+        docs.append(
+            Heredoc(start=s, end=e, name=name, fd=int(m.group(1) or 0), chomp=m.group(2) == "-", expand=not quoted)
+        )
+    return docs
