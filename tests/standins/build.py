@@ -1,0 +1,516 @@
+"""Build the stand-in base images fastlint's engine tests use, from this machine's own binaries.
+
+No image registry can be reached here, so `FROM node:20-alpine` and friends cannot be pulled. This module builds
+local images under the names the fixtures use, each only if it is missing (or with --force):
+
+  alpine:3.19                  busybox-static with its applets, /etc/passwd and /etc/group, the CA bundle, and
+                               stand-ins for `apk` and `wget` that fetch from the package store (store.py)
+  node:20-alpine               alpine:3.19 plus the host's node (glibc-dynamic: copied with its libraries and the
+                               dynamic loader) and npm, laid out as the real image lays them out
+  node:20 node:18 node:latest  a debootstrapped Debian bookworm with a subset of buildpack-deps (gcc, g++, make,
+  node                         python3, git, -dev packages) plus the host's node and npm; all carry node v20
+
+It also fills the package store folder: a `curl` package (the host's curl with its libraries), the base
+packages' index entries (so `apk upgrade` finds nothing newer) and the stand-in grpc_health_probe (probe/,
+bundled with esbuild) at the path of the real GitHub release download.
+
+Everything bulky is cached under .ci-cache/standins/ (git ignores it; FASTLINT_CACHE_DIR moves it): the
+debootstrap tarball, the probe's node_modules and bundle, the store. See docs/standins.md.
+
+Usage:  python tests/standins/build.py [--force] [--only alpine,node-alpine,node-debian] [--serve SECONDS]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+CACHE = Path(os.environ.get("FASTLINT_CACHE_DIR", REPO / ".ci-cache")) / "standins"
+STORE = CACHE / "store"
+ALPINE_REPO = "dl-cdn.alpinelinux.org/alpine/v3.19/main"
+CA_BUNDLE = Path("/etc/ssl/certs/ca-certificates.crt")
+LABEL = "org.fastlint.standin"
+
+ALPINE_TAGS = ["alpine:3.19"]
+NODE_ALPINE_TAGS = ["node:20-alpine"]
+NODE_DEBIAN_TAGS = ["node:20", "node:18", "node:latest", "node"]
+
+# A faithful subset of buildpack-deps:bookworm (the base of the real node:20): its curl, scm and full layers,
+# less a few rarely used -dev packages. Enough that the legacy images carry the compilers and headers the real
+# ones carry, so the size comparison is honest.
+DEBIAN_PACKAGES = [
+    # buildpack-deps:bookworm-curl
+    "ca-certificates", "curl", "gnupg", "netbase", "wget",
+    # buildpack-deps:bookworm-scm
+    "git", "mercurial", "openssh-client", "subversion", "procps",
+    # buildpack-deps:bookworm
+    "autoconf", "automake", "bzip2", "default-libmysqlclient-dev", "dpkg-dev", "file", "g++", "gcc",
+    "imagemagick", "libbz2-dev", "libc6-dev", "libcurl4-openssl-dev", "libdb-dev", "libevent-dev", "libffi-dev",
+    "libgdbm-dev", "libglib2.0-dev", "libgmp-dev", "libjpeg-dev", "libkrb5-dev", "liblzma-dev",
+    "libmagickwand-dev", "libmaxminddb-dev", "libncurses-dev", "libpng-dev", "libpq-dev", "libreadline-dev",
+    "libsqlite3-dev", "libssl-dev", "libtool", "libwebp-dev", "libxml2-dev", "libxslt1-dev", "libyaml-dev",
+    "make", "patch", "python3", "unzip", "xz-utils", "zlib1g-dev",
+]
+DEBIAN_MIRROR = "http://deb.debian.org/debian"
+
+# Packages recorded as installed in the alpine stand-in; the store's index lists them at the same versions,
+# so `apk upgrade` really compares and finds nothing to do.
+ALPINE_BASE_PACKAGES = {
+    "alpine-baselayout": "3.4.3-r2", "alpine-release": "3.19.1-r0", "busybox": "1.35.0-r0",
+    "busybox-binsh": "1.35.0-r0", "ca-certificates-bundle": "20240226-r0", "apk-tools": "2.14.0-r5",
+}
+NODE_PACKAGE_NAME = "nodejs-standin"
+
+
+def log(message: str) -> None:
+    print(f"[standins] {message}", file=sys.stderr, flush=True)
+
+
+def run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
+    """Run a command, raising with its output when it fails."""
+    result = subprocess.run(cmd, capture_output=True, text=True, **kwargs)
+    if result.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({result.returncode}):\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
+    return result
+
+
+# --- host files -------------------------------------------------------------------------------------------
+
+def shared_libraries(binary: Path) -> list[Path]:
+    """The shared libraries `ldd` lists for a binary, plus the dynamic loader (absolute host paths)."""
+    out = run(["ldd", str(binary)]).stdout
+    libs = []
+    for line in out.splitlines():
+        m = re.search(r"=>\s*(/\S+)", line) or re.match(r"\s*(/\S+)\s+\(", line)
+        if m:
+            libs.append(Path(m.group(1)))
+    return libs
+
+
+def add_host_file(tar: tarfile.TarFile, path: Path, arcname: str | None = None, mode: int | None = None,
+                  seen: set[str] | None = None) -> None:
+    """Add a host file to a tar under its host path (or `arcname`); a symlink is kept as a link and its
+    target added too, so `libstdc++.so.6 -> libstdc++.so.6.0.30` arrives as it is on the host."""
+    arcname = arcname or str(path).lstrip("/")
+    if seen is not None:
+        if arcname in seen:
+            return
+        seen.add(arcname)
+    if path.is_symlink():
+        link = os.readlink(path)
+        info = tarfile.TarInfo(arcname)
+        info.type = tarfile.SYMTYPE
+        info.linkname = link
+        tar.addfile(info)
+        target = Path(link) if os.path.isabs(link) else path.parent / link
+        target_arc = str(Path(link)).lstrip("/") if os.path.isabs(link) else str(Path(arcname).parent / link)
+        add_host_file(tar, target, target_arc, seen=seen)
+        return
+    info = tar.gettarinfo(str(path), arcname)
+    info.uid = info.gid = 0
+    info.uname = info.gname = "root"
+    if mode is not None:
+        info.mode = mode
+    with open(path, "rb") as f:
+        tar.addfile(info, f)
+
+
+def add_bytes(tar: tarfile.TarFile, arcname: str, data: bytes | str, mode: int = 0o644) -> None:
+    if isinstance(data, str):
+        data = data.encode()
+    info = tarfile.TarInfo(arcname)
+    info.size = len(data)
+    info.mode = mode
+    info.mtime = int(time.time())
+    tar.addfile(info, io.BytesIO(data))
+
+
+def add_dir(tar: tarfile.TarFile, arcname: str, mode: int = 0o755) -> None:
+    info = tarfile.TarInfo(arcname)
+    info.type = tarfile.DIRTYPE
+    info.mode = mode
+    tar.addfile(info)
+
+
+def add_symlink(tar: tarfile.TarFile, arcname: str, target: str) -> None:
+    info = tarfile.TarInfo(arcname)
+    info.type = tarfile.SYMTYPE
+    info.linkname = target
+    tar.addfile(info)
+
+
+def add_glibc_program(tar: tarfile.TarFile, binary: Path, seen: set[str]) -> None:
+    """Add a host binary's shared libraries and dynamic loader under the paths `ldd` gives (skipping ones
+    already in `seen`), so the glibc binary runs in an image that has no glibc of its own."""
+    for lib in shared_libraries(binary):
+        add_host_file(tar, lib, seen=seen)
+
+
+def npm_package_dir() -> Path:
+    npm = Path(shutil.which("npm") or "/usr/bin/npm").resolve()
+    return npm.parents[1]  # .../node_modules/npm/bin/npm-cli.js -> .../node_modules/npm
+
+
+def host_node_version() -> str:
+    return run(["node", "--version"]).stdout.strip().lstrip("v")
+
+
+# --- images -----------------------------------------------------------------------------------------------
+
+def docker_client():
+    import docker  # imported here: only the engine tests need it
+
+    return docker.from_env(timeout=600)
+
+
+def image_exists(client, tag: str) -> bool:
+    import docker
+
+    try:
+        client.images.get(tag)
+        return True
+    except docker.errors.ImageNotFound:
+        return False
+
+
+def build_image(client, context: Path, tags: list[str], timeout: float = 1200) -> str:
+    """Build `context` (its Dockerfile) with the classic builder, never pulling; tag it with every name."""
+    import docker
+
+    start = time.monotonic()
+    try:
+        image, _ = client.images.build(path=str(context), tag=tags[0], pull=False, rm=True, forcerm=True,
+                                       network_mode="host", timeout=timeout,
+                                       labels={LABEL: "1"})
+    except docker.errors.BuildError as err:
+        tail = "".join(str(chunk.get("stream", chunk.get("error", ""))) for chunk in err.build_log)[-3000:]
+        raise RuntimeError(f"building stand-in {tags[0]} failed: {err.msg}\n{tail}") from None
+    for tag in tags[1:]:
+        repo, _, name = tag.partition(":")
+        image.tag(repo, name or "latest")
+    log(f"built {', '.join(tags)} in {time.monotonic() - start:.1f}s")
+    return image.id
+
+
+def alpine_rootfs(tar: tarfile.TarFile) -> None:
+    """The alpine:3.19 stand-in's files: busybox, its applets, base config, apk and wget stand-ins."""
+    for d in ["bin", "sbin", "usr", "usr/bin", "usr/sbin", "usr/local", "usr/local/bin", "usr/local/sbin",
+              "usr/local/lib", "usr/lib", "usr/share", "etc", "etc/apk", "etc/ssl", "etc/ssl/certs", "lib",
+              "lib/apk", "lib/apk/db", "lib/apk/db/files", "var", "var/cache", "var/cache/apk", "var/log",
+              "home", "root", "run", "opt", "srv", "mnt", "media", "proc", "sys", "dev"]:
+        add_dir(tar, d, 0o700 if d == "root" else 0o755)
+    add_dir(tar, "tmp", 0o1777)
+    add_host_file(tar, Path("/bin/busybox"), "bin/busybox", mode=0o755)
+    applets = run(["/bin/busybox", "--list-full"]).stdout.split()
+    own = {"usr/bin/wget", "sbin/apk", "bin/busybox"}
+    for applet in sorted(set(applets)):
+        if applet in own:
+            continue
+        add_symlink(tar, applet, "/bin/busybox")
+    add_host_file(tar, HERE / "rootfs" / "apk", "sbin/apk", mode=0o755)
+    add_host_file(tar, HERE / "rootfs" / "wget", "usr/bin/wget", mode=0o755)
+    add_bytes(tar, "etc/passwd", "root:x:0:0:root:/root:/bin/sh\nbin:x:1:1:bin:/bin:/sbin/nologin\n"
+              "daemon:x:2:2:daemon:/sbin:/sbin/nologin\nnobody:x:65534:65534:nobody:/:/sbin/nologin\n")
+    add_bytes(tar, "etc/group", "root:x:0:root\nbin:x:1:root,bin,daemon\ndaemon:x:2:root,bin,daemon\n"
+              "nogroup:x:65533:\nnobody:x:65534:\n")
+    add_bytes(tar, "etc/shadow", "root:*::0:::::\nbin:!::0:::::\ndaemon:!::0:::::\nnobody:!::0:::::\n", 0o640)
+    add_bytes(tar, "etc/shells", "/bin/sh\n/bin/ash\n")
+    add_bytes(tar, "etc/alpine-release", "3.19.1\n")
+    add_bytes(tar, "etc/os-release", 'NAME="Alpine Linux (fastlint stand-in)"\nID=alpine\nVERSION_ID=3.19.1\n'
+              'PRETTY_NAME="Alpine Linux v3.19 (fastlint stand-in: busybox-static)"\n')
+    add_bytes(tar, "etc/apk/repositories", f"https://{ALPINE_REPO}\n")
+    add_bytes(tar, "etc/apk/world", "".join(f"{name}\n" for name in ALPINE_BASE_PACKAGES))
+    add_bytes(tar, "lib/apk/db/installed", "".join(f"{n}|{v}\n" for n, v in ALPINE_BASE_PACKAGES.items()))
+    add_host_file(tar, CA_BUNDLE, "etc/ssl/certs/ca-certificates.crt")
+    add_symlink(tar, "etc/ssl/cert.pem", "certs/ca-certificates.crt")
+
+
+ALPINE_DOCKERFILE = f"""\
+# fastlint stand-in for alpine:3.19 (tests/standins/build.py); one layer, like the real image.
+FROM scratch
+ADD rootfs.tar /
+ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+LABEL {LABEL}.image="alpine:3.19"
+CMD ["/bin/sh"]
+"""
+
+ENTRYPOINT_SCRIPT = """\
+#!/bin/sh
+# docker-entrypoint.sh of the node images: run node when the first argument is a flag or not a command.
+set -e
+if [ "${1#-}" != "${1}" ] || [ -z "$(command -v "${1}")" ] || { [ -f "${1}" ] && ! [ -x "${1}" ]; }; then
+  set -- node "$@"
+fi
+exec "$@"
+"""
+
+
+def node_tar(path: Path, with_libraries: bool) -> None:
+    """The host's node and npm, laid out as the official node images lay them out (/usr/local/bin/node,
+    /usr/local/lib/node_modules/npm), with node's glibc libraries and loader when the base has none."""
+    with tarfile.open(path, "w") as tar:
+        for d in ["usr", "usr/local", "usr/local/bin", "usr/local/lib", "usr/local/lib/node_modules",
+                  "usr/local/share", "usr/local/share/ca-certificates"]:
+            add_dir(tar, d)
+        if with_libraries:
+            add_glibc_program(tar, Path("/usr/bin/node"), set())
+        add_host_file(tar, Path("/usr/bin/node").resolve(), "usr/local/bin/node", mode=0o755)
+
+        def as_root(info: tarfile.TarInfo) -> tarfile.TarInfo:
+            info.uid = info.gid = 0
+            info.uname = info.gname = "root"
+            return info
+
+        tar.add(str(npm_package_dir()), "usr/local/lib/node_modules/npm", filter=as_root)
+        add_symlink(tar, "usr/local/bin/npm", "../lib/node_modules/npm/bin/npm-cli.js")
+        add_symlink(tar, "usr/local/bin/npx", "../lib/node_modules/npm/bin/npx-cli.js")
+        add_host_file(tar, CA_BUNDLE, "usr/local/share/ca-certificates/host-ca.crt")
+
+
+def node_layers(image_name: str) -> str:
+    """The Dockerfile lines that add node to a base, as in the official images (after their FROM)."""
+    version = host_node_version()
+    return f"""\
+ENV NODE_VERSION={version}
+ADD node.tar /
+# The npm registry is reached through this machine's TLS proxy: node must trust the host's CA bundle.
+ENV NODE_EXTRA_CA_CERTS=/usr/local/share/ca-certificates/host-ca.crt
+COPY docker-entrypoint.sh /usr/local/bin/
+LABEL {LABEL}.image="{image_name}"
+ENTRYPOINT ["docker-entrypoint.sh"]
+CMD ["node"]
+"""
+
+
+def build_alpine(client) -> None:
+    with tempfile.TemporaryDirectory(prefix="standin-alpine-") as tmp:
+        ctx = Path(tmp)
+        with tarfile.open(ctx / "rootfs.tar", "w") as tar:
+            alpine_rootfs(tar)
+        (ctx / "Dockerfile").write_text(ALPINE_DOCKERFILE)
+        build_image(client, ctx, ALPINE_TAGS)
+
+
+def build_node_alpine(client) -> None:
+    with tempfile.TemporaryDirectory(prefix="standin-node-alpine-") as tmp:
+        ctx = Path(tmp)
+        node_tar(ctx / "node.tar", with_libraries=True)
+        (ctx / "docker-entrypoint.sh").write_text(ENTRYPOINT_SCRIPT)
+        (ctx / "docker-entrypoint.sh").chmod(0o755)
+        (ctx / "Dockerfile").write_text(
+            f"# fastlint stand-in for node:20-alpine (tests/standins/build.py): the host's node and npm.\n"
+            f"FROM alpine:3.19\n{node_layers('node:20-alpine')}")
+        build_image(client, ctx, NODE_ALPINE_TAGS)
+
+
+def debootstrap_tarball() -> Path:
+    """A bookworm userland with the buildpack-deps subset, made once with debootstrap and cached as a tar."""
+    cached = CACHE / "debian-bookworm-rootfs.tar"
+    stamp = CACHE / "debian-bookworm-rootfs.packages"
+    wanted = ",".join(DEBIAN_PACKAGES)
+    if cached.exists() and stamp.exists() and stamp.read_text() == wanted:
+        return cached
+    if shutil.which("debootstrap") is None:
+        log("installing debootstrap")
+        run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", "debootstrap"], timeout=600)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="debootstrap-", dir=CACHE))
+    try:
+        root = work / "rootfs"
+        log(f"debootstrap bookworm with {len(DEBIAN_PACKAGES)} packages (several minutes, cached afterwards)")
+        start = time.monotonic()
+        run(["debootstrap", "--variant=minbase", f"--include={wanted}", "bookworm", str(root), DEBIAN_MIRROR],
+            timeout=1800)
+        log(f"debootstrap took {time.monotonic() - start:.0f}s")
+        (root / "etc/apt/sources.list").write_text(
+            "deb http://deb.debian.org/debian bookworm main\n"
+            "deb http://deb.debian.org/debian bookworm-updates main\n"
+            "deb http://deb.debian.org/debian-security bookworm-security main\n")
+        # As the real Debian images: no package lists or .deb cache left in the image.
+        for leftover in [root / "var/cache/apt/archives", root / "var/lib/apt/lists"]:
+            for item in leftover.glob("*"):
+                if item.is_file():
+                    item.unlink()
+        partial = cached.with_suffix(".tar.partial")
+        run(["tar", "-C", str(root), "--numeric-owner", "-cf", str(partial), "."], timeout=600)
+        partial.replace(cached)
+        stamp.write_text(wanted)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return cached
+
+
+def build_node_debian(client) -> None:
+    rootfs = debootstrap_tarball()
+    with tempfile.TemporaryDirectory(prefix="standin-node-debian-", dir=CACHE) as tmp:
+        ctx = Path(tmp)
+        os.link(rootfs, ctx / "rootfs.tar")
+        node_tar(ctx / "node.tar", with_libraries=False)  # bookworm has node's libraries already
+        (ctx / "docker-entrypoint.sh").write_text(ENTRYPOINT_SCRIPT)
+        (ctx / "docker-entrypoint.sh").chmod(0o755)
+        (ctx / "Dockerfile").write_text(
+            "# fastlint stand-in for the Debian-based node images (tests/standins/build.py): debootstrapped\n"
+            "# bookworm with a buildpack-deps subset, then the node layers.\n"
+            "FROM scratch\nADD rootfs.tar /\n"
+            "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n"
+            + node_layers("node:20 (also node:18, node:latest, node)"))
+        build_image(client, ctx, NODE_DEBIAN_TAGS)
+
+
+# --- the package store ------------------------------------------------------------------------------------
+
+def template_probe_pin() -> tuple[str, str]:
+    """The grpc_health_probe version and sha256 the template pins (its ARG defaults)."""
+    text = (REPO / "fastlint" / "policy" / "Dockerfile.template").read_text()
+    version = re.search(r"ARG GRPC_HEALTH_PROBE_VERSION=(\S+)", text)
+    sha = re.search(r"ARG GRPC_HEALTH_PROBE_SHA256=(\S+)", text)
+    if not version or not sha:
+        raise RuntimeError("fastlint/policy/Dockerfile.template has no GRPC_HEALTH_PROBE_VERSION/SHA256 ARG")
+    return version.group(1), sha.group(1)
+
+
+def probe_bundle() -> Path:
+    """The stand-in grpc_health_probe: probe/probe.js bundled with @grpc/grpc-js by esbuild (cached)."""
+    out = CACHE / "probe" / "grpc_health_probe"
+    src = HERE / "probe"
+    digest = hashlib.sha256(b"".join((src / n).read_bytes() for n in ["probe.js", "health_server.js",
+                                                                       "package-lock.json"])).hexdigest()
+    stamp = CACHE / "probe" / "source.sha256"
+    if out.exists() and stamp.exists() and stamp.read_text() == digest:
+        return out
+    work = CACHE / "probe"
+    work.mkdir(parents=True, exist_ok=True)
+    for name in ["package.json", "package-lock.json", "probe.js", "health_server.js"]:
+        shutil.copy2(src / name, work / name)
+    log("bundling the stand-in grpc_health_probe (npm ci + esbuild)")
+    run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=work, timeout=600)
+    esbuild = [str(work / "node_modules" / ".bin" / "esbuild"), "--bundle", "--platform=node", "--target=node18",
+               "--log-level=warning"]
+    run(esbuild + ["probe.js", "--minify", "--banner:js=#!/usr/bin/env node", f"--outfile={out}"], cwd=work)
+    run(esbuild + ["health_server.js", f"--outfile={work / 'health_server.bundle.js'}"], cwd=work)
+    out.chmod(0o755)
+    stamp.write_text(digest)
+    return out
+
+
+def health_server_bundle() -> Path:
+    """A bundled grpc.health.v1 test server (probe/health_server.js) for the probe's own tests."""
+    probe_bundle()
+    return CACHE / "probe" / "health_server.bundle.js"
+
+
+def curl_package(path: Path) -> None:
+    """The `curl` package: the host's curl with its libraries and the loader, at their host paths."""
+    with tarfile.open(path, "w:gz") as tar:
+        seen: set[str] = set()
+        add_glibc_program(tar, Path("/usr/bin/curl"), seen)
+        add_host_file(tar, Path("/usr/bin/curl"), mode=0o755)
+
+
+def build_store() -> Path:
+    """Fill the store folder (idempotent): APKINDEX, curl package, the probe download."""
+    index_dir = STORE / ALPINE_REPO / "x86_64"
+    index_dir.mkdir(parents=True, exist_ok=True)
+    curl_version = run(["curl", "--version"]).stdout.split()[1] + "-r0"
+    curl_file = f"curl-{curl_version}.tar.gz"
+    if not (index_dir / curl_file).exists():
+        curl_package(index_dir / (curl_file + ".partial"))
+        (index_dir / (curl_file + ".partial")).replace(index_dir / curl_file)
+    lines = [f"{name}|{version}|-|-|stand-in base package" for name, version in ALPINE_BASE_PACKAGES.items()]
+    curl_sum = hashlib.sha256((index_dir / curl_file).read_bytes()).hexdigest()
+    lines.append(f"curl|{curl_version}|{curl_file}|{curl_sum}|the host's curl with its libraries")
+    (index_dir / "APKINDEX").write_text("\n".join(lines) + "\n")
+
+    version, _ = template_probe_pin()
+    probe_dir = STORE / "github.com/grpc-ecosystem/grpc-health-probe/releases/download" / version
+    probe_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(probe_bundle(), probe_dir / "grpc_health_probe-linux-amd64")
+    return STORE
+
+
+def probe_sha256() -> str:
+    """The sha256 of the stand-in probe download (what GRPC_HEALTH_PROBE_SHA256 must be with the stand-ins)."""
+    return hashlib.sha256(probe_bundle().read_bytes()).hexdigest()
+
+
+def build_args(store_url: str) -> dict[str, str]:
+    """The build arguments a template-based build needs with the stand-ins and the store at `store_url`."""
+    return {"HTTP_PROXY": store_url, "GRPC_HEALTH_PROBE_SHA256": probe_sha256()}
+
+
+# --- entry points -----------------------------------------------------------------------------------------
+
+GROUPS = {
+    "alpine": (ALPINE_TAGS, build_alpine),
+    "node-alpine": (NODE_ALPINE_TAGS, build_node_alpine),
+    "node-debian": (NODE_DEBIAN_TAGS, build_node_debian),
+}
+
+
+def ensure_standins(client=None, force: bool = False, only: list[str] | None = None) -> dict[str, dict]:
+    """Build each missing stand-in image (all of them with force) and the store; return what each tag is.
+
+    Returns {tag: {"id", "size_bytes", "layers", "built_seconds" (None when it was already there)}}.
+    """
+    client = client or docker_client()
+    build_store()
+    summary: dict[str, dict] = {}
+    for group in only or list(GROUPS):
+        tags, builder = GROUPS[group]
+        seconds = None
+        if force or not all(image_exists(client, t) for t in tags):
+            start = time.monotonic()
+            builder(client)
+            seconds = round(time.monotonic() - start, 1)
+        for tag in tags:
+            image = client.images.get(tag)
+            summary[tag] = {"id": image.id, "size_bytes": image.attrs["Size"],
+                            "layers": len(image.attrs["RootFS"]["Layers"]), "built_seconds": seconds}
+    return summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--force", action="store_true", help="rebuild the images even if they exist")
+    parser.add_argument("--only", default="", help="comma-separated groups: " + ",".join(GROUPS))
+    parser.add_argument("--serve", type=float, metavar="SECONDS",
+                        help="then serve the package store on 127.0.0.1 for that long (for builds by hand)")
+    args = parser.parse_args(argv)
+    only = [g for g in args.only.split(",") if g] or None
+    for g in only or []:
+        if g not in GROUPS:
+            parser.error(f"unknown group {g!r} (known: {', '.join(GROUPS)})")
+    start = time.monotonic()
+    try:
+        summary = ensure_standins(force=args.force, only=only)
+    except Exception as err:  # one clear line, no traceback, for a script run by hand or by CI
+        print(f"standins: {err}", file=sys.stderr)
+        return 1
+    for tag, info in summary.items():
+        built = f"built in {info['built_seconds']}s" if info["built_seconds"] is not None else "already present"
+        print(f"{tag:14} {info['size_bytes'] / 1e6:8.1f} MB  {info['layers']} layers  {built}")
+    print(f"total {time.monotonic() - start:.1f}s; store at {STORE}")
+    print(json.dumps({"probe_sha256": probe_sha256()}))
+    if args.serve:
+        sys.path.insert(0, str(HERE))
+        from store import serve
+
+        serve(STORE, args.serve)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
