@@ -144,4 +144,6 @@ def build_stages(df: Dockerfile) -> None:
                     env[p.key] = p.value
             continue
         ins.stage = current
+        if ins.sub is not None:
+            ins.sub.stage = current
         current.instructions.append(ins)

@@ -1,0 +1,160 @@
+"""The Typer app: every command, its help and shell completion. Commands are thin: each calls one function of
+the library; errors become one line on stderr and an exit code (SPEC: 0 ok, 1 findings/failures, 2 errors)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .. import __version__
+
+app = typer.Typer(
+    name="fastlint",
+    help="Dockerfile linter, fixer and verifier for the FAST multi-stage build standard; a drop-in superset of "
+    "hadolint.",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"fastlint {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        Optional[bool], typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = None,
+) -> None:
+    pass
+
+
+@app.command(
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []},
+    add_help_option=False,
+)
+def check(ctx: typer.Context) -> None:
+    """Lint Dockerfiles (files or folders, searched recursively). `fastlint check --help` lists the options."""
+    from .check import main as check_main
+
+    raise typer.Exit(check_main(list(ctx.args)))
+
+
+@app.command("parse")
+def parse_command(
+    file: Annotated[Path, typer.Argument(help="A Dockerfile.")],
+    fmt: Annotated[str, typer.Option("--format", help="Only json.")] = "json",
+) -> None:
+    """Print the syntax tree as BuildKit's parser gives it (JSON), for policy authors and parity tests."""
+    from ..engine.runner import decode
+    from ..parser import parse
+    from ..parser.buildkit import to_buildkit
+
+    if fmt != "json":
+        _fail(f"unknown format {fmt!r} (only json)")
+    try:
+        raw = file.read_bytes()
+    except OSError as err:
+        _fail(f"{file}: cannot read: {err.strerror or err}")
+    text, reason, line = decode(raw)
+    if text is None:
+        _fail(f"{file}:{line}: {reason}")
+    df = parse(text, str(file))
+    if df.error is not None:
+        typer.echo(f"{file}:{df.error.line}: DL1000 {df.error.message}", err=True)
+        raise typer.Exit(1)
+    typer.echo(json.dumps(to_buildkit(df), indent=2))
+
+
+@app.command("rules")
+def rules_command(
+    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+) -> None:
+    """List every rule: code, default level, message, whether it can fix."""
+    from ..engine.registry import all_rules
+
+    rows = [
+        {"code": code, "level": cls.level, "message": cls.message, "fixable": cls.fix_safety is not None}
+        for code, cls in all_rules().items()
+    ]
+    if fmt == "json":
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    if fmt != "text":
+        _fail(f"unknown format {fmt!r} (text or json)")
+    for r in rows:
+        typer.echo(f"{r['code']:<7} {r['level']:<8} {'fix' if r['fixable'] else '   '}  {r['message']}")
+
+
+@app.command("rule")
+def rule_command(code: Annotated[str, typer.Argument(help="A rule ID, e.g. DL3006 or FL301.")]) -> None:
+    """Print one rule's docs: what it checks, why, a failing and a passing example, fix safety."""
+    from ..catalogue import load
+    from ..engine.registry import all_rules
+
+    code = code.upper()
+    rules = all_rules()
+    doc = load(code)
+    if doc is None:
+        if code in rules:
+            cls = rules[code]
+            typer.echo(f"# {code}: {cls.message}\n\n(level {cls.level}; no docs in the catalogue yet)")
+            return
+        _fail(f"unknown rule {code!r} (`fastlint rules` lists them)")
+    cls = rules.get(code)
+    head = doc.docs_text()
+    if cls is not None:
+        fix = cls.fix_safety or "no fix"
+        head = head.replace("\n", f"\n\nLevel: {cls.level} · Fix: {fix}\n", 1)
+    typer.echo(head, nl=False)
+
+
+@app.command("init")
+def init_command(
+    path: Annotated[Path, typer.Argument(help="The project folder.")] = Path("."),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing fastlint.yaml.")] = False,
+) -> None:
+    """Write fastlint.yaml with the built-in policy and the services found under the folder."""
+    from ..policy.init import write_config
+
+    try:
+        written = write_config(path, force=force)
+    except FileExistsError as err:
+        _fail(str(err))
+    typer.echo(f"wrote {written}")
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"fastlint: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def _register_optional() -> None:
+    """Commands that live in their own modules (fix, verify, build)."""
+    import importlib
+
+    for module, attr, name in (("fix", "fix_command", "fix"), ("verify", "verify_command", "verify"),
+                               ("build", "build_command", "build")):
+        try:
+            mod = importlib.import_module(f"{__package__}.{module}")
+        except ModuleNotFoundError as err:
+            if err.name and err.name.endswith(f"cli.{module}"):
+                continue
+            raise
+        app.command(name)(getattr(mod, attr))
+
+
+_register_optional()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

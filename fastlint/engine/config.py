@@ -1,0 +1,386 @@
+"""The policy a file is checked against: the built-in standard, overridden by ``fastlint.yaml``, or adjusted by
+a ``.hadolint.yaml`` when there is no ``fastlint.yaml``.
+
+``fastlint.yaml`` is read with ruamel.yaml (imported only when such a file exists) so that every error names
+``fastlint.yaml:LINE:COL``. Each top-level part of the policy given in the file replaces the built-in part; the
+``services`` matrix is merged by service name (a service given in the file replaces the built-in entry).
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..policy import builtin
+
+CONFIG_NAMES = ("fastlint.yaml", "fastlint.yml", ".fastlint.yaml")
+HADOLINT_NAMES = (".hadolint.yaml", ".hadolint.yml")
+LEVEL_NAMES = ("error", "warning", "info", "style")
+_CODE = re.compile(r"^(DL|SC|FL)\d*$|^ALL$", re.IGNORECASE)
+_MEMORY = re.compile(r"^\d+(\.\d+)?(Ki|Mi|Gi|Ti|K|M|G|T)?$")
+
+
+class ConfigError(Exception):
+    """A bad configuration file: printed as ``file:line:col: message`` and exit code 2."""
+
+    def __init__(self, message: str, file: str = "", line: int = 0, col: int = 0):
+        self.message, self.file, self.line, self.col = message, file, line, col
+        where = f"{file}:{line}:{col}: " if line else (f"{file}: " if file else "")
+        super().__init__(f"{where}{message}")
+
+
+@dataclass(slots=True)
+class Service:
+    name: str
+    type: str  # grpc | http
+    port: int
+    memory: str | None = None
+    health_service: str | None = None
+
+
+@dataclass(slots=True)
+class Policy:
+    stages: list[str] = field(default_factory=lambda: list(builtin.STAGES))
+    bases: dict[str, str] = field(default_factory=lambda: dict(builtin.BASES))
+    allowed_images: list[str] = field(default_factory=list)  # more images FL201 accepts beyond the bases
+    user: dict = field(default_factory=lambda: dict(builtin.USER))
+    budgets: dict = field(default_factory=lambda: dict(builtin.BUDGETS))
+    target: str | None = None  # the stage that becomes the image (default: the last)
+    services: dict[str, Service] = field(default_factory=dict)
+    ignore: list[str] = field(default_factory=list)  # rule IDs or prefixes turned off
+    select: list[str] = field(default_factory=list)  # rule IDs or prefixes turned on (default-off rules too)
+    severity: dict[str, str] = field(default_factory=dict)  # code -> level
+    disabled: dict[str, str] = field(default_factory=lambda: dict(builtin.DISABLED))  # code -> reason
+    trusted_registries: list[str] = field(default_factory=lambda: list(builtin.TRUSTED_REGISTRIES))
+    label_schema: dict[str, str] = field(default_factory=dict)
+    strict_labels: bool = False
+    failure_threshold: str | None = None
+    shellcheck: bool = True
+    allow_pragmas: bool = True
+    source: str = "built-in"  # where the policy came from, for messages
+
+    def service_named(self, name: str | None) -> Service | None:
+        return self.services.get(name) if name else None
+
+
+def builtin_policy() -> Policy:
+    p = Policy()
+    p.services = {name: Service(name=name, **copy.deepcopy(spec)) for name, spec in builtin.SERVICES.items()}
+    return p
+
+
+# -- finding the file for a Dockerfile ---------------------------------------------------------------------------
+_cache: dict[tuple[str, bool], Policy] = {}
+
+
+def policy_for(dockerfile: Path, explicit: Path | None = None, no_config: bool = False) -> Policy:
+    """The policy for a Dockerfile: ``--config``, else the nearest fastlint.yaml above it, else the nearest
+    .hadolint.yaml above it (read over the built-in policy), else the built-in policy."""
+    if no_config:
+        return _cached("<builtin>", builtin_policy)
+    if explicit is not None:
+        return _cached(str(explicit), lambda: load_config(explicit))
+    directory = dockerfile.resolve().parent
+    found = _nearest(directory)
+    if found is None:
+        return _cached("<builtin>", builtin_policy)
+    if found.name in HADOLINT_NAMES:
+        return _cached(str(found), lambda: load_hadolint(found))
+    return _cached(str(found), lambda: load_config(found))
+
+
+def _cached(key: str, make) -> Policy:
+    k = (key, True)
+    if k not in _cache:
+        _cache[k] = make()
+    return _cache[k]
+
+
+_dir_cache: dict[Path, Path | None] = {}
+
+
+def _nearest(directory: Path) -> Path | None:
+    """The nearest fastlint.yaml (or, when none is found, .hadolint.yaml) in the directory or above."""
+    if directory in _dir_cache:
+        return _dir_cache[directory]
+    chain = []
+    d = directory
+    found_hadolint = None
+    result = None
+    while True:
+        chain.append(d)
+        if d in _dir_cache and _dir_cache[d] is not None and _dir_cache[d].name not in HADOLINT_NAMES:
+            result = _dir_cache[d]
+            break
+        for n in CONFIG_NAMES:
+            if (d / n).is_file():
+                result = d / n
+                break
+        if result is not None:
+            break
+        if found_hadolint is None:
+            for n in HADOLINT_NAMES:
+                if (d / n).is_file():
+                    found_hadolint = d / n
+                    break
+        if d.parent == d or (d / ".git").exists():
+            break
+        d = d.parent
+    if result is None:
+        result = found_hadolint
+    for c in chain:
+        _dir_cache[c] = result
+    return result
+
+
+# -- reading YAML with positions ---------------------------------------------------------------------------------
+def _load_yaml(path: Path):
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConfigError(f"cannot read: {err}", str(path)) from None
+    try:
+        data = YAML(typ="rt").load(text)
+    except MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        raise ConfigError(f"invalid YAML: {err.problem or err.context}", str(path), line, col) from None
+    except Exception as err:  # ruamel raises several kinds on broken input
+        raise ConfigError(f"invalid YAML: {err}", str(path)) from None
+    return data
+
+
+class _Reader:
+    """Walks a ruamel mapping and raises ConfigError at the key's or value's position."""
+
+    def __init__(self, path: Path):
+        self.path = str(path)
+
+    def pos(self, mapping, key, value: bool = False) -> tuple[int, int]:
+        try:
+            lc = mapping.lc.value(key) if value else mapping.lc.key(key)
+            return lc[0] + 1, lc[1] + 1
+        except Exception:
+            return 0, 0
+
+    def item_pos(self, seq, i) -> tuple[int, int]:
+        try:
+            lc = seq.lc.item(i)
+            return lc[0] + 1, lc[1] + 1
+        except Exception:
+            return 0, 0
+
+    def error(self, message: str, where: tuple[int, int]) -> ConfigError:
+        return ConfigError(message, self.path, *where)
+
+    def mapping(self, parent, key, allowed: tuple[str, ...] | None = None):
+        value = parent[key]
+        if not isinstance(value, dict):
+            raise self.error(f"'{key}' must be a mapping", self.pos(parent, key, True))
+        if allowed is not None:
+            for k in value:
+                if k not in allowed:
+                    raise self.error(
+                        f"unknown key '{k}' in '{key}' (expected one of: {', '.join(allowed)})", self.pos(value, k)
+                    )
+        return value
+
+    def str_list(self, parent, key, check=None) -> list[str]:
+        value = parent[key]
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            raise self.error(f"'{key}' must be a list", self.pos(parent, key, True))
+        out = []
+        for i, v in enumerate(value):
+            if not isinstance(v, str):
+                raise self.error(f"'{key}' entries must be strings", self.item_pos(value, i))
+            if check is not None:
+                msg = check(v)
+                if msg:
+                    raise self.error(msg, self.item_pos(value, i))
+            out.append(v)
+        return out
+
+    def string(self, parent, key) -> str:
+        value = parent[key]
+        if not isinstance(value, str) or not value:
+            raise self.error(f"'{key}' must be a non-empty string", self.pos(parent, key, True))
+        return value
+
+    def integer(self, parent, key, low: int = 0, high: int = 1 << 31) -> int:
+        value = parent[key]
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise self.error(f"'{key}' must be an integer from {low} to {high}", self.pos(parent, key, True))
+        return value
+
+    def boolean(self, parent, key) -> bool:
+        value = parent[key]
+        if not isinstance(value, bool):
+            raise self.error(f"'{key}' must be true or false", self.pos(parent, key, True))
+        return value
+
+    def level(self, parent, key) -> str:
+        value = parent[key]
+        allowed = LEVEL_NAMES + ("off", "none")
+        if not isinstance(value, str) or value.lower() not in allowed:
+            raise self.error(f"'{key}': level must be one of {', '.join(allowed)}", self.pos(parent, key, True))
+        return value.lower()
+
+
+def _check_code(v: str) -> str | None:
+    return None if _CODE.match(v.strip()) else f"'{v}' is not a rule ID or prefix (like DL3008, DL30, FL4, SC2086)"
+
+
+TOP_KEYS = ("policy", "services", "rules", "trusted_registries", "label_schema", "strict_labels", "shellcheck",
+            "failure_threshold")
+POLICY_KEYS = ("stages", "bases", "allowed_images", "user", "budgets", "target")
+SERVICE_KEYS = ("type", "port", "memory", "health_service")
+RULES_KEYS = ("ignore", "select", "severity", "allow_pragmas")
+
+
+def load_config(path: Path) -> Policy:
+    """Read a fastlint.yaml over the built-in policy."""
+    data = _load_yaml(path)
+    r = _Reader(path)
+    p = builtin_policy()
+    p.source = str(path)
+    if data is None:
+        return p
+    if not isinstance(data, dict):
+        raise ConfigError("the file must be a mapping (policy:, services:, rules:, ...)", str(path), 1, 1)
+    for key in data:
+        if key not in TOP_KEYS:
+            raise r.error(f"unknown key '{key}' (expected one of: {', '.join(TOP_KEYS)})", r.pos(data, key))
+    if "policy" in data:
+        _read_policy(r, r.mapping(data, "policy", POLICY_KEYS), p)
+    if "services" in data:
+        services = r.mapping(data, "services")
+        for name in services:
+            spec = services[name]
+            if not isinstance(spec, dict):
+                raise r.error(f"service '{name}' must be a mapping", r.pos(services, name, True))
+            r.mapping(services, name, SERVICE_KEYS)
+            for req in ("type", "port"):
+                if req not in spec:
+                    raise r.error(f"service '{name}' needs '{req}'", r.pos(services, name))
+            kind = r.string(spec, "type").lower()
+            if kind not in ("grpc", "http"):
+                raise r.error("'type' must be grpc or http", r.pos(spec, "type", True))
+            svc = Service(name=str(name), type=kind, port=r.integer(spec, "port", 1, 65535))
+            if "memory" in spec:
+                mem = spec["memory"]
+                if not isinstance(mem, str) or not _MEMORY.match(mem):
+                    raise r.error("'memory' must be a Kubernetes quantity such as 512Mi", r.pos(spec, "memory", True))
+                svc.memory = mem
+            if "health_service" in spec:
+                svc.health_service = r.string(spec, "health_service")
+            p.services[str(name)] = svc
+    if "rules" in data:
+        rules = r.mapping(data, "rules", RULES_KEYS)
+        if "ignore" in rules:
+            p.ignore = r.str_list(rules, "ignore", _check_code)
+        if "select" in rules:
+            p.select = r.str_list(rules, "select", _check_code)
+        if "allow_pragmas" in rules:
+            p.allow_pragmas = r.boolean(rules, "allow_pragmas")
+        if "severity" in rules:
+            sev = r.mapping(rules, "severity")
+            for code in sev:
+                msg = _check_code(str(code))
+                if msg:
+                    raise r.error(msg, r.pos(sev, code))
+                p.severity[str(code).upper()] = r.level(sev, code)
+    if "trusted_registries" in data:
+        p.trusted_registries = r.str_list(data, "trusted_registries")
+    if "label_schema" in data:
+        schema = r.mapping(data, "label_schema")
+        p.label_schema = {str(k): str(v) for k, v in schema.items()}
+    if "strict_labels" in data:
+        p.strict_labels = r.boolean(data, "strict_labels")
+    if "shellcheck" in data:
+        p.shellcheck = r.boolean(data, "shellcheck")
+    if "failure_threshold" in data:
+        p.failure_threshold = r.level(data, "failure_threshold")
+    return p
+
+
+def _read_policy(r: _Reader, pol, p: Policy) -> None:
+    if "stages" in pol:
+        p.stages = r.str_list(pol, "stages")
+        if not p.stages:
+            raise r.error("'stages' must name at least one stage", r.pos(pol, "stages", True))
+    if "bases" in pol:
+        bases = r.mapping(pol, "bases")
+        p.bases = {}
+        for k in bases:
+            p.bases[str(k)] = r.string(bases, k)
+            if str(k) not in p.stages:
+                raise r.error(f"'{k}' is not one of the policy's stages ({', '.join(p.stages)})", r.pos(bases, k))
+    if "allowed_images" in pol:
+        p.allowed_images = r.str_list(pol, "allowed_images")
+    if "user" in pol:
+        user = r.mapping(pol, "user", ("name", "uid", "gid"))
+        p.user = dict(builtin.USER)
+        if "name" in user:
+            p.user["name"] = r.string(user, "name")
+        if "uid" in user:
+            p.user["uid"] = r.integer(user, "uid", 1, 2**31)
+        if "gid" in user:
+            p.user["gid"] = r.integer(user, "gid", 1, 2**31)
+    if "budgets" in pol:
+        budgets = r.mapping(pol, "budgets", ("max_size_mb", "max_layers"))
+        for k in budgets:
+            p.budgets[str(k)] = r.integer(budgets, k, 1)
+    if "target" in pol:
+        p.target = r.string(pol, "target")
+        if p.target not in p.stages:
+            raise r.error(f"'target' must be one of the stages ({', '.join(p.stages)})", r.pos(pol, "target", True))
+
+
+def load_hadolint(path: Path) -> Policy:
+    """Read a .hadolint.yaml over the built-in policy: ignored, override, trustedRegistries,
+    failure-threshold, label-schema, strict-labels, disable-ignore-pragma."""
+    data = _load_yaml(path)
+    r = _Reader(path)
+    p = builtin_policy()
+    p.source = str(path)
+    if data is None:
+        return p
+    if not isinstance(data, dict):
+        raise ConfigError("the file must be a mapping", str(path), 1, 1)
+    if "ignored" in data:
+        p.ignore = r.str_list(data, "ignored", _check_code)
+    if "override" in data:
+        over = r.mapping(data, "override", LEVEL_NAMES)
+        for level in over:
+            for code in r.str_list(over, level, _check_code):
+                p.severity[code.upper()] = level
+    if "trustedRegistries" in data:
+        p.trusted_registries = r.str_list(data, "trustedRegistries")
+    if "failure-threshold" in data:
+        p.failure_threshold = r.level(data, "failure-threshold")
+    if "label-schema" in data:
+        schema = r.mapping(data, "label-schema")
+        p.label_schema = {str(k): str(v) for k, v in schema.items()}
+    if "strict-labels" in data:
+        p.strict_labels = r.boolean(data, "strict-labels")
+    if "disable-ignore-pragma" in data:
+        p.allow_pragmas = not r.boolean(data, "disable-ignore-pragma")
+    return p
+
+
+def reset_caches() -> None:
+    """Forget found and loaded files (tests, long-running callers)."""
+    _cache.clear()
+    _dir_cache.clear()
+
+
+def env_flag(name: str) -> bool:
+    return os.environ.get(name, "").lower() in ("1", "true", "yes")

@@ -1,0 +1,80 @@
+"""Finding Dockerfiles: files given on the command line are taken as they are; folders are searched recursively
+for ``Dockerfile``, ``Dockerfile.*``, ``*.Dockerfile``, ``*.dockerfile`` and ``Containerfile``, skipping ``.git``,
+``node_modules`` and what the nearest ``.gitignore`` files exclude."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+SKIP_DIRS = {".git", "node_modules", ".hg", ".svn", ".venv", "__pycache__", ".tox"}
+BACKUP_SUFFIXES = (".backup", ".bak", ".orig", ".rej", "~", ".swp")
+
+
+def is_dockerfile_name(name: str) -> bool:
+    if name.endswith(BACKUP_SUFFIXES):
+        return False
+    lowered = name.lower()
+    return (
+        name in ("Dockerfile", "Containerfile", "dockerfile", "containerfile")
+        or name.startswith(("Dockerfile.", "Containerfile."))
+        or lowered.endswith(".dockerfile")
+    )
+
+
+def _gitignore_spec(directory: Path):
+    f = directory / ".gitignore"
+    if not f.is_file():
+        return None
+    try:
+        lines = f.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    import pathspec
+
+    return pathspec.PathSpec.from_lines("gitwildmatch", lines)
+
+
+def discover(paths: list[str]) -> tuple[list[tuple[Path, str]], list[str]]:
+    """(files as (path, display name), errors). Display names are as given on the command line, joined with
+    what was found under a folder."""
+    found: list[tuple[Path, str]] = []
+    errors: list[str] = []
+    for given in paths:
+        p = Path(given)
+        if p.is_dir():
+            found += _walk(p, given)
+        elif p.exists() or p.is_symlink():
+            found.append((p, given))
+        else:
+            errors.append(f"{given}: no such file or directory")
+    return found, errors
+
+
+def _walk(root: Path, display_root: str) -> list[tuple[Path, str]]:
+    out: list[tuple[Path, str]] = []
+    specs: list[tuple[Path, object]] = []  # (directory, spec) of every .gitignore on the way down
+
+    def ignored(path: Path, is_dir: bool) -> bool:
+        for base, spec in specs:
+            try:
+                rel = path.relative_to(base).as_posix()
+            except ValueError:
+                continue
+            if spec.match_file(rel + ("/" if is_dir else "")):
+                return True
+        return False
+
+    for dirpath, dirnames, filenames in os.walk(root):
+        d = Path(dirpath)
+        spec = _gitignore_spec(d)
+        if spec is not None:
+            specs.append((d, spec))
+        dirnames[:] = sorted(n for n in dirnames if n not in SKIP_DIRS and not ignored(d / n, True))
+        for name in sorted(filenames):
+            if is_dockerfile_name(name) and not ignored(d / name, False):
+                full = d / name
+                rel = full.relative_to(root).as_posix()
+                display = rel if display_root in (".", "./") else f"{display_root.rstrip('/')}/{rel}"
+                out.append((full, display))
+    return out

@@ -1,0 +1,47 @@
+"""The one rule registry. A rule module under ``fastlint/rules/`` registers its class with ``@register``;
+``all_rules()`` imports every module of that package once, so adding a rule touches one module (and its cases)."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+from .rule import Rule
+
+_RULES: dict[str, type[Rule]] = {}
+_LOADED = False
+
+# Codes reported by the engine or by a rule that reports several codes, with no class of their own.
+DL1000 = ("DL1000", "error", "Dockerfile cannot be parsed")
+
+
+def register(cls: type[Rule]) -> type[Rule]:
+    """Class decorator: add a rule to the registry (its code must be unique)."""
+    if not cls.code:
+        raise ValueError(f"{cls.__name__} has no code")
+    if cls.code in _RULES and _RULES[cls.code] is not cls:
+        raise ValueError(f"rule {cls.code} is registered twice")
+    _RULES[cls.code] = cls
+    return cls
+
+
+def all_rules() -> dict[str, type[Rule]]:
+    """Every registered rule by code, in code order."""
+    global _LOADED
+    if not _LOADED:
+        from .. import rules as package
+
+        for mod in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+            if not mod.name.startswith("_"):
+                importlib.import_module(f"{package.__name__}.{mod.name}")
+        _LOADED = True
+    return dict(sorted(_RULES.items()))
+
+
+def matches(code: str, patterns) -> bool:
+    """True when a code matches any ID or prefix (``DL30`` matches ``DL3008``; ``ALL`` matches everything)."""
+    for p in patterns:
+        p = p.strip().upper()
+        if p and (p == "ALL" or code.startswith(p)):
+            return True
+    return False

@@ -1,0 +1,187 @@
+"""What a rule is, and what it reports.
+
+A rule is a small class with an ID, a default level, a one-line message and a check. It yields ``Hit``s (where,
+and optionally a more precise message and a fix); the engine, not the rule, turns them into ``Finding``s with
+the file, line, column and level, and applies pragmas, selection and the policy's level overrides.
+
+Three tiers, as in hadolint:
+
+* ``InstructionRule``: ``check(ins)`` looks at one instruction at a time and keeps no state.
+* ``StageRule``: ``start_stage(stage)`` resets its state at each FROM; ``check(ins)`` updates it and reports.
+* ``FileRule``: ``check(ins)`` stores facts; ``finish()`` makes the final decision when the file ends.
+
+Instructions inside ONBUILD are passed to ``check`` twice: as the ONBUILD instruction, then as the inner
+instruction (``ins.parent`` is the ONBUILD), so a rule on RUN also sees ``ONBUILD RUN``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar, Iterable
+
+if TYPE_CHECKING:
+    from ..parser.stages import Stage
+    from ..parser.tree import Dockerfile, Instruction
+    from .config import Policy, Service
+
+LEVELS = ("error", "warning", "info", "style")
+LEVEL_RANK = {"error": 4, "warning": 3, "info": 2, "style": 1, "none": 99}
+
+
+@dataclass(slots=True)
+class Edit:
+    """Replace ``[start, end)`` of the original text with ``text``."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(slots=True)
+class Fix:
+    """A fix: edits on the original text. ``safety`` is ``safe`` (the built image is the same, or only
+    metadata the standard asks for changes) or ``unsafe`` (applied only with ``--unsafe-fixes``)."""
+
+    edits: list[Edit]
+    safety: str = "safe"
+    description: str = ""
+
+
+@dataclass(slots=True)
+class Hit:
+    """What a rule reports: a span of the text, an optional message (default: the rule's), an optional fix.
+    ``file`` is set when the hit is in another file than the Dockerfile (a Kubernetes manifest: then ``line``
+    and ``column`` are given directly)."""
+
+    start: int
+    end: int
+    message: str | None = None
+    fix: Fix | None = None
+    code: str | None = None  # for rules that report several codes (ShellCheck)
+    level: str | None = None  # for rules whose level depends on the hit (ShellCheck)
+    file: str | None = None
+    line: int = 0
+    column: int = 0
+    end_line: int = 0
+    end_column: int = 0
+
+
+@dataclass(slots=True)
+class Finding:
+    code: str
+    level: str
+    message: str
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    fixable: bool = False
+    fix: Fix | None = field(default=None, repr=False)
+    start: int = 0
+    end: int = 0
+    source_line: str = ""  # the text of ``line``, for reporters that show it
+
+    def to_dict(self) -> dict:
+        """The SPEC's JSON shape (hadolint's keys plus end position and fixable)."""
+        return {
+            "code": self.code,
+            "level": self.level,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "message": self.message,
+            "fixable": self.fixable,
+        }
+
+
+class Context:
+    """What a rule may read besides the tree: the file's path, the policy, the service the file belongs to."""
+
+    def __init__(self, df: Dockerfile, policy: Policy, service: Service | None, path: str):
+        self.df = df
+        self.policy = policy
+        self.service = service
+        self.path = path
+        self.pragmas = None  # the file's Pragmas (service, shell, ignores), set by the engine
+
+    @property
+    def final_stage(self) -> Stage | None:
+        """The stage that becomes the image: the policy's target stage if the file has it, else the last."""
+        stages = self.df.stages
+        if not stages:
+            return None
+        target = self.policy.target
+        if target:
+            named = self.df.stage_named(target)
+            if named is not None:
+                return named
+        return stages[-1]
+
+
+class Rule:
+    """Base class. Subclasses set the class attributes and override the hooks they need."""
+
+    code: ClassVar[str] = ""
+    level: ClassVar[str] = "warning"
+    message: ClassVar[str] = ""
+    name: ClassVar[str] = ""  # short kebab-case name (SARIF rule name); defaults to the code
+    fix_safety: ClassVar[str | None] = None  # "safe" / "unsafe" when the rule can fix, else None
+    default_enabled: ClassVar[bool] = True  # False: runs only when selected or enabled by the policy
+    tier: ClassVar[str] = "instruction"
+    needs_service: ClassVar[bool] = False  # True: skipped for a Dockerfile of a service not in the matrix
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+        self.policy = ctx.policy
+
+    # -- hooks -------------------------------------------------------------------------------------------------
+    def start_file(self, df: Dockerfile) -> Iterable[Hit] | None:
+        return None
+
+    def start_stage(self, stage: Stage) -> Iterable[Hit] | None:
+        return None
+
+    def check(self, ins: Instruction) -> Iterable[Hit] | None:
+        return None
+
+    def finish(self) -> Iterable[Hit] | None:
+        return None
+
+    # -- helpers for rule code ---------------------------------------------------------------------------------
+    def hit(self, node, message: str | None = None, fix: Fix | None = None) -> Hit:
+        """A hit on a node: an Instruction (its keyword to the end of its text), or anything with start/end."""
+        from ..parser.tree import Instruction
+
+        if isinstance(node, Instruction):
+            start, end = instruction_span(node)
+        else:
+            start, end = node.start, node.end
+        return Hit(start, end, message, fix)
+
+    def fix(self, *edits: Edit, safety: str | None = None, description: str = "") -> Fix:
+        return Fix(list(edits), safety or self.fix_safety or "safe", description)
+
+
+class InstructionRule(Rule):
+    tier = "instruction"
+
+
+class StageRule(Rule):
+    tier = "stage"
+
+
+class FileRule(Rule):
+    tier = "file"
+
+
+def instruction_span(ins: Instruction) -> tuple[int, int]:
+    """From the keyword to the end of the instruction's text (line continuations included, heredoc bodies not)."""
+    lg = ins.logical
+    if lg is not None and lg.text:
+        end = lg.to_source(len(lg.text) - 1) + 1
+    else:
+        end = ins.keyword_end
+    return ins.keyword_start, max(end, ins.keyword_end)

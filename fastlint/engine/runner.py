@@ -1,0 +1,182 @@
+"""The engine: run the selected rules over a parsed file in one pass and turn their hits into findings.
+
+The engine, not the rules, applies: selection (``--select``/``--ignore``, the policy's ``rules:``), levels (the
+rule's default, overridden by the policy), pragmas, and the DL1000 finding for a file BuildKit would reject.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..parser import parse
+from ..parser.tree import Dockerfile
+from .config import Policy
+from .pragmas import read_pragmas, suppressed
+from .registry import DL1000, all_rules, matches
+from .rule import LEVEL_RANK, Context, Finding, Hit, Rule
+
+
+@dataclass
+class Selection:
+    """Rule IDs or prefixes from the command line."""
+
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+
+
+@dataclass
+class FileResult:
+    path: str
+    findings: list[Finding]
+    df: Dockerfile | None = None
+    error: str | None = None  # the file could not be read at all (one-line message)
+
+
+def _pattern_hits(code: str, patterns, family: bool) -> bool:
+    if matches(code, patterns):
+        return True
+    # a rule that reports several codes (ShellCheck: SC) is on when a pattern names one of its codes
+    return family and any(p.strip().upper().startswith(code) for p in patterns)
+
+
+def active_rules(policy: Policy, selection: Selection) -> list[type[Rule]]:
+    """The rule classes that run under this policy and selection."""
+    out = []
+    for code, cls in all_rules().items():
+        family = getattr(cls, "reports_many", False)
+        if selection.select:
+            on = _pattern_hits(code, selection.select, family)
+        else:
+            on = cls.default_enabled and code not in policy.disabled
+            if policy.select and _pattern_hits(code, policy.select, family):
+                on = True
+        if matches(code, policy.ignore) or matches(code, selection.ignore):
+            on = False
+        if policy.severity.get(code) in ("off", "none"):
+            on = False
+        if code == "SC" and not policy.shellcheck and not (selection.select and on):
+            on = False
+        if on:
+            out.append(cls)
+    return out
+
+
+def _keep(code: str, policy: Policy, selection: Selection) -> bool:
+    """Finding-level selection (for rules that report several codes)."""
+    if selection.select and not matches(code, selection.select):
+        return False
+    if matches(code, policy.ignore) or matches(code, selection.ignore):
+        return False
+    return policy.severity.get(code) not in ("off", "none")
+
+
+def service_of(path: str, df: Dockerfile, policy: Policy, pragma_service: str | None):
+    """The service a Dockerfile belongs to: the ``# fastlint: service=`` pragma, else its folder's name."""
+    if pragma_service:
+        return policy.service_named(pragma_service)
+    folder = Path(path).resolve().parent.name
+    return policy.service_named(folder)
+
+
+def lint_dockerfile(df: Dockerfile, policy: Policy, rules: list[type[Rule]], selection: Selection) -> list[Finding]:
+    path = df.path
+    if df.error is not None:
+        line = min(max(df.error.line, 1), df.source.line_count)
+        start, end = df.source.line_span(line)
+        f = _finding(df, path, DL1000[0], DL1000[1], df.error.message, Hit(start, end))
+        return [f] if _keep("DL1000", policy, selection) else []
+
+    pragmas = read_pragmas(df)
+    ctx = Context(df, policy, service_of(path, df, policy, pragmas.service), path)
+    ctx.pragmas = pragmas
+    instances = [cls(ctx) for cls in rules if not (cls.needs_service and ctx.service is None)]
+    raw: list[tuple[Rule, Hit]] = []
+
+    def collect(rule: Rule, hits) -> None:
+        if hits:
+            for h in hits:
+                raw.append((rule, h))
+
+    for r in instances:
+        collect(r, r.start_file(df))
+    stage_hooks = [r for r in instances if type(r).start_stage is not Rule.start_stage]
+    for ins in df.instructions:
+        if ins.keyword == "FROM" and ins.stage is not None:
+            for r in stage_hooks:
+                collect(r, r.start_stage(ins.stage))
+        for r in instances:
+            collect(r, r.check(ins))
+            if ins.sub is not None:
+                collect(r, r.check(ins.sub))
+    for r in instances:
+        collect(r, r.finish())
+
+    findings: list[Finding] = []
+    seen: set[tuple] = set()
+    for rule, h in raw:
+        code = h.code or rule.code
+        if not _keep(code, policy, selection):
+            continue
+        if policy.allow_pragmas and suppressed(code, h.start, h.file is not None, pragmas):
+            continue
+        level = policy.severity.get(code) or h.level or rule.level
+        f = _finding(df, h.file or path, code, level, h.message or rule.message, h)
+        if h.fix is not None:
+            f.fix, f.fixable = h.fix, True
+        key = (f.file, f.line, f.column, f.code, f.message)
+        if key in seen:
+            continue
+        seen.add(key)
+        findings.append(f)
+    findings.sort(key=lambda f: (f.file != path, f.file, f.line, f.column, f.code))
+    return findings
+
+
+def _finding(df: Dockerfile, path: str, code: str, level: str, message: str, h: Hit) -> Finding:
+    if h.file is not None:  # a hit in another file (a Kubernetes manifest): positions given by the rule
+        return Finding(code, level, message, h.file, h.line, h.column, h.end_line or h.line,
+                       h.end_column or h.column)
+    src = df.source
+    line, col = src.line_col(h.start)
+    end = max(h.end, h.start)
+    end_line, end_col = src.line_col(end)
+    return Finding(code, level, message, path, line, col, end_line, end_col, start=h.start, end=end,
+                   source_line=src.line_text(line))
+
+
+def lint_text(text: str, path: str, policy: Policy, selection: Selection | None = None) -> FileResult:
+    selection = selection or Selection()
+    df = parse(text, path)
+    rules = active_rules(policy, selection)
+    return FileResult(path, lint_dockerfile(df, policy, rules, selection), df)
+
+
+def decode(raw: bytes) -> tuple[str | None, str | None, int]:
+    """Text of a file's bytes, or (None, reason, line) when it is not a text file."""
+    if b"\x00" in raw[:8192]:
+        return None, "binary file (it contains NUL bytes), not a Dockerfile", 1
+    try:
+        return raw.decode("utf-8"), None, 0
+    except UnicodeDecodeError as err:
+        line = raw.count(b"\n", 0, err.start) + 1
+        return None, f"invalid UTF-8 (byte 0x{raw[err.start]:02x} at offset {err.start})", line
+
+
+def lint_path(path: Path, display: str, policy: Policy, selection: Selection) -> FileResult:
+    """Lint one file; never raises for bad input."""
+    try:
+        raw = path.read_bytes()
+    except IsADirectoryError:
+        return FileResult(display, [], error=f"{display}: is a directory, not a Dockerfile")
+    except OSError as err:
+        return FileResult(display, [], error=f"{display}: cannot read: {err.strerror or err}")
+    text, reason, line = decode(raw)
+    if text is None:
+        f = Finding(DL1000[0], DL1000[1], reason, display, line, 1, line, 1)
+        return FileResult(display, [f] if _keep("DL1000", policy, selection) else [])
+    return lint_text(text, display, policy, selection)
+
+
+def worst_rank(findings: list[Finding]) -> int:
+    return max((LEVEL_RANK.get(f.level, 0) for f in findings), default=0)

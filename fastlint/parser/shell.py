@@ -1,0 +1,251 @@
+"""The shell model of RUN: simple commands, their words and flags, pipes, lists and subshells.
+
+Parsed with tree-sitter-bash (a kept library with a compiled grammar: it imports in about a millisecond and
+recovers from errors; bashlex takes about 200 ms to import and gives up on much of the corpus — see
+``scripts/measure_shell_parsers.py``). Rules read this model, never raw regexes over RUN text.
+
+Flags follow hadolint's reading: ``--name=value`` is the flag ``name``; ``-abc`` is the flags ``a``, ``b``, ``c``;
+nothing after ``--`` is a flag.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+_PARSER = None
+
+
+def _parser():
+    global _PARSER
+    if _PARSER is None:
+        import tree_sitter
+        import tree_sitter_bash
+
+        _PARSER = tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language()))
+    return _PARSER
+
+
+@dataclass(slots=True, eq=False)
+class ShellWord:
+    """A word: ``text`` with quotes removed (expansions kept as written), ``raw`` as written; ``start``/``end``
+    are offsets into the script."""
+
+    text: str
+    raw: str
+    start: int
+    end: int
+
+
+@dataclass(slots=True, eq=False)
+class Command:
+    """A simple command: ``name`` is the command word (quotes removed), ``args`` the words after it."""
+
+    name: str
+    args: list[ShellWord]
+    start: int
+    end: int
+    name_word: ShellWord | None = None
+    assignments: list[str] = field(default_factory=list)
+    in_pipeline: bool = False
+    in_subshell: bool = False
+
+    @property
+    def arg_texts(self) -> list[str]:
+        return [a.text for a in self.args]
+
+    def flags(self) -> list[str]:
+        """Every flag, hadolint style: ``--no-cache`` -> ``no-cache``; ``-yq`` -> ``y``, ``q``."""
+        out: list[str] = []
+        for a in self.args:
+            t = a.text
+            if t == "--":
+                break
+            if t.startswith("--"):
+                out.append(t[2:].split("=", 1)[0])
+            elif t.startswith("-") and len(t) > 1:
+                out.extend(t[1:])
+        return out
+
+    def has_flag(self, *names: str) -> bool:
+        """True when any of the flags is present (``has_flag("y", "yes", "assume-yes")``)."""
+        present = self.flags()
+        return any(n in present for n in names)
+
+    def args_no_flags(self) -> list[str]:
+        """The arguments that are not flags (a flag's separate value counts as an argument, as in hadolint)."""
+        out: list[str] = []
+        after_dashdash = False
+        for a in self.args:
+            t = a.text
+            if after_dashdash:
+                out.append(t)
+            elif t == "--":
+                after_dashdash = True
+            elif not t.startswith("-") or t == "-":
+                out.append(t)
+        return out
+
+    def flag_value(self, *names: str) -> str | None:
+        """The value of ``--name=value``, ``--name value`` or ``-n value`` for any of the names."""
+        args = self.args
+        for i, a in enumerate(args):
+            t = a.text
+            for n in names:
+                long = ("--" if len(n) > 1 else "-") + n
+                if t == long:
+                    return args[i + 1].text if i + 1 < len(args) else None
+                if t.startswith(long + "="):
+                    return t[len(long) + 1 :]
+        return None
+
+    def has_args(self, *values: str) -> bool:
+        """True when any of the values is among the arguments."""
+        texts = self.arg_texts
+        return any(v in texts for v in values)
+
+    def subcommand(self) -> str | None:
+        """The first argument that is not a flag (``apt-get install`` -> ``install``)."""
+        rest = self.args_no_flags()
+        return rest[0] if rest else None
+
+    def is_(self, *names: str) -> bool:
+        """True when the command is one of the names (compared on the basename: ``/usr/bin/apt-get``)."""
+        base = self.name.rsplit("/", 1)[-1]
+        return base in names
+
+
+@dataclass(slots=True, eq=False)
+class ShellScript:
+    text: str
+    commands: list[Command]
+    has_pipes: bool = False
+    ok: bool = True  # parsed without syntax errors
+
+    def find(self, *names: str) -> list[Command]:
+        return [c for c in self.commands if c.is_(*names)]
+
+    def using(self, *names: str) -> bool:
+        return any(c.is_(*names) for c in self.commands)
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.commands]
+
+
+_WORDY = {"word", "string", "raw_string", "concatenation", "simple_expansion", "expansion", "number",
+          "command_substitution", "ansi_c_string", "translated_string", "arithmetic_expansion",
+          "process_substitution", "brace_expression"}
+
+
+def _unquote_node(node, src: bytes) -> str:
+    t = node.type
+    raw = src[node.start_byte : node.end_byte].decode("utf-8", "replace")
+    if t == "raw_string":
+        return raw[1:-1]
+    if t == "string":
+        inner = raw[1:-1]
+        out, i = [], 0
+        while i < len(inner):
+            ch = inner[i]
+            if ch == "\\" and i + 1 < len(inner) and inner[i + 1] in '$`"\\\n':
+                i += 1
+                ch = inner[i]
+            out.append(ch)
+            i += 1
+        return "".join(out)
+    if t == "ansi_c_string":
+        return raw[2:-1]
+    if t == "concatenation":
+        return "".join(_unquote_node(c, src) for c in node.children)
+    if t == "word":
+        out, i = [], 0
+        while i < len(raw):
+            ch = raw[i]
+            if ch == "\\" and i + 1 < len(raw):
+                i += 1
+                ch = raw[i]
+            out.append(ch)
+            i += 1
+        return "".join(out)
+    return raw
+
+
+class _Walker:
+    def __init__(self, src: bytes, text: str):
+        self.src = src
+        self.text = text
+        self.ascii = len(src) == len(text)
+        self.commands: list[Command] = []
+        self.has_pipes = False
+
+    def off(self, b: int) -> int:
+        return b if self.ascii else len(self.src[:b].decode("utf-8", "replace"))
+
+    def word(self, node) -> ShellWord:
+        raw = self.src[node.start_byte : node.end_byte].decode("utf-8", "replace")
+        return ShellWord(_unquote_node(node, self.src), raw, self.off(node.start_byte), self.off(node.end_byte))
+
+    def walk(self, node, pipeline: bool = False, subshell: bool = False) -> None:
+        t = node.type
+        if t == "pipeline":
+            self.has_pipes = True
+            pipeline = True
+        elif t == "subshell":
+            subshell = True
+        if t == "command":
+            self.command(node, pipeline, subshell)
+            return
+        for c in node.children:
+            self.walk(c, pipeline, subshell)
+
+    def command(self, node, pipeline: bool, subshell: bool) -> None:
+        name_word = None
+        args: list[ShellWord] = []
+        assigns: list[str] = []
+        nested = []
+        for c in node.children:
+            t = c.type
+            if t == "command_name":
+                inner = c.children[0] if c.children else c
+                name_word = self.word(inner)
+                nested.append(c)
+            elif t == "variable_assignment":
+                assigns.append(self.src[c.start_byte : c.end_byte].decode("utf-8", "replace"))
+                nested.append(c)
+            elif t in _WORDY:
+                args.append(self.word(c))
+                nested.append(c)
+            elif t in ("file_redirect", "herestring_redirect", "heredoc_redirect"):
+                nested.append(c)
+        cmd = Command(
+            name=name_word.text if name_word else "", args=args, start=self.off(node.start_byte),
+            end=self.off(node.end_byte), name_word=name_word, assignments=assigns, in_pipeline=pipeline,
+            in_subshell=subshell,
+        )
+        self.commands.append(cmd)
+        # commands inside $(...), <(...) and the like come after the command that holds them
+        for c in nested:
+            for sub in _descendants_of_type(c, ("command_substitution", "process_substitution")):
+                for cc in sub.children:
+                    self.walk(cc, pipeline, True)
+
+
+def _descendants_of_type(node, types):
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n.type in types:
+            yield n
+            continue
+        stack.extend(reversed(n.children))
+
+
+@lru_cache(maxsize=4096)
+def parse_shell(text: str) -> ShellScript:
+    """Parse a POSIX/bash script into the shell model (cached: identical RUN bodies are parsed once)."""
+    src = text.encode("utf-8", "surrogatepass")
+    tree = _parser().parse(src)
+    w = _Walker(src, text)
+    w.walk(tree.root_node)
+    return ShellScript(text=text, commands=w.commands, has_pipes=w.has_pipes, ok=not tree.root_node.has_error)
