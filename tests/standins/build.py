@@ -170,6 +170,20 @@ def host_node_version() -> str:
 
 # --- images -----------------------------------------------------------------------------------------------
 
+HOST_PACKAGES = {"/bin/busybox": "busybox-static", "/bin/bash-static": "bash-static"}
+
+
+def ensure_host_packages() -> None:
+    """Install the Debian packages whose static binaries the alpine stand-in is made of, if missing."""
+    missing = [pkg for path, pkg in HOST_PACKAGES.items() if not Path(path).exists()]
+    if Path("/bin/busybox").exists() and "static" not in run(["file", "-L", "/bin/busybox"]).stdout:
+        missing.append("busybox-static")
+    if missing:
+        log(f"installing {' '.join(missing)}")
+        run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing], timeout=600,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+
+
 def docker_client():
     import docker  # imported here: only the engine tests need it
 
@@ -214,14 +228,21 @@ def alpine_rootfs(tar: tarfile.TarFile) -> None:
         add_dir(tar, d, 0o700 if d == "root" else 0o755)
     add_dir(tar, "tmp", 0o1777)
     add_host_file(tar, Path("/bin/busybox"), "bin/busybox", mode=0o755)
+    # /bin/sh is a static bash, not busybox ash: Debian's busybox-static runs its own applets before looking
+    # at PATH ("standalone shell"), which would bypass the wget stand-in in every RUN line.
+    add_host_file(tar, Path("/bin/bash-static"), "bin/sh", mode=0o755)
     applets = run(["/bin/busybox", "--list-full"]).stdout.split()
-    own = {"usr/bin/wget", "sbin/apk", "bin/busybox"}
+    own = {"usr/bin/wget", "sbin/apk", "bin/busybox", "bin/sh", "usr/sbin/addgroup", "usr/sbin/adduser"}
     for applet in sorted(set(applets)):
         if applet in own:
             continue
         add_symlink(tar, applet, "/bin/busybox")
     add_host_file(tar, HERE / "rootfs" / "apk", "sbin/apk", mode=0o755)
     add_host_file(tar, HERE / "rootfs" / "wget", "usr/bin/wget", mode=0o755)
+    add_host_file(tar, HERE / "rootfs" / "addgroup", "usr/sbin/addgroup", mode=0o755)
+    add_host_file(tar, HERE / "rootfs" / "adduser", "usr/sbin/adduser", mode=0o755)
+    if "sbin/nologin" not in applets:
+        add_symlink(tar, "sbin/nologin", "/bin/false")
     add_bytes(tar, "etc/passwd", "root:x:0:0:root:/root:/bin/sh\nbin:x:1:1:bin:/bin:/sbin/nologin\n"
               "daemon:x:2:2:daemon:/sbin:/sbin/nologin\nnobody:x:65534:65534:nobody:/:/sbin/nologin\n")
     add_bytes(tar, "etc/group", "root:x:0:root\nbin:x:1:root,bin,daemon\ndaemon:x:2:root,bin,daemon\n"
@@ -296,6 +317,7 @@ CMD ["node"]
 
 
 def build_alpine(client) -> None:
+    ensure_host_packages()
     with tempfile.TemporaryDirectory(prefix="standin-alpine-") as tmp:
         ctx = Path(tmp)
         with tarfile.open(ctx / "rootfs.tar", "w") as tar:
