@@ -19,7 +19,7 @@ class DL3006(InstructionRule):
         stage = ins.stage
         if stage.parent is not None or stage.image is None:  # another stage, or scratch
             return
-        if stage.unresolved or "$" in stage.base:
+        if stage.unresolved:
             # an image chosen by a build argument without a default: nothing to judge (hadolint issue 219)
             return
         image = stage.image
