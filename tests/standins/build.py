@@ -494,9 +494,15 @@ def ensure_standins(client=None, force: bool = False, only: list[str] | None = N
         tags, builder = GROUPS[group]
         seconds = None
         if force or not all(image_exists(client, t) for t in tags):
+            previous = {client.images.get(t).id for t in tags if image_exists(client, t)}
             start = time.monotonic()
             builder(client)
             seconds = round(time.monotonic() - start, 1)
+            for old in previous - {client.images.get(t).id for t in tags}:
+                try:  # the image this one replaced, now untagged
+                    client.images.remove(old, noprune=False)
+                except Exception as err:
+                    log(f"could not remove the replaced image {old[:19]}: {err}")
         for tag in tags:
             image = client.images.get(tag)
             summary[tag] = {"id": image.id, "size_bytes": image.attrs["Size"],
