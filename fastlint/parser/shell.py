@@ -196,6 +196,9 @@ class _Walker:
         if t == "command":
             self.command(node, pipeline, subshell)
             return
+        if t in ("declaration_command", "unset_command"):
+            self.declaration(node, pipeline, subshell)
+            return
         for c in node.children:
             self.walk(c, pipeline, subshell)
 
@@ -231,6 +234,37 @@ class _Walker:
                     self.walk(cc, pipeline, True)
 
 
+    def declaration(self, node, pipeline: bool, subshell: bool) -> None:
+        """``export A=1 B``, ``declare -x A``, ``readonly R=1``, ``unset X``: a command named by its keyword whose
+        arguments are the words as written (an assignment is one word ``A=1``), as ShellCheck and hadolint see
+        them."""
+        keyword = node.children[0] if node.children else None
+        if keyword is None:
+            return
+        name = self.src[keyword.start_byte : keyword.end_byte].decode("utf-8", "replace")
+        name_word = ShellWord(name, name, self.off(keyword.start_byte), self.off(keyword.end_byte))
+        args: list[ShellWord] = []
+        for c in node.children[1:]:
+            if c.type == "variable_assignment":
+                name_node = c.child_by_field_name("name")
+                value_node = c.child_by_field_name("value")
+                raw = self.src[c.start_byte : c.end_byte].decode("utf-8", "replace")
+                if name_node is not None and value_node is not None:
+                    text = (self.src[name_node.start_byte : name_node.end_byte].decode("utf-8", "replace") + "="
+                            + _unquote_node(value_node, self.src))
+                else:
+                    text = raw
+                args.append(ShellWord(text, raw, self.off(c.start_byte), self.off(c.end_byte)))
+            elif c.type in _WORDY or c.type == "variable_name":
+                args.append(self.word(c))
+        self.commands.append(Command(name=name, args=args, start=self.off(node.start_byte),
+                                     end=self.off(node.end_byte), name_word=name_word, in_pipeline=pipeline,
+                                     in_subshell=subshell))
+        for sub in _descendants_of_type(node, ("command_substitution", "process_substitution")):
+            for cc in sub.children:
+                self.walk(cc, pipeline, True)
+
+
 def _descendants_of_type(node, types):
     stack = [node]
     while stack:
@@ -249,3 +283,74 @@ def parse_shell(text: str) -> ShellScript:
     w = _Walker(src, text)
     w.walk(tree.root_node)
     return ShellScript(text=text, commands=w.commands, has_pipes=w.has_pipes, ok=not tree.root_node.has_error)
+
+
+# -- RUN helpers -------------------------------------------------------------------------------------------------
+SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh"})
+
+
+def run_scripts(ins) -> list[ShellScript]:
+    """The shell scripts a RUN instruction runs, in order: the exec form's words joined by spaces (as hadolint
+    reads them), the shell-form line, and the heredoc bodies that a shell executes (``RUN <<EOF`` alone, or a
+    shell such as ``bash <<EOF`` reading its script from the heredoc). A body fed to another program
+    (``python3 <<EOF``) is not shell."""
+    if ins.json:
+        return [parse_shell(" ".join(ins.value))]
+    main = parse_shell(ins.args_text)
+    if not ins.heredocs:
+        return [main]
+    bodies = [parse_shell(h.content) for h in ins.heredocs]
+    if not main.commands:  # RUN <<EOF: the body is the script
+        return bodies
+    if any(c.is_(*SHELLS) and "c" not in c.flags() for c in main.commands):
+        return [main, *bodies]
+    return [main]
+
+
+def run_commands(ins) -> list[Command]:
+    """Every simple command of a RUN instruction's scripts, in order (see ``run_scripts``)."""
+    out: list[Command] = []
+    for script in run_scripts(ins):
+        out.extend(script.commands)
+    return out
+
+
+def run_mounts(ins) -> list[dict[str, str]]:
+    """The ``--mount`` options of a RUN as dicts (``type`` defaults to ``bind``; ``dst``/``destination`` are
+    given as ``target``)."""
+    out = []
+    for f in ins.flags:
+        if f.name != "mount" or not f.value:
+            continue
+        opts = {"type": "bind"}
+        for part in f.value.split(","):
+            key, _, value = part.partition("=")
+            key = key.strip().lower()
+            if key in ("dst", "destination"):
+                key = "target"
+            opts[key] = value.strip()
+        out.append(opts)
+    return out
+
+
+def cache_mount_covers(ins, *paths: str) -> bool:
+    """True when a ``type=cache`` or ``type=tmpfs`` mount of the RUN covers one of the paths: its target is the
+    path, a folder above it, or (for a path without a leading ``/``, such as ``.cache/pip``) ends with it. Files
+    written there never reach the image, so cleaning them up is not needed."""
+    for m in run_mounts(ins):
+        if m.get("type") not in ("cache", "tmpfs"):
+            continue
+        target = m.get("target", "").rstrip("/")
+        if not target:
+            continue
+        for p in paths:
+            p = p.rstrip("/")
+            if p.startswith("/"):
+                if p == target or p.startswith(target + "/"):
+                    return True
+            else:
+                parts = p.split("/")
+                for k in range(1, len(parts) + 1):
+                    if target.endswith("/" + "/".join(parts[:k])):
+                        return True
+    return False
