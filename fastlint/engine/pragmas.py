@@ -3,6 +3,10 @@
 * ``# fastlint: ignore=FL401,DL3008`` / ``# hadolint ignore=DL3008``: on the comment lines directly above an
   instruction, turn those rules off for that instruction (all its lines).
 * ``# fastlint: global ignore=FL404`` / ``# hadolint global ignore=DL3008``: anywhere, for the whole file.
+* ``# fastlint: stage ignore=DL3011`` / ``# hadolint stage ignore=DL3011``: for the stage of the next FROM (its
+  FROM line included), or for the rest of the current stage when no FROM follows.
+* As in hadolint, a ``# comment`` may follow the list, and a list with anything that is not a rule ID (or a
+  prefix such as ``DL30``) is not a pragma at all: ``ignore=crazy,DL3002`` ignores nothing.
 * ``# fastlint: service=fast-validation-service``: the service the file belongs to.
 """
 
@@ -14,8 +18,9 @@ from dataclasses import dataclass, field
 from ..parser.tree import Dockerfile
 
 _PRAGMA = re.compile(
-    r"^(?:fastlint:?|hadolint)\s+(global\s+)?(ignore|service|shell)\s*=\s*(.*?)\s*$", re.IGNORECASE
+    r"^(?:fastlint:?|hadolint)\s+(global\s+|stage\s+)?(ignore|service|shell)\s*=\s*(.*?)\s*$", re.IGNORECASE
 )
+_RULE_ID = re.compile(r"^(?:(?:DL|SC|FL)\d*|ALL)$")
 
 
 @dataclass
@@ -23,30 +28,47 @@ class Pragmas:
     global_ignore: list[str] = field(default_factory=list)
     # (first offset, last offset, codes) of each instruction with an ignore pragma above it
     spans: list[tuple[int, int, list[str]]] = field(default_factory=list)
+    # (first offset, last offset, codes) of each stage with a stage ignore pragma
+    stage_spans: list[tuple[int, int, list[str]]] = field(default_factory=list)
     service: str | None = None
     shell: str | None = None
 
 
-def _codes(value: str) -> list[str]:
-    return [c.strip().upper() for c in re.split(r"[,\s]+", value) if c.strip()]
+def _codes(value: str) -> list[str] | None:
+    """The rule IDs of an ignore list (a trailing ``# comment`` dropped); None when an entry is not a rule ID."""
+    value = value.split("#", 1)[0]
+    codes = [c.strip().upper() for c in re.split(r"[,\s]+", value) if c.strip()]
+    if not codes or not all(_RULE_ID.match(c) for c in codes):
+        return None
+    return codes
 
 
 def read_pragmas(df: Dockerfile) -> Pragmas:
     result = Pragmas()
     pending: dict[int, list[str]] = {}  # line -> codes of a pragma comment on that line
+    stage_pending: list[tuple[int, list[str]]] = []  # (offset, codes) of stage pragmas
     for c in df.comments:
         m = _PRAGMA.match(c.text)
         if not m:
             continue
-        is_global, kind, value = m.group(1), m.group(2).lower(), m.group(3)
+        scope, kind, value = (m.group(1) or "").strip().lower(), m.group(2).lower(), m.group(3)
         if kind == "service":
             result.service = value.split()[0] if value else None
-        elif kind == "shell":
-            result.shell = value
-        elif is_global:
-            result.global_ignore += _codes(value)
+            continue
+        if kind == "shell":
+            result.shell = value.split("#", 1)[0].strip() or None
+            continue
+        codes = _codes(value)
+        if codes is None:
+            continue
+        if scope == "global":
+            result.global_ignore += codes
+        elif scope == "stage":
+            stage_pending.append((c.start, codes))
         elif not c.inside:
-            pending[c.line] = _codes(value)
+            pending[c.line] = codes
+    for offset, codes in stage_pending:
+        result.stage_spans.append((*_stage_span_after(df, offset), codes))
     if pending:
         comment_lines = {c.line for c in df.comments if not c.inside}
         for ins in df.instructions:
@@ -60,6 +82,16 @@ def read_pragmas(df: Dockerfile) -> Pragmas:
     return result
 
 
+def _stage_span_after(df: Dockerfile, offset: int) -> tuple[int, int]:
+    """The span a stage pragma at ``offset`` covers: the stage of the next FROM, else the rest of the stage."""
+    froms = [ins for ins in df.instructions if ins.keyword == "FROM"]
+    nxt = next((i for i, f in enumerate(froms) if f.start > offset), None)
+    if nxt is None:
+        return offset, len(df.text)
+    end = froms[nxt + 1].start if nxt + 1 < len(froms) else len(df.text)
+    return froms[nxt].start, end
+
+
 def suppressed(code: str, offset: int, line_file: bool, pragmas: Pragmas) -> bool:
     """True when a pragma turns ``code`` off at ``offset`` (only global pragmas apply to other files' lines)."""
     from .registry import matches
@@ -69,6 +101,9 @@ def suppressed(code: str, offset: int, line_file: bool, pragmas: Pragmas) -> boo
     if line_file:
         return False
     for start, end, codes in pragmas.spans:
+        if start <= offset < end and matches(code, codes):
+            return True
+    for start, end, codes in pragmas.stage_spans:
         if start <= offset < end and matches(code, codes):
             return True
     return False
