@@ -19,6 +19,7 @@ class RunInfo:
     root: str = "."  # the folder paths are relative to (for SARIF/GitLab)
     errors: list[str] = field(default_factory=list)  # files that could not be read
     baseline_hidden: int = 0  # findings hidden by --baseline
+    rules: list[str] = field(default_factory=list)  # codes of the rules that ran (SARIF lists them)
 
 
 def render(fmt: str, results, run: RunInfo) -> str:
