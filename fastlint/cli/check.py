@@ -51,7 +51,7 @@ def main(argv: list[str]) -> int:
     from ..engine.config import ConfigError, builtin_policy, load_config, policy_for
     from ..engine.discovery import discover
     from ..engine.rule import LEVEL_RANK
-    from ..engine.runner import Selection, lint_path
+    from ..engine.runner import Selection, active_rules, lint_path
     from ..report import RunInfo, render
 
     selection = Selection(select=_split(args.select), ignore=_split(args.ignore))
@@ -70,6 +70,7 @@ def main(argv: list[str]) -> int:
     errors += missing
     results = []
     thresholds: list[str] = []
+    ran: dict[int, list[str]] = {}  # id(policy) -> codes of the rules that run under it (for SARIF)
     for path, display in files:
         try:
             policy = policy_for(path, explicit, args.no_config)
@@ -80,6 +81,9 @@ def main(argv: list[str]) -> int:
             policy = _without_shellcheck(policy)
         if policy.failure_threshold:
             thresholds.append(policy.failure_threshold)
+        if args.format == "sarif" and id(policy) not in ran:
+            ran[id(policy)] = [c.code for c in active_rules(policy, selection)
+                               if not getattr(c, "reports_many", False)]
         result = lint_path(path, display, policy, selection)
         if result.error:
             errors.append(result.error)
@@ -88,11 +92,16 @@ def main(argv: list[str]) -> int:
     if not files and not errors:
         policy = builtin_policy()
 
-    run = RunInfo(statistics=args.statistics, version=__version__, errors=errors)
+    run = RunInfo(statistics=args.statistics, version=__version__, errors=errors,
+                  rules=sorted({code for codes in ran.values() for code in codes}))
     if args.write_baseline:
-        from ..engine.baseline import write_baseline
+        from ..engine.baseline import BaselineError, write_baseline
 
-        write_baseline(Path(args.write_baseline), results)
+        try:
+            write_baseline(Path(args.write_baseline), results)
+        except BaselineError as err:
+            print(f"fastlint: {err}", file=sys.stderr)
+            return 2
     if args.baseline:
         from ..engine.baseline import BaselineError, apply_baseline
 
