@@ -354,3 +354,143 @@ def cache_mount_covers(ins, *paths: str) -> bool:
                     if target.endswith("/" + "/".join(parts[:k])):
                         return True
     return False
+
+
+# -- what a RUN instruction runs -----------------------------------------------------------------------------------
+SHELLS = ("sh", "bash", "ash", "dash", "zsh", "ksh", "mksh")
+
+
+@dataclass(slots=True, eq=False)
+class RunShell:
+    """The shell scripts one RUN instruction runs, for rules: the shell-form text, a JSON-form command line (read
+    as hadolint reads it: the words joined into one command), and heredoc bodies that a shell runs (``RUN <<EOF``,
+    ``RUN bash <<EOF``; not ``RUN cat <<EOF > file``, whose body is data).
+
+    ``parts`` are ``(script, to_source)``: ``to_source(a, b)`` maps script offsets to source offsets, or is None
+    (JSON form) when there is no exact place. ``span(node)`` does that for a Command or ShellWord."""
+
+    parts: list[tuple[ShellScript, object]]
+
+    @property
+    def commands(self) -> list[Command]:
+        return [c for script, _ in self.parts for c in script.commands]
+
+    @property
+    def scripts(self) -> list[ShellScript]:
+        return [script for script, _ in self.parts]
+
+    def find(self, *names: str) -> list[Command]:
+        return [c for c in self.commands if c.is_(*names)]
+
+    def using(self, *names: str) -> bool:
+        return any(c.is_(*names) for c in self.commands)
+
+    @property
+    def has_pipes(self) -> bool:
+        return any(script.has_pipes for script, _ in self.parts)
+
+    def span(self, node) -> tuple[int, int] | None:
+        """Source offsets of a Command or ShellWord of one of the scripts (None when it has no exact place)."""
+        for script, to_source in self.parts:
+            if to_source is None:
+                continue
+            if any(node is c or node is c.name_word or any(node is a for a in c.args) for c in script.commands):
+                return to_source(node.start, node.end)
+        return None
+
+
+def _quote_word(word: str) -> str:
+    if word and all(ch.isalnum() or ch in "@%+=:,./-_" for ch in word):
+        return word
+    return "'" + word.replace("'", "'\\''") + "'"
+
+
+def run_shell(ins) -> RunShell | None:
+    """The shell model of a RUN instruction (or of the RUN inside ONBUILD); None for other instructions."""
+    if ins.keyword != "RUN":
+        return None
+    if ins.json:
+        return RunShell([(parse_shell(" ".join(_quote_word(w) for w in ins.value)), None)])
+    text = ins.args_text
+    main = parse_shell(text)
+    parts: list[tuple[ShellScript, object]] = []
+    lg = ins.logical
+    if lg is not None:
+        lo = _args_index(lg.text, text)
+        parts.append((main, lambda a, b, lg=lg, lo=lo: lg.span(lo + a, lo + b)))
+    else:
+        parts.append((main, None))
+    if ins.heredocs and _feeds_shell(main):
+        for h in ins.heredocs:
+            body = h.content
+            if body.startswith("#!") and not _shell_shebang(body):
+                continue
+            parts.append((parse_shell(body), lambda a, b, base=h.body_start: (base + a, base + b)))
+    return RunShell(parts)
+
+
+def _args_index(logical: str, args: str) -> int:
+    """Where the arguments start in the instruction's logical line (they end it, up to trailing blanks)."""
+    stripped = logical.rstrip()
+    if args and stripped.endswith(args.rstrip()):
+        return len(stripped) - len(args.rstrip())
+    i = logical.rfind(args)
+    return i if i >= 0 else 0
+
+
+def _feeds_shell(main: ShellScript) -> bool:
+    """True when the heredoc bodies of the RUN are shell scripts: no command besides the heredoc, or a shell
+    reading the body from stdin (no ``-c``)."""
+    cmds = main.commands
+    if not cmds:
+        return True
+    return len(cmds) == 1 and cmds[0].is_(*SHELLS) and "-c" not in cmds[0].arg_texts
+
+
+def _shell_shebang(body: str) -> bool:
+    first = body.split("\n", 1)[0][2:].strip().split()
+    if not first:
+        return True
+    prog = first[0].rsplit("/", 1)[-1]
+    if prog == "env" and len(first) > 1:
+        prog = first[1].rsplit("/", 1)[-1]
+    return prog in SHELLS
+
+
+def run_mounts(ins) -> list[dict[str, str]]:
+    """The ``--mount`` flags of a RUN as dicts (``type`` defaults to ``bind``; ``dst``/``destination`` are given
+    as ``target``, ``src`` as ``source``)."""
+    out: list[dict[str, str]] = []
+    for f in ins.flags:
+        if f.name != "mount" or not f.value:
+            continue
+        spec: dict[str, str] = {"type": "bind"}
+        for item in f.value.split(","):
+            key, eq, value = item.partition("=")
+            key = key.strip().lower()
+            value = value.strip().strip("\"'") if eq else "true"
+            key = {"dst": "target", "destination": "target", "src": "source"}.get(key, key)
+            spec[key] = value
+        out.append(spec)
+    return out
+
+
+def mount_targets(ins, types: tuple[str, ...] = ("cache", "tmpfs")) -> list[str]:
+    """The target paths of the RUN's mounts of those types, without a trailing slash."""
+    out = []
+    for m in run_mounts(ins):
+        if m.get("type", "bind").lower() in types and m.get("target"):
+            t = m["target"]
+            out.append(t.rstrip("/") or "/")
+    return out
+
+
+def covered_by_mount(ins, path: str, types: tuple[str, ...] = ("cache", "tmpfs")) -> bool:
+    """True when a mount of those types sits at ``path`` or at a folder above it, so that what the RUN writes
+    there never reaches the image (``~`` in the path is /root)."""
+    path = path.rstrip("/")
+    for t in mount_targets(ins, types):
+        t = "/root" + t[1:] if t.startswith("~") else t
+        if path == t or path.startswith(t.rstrip("/") + "/"):
+            return True
+    return False
