@@ -1,0 +1,235 @@
+"""The fix loop, after sqlfluff's: lint, apply the fixes that can go together, re-parse, re-lint, repeat.
+
+One pass takes every fixable finding of the allowed safety (safe; unsafe too with ``--unsafe-fixes``), keeps the
+fixes whose edits do not overlap (first come first served by offset; the others wait for the next pass, when the
+rule reports them again on the new text), applies them, and lints the result. The loop cannot run away:
+
+* at most ``MAX_PASSES`` passes;
+* a pass whose result does not parse (DL1000) or makes the engine raise is discarded; its fixes are then tried
+  one by one, and those that still break the file are not tried again;
+* a text already seen means the fixes go round in circles: the loop stops;
+* when the fixes never settle (pass limit or a cycle), the original text is kept and ``settled`` is False.
+
+Edits of another file (``Edit.path``, e.g. FL404's ``.dockerignore``) are not applied to the Dockerfile: each is
+applied once to that file's current text and returned in ``other_files`` for the caller to write.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..engine.config import Policy
+from ..engine.rule import LEVEL_RANK, Finding, Fix
+from ..engine.runner import FileResult, Selection, lint_text
+from .edits import EditError, apply_edits, choose, edit_path
+
+MAX_PASSES = 10
+
+
+@dataclass
+class Applied:
+    """One fix that made it into the result: the finding it fixed (code and line in the text of its pass)."""
+
+    code: str
+    line: int
+    message: str
+    description: str
+    safety: str
+    file: str | None = None  # another file the fix edited (``.dockerignore``), else None
+
+
+@dataclass
+class FixOutcome:
+    path: str
+    original: str
+    text: str  # the result (the original when nothing applied or the fixes did not settle)
+    applied: list[Applied] = field(default_factory=list)
+    remaining: list[Finding] = field(default_factory=list)  # findings of the result
+    passes: int = 0
+    settled: bool = True
+    notes: list[str] = field(default_factory=list)  # what the loop had to give up, one sentence each
+    other_files: dict[str, str] = field(default_factory=dict)  # path -> new text (e.g. the .dockerignore)
+    error: str | None = None  # the original cannot be fixed at all (it does not parse): one line
+    error_line: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return self.text != self.original or bool(self.other_files)
+
+    def unfixed(self, threshold: str = "info") -> list[Finding]:
+        """Remaining findings at or above ``threshold`` (what makes ``fastlint fix`` exit 1)."""
+        rank = LEVEL_RANK.get(threshold, LEVEL_RANK["info"])
+        return [f for f in self.remaining if LEVEL_RANK.get(f.level, 0) >= rank]
+
+
+def allowed(fix: Fix, unsafe: bool) -> bool:
+    return fix.safety == "safe" or (unsafe and fix.safety == "unsafe")
+
+
+def _signature(text: str, f: Finding) -> tuple:
+    """What identifies a fix across passes (offsets move, the text it replaces and writes do not)."""
+    assert f.fix is not None
+    return (f.code, tuple((edit_path(e), text[e.start:e.end] if edit_path(e) is None else e.start, e.text)
+                          for e in f.fix.edits))
+
+
+def _lint(text: str, path: str, policy: Policy, selection: Selection) -> tuple[FileResult | None, str | None]:
+    """Lint a candidate text: (result, None), or (None, why the candidate is rejected)."""
+    try:
+        result = lint_text(text, path, policy, selection)
+    except Exception as err:  # a rule crashing on a fixed text must not lose the user's file
+        return None, f"the engine failed on the fixed text ({type(err).__name__}: {err})"
+    if result.df is not None and result.df.error is not None:
+        return None, f"the fixed text does not parse (line {result.df.error.line}: {result.df.error.message})"
+    return result, None
+
+
+def _read_other(path: str, cache: dict[str, str]) -> str:
+    if path not in cache:
+        try:
+            cache[path] = Path(path).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            cache[path] = ""
+    return cache[path]
+
+
+def fix_text(text: str, path: str, policy: Policy, selection: Selection | None = None, unsafe: bool = False,
+             max_passes: int = MAX_PASSES) -> FixOutcome:
+    """Fix one Dockerfile's text (``path`` locates the service and its other files). Never raises for bad input:
+    a text that does not parse comes back untouched with ``error`` set."""
+    selection = selection or Selection()
+    out = FixOutcome(path=path, original=text, text=text)
+    try:
+        result = lint_text(text, path, policy, selection)
+    except Exception as err:
+        out.error = f"the engine failed on this file ({type(err).__name__}: {err})"
+        return out
+    if result.df is not None and result.df.error is not None:
+        out.error, out.error_line = result.df.error.message, result.df.error.line
+        out.remaining = result.findings
+        return out
+
+    current = text
+    seen = {text}
+    rejected: set[tuple] = set()  # fixes that broke the file once
+    other_done: set[tuple] = set()  # other-file fixes already applied
+    other_original: dict[str, str] = {}
+    other_new: dict[str, str] = {}
+    applied: list[Applied] = []
+
+    while True:
+        candidates = [f for f in result.findings
+                      if f.fix is not None and allowed(f.fix, unsafe) and _signature(current, f) not in rejected]
+        own, side = [], []
+        for f in candidates:
+            (side if any(edit_path(e) is not None for e in f.fix.edits) else own).append(f)
+        _apply_other(current, side, other_done, other_original, other_new, applied, out.notes)
+        if not own:
+            break  # settled: nothing left to apply to the Dockerfile
+        if out.passes >= max_passes:
+            out.settled = False
+            out.notes.append(f"the fixes did not settle after {max_passes} passes")
+            break
+        out.passes += 1
+        choice = choose(own, len(current), lambda f: f.fix)
+        for f in choice.broken:
+            rejected.add(_signature(current, f))
+            out.notes.append(f"{f.code} at line {f.line}: the fix's edits overlap or leave the text; not applied")
+        batch = choice.accepted
+        new_text, new_result, why = _try(current, batch, path, policy, selection)
+        if new_result is None:
+            # the pass broke the file: keep the fixes that are fine alone, never retry the others
+            good = []
+            for f in batch:
+                _, alone, why_alone = _try(current, [f], path, policy, selection)
+                if alone is None:
+                    rejected.add(_signature(current, f))
+                    out.notes.append(f"{f.code} at line {f.line}: fix not applied: {why_alone}")
+                else:
+                    good.append(f)
+            batch = good
+            new_text, new_result, why = _try(current, batch, path, policy, selection) if batch else (current, None, "")
+            if new_result is None and len(batch) > 1:
+                batch = batch[:1]
+                new_text, new_result, why = _try(current, batch, path, policy, selection)
+            if new_result is None:
+                continue  # nothing applied this pass; the rejected fixes are filtered out next time
+        if new_text == current:
+            for f in batch:  # a fix that changes nothing but keeps firing would loop for ever
+                rejected.add(_signature(current, f))
+                out.notes.append(f"{f.code} at line {f.line}: the fix changes nothing; not applied")
+            continue
+        if new_text in seen:
+            out.settled = False
+            out.notes.append("the fixes go round in circles (a pass gave back an earlier text)")
+            break
+        seen.add(new_text)
+        for f in batch:
+            applied.append(Applied(f.code, f.line, f.message, f.fix.description, f.fix.safety))
+        current, result = new_text, new_result
+
+    if not out.settled:
+        out.notes.append("file left unchanged")
+        out.remaining = _final_findings(text, path, policy, selection)
+        return out
+    out.text = current
+    out.applied = applied
+    out.other_files = {p: t for p, t in other_new.items() if t != other_original.get(p)}
+    out.remaining = result.findings
+    if out.other_files:  # the rules that look at the other files see them as they will be written
+        out.remaining = [f for f in result.findings
+                         if not (f.fix is not None and any(edit_path(e) in out.other_files for e in f.fix.edits))]
+    return out
+
+
+def _final_findings(text: str, path: str, policy: Policy, selection: Selection) -> list[Finding]:
+    try:
+        return lint_text(text, path, policy, selection).findings
+    except Exception:
+        return []
+
+
+def _try(current: str, batch: list[Finding], path: str, policy: Policy, selection: Selection):
+    """Apply a batch of fixes to ``current``: (new text, its lint result or None, why it was rejected)."""
+    edits = [e for f in batch for e in f.fix.edits if edit_path(e) is None]
+    try:
+        new_text = apply_edits(current, edits)
+    except EditError as err:
+        return current, None, str(err)
+    if new_text == current:
+        return current, object(), ""
+    new_result, why = _lint(new_text, path, policy, selection)
+    return new_text, new_result, why
+
+
+def _apply_other(current: str, side: list[Finding], done: set, original: dict[str, str], new: dict[str, str],
+                 applied: list[Applied], notes: list[str]) -> None:
+    """Apply fixes that edit other files, once each (the rule keeps reporting them until the file is written).
+    A fix with edits of both the Dockerfile and another file counts as an other-file fix: only its other-file
+    edits are applied."""
+    for f in side:
+        sig = _signature(current, f)
+        if sig in done:
+            continue
+        done.add(sig)
+        by_path: dict[str, list] = {}
+        for e in f.fix.edits:
+            p = edit_path(e)
+            if p is not None:
+                by_path.setdefault(p, []).append(e)
+        try:
+            updates = {}
+            for p, edits in by_path.items():
+                base = new[p] if p in new else _read_other(p, original)
+                if p in new and new[p] != _read_other(p, original):
+                    continue  # already rewritten by an earlier fix this run: its offsets no longer hold
+                updates[p] = apply_edits(base, edits)
+        except (EditError, OSError, UnicodeDecodeError) as err:
+            notes.append(f"{f.code}: fix of {', '.join(by_path)} not applied: {err}")
+            continue
+        if not updates:
+            continue
+        new.update(updates)
+        for p in updates:
+            applied.append(Applied(f.code, f.line, f.message, f.fix.description, f.fix.safety, file=p))

@@ -1,0 +1,235 @@
+"""Fixing files on disk: what ``fastlint fix`` does for each Dockerfile, without printing anything.
+
+For one file: read it, run the fix loop, rewrite it from the template when it breaks the 4-stage structure, then
+either build a unified diff (``--diff``) or write the result atomically. Decisions documented here:
+
+* A file that does not parse is left untouched (an error; exit code 2).
+* A symbolic link is refused when the fix would be written in place (the rename would replace the link by a
+  file); ``--diff`` reads through it, ``--output`` writes a new file beside it.
+* A read-only file (no write permission bit, even for root) is refused: read-only means "do not change me".
+* The template rewrite keeps the original as ``Dockerfile.backup`` (``--no-backup``: not kept); an existing
+  backup with other content is never overwritten (an error, nothing written).
+* No ``package.json`` beside the Dockerfile: it is not a Node.js service, so it is not rewritten from the template;
+  the other fixes are still applied, a one-line warning says why, and the FL1xx findings stay (exit code 1).
+* Every write is atomic (temporary file + rename, the mode kept); a file whose result equals its text is not
+  written at all, so a second run changes nothing, not even the modification time.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import stat
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..engine.config import policy_for
+from ..engine.rule import LEVEL_RANK, Finding
+from ..engine.runner import Selection, decode
+from .loop import Applied, fix_text
+from .migrate import MigrationError, migrate, needs_migration
+
+
+@dataclass
+class FixOptions:
+    diff: bool = False
+    template: bool = True
+    template_text: str | None = None  # a custom template (--template-file), else the built-in one
+    output: str | None = None  # --output NAME: write beside the input under NAME
+    backup: bool = True
+    unsafe: bool = False
+    selection: Selection = field(default_factory=Selection)
+    config: Path | None = None
+    no_config: bool = False
+
+
+@dataclass
+class FileReport:
+    display: str
+    path: Path
+    original: str | None = None
+    text: str | None = None
+    applied: list[Applied] = field(default_factory=list)
+    migrated: bool = False
+    migration_fixed: list[str] = field(default_factory=list)  # codes of the findings the rewrite removed
+    remaining: list[Finding] = field(default_factory=list)
+    threshold: str = "info"
+    other_files: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # one line each, "file:line: message"
+    errors: list[str] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+    backup: str | None = None
+    output_written: str | None = None  # the --output file, when written
+    diff: str = ""
+
+    @property
+    def changed(self) -> bool:
+        return self.text is not None and (self.text != self.original or bool(self.other_files))
+
+    @property
+    def fixed_count(self) -> int:
+        return len(self.applied) + len(self.migration_fixed)
+
+    @property
+    def unfixed(self) -> list[Finding]:
+        rank = LEVEL_RANK.get(self.threshold, LEVEL_RANK["info"])
+        return [f for f in self.remaining if LEVEL_RANK.get(f.level, 0) >= rank]
+
+
+def fix_file(path: Path, display: str, opts: FixOptions) -> FileReport:
+    """Fix one file (see the module docstring). Raises only ``ConfigError`` (a bad policy file)."""
+    rep = FileReport(display=display, path=path)
+    in_place = not opts.diff and opts.output is None
+    if in_place and path.is_symlink():
+        rep.errors.append(f"{display}: is a symbolic link (to {_link_target(path)}); fastlint fix does not write "
+                          "through links: fix the file it points to, or use --output or --diff")
+        return rep
+    try:
+        raw = path.read_bytes()
+    except IsADirectoryError:
+        rep.errors.append(f"{display}: is a directory, not a Dockerfile")
+        return rep
+    except OSError as err:
+        rep.errors.append(f"{display}: cannot read: {err.strerror or err}")
+        return rep
+    text, reason, line = decode(raw)
+    if text is None:
+        rep.errors.append(f"{display}:{line}: cannot fix: {reason}")
+        return rep
+    rep.original = text
+    policy = policy_for(path, opts.config, opts.no_config)
+    rep.threshold = policy.failure_threshold or "info"
+
+    outcome = fix_text(text, display, policy, opts.selection, unsafe=opts.unsafe)
+    if outcome.error is not None:
+        where = f"{display}:{outcome.error_line}" if outcome.error_line else display
+        rep.errors.append(f"{where}: cannot fix: the file does not parse: {outcome.error}; left untouched")
+        return rep
+    for note in outcome.notes:
+        rep.warnings.append(f"{display}: {note}")
+    result, applied, remaining = outcome.text, list(outcome.applied), outcome.remaining
+    other = dict(outcome.other_files)
+
+    if opts.template and needs_migration(remaining):
+        try:
+            mig = migrate(result, display, policy, opts.template_text)
+        except MigrationError as err:
+            rep.warnings.append(f"{display}: not rewritten from the template: {err}")
+        else:
+            second = fix_text(mig.text, display, policy, opts.selection, unsafe=True)
+            if second.error is not None:
+                rep.errors.append(f"{display}: the template's output does not parse (line {second.error_line}: "
+                                  f"{second.error}); left untouched")
+                return rep
+            for line_no, message in mig.warnings:
+                where = f"{display}:{line_no}" if line_no else display
+                rep.warnings.append(f"{where}: {message}")
+            for note in second.notes:
+                rep.warnings.append(f"{display}: {note}")
+            gone = Counter(f.code for f in remaining) - Counter(f.code for f in second.remaining)
+            rep.migration_fixed = sorted(gone.elements())
+            rep.migrated = True
+            result, remaining = second.text, second.remaining
+            applied += second.applied
+            other.update(second.other_files)
+
+    rep.text, rep.applied, rep.remaining, rep.other_files = result, applied, remaining, other
+    if opts.diff:
+        rep.diff = _diff(display, text, result) + "".join(
+            _diff(p, _read_or_empty(Path(p)), t, new_file=not Path(p).exists()) for p, t in sorted(other.items()))
+        return rep
+    _write(rep, path, opts)
+    return rep
+
+
+def _write(rep: FileReport, path: Path, opts: FixOptions) -> None:
+    """Write the result (and the backup, and other files) after checking that every write can happen."""
+    target = path if opts.output is None else path.with_name(opts.output)
+    mode = stat.S_IMODE(path.stat().st_mode)  # a new output or backup gets the input's permissions
+    writes: list[tuple[Path, str, int | None]] = []
+    if opts.output is not None:
+        if target.is_symlink():
+            rep.errors.append(f"{target}: is a symbolic link; not written")
+            return
+        if _read_or_none(target) != rep.text:
+            writes.append((target, rep.text, None if target.exists() else mode))
+    elif rep.text != rep.original:
+        writes.append((target, rep.text, None))
+    if rep.migrated and opts.backup and opts.output is None and writes:
+        backup = path.with_name(path.name + ".backup")
+        existing = _read_or_none(backup)
+        if existing is not None and existing != rep.original:
+            rep.errors.append(f"{backup}: a backup from an earlier rewrite is in the way (its content differs); "
+                              "move it away or use --no-backup; nothing written")
+            return
+        if existing is None:
+            writes.insert(0, (backup, rep.original, mode))
+        rep.backup = str(backup)
+    for p, content in sorted(rep.other_files.items()):
+        writes.append((Path(p), content, None))
+    for p, _, _ in writes:
+        problem = _cannot_write(p)
+        if problem:
+            rep.errors.append(f"{p}: {problem}; nothing written")
+            return
+    from ..fsutil import atomic_write
+
+    for p, content, new_mode in writes:
+        try:
+            atomic_write(p, content, mode=new_mode)
+        except OSError as err:
+            rep.errors.append(f"{p}: cannot write: {err.strerror or err}")
+            return
+        rep.written.append(str(p))
+        if opts.output is not None and p == target:
+            rep.output_written = str(p)
+
+
+def _cannot_write(p: Path) -> str | None:
+    if p.is_symlink():
+        return "is a symbolic link"
+    if p.exists():
+        if p.is_dir():
+            return "is a directory"
+        mode = p.stat().st_mode
+        if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+            return "is read-only"
+    parent = p.parent if str(p.parent) else Path(".")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        return f"its folder {parent} is not writable"
+    return None
+
+
+def _link_target(path: Path) -> str:
+    try:
+        return os.readlink(path)
+    except OSError:
+        return "?"
+
+
+def _read_or_none(p: Path) -> str | None:
+    try:
+        return p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _read_or_empty(p: Path) -> str:
+    return _read_or_none(p) or ""
+
+
+def _diff(name: str, before: str, after: str, new_file: bool = False) -> str:
+    """A unified diff (git's ``\\ No newline at end of file`` marker included)."""
+    if before == after:
+        return ""
+    a = before.splitlines(keepends=True)
+    b = after.splitlines(keepends=True)
+    lines = difflib.unified_diff(a, b, "/dev/null" if new_file else f"a/{name}", f"b/{name}")
+    out = []
+    for line in lines:
+        if line.endswith("\n"):
+            out.append(line)
+        else:
+            out.append(line + "\n\\ No newline at end of file\n")
+    return "".join(out)
