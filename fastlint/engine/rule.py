@@ -30,11 +30,17 @@ LEVEL_RANK = {"error": 4, "warning": 3, "info": 2, "style": 1, "none": 99}
 
 @dataclass(slots=True)
 class Edit:
-    """Replace ``[start, end)`` of the original text with ``text``."""
+    """Replace ``[start, end)`` of the original text with ``text``.
+
+    ``path`` is None for an edit of the file being linted. Otherwise the edit is in another file (FL404 writes
+    the ``.dockerignore`` beside the Dockerfile): ``path`` is that file's path, relative to the current folder
+    like the Dockerfile's own path, and the offsets are in that file's text; when the file does not exist the
+    edit is ``Edit(0, 0, content, path)`` and the fixer creates it (atomically, like every write)."""
 
     start: int
     end: int
     text: str
+    path: str | None = None
 
 
 @dataclass(slots=True)
