@@ -51,7 +51,7 @@ def main(argv: list[str]) -> int:
     from ..engine.config import ConfigError, builtin_policy, load_config, policy_for
     from ..engine.discovery import discover
     from ..engine.rule import LEVEL_RANK
-    from ..engine.runner import Selection, active_rules, lint_path
+    from ..engine.runner import Selection, active_rules, lint_paths
     from ..report import RunInfo, render
 
     selection = Selection(select=_split(args.select), ignore=_split(args.ignore))
@@ -69,6 +69,7 @@ def main(argv: list[str]) -> int:
     files, missing = discover(args.paths or ["."])
     errors += missing
     results = []
+    entries = []
     thresholds: list[str] = []
     ran: dict[int, list[str]] = {}  # id(policy) -> codes of the rules that run under it (for SARIF)
     for path, display in files:
@@ -84,7 +85,8 @@ def main(argv: list[str]) -> int:
         if args.format == "sarif" and id(policy) not in ran:
             ran[id(policy)] = [c.code for c in active_rules(policy, selection)
                                if not getattr(c, "reports_many", False)]
-        result = lint_path(path, display, policy, selection)
+        entries.append((path, display, policy))
+    for result in lint_paths(entries, selection):  # all files at once: rules may batch work across them
         if result.error:
             errors.append(result.error)
             continue

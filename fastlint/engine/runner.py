@@ -163,8 +163,8 @@ def decode(raw: bytes) -> tuple[str | None, str | None, int]:
         return None, f"invalid UTF-8 (byte 0x{raw[err.start]:02x} at offset {err.start})", line
 
 
-def lint_path(path: Path, display: str, policy: Policy, selection: Selection) -> FileResult:
-    """Lint one file; never raises for bad input."""
+def read_path(path: Path, display: str, policy: Policy, selection: Selection) -> str | FileResult:
+    """A file's text, or the FileResult of a file that cannot be linted (unreadable, binary, not UTF-8)."""
     try:
         raw = path.read_bytes()
     except IsADirectoryError:
@@ -175,7 +175,45 @@ def lint_path(path: Path, display: str, policy: Policy, selection: Selection) ->
     if text is None:
         f = Finding(DL1000[0], DL1000[1], reason, display, line, 1, line, 1)
         return FileResult(display, [f] if _keep("DL1000", policy, selection) else [])
+    return text
+
+
+def lint_path(path: Path, display: str, policy: Policy, selection: Selection) -> FileResult:
+    """Lint one file; never raises for bad input."""
+    text = read_path(path, display, policy, selection)
+    if isinstance(text, FileResult):
+        return text
     return lint_text(text, display, policy, selection)
+
+
+def lint_paths(entries: list[tuple[Path, str, Policy]], selection: Selection) -> list[FileResult]:
+    """Lint many files ``(path, display name, policy)``, results in the same order.
+
+    Every file is read and parsed first; then each active rule class that has a ``prepare(dfs)`` class method
+    gets, once, every parsed file it will run on, so it can batch work across the files of a run (ShellCheck:
+    one batch of processes for all the RUN scripts instead of one per file); then the files are linted one by
+    one as ``lint_path`` does."""
+    staged: list[tuple[str, Policy, Dockerfile | FileResult, list[type[Rule]] | None]] = []
+    rules_by_policy: dict[int, list[type[Rule]]] = {}
+    batches: dict[type[Rule], list[Dockerfile]] = {}
+    for path, display, policy in entries:
+        text = read_path(path, display, policy, selection)
+        if isinstance(text, FileResult):
+            staged.append((display, policy, text, None))
+            continue
+        df = parse(text, display)
+        rules = rules_by_policy.get(id(policy))
+        if rules is None:
+            rules = rules_by_policy[id(policy)] = active_rules(policy, selection)
+        staged.append((display, policy, df, rules))
+        if df.error is None:
+            for cls in rules:
+                if hasattr(cls, "prepare"):
+                    batches.setdefault(cls, []).append(df)
+    for cls, dfs in batches.items():
+        cls.prepare(dfs)
+    return [item if rules is None else FileResult(display, lint_dockerfile(item, policy, rules, selection), item)
+            for display, policy, item, rules in staged]
 
 
 def worst_rank(findings: list[Finding]) -> int:
