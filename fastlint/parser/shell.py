@@ -121,6 +121,9 @@ class ShellScript:
     commands: list[Command]
     has_pipes: bool = False
     ok: bool = True  # parsed without syntax errors
+    # every pipeline's stages in order: the Command of a simple-command stage, None for a compound one
+    # (a subshell, a loop, a group); ``a | b | c`` gives one list of three
+    pipelines: list[list[Command | None]] = field(default_factory=list)
 
     def find(self, *names: str) -> list[Command]:
         return [c for c in self.commands if c.is_(*names)]
@@ -178,6 +181,7 @@ class _Walker:
         self.ascii = len(src) == len(text)
         self.commands: list[Command] = []
         self.has_pipes = False
+        self.pipelines: list[list[Command | None]] = []
 
     def off(self, b: int) -> int:
         return b if self.ascii else len(self.src[:b].decode("utf-8", "replace"))
@@ -190,8 +194,9 @@ class _Walker:
         t = node.type
         if t == "pipeline":
             self.has_pipes = True
-            pipeline = True
-        elif t == "subshell":
+            self.pipeline(node, subshell)
+            return
+        if t == "subshell":
             subshell = True
         if t == "command":
             self.command(node, pipeline, subshell)
@@ -201,6 +206,18 @@ class _Walker:
             return
         for c in node.children:
             self.walk(c, pipeline, subshell)
+
+    def pipeline(self, node, subshell: bool) -> None:
+        stages: list[Command | None] = []
+        for c in _pipeline_stages(node):
+            inner = c
+            if inner.type == "redirected_statement" and inner.children:  # wc -l > /number
+                inner = inner.children[0]
+            before = len(self.commands)
+            self.walk(c, True, subshell)
+            simple = inner.type in ("command", "declaration_command", "unset_command")
+            stages.append(self.commands[before] if simple and len(self.commands) > before else None)
+        self.pipelines.append(stages)
 
     def command(self, node, pipeline: bool, subshell: bool) -> None:
         name_word = None
@@ -265,6 +282,20 @@ class _Walker:
                 self.walk(cc, pipeline, True)
 
 
+def _pipeline_stages(node):
+    """The stages of a pipeline node, flattened: tree-sitter-bash nests ``a | b > f | c`` as a pipeline whose first
+    stage is a redirected pipeline."""
+    for c in node.children:
+        if not c.is_named or c.type == "comment":  # the | and |& tokens
+            continue
+        if c.type == "pipeline":
+            yield from _pipeline_stages(c)
+        elif c.type == "redirected_statement" and c.children and c.children[0].type == "pipeline":
+            yield from _pipeline_stages(c.children[0])
+        else:
+            yield c
+
+
 def _descendants_of_type(node, types):
     stack = [node]
     while stack:
@@ -282,7 +313,8 @@ def parse_shell(text: str) -> ShellScript:
     tree = _parser().parse(src)
     w = _Walker(src, text)
     w.walk(tree.root_node)
-    return ShellScript(text=text, commands=w.commands, has_pipes=w.has_pipes, ok=not tree.root_node.has_error)
+    return ShellScript(text=text, commands=w.commands, has_pipes=w.has_pipes, ok=not tree.root_node.has_error,
+                       pipelines=w.pipelines)
 
 
 # -- RUN helpers -------------------------------------------------------------------------------------------------
@@ -494,3 +526,24 @@ def covered_by_mount(ins, path: str, types: tuple[str, ...] = ("cache", "tmpfs")
         if path == t or path.startswith(t.rstrip("/") + "/"):
             return True
     return False
+
+
+def source_span(ins, cmd: Command, start: int, end: int) -> tuple[int, int] | None:
+    """The source offsets of ``[start, end)`` in the script of ``run_scripts(ins)`` that holds ``cmd`` (offsets
+    into that script, such as ``cmd.start`` or a word's ``end``). None for the exec form, where the words are
+    not shell text, or when the text cannot be mapped back exactly."""
+    if ins.json or ins.logical is None:
+        return None
+    for script in run_scripts(ins):
+        if not any(c is cmd for c in script.commands):
+            continue
+        if script.text == ins.args_text:
+            lo = ins.logical.text.rfind(ins.args_text)
+            if lo < 0:
+                return None
+            return ins.logical.span(lo + start, lo + end)
+        for h in ins.heredocs:
+            if h.content == script.text and h.body_end - h.body_start == len(h.content):
+                return h.body_start + start, h.body_start + end
+        return None
+    return None
