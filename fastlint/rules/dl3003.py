@@ -1,0 +1,24 @@
+"""DL3003: Use WORKDIR to switch to a directory."""
+
+from __future__ import annotations
+
+from ..engine.registry import register
+from ..engine.rule import InstructionRule
+from ..parser.shell import run_shell
+from .dl3001 import hit_command
+
+
+@register
+class DL3003(InstructionRule):
+    code = "DL3003"
+    level = "warning"
+    message = "Use WORKDIR to switch to a directory"
+    name = "use-workdir"
+
+    def check(self, ins):
+        sh = run_shell(ins)
+        if sh is None:
+            return
+        for cmd in sh.find("cd"):
+            yield hit_command(self, ins, sh, cmd)
+            return

@@ -1,0 +1,24 @@
+"""DL3004: Do not use sudo."""
+
+from __future__ import annotations
+
+from ..engine.registry import register
+from ..engine.rule import InstructionRule
+from ..parser.shell import run_shell
+from .dl3001 import hit_command
+
+
+@register
+class DL3004(InstructionRule):
+    code = "DL3004"
+    level = "error"
+    message = "Do not use sudo as it leads to unpredictable behavior. Use a tool like gosu to enforce root"
+    name = "no-sudo"
+
+    def check(self, ins):
+        sh = run_shell(ins)
+        if sh is None:
+            return
+        for cmd in sh.find("sudo"):
+            yield hit_command(self, ins, sh, cmd)
+            return

@@ -1,0 +1,78 @@
+"""DL3009: Delete the apt-get lists after installing something."""
+
+from __future__ import annotations
+
+from ..engine.registry import register
+from ..engine.rule import Edit, InstructionRule
+from ..parser.shell import mount_targets, run_shell
+from .dl3001 import hit_command
+
+APT_TOOLS = ("apt-get", "apt", "aptitude")
+
+
+def in_image(ctx, ins) -> bool:
+    """True when what the instruction leaves behind reaches the image: its stage is the stage that becomes the
+    image or one that stage is built on (FROM chain). An instruction before any FROM counts as in the image."""
+    stage = ins.stage
+    final = ctx.final_stage
+    if stage is None or final is None:
+        return True
+    s = final
+    while s is not None:
+        if s is stage:
+            return True
+        s = s.parent
+    return False
+
+
+def append_command(ins, command: str) -> Edit | None:
+    """An edit that appends ``&& command`` to a shell-form RUN (None when the script's end is not a plain
+    command: heredocs, comments, a trailing operator or line continuation)."""
+    if ins.keyword != "RUN" or ins.json or ins.heredocs:
+        return None
+    text = ins.args_text.rstrip()
+    if not text or "#" in text or text.endswith(("&", "|", "\\", "(", "{")):
+        return None
+    joiner = " " if text.endswith(";") else " && "
+    return Edit(ins.args_end, ins.args_end, f"{joiner}{command}")
+
+
+@register
+class DL3009(InstructionRule):
+    code = "DL3009"
+    level = "info"
+    message = "Delete the apt-get lists after installing something"
+    name = "apt-lists-cleanup"
+    fix_safety = "unsafe"
+
+    def check(self, ins):
+        sh = run_shell(ins)
+        if sh is None:
+            return
+        updates = [c for c in sh.find(*APT_TOOLS) if "update" in c.arg_texts]
+        if not updates:
+            return
+        for c in sh.find("rm"):
+            if any(a.text.startswith("/var/lib/apt/lists") for a in c.args):
+                return
+        if lists_mounted(ins) or not in_image(self.ctx, ins):
+            return
+        edit = append_command(ins, "rm -rf /var/lib/apt/lists/*")
+        fix = self.fix(edit, description="remove the apt lists at the end of the RUN") if edit else None
+        hit = hit_command(self, ins, sh, updates[0])
+        hit.fix = fix
+        yield hit
+
+
+def lists_mounted(ins) -> bool:
+    """The apt lists never reach the image: a cache or tmpfs mount holds /var/lib/apt/lists, or holds both
+    /var/lib/apt and /var/cache/apt (hadolint's reading: with only /var/lib/apt mounted, the downloaded packages
+    of /var/cache/apt still land in the layer)."""
+    targets = mount_targets(ins)
+
+    def under(t: str, d: str) -> bool:
+        return t == d or t.startswith(d + "/")
+
+    if any(under(t, "/var/lib/apt/lists") for t in targets):
+        return True
+    return any(under(t, "/var/lib/apt") for t in targets) and any(under(t, "/var/cache/apt") for t in targets)

@@ -1,0 +1,62 @@
+"""DL3016: Pin versions in npm."""
+
+from __future__ import annotations
+
+from ..engine.registry import register
+from ..engine.rule import InstructionRule
+from ..parser.shell import run_shell
+from .dl3001 import hit_command
+
+# npm options that take a value as the next word (``--registry https://...``); booleans (-g, --save-exact,
+# --no-audit, ...) take none.
+VALUE_FLAGS = (
+    "registry", "loglevel", "prefix", "cache", "userconfig", "globalconfig", "tag", "workspace", "w", "omit",
+    "include", "install-strategy", "save-prefix", "before", "fetch-retries", "fetch-timeout", "proxy", "https-proxy",
+    "noproxy", "scope", "ca", "cafile", "cert", "key", "otp", "script-shell", "node-options", "location", "auth-type",
+    "C", "progress", "audit-level", "install-links", "lockfile-version", "cpu", "os", "libc",
+)
+GIT_PREFIXES = ("git://", "git+ssh://", "git+http://", "git+https://")
+PATH_PREFIXES = ("/", "./", "../", "~/")
+TARBALLS = (".tar", ".tar.gz", ".tgz")
+INSTALL = ("install", "i", "add", "isntall", "in", "ins", "inst", "insta", "instal", "isnt", "isnta", "isntal")
+
+
+def version_fixed(pkg: str) -> bool:
+    if pkg.startswith(GIT_PREFIXES):
+        return "#" in pkg
+    if pkg.endswith(TARBALLS) or pkg.startswith(PATH_PREFIXES):
+        return True
+    name = pkg.split("/", 1)[1] if pkg.startswith("@") and "/" in pkg else pkg
+    return "@" in name
+
+
+@register
+class DL3016(InstructionRule):
+    code = "DL3016"
+    level = "warning"
+    message = "Pin versions in npm. Instead of `npm install <package>` use `npm install <package>@<version>`"
+    name = "npm-pin"
+
+    def check(self, ins):
+        sh = run_shell(ins)
+        if sh is None:
+            return
+        for cmd in sh.find("npm"):
+            words = []
+            skip = False
+            for a in cmd.args:
+                t = a.text
+                if skip:
+                    skip = False
+                    continue
+                if t.startswith("-") and t != "-":
+                    if "=" not in t and t.lstrip("-") in VALUE_FLAGS:
+                        skip = True
+                    continue
+                words.append(a)
+            if not words or words[0].text not in INSTALL:
+                continue
+            for w in words[1:]:
+                if not version_fixed(w.text):
+                    yield hit_command(self, ins, sh, cmd, w)
+                    return

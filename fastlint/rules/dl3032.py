@@ -1,0 +1,46 @@
+"""DL3032: ``yum clean all`` missing after yum command."""
+
+from __future__ import annotations
+
+from ..engine.registry import register
+from ..engine.rule import InstructionRule
+from ..parser.shell import covered_by_mount, run_shell
+from .dl3001 import hit_command
+from .dl3009 import append_command
+
+
+def cleans(cmd) -> bool:
+    """``yum clean all``, or ``rm`` of /var/cache/yum."""
+    if cmd.is_("yum"):
+        texts = cmd.arg_texts
+        return "clean" in texts and "all" in texts
+    if cmd.is_("rm"):
+        return any(a.text.startswith("/var/cache/yum") for a in cmd.args)
+    return False
+
+
+@register
+class DL3032(InstructionRule):
+    code = "DL3032"
+    level = "warning"
+    message = "`yum clean all` missing after yum command."
+    name = "yum-clean"
+    fix_safety = "unsafe"
+
+    def check(self, ins):
+        sh = run_shell(ins)
+        if sh is None or covered_by_mount(ins, "/var/cache/yum"):
+            return
+        cmds = sh.commands
+        for i, cmd in enumerate(cmds):
+            if not (cmd.is_("yum") and "install" in cmd.arg_texts):
+                continue
+            if any(cleans(c) for c in cmds[i + 1 :]):
+                continue
+            # Unsafe: the yum cache leaves the image; a later yum command downloads the repository metadata
+            # again, which may have changed since.
+            edit = append_command(ins, "yum clean all")
+            hit = hit_command(self, ins, sh, cmd)
+            hit.fix = self.fix(edit, description="clean the yum cache at the end of the RUN") if edit else None
+            yield hit
+            return
