@@ -26,7 +26,7 @@ from pathlib import Path
 
 from ..engine.config import policy_for
 from ..engine.rule import LEVEL_RANK, Finding
-from ..engine.runner import Selection, decode
+from ..engine.runner import Selection, decode, lint_text
 from .loop import Applied, fix_text
 from .migrate import MigrationError, migrate, needs_migration
 
@@ -112,8 +112,11 @@ def fix_file(path: Path, display: str, opts: FixOptions) -> FileReport:
     other = dict(outcome.other_files)
 
     if opts.template and needs_migration(remaining):
+        # The rewrite reads the original (so that its warnings give the original's line numbers); the fixes of
+        # the first loop are superseded by it, and the loop runs again on the rendered file (unsafe fixes too:
+        # the rewrite changes the image anyway, and FL404's .dockerignore belongs to it).
         try:
-            mig = migrate(result, display, policy, opts.template_text)
+            mig = migrate(text, display, policy, opts.template_text)
         except MigrationError as err:
             rep.warnings.append(f"{display}: not rewritten from the template: {err}")
         else:
@@ -122,17 +125,15 @@ def fix_file(path: Path, display: str, opts: FixOptions) -> FileReport:
                 rep.errors.append(f"{display}: the template's output does not parse (line {second.error_line}: "
                                   f"{second.error}); left untouched")
                 return rep
-            for line_no, message in mig.warnings:
-                where = f"{display}:{line_no}" if line_no else display
-                rep.warnings.append(f"{where}: {message}")
-            for note in second.notes:
-                rep.warnings.append(f"{display}: {note}")
-            gone = Counter(f.code for f in remaining) - Counter(f.code for f in second.remaining)
+            rep.warnings = [f"{display}{f':{n}' if n else ''}: {m}" for n, m in mig.warnings]
+            rep.warnings += [f"{display}: {note}" for note in second.notes]
+            before = lint_findings(text, display, policy, opts.selection)
+            gone = Counter(f.code for f in before) - Counter(f.code for f in second.remaining)
             rep.migration_fixed = sorted(gone.elements())
             rep.migrated = True
             result, remaining = second.text, second.remaining
-            applied += second.applied
-            other.update(second.other_files)
+            applied = [a for a in second.applied if a.file is not None]  # the other files' fixes (FL404)
+            other = dict(second.other_files)
 
     rep.text, rep.applied, rep.remaining, rep.other_files = result, applied, remaining, other
     if opts.diff:
@@ -233,3 +234,11 @@ def _diff(name: str, before: str, after: str, new_file: bool = False) -> str:
         else:
             out.append(line + "\n\\ No newline at end of file\n")
     return "".join(out)
+
+
+def lint_findings(text: str, display: str, policy, selection: Selection) -> list[Finding]:
+    """The findings of a text (none when the engine fails: the caller has linted it already)."""
+    try:
+        return lint_text(text, display, policy, selection).findings
+    except Exception:
+        return []
