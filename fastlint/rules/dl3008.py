@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import InstructionRule
-from ..parser.shell import run_shell
-from .dl3001 import hit_command
+from .dl3001 import hit_command, shell_of
 
 
 def non_flag_words(cmd, value_flags: tuple[str, ...] = (), stop_at_dashdash: bool = False):
@@ -40,7 +39,7 @@ class DL3008(InstructionRule):
     name = "apt-get-pin"
 
     def check(self, ins):
-        sh = run_shell(ins)
+        sh = shell_of(ins)
         if sh is None:
             return
         for cmd in sh.find("apt-get"):

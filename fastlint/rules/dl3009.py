@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import Edit, InstructionRule
-from ..parser.shell import mount_targets, run_shell
-from .dl3001 import hit_command
+from ..parser.shell import run_mounts
+from .dl3001 import hit_command, shell_of
 
 APT_TOOLS = ("apt-get", "apt", "aptitude")
 
@@ -46,7 +46,7 @@ class DL3009(InstructionRule):
     fix_safety = "unsafe"
 
     def check(self, ins):
-        sh = run_shell(ins)
+        sh = shell_of(ins)
         if sh is None:
             return
         updates = [c for c in sh.find(*APT_TOOLS) if "update" in c.arg_texts]
@@ -68,7 +68,8 @@ def lists_mounted(ins) -> bool:
     """The apt lists never reach the image: a cache or tmpfs mount holds /var/lib/apt/lists, or holds both
     /var/lib/apt and /var/cache/apt (hadolint's reading: with only /var/lib/apt mounted, the downloaded packages
     of /var/cache/apt still land in the layer)."""
-    targets = mount_targets(ins)
+    targets = [m["target"].rstrip("/") for m in run_mounts(ins)
+               if m.get("type", "bind").lower() in ("cache", "tmpfs") and m.get("target")]
 
     def under(t: str, d: str) -> bool:
         return t == d or t.startswith(d + "/")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import StageRule
-from ..parser.shell import run_shell
 from .dl3000 import drop_quotes
+from .dl3001 import shell_of
 from .dl3008 import non_flag_words
 
 # hadolint's archiveFileFormatExtensions
@@ -68,7 +68,7 @@ class DL3010(StageRule):
             return
         if ins.keyword != "RUN" or not self.archives:
             return
-        sh = run_shell(ins)
+        sh = shell_of(ins)
         names = {basename(w.text) for c in sh.commands if extracts(c) for w in non_flag_words(c)}
         for copy, name in self.archives:
             key = (copy.index, name)

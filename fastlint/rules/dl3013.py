@@ -6,8 +6,7 @@ import re
 
 from ..engine.registry import register
 from ..engine.rule import InstructionRule
-from ..parser.shell import run_shell
-from .dl3001 import hit_command
+from .dl3001 import hit_command, shell_of
 
 _PIP = re.compile(r"^pip(\d+(\.\d+)*)?$|^pipx$")
 _PYTHON = re.compile(r"^python(\d+(\.\d+)*)?$")
@@ -84,7 +83,7 @@ class DL3013(InstructionRule):
     name = "pip-pin"
 
     def check(self, ins):
-        sh = run_shell(ins)
+        sh = shell_of(ins)
         if sh is None:
             return
         for cmd in sh.commands:

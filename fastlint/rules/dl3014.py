@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import Edit, InstructionRule
-from ..parser.shell import run_shell
-from .dl3001 import hit_command
+from .dl3001 import hit_command, shell_of
 
 
 def quiet_level(cmd) -> int:
@@ -56,7 +55,7 @@ class DL3014(InstructionRule):
     fix_safety = "safe"
 
     def check(self, ins):
-        sh = run_shell(ins)
+        sh = shell_of(ins)
         if sh is None:
             return
         bad = [c for c in sh.find("apt-get") if "install" in c.arg_texts and not assumes_yes(c)]

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import InstructionRule
-from ..parser.shell import run_shell
-from .dl3001 import hit_command
+from .dl3001 import hit_command, shell_of
 
 # npm options that take a value as the next word (``--registry https://...``); booleans (-g, --save-exact,
 # --no-audit, ...) take none.
@@ -38,7 +37,7 @@ class DL3016(InstructionRule):
     name = "npm-pin"
 
     def check(self, ins):
-        sh = run_shell(ins)
+        sh = shell_of(ins)
         if sh is None:
             return
         for cmd in sh.find("npm"):

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import InstructionRule
-from ..parser.shell import run_shell
-from .dl3001 import hit_command
+from .dl3001 import hit_command, shell_of
 from .dl3008 import non_flag_words
 
 VALUE_FLAGS = ("t", "virtual", "repository", "X", "p", "root", "arch", "cache-dir", "keys-dir",
@@ -20,7 +19,7 @@ class DL3018(InstructionRule):
     name = "apk-pin"
 
     def check(self, ins):
-        sh = run_shell(ins)
+        sh = shell_of(ins)
         if sh is None:
             return
         for cmd in sh.find("apk"):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import InstructionRule
-from ..parser.shell import covered_by_mount, run_shell
-from .dl3001 import hit_command
+from ..parser.shell import cache_mount_covers
+from .dl3001 import hit_command, shell_of
 from .dl3014 import insert_after_word
 
 # apk commands that read the package index saved in /var/cache/apk by an earlier `apk add -U` / `apk update`
@@ -14,7 +14,7 @@ INDEX_READERS = ("upgrade", "search", "fetch", "policy", "list", "dot", "version
 
 def apk_cache_mounted(ins) -> bool:
     """A cache or tmpfs mount holds apk's cache (/var/cache/apk, or /etc/apk/cache, its usual link)."""
-    return covered_by_mount(ins, "/var/cache/apk") or covered_by_mount(ins, "/etc/apk/cache")
+    return cache_mount_covers(ins, "/var/cache/apk", "/etc/apk/cache")
 
 
 def fixable_adds(sh) -> list:
@@ -31,7 +31,7 @@ class DL3019(InstructionRule):
     fix_safety = "safe"
 
     def check(self, ins):
-        sh = run_shell(ins)
+        sh = shell_of(ins)
         if sh is None or apk_cache_mounted(ins):
             return
         bad = fixable_adds(sh)
@@ -63,7 +63,7 @@ class DL3019(InstructionRule):
         for other in df.instructions:
             if other.index <= ins.index or other.stage is None or other.stage.index not in stages:
                 continue
-            osh = run_shell(other)
+            osh = shell_of(other)
             if osh is not None:
                 later_cmds += osh.find("apk")
         for c in later_cmds:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import Edit, InstructionRule
-from ..parser.shell import run_shell
-from .dl3001 import hit_command
+from .dl3001 import hit_command, shell_of
 
 # apt subcommands with the same meaning in apt-get or apt-cache
 EQUIVALENT = {
@@ -25,7 +24,7 @@ class DL3027(InstructionRule):
     fix_safety = "unsafe"
 
     def check(self, ins):
-        sh = run_shell(ins)
+        sh = shell_of(ins)
         if sh is None:
             return
         cmds = sh.find("apt")

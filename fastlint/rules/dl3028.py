@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import InstructionRule
-from ..parser.shell import run_shell
-from .dl3001 import hit_command
+from .dl3001 import hit_command, shell_of
 
 # gem install options that take no value; any other option is read as taking the next word as its value
 # (``--use-system-libraries true``, ``-i /dir``), so that it is not mistaken for a gem
@@ -54,7 +53,7 @@ class DL3028(InstructionRule):
     name = "gem-pin"
 
     def check(self, ins):
-        sh = run_shell(ins)
+        sh = shell_of(ins)
         if sh is None:
             return
         for cmd in sh.find("gem"):

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import InstructionRule
-from ..parser.shell import run_shell
-from .dl3001 import hit_command
+from .dl3001 import hit_command, shell_of
 from .dl3014 import insert_after_word
 
 INSTALLS = ("install", "groupinstall", "localinstall")
@@ -24,7 +23,7 @@ class DL3030(InstructionRule):
     fix_safety = "safe"
 
     def check(self, ins):
-        sh = run_shell(ins)
+        sh = shell_of(ins)
         if sh is None:
             return
         bad = [c for c in yum_installs(sh) if not c.has_flag("y", "assumeyes")]

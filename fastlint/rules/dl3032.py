@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import InstructionRule
-from ..parser.shell import covered_by_mount, run_shell
-from .dl3001 import hit_command
+from ..parser.shell import cache_mount_covers
+from .dl3001 import hit_command, shell_of
 from .dl3009 import append_command
 
 
@@ -28,8 +28,8 @@ class DL3032(InstructionRule):
     fix_safety = "unsafe"
 
     def check(self, ins):
-        sh = run_shell(ins)
-        if sh is None or covered_by_mount(ins, "/var/cache/yum"):
+        sh = shell_of(ins)
+        if sh is None or cache_mount_covers(ins, "/var/cache/yum"):
             return
         cmds = sh.commands
         for i, cmd in enumerate(cmds):
