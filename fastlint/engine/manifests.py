@@ -1,0 +1,476 @@
+"""Kubernetes manifests and CI files: what the FL7xx rules read.
+
+The FL7xx rules are registered like every rule (selection, levels, ``fastlint rules`` and the docs work the same),
+but they have the tier ``manifest``: the Dockerfile engine skips them, and this module runs them on YAML files:
+
+* found under a folder given to ``fastlint check``: ``*.yaml``/``*.yml`` files that look like Kubernetes objects
+  (a cheap text test for ``apiVersion:`` and ``kind:`` before any parsing; Go-templated files such as Helm
+  charts are left out), ``.gitlab-ci.yml`` (and ``*.gitlab-ci.yml``) and ``.github/workflows/*.y*ml``;
+* given on the command line (the pre-commit hook passes Kubernetes YAML files to ``fastlint check``).
+
+Files are read with ruamel.yaml, imported only when a YAML file is linted, so the Dockerfile lint path never pays
+for it. Every document of a multi-document file is read. Findings carry the YAML file's own path, line and column
+(from ruamel's ``.lc``), so they appear in every output format like Dockerfile findings. Pragmas work as in
+Dockerfiles: ``# fastlint: ignore=FL703`` on the line above (or at the end of the line), ``# fastlint: global
+ignore=FL702`` anywhere in the file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from .rule import Hit, Rule
+
+YAML_SUFFIXES = (".yaml", ".yml")
+WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod", "ReplicaSet",
+                  "ReplicationController")
+_API = re.compile(r"^\s*(?:-\s+)?apiVersion\s*:", re.MULTILINE)
+_KIND = re.compile(r"^\s*(?:-\s+)?kind\s*:", re.MULTILINE)
+_PRAGMA = re.compile(r"#\s*(?:fastlint:?|hadolint)\s+(global\s+)?ignore\s*=\s*([A-Za-z0-9_,\s]+)", re.IGNORECASE)
+
+
+# -- which files -----------------------------------------------------------------------------------------------------
+def is_yaml_name(name: str) -> bool:
+    return name.lower().endswith(YAML_SUFFIXES)
+
+
+def ci_kind(path: Path) -> str | None:
+    """``github`` for a GitHub Actions workflow, ``gitlab`` for a GitLab CI file, else None."""
+    name = path.name.lower()
+    if name.endswith((".gitlab-ci.yml", ".gitlab-ci.yaml")) or name in (".gitlab-ci.yml", ".gitlab-ci.yaml"):
+        return "gitlab"
+    parent = path.parent
+    if parent.name == "workflows" and parent.parent.name == ".github" and is_yaml_name(name):
+        return "github"
+    return None
+
+
+def looks_like_kubernetes(text: str) -> bool:
+    return bool(_API.search(text)) and bool(_KIND.search(text))
+
+
+def wanted(path: Path) -> bool:
+    """Discovery's test for a YAML file under a checked folder: a CI file, or Kubernetes objects (templated
+    files such as Helm charts left out: they are not YAML until rendered)."""
+    if not is_yaml_name(path.name):
+        return False
+    if ci_kind(path) is not None:
+        return True
+    try:
+        with path.open("r", encoding="utf-8", errors="replace") as fh:
+            text = fh.read(1 << 20)
+    except OSError:
+        return False
+    return looks_like_kubernetes(text) and "{{" not in text
+
+
+# -- positions -------------------------------------------------------------------------------------------------------
+@dataclass(slots=True)
+class Pos:
+    """A 1-based place in the YAML file (end column exclusive, like Dockerfile findings)."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass
+class Source:
+    """A script (GitHub ``run:``, GitLab ``script:``) with its place in the YAML file: ``pos(a, b)`` gives the
+    file position of script offsets ``[a, b)``."""
+
+    text: str
+    starts: list[tuple[int, int, int]]  # (script offset of the line, file line, file column) per script line
+
+    def pos(self, a: int, b: int) -> Pos:
+        la, ca = self._at(a)
+        lb, cb = self._at(b)
+        return Pos(la, ca, lb, cb)
+
+    def _at(self, offset: int) -> tuple[int, int]:
+        best = self.starts[0]
+        for s in self.starts:
+            if s[0] <= offset:
+                best = s
+            else:
+                break
+        return best[1], best[2] + (offset - best[0])
+
+
+class Manifest:
+    """One YAML file: its text, its documents (ruamel round-trip nodes) and how to find positions in it."""
+
+    def __init__(self, path: str, text: str, docs: list, kind: str):
+        self.path = path
+        self.text = text
+        self.lines = text.splitlines()
+        self.docs = docs
+        self.kind = kind  # kubernetes | github | gitlab
+
+    def line_text(self, line: int) -> str:
+        return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+
+    def _token_end(self, line: int, col: int) -> int:
+        """The end column (exclusive) of the scalar written at (line, col), both 1-based."""
+        text = self.line_text(line)
+        i = col - 1
+        if i >= len(text):
+            return col + 1
+        if text[i] in "'\"":
+            q = text[i]
+            j = i + 1
+            while j < len(text):
+                if text[j] == q:
+                    if q == "'" and j + 1 < len(text) and text[j + 1] == "'":
+                        j += 2
+                        continue
+                    break
+                if text[j] == "\\" and q == '"':
+                    j += 1
+                j += 1
+            return min(j + 1, len(text)) + 1
+        rest = text[i:]
+        m = re.search(r"\s+#", rest)
+        token = rest[: m.start()] if m else rest
+        token = token.rstrip()
+        if token and token[-1] in ",]}" and text[:i].rstrip().endswith(("[", "{", ",")):
+            token = re.split(r"[,\]}]", token, maxsplit=1)[0]
+        return col + max(len(token), 1)
+
+    def key_pos(self, mapping, key) -> Pos:
+        try:
+            line, col = mapping.lc.key(key)
+        except Exception:
+            return self.node_pos(mapping)
+        return Pos(line + 1, col + 1, line + 1, col + 1 + len(str(key)))
+
+    def value_pos(self, mapping, key) -> Pos:
+        try:
+            line, col = mapping.lc.value(key)
+        except Exception:
+            return self.key_pos(mapping, key)
+        value = mapping.get(key)
+        if isinstance(value, (dict, list)):
+            return self.key_pos(mapping, key)
+        return Pos(line + 1, col + 1, line + 1, self._token_end(line + 1, col + 1))
+
+    def item_pos(self, seq, index: int) -> Pos:
+        try:
+            line, col = seq.lc.item(index)
+        except Exception:
+            return self.node_pos(seq)
+        value = seq[index]
+        if isinstance(value, (dict, list)):
+            return self.node_pos(value)
+        return Pos(line + 1, col + 1, line + 1, self._token_end(line + 1, col + 1))
+
+    def node_pos(self, node) -> Pos:
+        """The first key of a mapping, the first item of a sequence."""
+        try:
+            line, col = node.lc.line, node.lc.col
+        except Exception:
+            return Pos(1, 1, 1, 1)
+        return Pos(line + 1, col + 1, line + 1, col + 1)
+
+    def script(self, parent, key) -> Source | None:
+        """The text of a string value (``run:``) with its file positions; block scalars (``|``, ``>``) are read
+        from the file's lines so that every line maps back exactly."""
+        value = parent[key]
+        if not isinstance(value, str):
+            return None
+        try:
+            line, col = parent.lc.item(key) if isinstance(parent, list) else parent.lc.value(key)
+        except Exception:
+            return Source(value, [(0, 1, 1)])
+        first = self.line_text(line + 1)[col:]
+        if first.startswith(("|", ">")):
+            return self._block(line + 1, value)
+        if first[:1] in "'\"" and first[1:1 + len(value)] == value:
+            return Source(value, [(0, line + 1, col + 2)])  # a quoted string written without escapes
+        return Source(value, [(0, line + 1, col + 1)])  # plain (or escaped: positions are approximate)
+
+    def _block(self, header_line: int, value: str) -> Source:
+        """A block scalar whose indicator is on ``header_line`` (1-based): its lines as written."""
+        lines = []
+        indent = None
+        n = header_line + 1
+        header_indent = len(self.line_text(header_line)) - len(self.line_text(header_line).lstrip())
+        while n <= len(self.lines):
+            raw = self.line_text(n)
+            if raw.strip():
+                this = len(raw) - len(raw.lstrip())
+                if indent is None:
+                    if this <= header_indent:
+                        break
+                    indent = this
+                elif this < indent:
+                    break
+            lines.append((n, raw))
+            n += 1
+        while lines and not lines[-1][1].strip():
+            lines.pop()
+        indent = indent or 0
+        parts, starts, offset = [], [], 0
+        for n, raw in lines:
+            body = raw[indent:] if len(raw) >= indent else ""
+            starts.append((offset, n, indent + 1))
+            parts.append(body)
+            offset += len(body) + 1
+        if not starts:
+            return Source(value, [(0, header_line, 1)])
+        return Source("\n".join(parts), starts)
+
+
+# -- containers and image references ---------------------------------------------------------------------------------
+@dataclass
+class Container:
+    """A container of a workload: its mapping, the pod spec it is in, and the object it belongs to."""
+
+    node: object
+    pod_spec: object
+    obj: object
+    kind: str
+    init: bool
+
+    @property
+    def name(self) -> str | None:
+        v = self.node.get("name")
+        return v if isinstance(v, str) else None
+
+    @property
+    def image(self) -> str | None:
+        v = self.node.get("image")
+        return v if isinstance(v, str) else None
+
+    @property
+    def object_name(self) -> str | None:
+        meta = self.obj.get("metadata")
+        v = meta.get("name") if isinstance(meta, dict) else None
+        return v if isinstance(v, str) else None
+
+    def label(self) -> str:
+        return f"container '{self.name}'" if self.name else "a container"
+
+
+def pod_spec(obj) -> object | None:
+    """The pod spec of a workload: spec.template.spec; CronJob: spec.jobTemplate.spec.template.spec; Pod: spec."""
+    kind = obj.get("kind")
+    spec = obj.get("spec")
+    if not isinstance(spec, dict):
+        return None
+    if kind == "Pod":
+        return spec
+    if kind == "CronJob":
+        spec = (spec.get("jobTemplate") or {}).get("spec") if isinstance(spec.get("jobTemplate"), dict) else None
+        if not isinstance(spec, dict):
+            return None
+    tpl = spec.get("template")
+    if isinstance(tpl, dict) and isinstance(tpl.get("spec"), dict):
+        return tpl["spec"]
+    return None
+
+
+def objects(docs) -> Iterable:
+    """Every Kubernetes object of the documents (``kind: List`` items included)."""
+    for doc in docs:
+        if not isinstance(doc, dict):
+            continue
+        if doc.get("kind") == "List" and isinstance(doc.get("items"), list):
+            yield from objects(doc["items"])
+        elif isinstance(doc.get("kind"), str):
+            yield doc
+
+
+def containers(m: Manifest) -> list[Container]:
+    out = []
+    for obj in objects(m.docs):
+        kind = obj.get("kind")
+        if kind not in WORKLOAD_KINDS:
+            continue
+        spec = pod_spec(obj)
+        if spec is None:
+            continue
+        for key, init in (("initContainers", True), ("containers", False)):
+            items = spec.get(key)
+            if isinstance(items, list):
+                for c in items:
+                    if isinstance(c, dict):
+                        out.append(Container(c, spec, obj, kind, init))
+    return out
+
+
+def image_repository(image: str) -> str:
+    """``gcr.io/gpp-g3/fast-validation-service:2.1.0@sha256:...`` -> ``fast-validation-service``."""
+    ref = image.split("@", 1)[0]
+    last = ref.rsplit("/", 1)[-1]
+    return last.split(":", 1)[0]
+
+
+def service_of_container(c: Container, policy):
+    """The matrix service a container runs: by container name, image repository name or object name."""
+    for candidate in (c.name, image_repository(c.image) if c.image else None, c.object_name):
+        if candidate and candidate in policy.services:
+            return policy.services[candidate]
+    return None
+
+
+# -- the rules' base class -------------------------------------------------------------------------------------------
+class ManifestContext:
+    """What a manifest rule may read: the policy and the file's path (no Dockerfile, no service)."""
+
+    def __init__(self, policy, path: str):
+        self.policy = policy
+        self.path = path
+        self.service = None
+        self.df = None
+        self.pragmas = None
+
+
+class ManifestRule(Rule):
+    """A rule on Kubernetes manifests and CI files: ``check_manifest(m)`` yields hits made with ``self.at``."""
+
+    tier = "manifest"
+
+    def check_manifest(self, m: Manifest) -> Iterable[Hit] | None:
+        return None
+
+    def at(self, m: Manifest, pos: Pos, message: str | None = None) -> Hit:
+        return Hit(0, 0, message, file=m.path, line=pos.line, column=pos.column, end_line=pos.end_line,
+                   end_column=pos.end_column)
+
+
+# -- linting a file --------------------------------------------------------------------------------------------------
+class ManifestError(Exception):
+    """A YAML file that cannot be read: ``file:line:col: message``."""
+
+
+def load(path: Path, display: str) -> Manifest | None:
+    """Read and parse a YAML file; None when it is neither Kubernetes objects nor a CI file."""
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise ManifestError(f"{display}: cannot read: {err.strerror or err}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw.count(b"\n", 0, err.start) + 1
+        raise ManifestError(f"{display}:{line}:1: invalid UTF-8") from None
+    kind = ci_kind(path)
+    if kind is None:
+        if not looks_like_kubernetes(text):
+            return None
+        kind = "kubernetes"
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    try:
+        docs = [d for d in YAML(typ="rt").load_all(text)]
+    except MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        where = f"{mark.line + 1}:{mark.column + 1}:" if mark else ""
+        raise ManifestError(f"{display}:{where} invalid YAML: {err.problem or err.context}") from None
+    except (YAMLError, ValueError, TypeError) as err:
+        raise ManifestError(f"{display}: invalid YAML: {str(err).splitlines()[0] if str(err) else err}") from None
+    return Manifest(display, text, docs, kind)
+
+
+def _suppressions(m: Manifest) -> tuple[list[str], dict[int, list[str]]]:
+    """(global codes, line -> codes) from ``# fastlint: ignore=`` comments: a comment line applies to the next
+    line that is not a comment; a comment at the end of a line applies to that line."""
+    global_codes: list[str] = []
+    by_line: dict[int, list[str]] = {}
+    pending: list[str] = []
+    for n, raw in enumerate(m.lines, start=1):
+        match = _PRAGMA.search(raw)
+        stripped = raw.strip()
+        codes = [c.strip().upper() for c in re.split(r"[,\s]+", match.group(2)) if c.strip()] if match else []
+        if match and match.group(1):
+            global_codes += codes
+            continue
+        if stripped.startswith("#"):
+            pending += codes
+            continue
+        if not stripped:
+            continue
+        here = pending + (codes if match else [])
+        if here:
+            by_line[n] = here
+        pending = []
+    return global_codes, by_line
+
+
+def lint_manifest(path: Path, display: str, policy, selection):
+    """Lint one YAML file with the manifest rules; never raises for bad input (``FileResult.error`` instead)."""
+    from .registry import matches
+    from .rule import Finding
+    from .runner import FileResult, _keep, active_rules
+
+    rules = [cls for cls in active_rules(policy, selection) if cls.tier == "manifest"]
+    if not rules:
+        return FileResult(display, [])
+    try:
+        m = load(path, display)
+    except ManifestError as err:
+        return FileResult(display, [], error=str(err))
+    if m is None:
+        return FileResult(display, [])
+    ctx = ManifestContext(policy, display)
+    global_codes, by_line = _suppressions(m) if policy.allow_pragmas else ([], {})
+    findings: list[Finding] = []
+    seen: set[tuple] = set()
+    for cls in rules:
+        rule = cls(ctx)
+        for h in rule.check_manifest(m) or ():
+            code = h.code or rule.code
+            if not _keep(code, policy, selection):
+                continue
+            if matches(code, global_codes) or matches(code, by_line.get(h.line, [])):
+                continue
+            level = policy.severity.get(code) or h.level or rule.level
+            f = Finding(code, level, h.message or rule.message, m.path, h.line, h.column, h.end_line or h.line,
+                        h.end_column or h.column, source_line=m.line_text(h.line))
+            key = (f.line, f.column, f.code, f.message)
+            if key not in seen:
+                seen.add(key)
+                findings.append(f)
+    findings.sort(key=lambda f: (f.line, f.column, f.code))
+    return FileResult(display, findings)
+
+
+# -- quantities ------------------------------------------------------------------------------------------------------
+_QUANTITY = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(?:[eE]([+-]?\d+))?(Ki|Mi|Gi|Ti|Pi|Ei|k|K|M|G|T|P|E|m)?$")
+_FACTORS = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60, "k": 10**3, "K": 10**3,
+            "M": 10**6, "G": 10**9, "T": 10**12, "P": 10**15, "E": 10**18, None: 1}
+
+
+def quantity(value) -> object | None:
+    """A Kubernetes quantity as an exact number of bytes (a Fraction): ``512Mi``, ``0.5Gi``, ``536870912``,
+    ``512e6``, ``1G``; None when it is not a quantity."""
+    from fractions import Fraction
+
+    if isinstance(value, bool) or value is None:
+        return None
+    m = _QUANTITY.match(str(value).strip())
+    if not m:
+        return None
+    number = Fraction(m.group(1))
+    if m.group(2):
+        number *= Fraction(10) ** int(m.group(2))
+    if m.group(3) == "m":
+        return number / 1000
+    return number * _FACTORS[m.group(3)]
+
+
+@dataclass
+class ImageUse:
+    """An image named in a manifest or CI file: the reference (``${{ }}`` expressions shown as ``$``
+    variables), where it is, and what names it (for the message)."""
+
+    image: str
+    pos: Pos
+    where: str
+    extra: dict = field(default_factory=dict)

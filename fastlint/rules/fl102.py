@@ -1,0 +1,55 @@
+"""FL102: a standard stage is not built on the base image the policy names for it."""
+
+from __future__ import annotations
+
+from ..engine.registry import register
+from ..engine.rule import Edit, InstructionRule
+from ..parser.stages import ImageRef
+from .fl_common import chain, normalize_image, policy_stage
+
+
+def same_image(actual: ImageRef, wanted: ImageRef) -> bool:
+    """True when ``actual`` is the image ``wanted`` names: same name and tag; a digest in ``wanted`` must match,
+    a digest in ``actual`` alone only pins the wanted tag further."""
+    a_name, a_tag, a_digest = normalize_image(actual)
+    w_name, w_tag, w_digest = normalize_image(wanted)
+    if a_name != w_name:
+        return False
+    if w_tag is not None and a_tag != w_tag:
+        return False
+    if w_tag is None and w_digest is None and a_tag in (None, "latest") and a_digest is None:
+        return False
+    return w_digest is None or a_digest == w_digest
+
+
+@register
+class FL102(InstructionRule):
+    code = "FL102"
+    level = "error"
+    message = "The stage's base image is not the one the policy names for it"
+    name = "stage-base-image"
+    fix_safety = "unsafe"
+
+    def check(self, ins):
+        if ins.keyword != "FROM" or ins.stage is None or ins.parent is not None:
+            return
+        stage = ins.stage
+        name = policy_stage(self.policy, stage)
+        wanted = self.policy.bases.get(name) if name else None
+        if not wanted:
+            return
+        root = chain(stage)[0]
+        if root.unresolved or root.image is None:
+            return  # chosen by a build argument without a default, or scratch: nothing to judge
+        if same_image(root.image, ImageRef.parse(wanted)):
+            return
+        word = ins.words[0] if ins.words else ins
+        if root is not stage:
+            yield self.hit(word, f"Stage '{stage.name}' is built on '{root.resolved}' (through stage "
+                                 f"'{root.name or root.index}'); the policy's base for it is '{wanted}'")
+            return
+        fix = None
+        if ins.words and stage.base == stage.resolved:
+            fix = self.fix(Edit(word.start, word.end, wanted), description=f"use the policy's base {wanted}")
+        yield self.hit(word, f"Stage '{stage.name}' is built on '{root.resolved}'; the policy's base for it is "
+                             f"'{wanted}'", fix=fix)

@@ -1,0 +1,41 @@
+"""FL403: ``npm install`` instead of ``npm ci``; ``npm ci`` without ``--ignore-scripts`` in the dependencies stage."""
+
+from __future__ import annotations
+
+from ..engine.registry import register
+from ..engine.rule import Edit, InstructionRule
+from .fl_common import Spot, commands, npm_install, policy_stage
+
+
+@register
+class FL403(InstructionRule):
+    code = "FL403"
+    level = "warning"
+    message = "Use `npm ci` (and `--ignore-scripts` in the dependencies stage) instead of `npm install`"
+    name = "npm-ci"
+    fix_safety = "unsafe"
+
+    def check(self, ins):
+        if ins.keyword != "RUN" or ins.parent is not None or ins.stage is None:
+            return
+        first = self.policy.stages[0] if self.policy.stages else None
+        in_deps = first is not None and policy_stage(self.policy, ins.stage) == first
+        for cmd, script in commands(ins):
+            inst = npm_install(cmd)
+            if inst is None or inst.tool != "npm":
+                continue
+            sub = inst.sub
+            spot = Spot(*script.word_span(sub))
+            scripts_off = cmd.has_flag("ignore-scripts")
+            exact = not ins.json and spot.end - spot.start == sub.end - sub.start
+            if not inst.ci:
+                text = "ci" + ("" if scripts_off or not in_deps else " --ignore-scripts")
+                fix = self.fix(Edit(spot.start, spot.end, text), description="use npm ci") if exact else None
+                yield self.hit(spot, f"`npm {sub.text}` resolves versions again and may rewrite the lockfile; use "
+                                     f"`npm ci`" + (" --ignore-scripts" if in_deps and not scripts_off else ""),
+                               fix=fix)
+            elif in_deps and not scripts_off:
+                fix = self.fix(Edit(spot.end, spot.end, " --ignore-scripts"),
+                               description="add --ignore-scripts") if exact else None
+                yield self.hit(spot, f"`npm {sub.text}` in the dependencies stage runs the packages' install "
+                                     f"scripts; add --ignore-scripts", fix=fix)

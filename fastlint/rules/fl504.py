@@ -1,0 +1,114 @@
+"""FL504: the health check runs a program that is not in the production stage."""
+
+from __future__ import annotations
+
+from ..engine.registry import register
+from ..engine.rule import FileRule
+from .fl_common import (chain, chain_instructions, commands, copy_dest, copy_sources, health_commands, healthcheck,
+                        normalize_image, package_ops)
+
+SHELL_BUILTINS = frozenset({"exit", "true", "false", "test", "[", "[[", "echo", ":", "printf", "kill", "cd", "set",
+                            "exec", "command", "type", "read", "return", "trap", "wait", "eval", "."})
+BUSYBOX = frozenset({"sh", "ash", "busybox", "wget", "nc", "cat", "grep", "ps", "pgrep", "ls", "stat", "timeout",
+                     "netstat", "head", "tail", "sleep", "env", "id", "whoami", "ping"})
+DEBIAN_BASE = frozenset({"sh", "bash", "dash", "cat", "grep", "ls", "stat", "timeout", "head", "tail", "sleep",
+                         "env", "id", "whoami"})
+DEBIAN_FULL = DEBIAN_BASE | {"curl", "wget", "git", "python3", "perl", "ps", "pgrep"}
+NODE = frozenset({"node", "npm", "npx", "yarn", "corepack"})
+# packages whose program has another name
+PACKAGE_PROGRAMS = {"netcat-openbsd": "nc", "busybox-extras": "nc", "procps": "ps", "nodejs": "node"}
+PATH_DIRS = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
+
+
+def image_programs(stage) -> frozenset[str] | None:
+    """The programs the stage's base image is known to have; None for an image fastlint does not know."""
+    root = chain(stage)[0]
+    if root.image is None or root.unresolved:
+        return None
+    name, tag, _ = normalize_image(root.image)
+    base = name.rsplit("/", 1)[-1]
+    tag = (tag or "latest").lower()
+    if base == "node":
+        if "alpine" in tag:
+            return BUSYBOX | NODE
+        return (DEBIAN_BASE if "slim" in tag else DEBIAN_FULL) | NODE
+    if base == "alpine":
+        return BUSYBOX
+    if base in ("debian", "ubuntu"):
+        return DEBIAN_BASE
+    if base == "buildpack-deps":
+        return DEBIAN_FULL
+    return None
+
+
+def _lands_at(dest: str, source: str, program: str, wanted_path: str | None, workdir: str) -> bool:
+    """A COPY of ``source`` to ``dest`` puts ``program`` at a place the health check finds it."""
+    base = source.rstrip("/").rsplit("/", 1)[-1]
+    if dest.endswith("/") or dest in PATH_DIRS:
+        target = dest.rstrip("/") + "/" + base
+    else:
+        target = dest
+    if not target.startswith("/"):
+        target = workdir.rstrip("/") + "/" + target.lstrip("./")
+    if wanted_path is not None:
+        return target == wanted_path
+    return target.rsplit("/", 1)[-1] == program and target.rsplit("/", 1)[0] in PATH_DIRS
+
+
+@register
+class FL504(FileRule):
+    code = "FL504"
+    level = "error"
+    message = "The health check's program is not in the production stage"
+    name = "healthcheck-binary"
+
+    def finish(self):
+        final = self.ctx.final_stage
+        if final is None:
+            return
+        stages = chain(final)
+        ins = healthcheck(stages)
+        if ins is None:
+            return
+        known = image_programs(final)
+        if known is None:
+            return  # an image fastlint does not know: it may have the program
+        for cmd in health_commands(self.ctx.df, ins):
+            program = cmd.base
+            path = cmd.name.text if cmd.name.text.startswith("/") else None
+            if program in SHELL_BUILTINS or "$" in cmd.name.text:
+                continue
+            if program in known and (path is None or path.rsplit("/", 1)[0] in PATH_DIRS):
+                continue
+            if self._provided(stages, program, path):
+                continue
+            hint = "copy it from the runtime-tools stage (COPY --from=runtime-tools ...)" \
+                if program == "grpc_health_probe" else "install it or copy it from the runtime-tools stage"
+            yield self.hit(cmd.name, f"The health check runs '{cmd.name.text}', which is not in the production "
+                                     f"stage; {hint}")
+
+    def _provided(self, stages, program: str, path: str | None) -> bool:
+        present = False
+        wd = "/"
+        for ins in chain_instructions(stages[-1]):
+            if ins.keyword == "WORKDIR" and ins.value:
+                wd = ins.value[0] if ins.value[0].startswith("/") else wd.rstrip("/") + "/" + ins.value[0]
+            elif ins.keyword in ("COPY", "ADD"):
+                dest = copy_dest(ins)
+                if dest is not None and any(_lands_at(dest.text, s.text, program, path, wd)
+                                            for s in copy_sources(ins)):
+                    present = True
+            elif ins.keyword == "RUN":
+                for cmd, _ in commands(ins):
+                    op = package_ops(cmd)
+                    if op is not None:
+                        names = {PACKAGE_PROGRAMS.get(n, n) for n, _ in op.names}
+                        if program in names and path is None:
+                            present = op.op == "add"
+                        continue
+                    for w in cmd.args:
+                        t = w.text
+                        if (path is not None and t == path) or (path is None and t.endswith("/" + program)
+                                                                 and t.rsplit("/", 1)[0] in PATH_DIRS):
+                            present = True
+        return present
