@@ -90,7 +90,9 @@ def lint_dockerfile(df: Dockerfile, policy: Policy, rules: list[type[Rule]], sel
     pragmas = read_pragmas(df)
     ctx = Context(df, policy, service_of(path, df, policy, pragmas.service), path)
     ctx.pragmas = pragmas
-    instances = [cls(ctx) for cls in rules if not (cls.needs_service and ctx.service is None)]
+    # manifest rules (FL7xx) run on YAML files (engine/manifests.py), not on Dockerfiles
+    instances = [cls(ctx) for cls in rules
+                 if cls.tier != "manifest" and not (cls.needs_service and ctx.service is None)]
     raw: list[tuple[Rule, Hit]] = []
 
     def collect(rule: Rule, hits) -> None:
@@ -197,6 +199,11 @@ def lint_paths(entries: list[tuple[Path, str, Policy]], selection: Selection) ->
     rules_by_policy: dict[int, list[type[Rule]]] = {}
     batches: dict[type[Rule], list[Dockerfile]] = {}
     for path, display, policy in entries:
+        if path.name.lower().endswith((".yaml", ".yml")):  # a Kubernetes manifest or CI file: the FL7xx rules
+            from .manifests import lint_manifest
+
+            staged.append((display, policy, lint_manifest(path, display, policy, selection), None))
+            continue
         text = read_path(path, display, policy, selection)
         if isinstance(text, FileResult):
             staged.append((display, policy, text, None))
