@@ -66,7 +66,7 @@ def main(argv: list[str]) -> int:
         print(f"fastlint: {err}", file=sys.stderr)
         return 2
 
-    files, missing = discover(args.paths or ["."])
+    files, missing = discover(args.paths or ["."], manifests=_wants_manifests(selection))
     errors += missing
     results = []
     entries = []
@@ -135,6 +135,17 @@ def main(argv: list[str]) -> int:
     if any(LEVEL_RANK.get(f.level, 0) >= threshold for r in results for f in r.findings):
         return 1
     return 0
+
+
+def _wants_manifests(selection) -> bool:
+    """Whether folders are searched for Kubernetes manifests and CI files: some manifest rule (FL7xx) can run
+    under the command line's selection (a policy may still turn them off for its files)."""
+    from ..engine.registry import all_rules, matches
+
+    codes = [code for code, cls in all_rules().items() if cls.tier == "manifest"]
+    if selection.select:
+        codes = [c for c in codes if matches(c, selection.select)]
+    return any(not matches(c, selection.ignore) for c in codes)
 
 
 def _without_shellcheck(policy):

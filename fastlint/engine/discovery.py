@@ -35,15 +35,16 @@ def _gitignore_spec(directory: Path):
     return pathspec.PathSpec.from_lines("gitwildmatch", lines)
 
 
-def discover(paths: list[str]) -> tuple[list[tuple[Path, str]], list[str]]:
+def discover(paths: list[str], manifests: bool = False) -> tuple[list[tuple[Path, str]], list[str]]:
     """(files as (path, display name), errors). Display names are as given on the command line, joined with
-    what was found under a folder."""
+    what was found under a folder. ``manifests``: folders also yield the Kubernetes manifests and CI files
+    that the FL7xx rules read (``engine.manifests.wanted``)."""
     found: list[tuple[Path, str]] = []
     errors: list[str] = []
     for given in paths:
         p = Path(given)
         if p.is_dir():
-            found += _walk(p, given)
+            found += _walk(p, given, manifests)
         elif p.exists() or p.is_symlink():
             found.append((p, given))
         else:
@@ -51,8 +52,14 @@ def discover(paths: list[str]) -> tuple[list[tuple[Path, str]], list[str]]:
     return found, errors
 
 
-def _walk(root: Path, display_root: str) -> list[tuple[Path, str]]:
+def _walk(root: Path, display_root: str, manifests: bool = False) -> list[tuple[Path, str]]:
     out: list[tuple[Path, str]] = []
+    wanted = None
+    if manifests:
+        from .manifests import is_yaml_name, wanted as manifest_wanted
+
+        def wanted(path: Path) -> bool:
+            return is_yaml_name(path.name) and manifest_wanted(path)
     specs: list[tuple[Path, object]] = []  # (directory, spec) of every .gitignore on the way down
 
     def ignored(path: Path, is_dir: bool) -> bool:
@@ -72,7 +79,8 @@ def _walk(root: Path, display_root: str) -> list[tuple[Path, str]]:
             specs.append((d, spec))
         dirnames[:] = sorted(n for n in dirnames if n not in SKIP_DIRS and not ignored(d / n, True))
         for name in sorted(filenames):
-            if is_dockerfile_name(name) and not ignored(d / name, False):
+            if (is_dockerfile_name(name) or (wanted is not None and wanted(d / name))) \
+                    and not ignored(d / name, False):
                 full = d / name
                 rel = full.relative_to(root).as_posix()
                 display = rel if display_root in (".", "./") else f"{display_root.rstrip('/')}/{rel}"
