@@ -122,6 +122,12 @@ class Session:
         self._tags: list[str] = []  # tags this session set on images (removed unless keep_images)
         self._known_images = self._all_image_ids()
 
+    @property
+    def created_images(self) -> list[str]:
+        """Ids (short or full) of the images this session's builds made."""
+        with self._lock:
+            return list(self._images)
+
     # --- images ----------------------------------------------------------------------------------------
 
     def _all_image_ids(self) -> set[str]:
@@ -269,7 +275,14 @@ class Session:
         with self._lock:
             self._containers.append(container.id)
         start = time.monotonic()
-        container.start()
+        try:
+            container.start()
+        except Exception as err:
+            if not _is_api_error(err):
+                raise
+            self.remove_container(container.id)
+            return {"healthy": False, "seconds_to_healthy": None, "uid": None, "logs": "",
+                    "status": f"could not start: {_short(err)}"}
         has_health = bool((self.inspect(image_id).get("Config") or {}).get("Healthcheck"))
         result: dict[str, Any] = {"healthy": None, "seconds_to_healthy": None, "uid": None, "status": "", "logs": ""}
         deadline = start + timeout

@@ -301,11 +301,13 @@ def node_tar(path: Path, with_libraries: bool) -> None:
         add_host_file(tar, CA_BUNDLE, "usr/local/share/ca-certificates/host-ca.crt")
 
 
-def node_layers(image_name: str) -> str:
-    """The Dockerfile lines that add node to a base, as in the official images (after their FROM)."""
+def node_layers(image_name: str, add_user: str) -> str:
+    """The Dockerfile lines that add node to a base, as in the official images (after their FROM), with their
+    `node` user (uid/gid 1000), which legacy Dockerfiles use (`USER node`)."""
     version = host_node_version()
     return f"""\
 ENV NODE_VERSION={version}
+RUN {add_user}
 ADD node.tar /
 # The npm registry is reached through this machine's TLS proxy: node must trust the host's CA bundle.
 ENV NODE_EXTRA_CA_CERTS=/usr/local/share/ca-certificates/host-ca.crt
@@ -334,7 +336,8 @@ def build_node_alpine(client) -> None:
         (ctx / "docker-entrypoint.sh").chmod(0o755)
         (ctx / "Dockerfile").write_text(
             f"# fastlint stand-in for node:20-alpine (tests/standins/build.py): the host's node and npm.\n"
-            f"FROM alpine:3.19\n{node_layers('node:20-alpine')}")
+            f"FROM alpine:3.19\n"
+            + node_layers("node:20-alpine", "addgroup -g 1000 node && adduser -u 1000 -G node -s /bin/sh -D node"))
         build_image(client, ctx, NODE_ALPINE_TAGS)
 
 
@@ -388,7 +391,8 @@ def build_node_debian(client) -> None:
             "# bookworm with a buildpack-deps subset, then the node layers.\n"
             "FROM scratch\nADD rootfs.tar /\n"
             "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n"
-            + node_layers("node:20 (also node:18, node:latest, node)"))
+            + node_layers("node:20 (also node:18, node:latest, node)",
+                          "groupadd --gid 1000 node && useradd --uid 1000 --gid node --shell /bin/bash --create-home node"))
         build_image(client, ctx, NODE_DEBIAN_TAGS)
 
 
