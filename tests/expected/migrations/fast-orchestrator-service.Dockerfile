@@ -1,0 +1,41 @@
+# fast-orchestrator-service: 4-stage build from the fastlint template (FAST multi-stage build standard)
+
+# Stage 1: dependencies - every npm package, devDependencies included; cached until package*.json changes
+FROM node:20-alpine AS dependencies
+WORKDIR /app
+COPY package*.json ./
+RUN npm ci --ignore-scripts
+
+# Stage 2: builder - compile the TypeScript, then drop devDependencies
+FROM node:20-alpine AS builder
+WORKDIR /app
+COPY --from=dependencies /app/node_modules ./node_modules
+COPY . .
+RUN npm run build
+RUN npm prune --omit=dev
+
+# Stage 3: runtime-tools - health check tools, OS packages upgraded
+FROM alpine:3.19 AS runtime-tools
+RUN apk upgrade --no-cache && \
+    apk add --no-cache curl && \
+    curl --version
+
+# Stage 4: production - runtime files only, non-root, health-checked
+FROM node:20-alpine AS production
+RUN apk upgrade --no-cache && \
+    apk add --no-cache curl && \
+    addgroup -g 1001 -S nodejs && \
+    adduser -S -u 1001 -G nodejs nodejs
+WORKDIR /app
+COPY --from=builder --chown=nodejs:nodejs /app/dist ./dist
+COPY --from=builder --chown=nodejs:nodejs /app/node_modules ./node_modules
+COPY --from=builder --chown=nodejs:nodejs /app/package.json ./package.json
+COPY --from=builder --chown=nodejs:nodejs /app/static ./static
+ENV NODE_ENV=production
+LABEL org.opencontainers.image.authors="Payments Platform <payments-platform@bank.example>"
+ENV PORT=3004
+USER nodejs
+EXPOSE 3004
+HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
+    CMD curl -f http://localhost:3004/health || exit 1
+CMD ["node", "dist/index.js"]

@@ -1,0 +1,41 @@
+# fast-vammediation-service: 4-stage build from the fastlint template (FAST multi-stage build standard)
+
+# Stage 1: dependencies - every npm package, devDependencies included; cached until package*.json changes
+FROM node:20-alpine AS dependencies
+WORKDIR /home/node/app
+COPY package*.json ./
+RUN npm ci --ignore-scripts
+
+# Stage 2: builder - compile the TypeScript, generate the protobuf code, then drop devDependencies
+FROM node:20-alpine AS builder
+WORKDIR /home/node/app
+COPY --from=dependencies /home/node/app/node_modules ./node_modules
+COPY . .
+RUN npm run build
+RUN npm prune --omit=dev
+
+# Stage 3: runtime-tools - health check tools, OS packages upgraded
+FROM alpine:3.19 AS runtime-tools
+ARG GRPC_HEALTH_PROBE_VERSION=v0.4.37
+ARG GRPC_HEALTH_PROBE_SHA256=8302d54fc41d4ffbfea6871b6a04584265d5eabbe738aee2966f9a574b6f17d1
+RUN apk upgrade --no-cache && \
+    wget -qO /usr/local/bin/grpc_health_probe "https://github.com/grpc-ecosystem/grpc-health-probe/releases/download/${GRPC_HEALTH_PROBE_VERSION}/grpc_health_probe-linux-amd64" && \
+    echo "${GRPC_HEALTH_PROBE_SHA256}  /usr/local/bin/grpc_health_probe" | sha256sum -c - && \
+    chmod 0755 /usr/local/bin/grpc_health_probe
+
+# Stage 4: production - runtime files only, non-root, health-checked
+FROM node:20-alpine AS production
+RUN apk upgrade --no-cache && \
+    addgroup -g 1001 -S nodejs && \
+    adduser -S -u 1001 -G nodejs nodejs
+WORKDIR /home/node/app
+COPY --from=builder --chown=nodejs:nodejs /home/node/app/dist ./dist
+COPY --from=builder --chown=nodejs:nodejs /home/node/app/node_modules ./node_modules
+COPY --from=builder --chown=nodejs:nodejs /home/node/app/package.json ./package.json
+COPY --from=runtime-tools /usr/local/bin/grpc_health_probe /usr/local/bin/grpc_health_probe
+ENV NODE_ENV=production
+USER nodejs
+EXPOSE 50058
+HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
+    CMD ["grpc_health_probe", "-addr=localhost:50058", "-service=gpp.g3.vammediation.VamMediationService"]
+CMD ["node", "dist/index.js"]
