@@ -22,6 +22,15 @@ def same_image(actual: ImageRef, wanted: ImageRef) -> bool:
     return w_digest is None or a_digest == w_digest
 
 
+def role(ctx, stage) -> str | None:
+    """The policy stage a stage plays: its own name when it is one of the policy's stages; the stage that becomes
+    the image plays the policy's last stage (production) whatever its name."""
+    name = policy_stage(ctx.policy, stage)
+    if name is None and stage is ctx.final_stage and ctx.policy.stages:
+        name = ctx.policy.stages[-1]
+    return name
+
+
 @register
 class FL102(InstructionRule):
     code = "FL102"
@@ -34,7 +43,7 @@ class FL102(InstructionRule):
         if ins.keyword != "FROM" or ins.stage is None or ins.parent is not None:
             return
         stage = ins.stage
-        name = policy_stage(self.policy, stage)
+        name = role(self.ctx, stage)
         wanted = self.policy.bases.get(name) if name else None
         if not wanted:
             return
@@ -44,12 +53,13 @@ class FL102(InstructionRule):
         if same_image(root.image, ImageRef.parse(wanted)):
             return
         word = ins.words[0] if ins.words else ins
+        label = f"'{stage.name}'" if stage.name else f"{stage.index} (the {name} stage: it becomes the image)"
         if root is not stage:
-            yield self.hit(word, f"Stage '{stage.name}' is built on '{root.resolved}' (through stage "
+            yield self.hit(word, f"Stage {label} is built on '{root.resolved}' (through stage "
                                  f"'{root.name or root.index}'); the policy's base for it is '{wanted}'")
             return
         fix = None
         if ins.words and stage.base == stage.resolved:
             fix = self.fix(Edit(word.start, word.end, wanted), description=f"use the policy's base {wanted}")
-        yield self.hit(word, f"Stage '{stage.name}' is built on '{root.resolved}'; the policy's base for it is "
+        yield self.hit(word, f"Stage {label} is built on '{root.resolved}'; the policy's base for it is "
                              f"'{wanted}'", fix=fix)

@@ -21,8 +21,8 @@ class FL103(FileRule):
 
     def finish(self):
         final = self.ctx.final_stage
-        if final is None:
-            return
+        if final is None or len(self.ctx.df.stages) < 2:
+            return  # a single-stage file has no stage to take files from: FL101 reports the structure
         df = self.ctx.df
         first = self.policy.stages[0] if len(self.policy.stages) > 1 else None
         for stage in chain(final):

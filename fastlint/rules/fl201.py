@@ -5,8 +5,8 @@ from __future__ import annotations
 from ..engine.registry import register
 from ..engine.rule import Edit, InstructionRule
 from ..parser.stages import ImageRef
-from .fl102 import same_image
-from .fl_common import normalize_image, policy_stage
+from .fl102 import role, same_image
+from .fl_common import normalize_image
 
 
 def allowed_images(policy) -> list[str]:
@@ -56,7 +56,7 @@ class FL201(InstructionRule):
 
     def _replacement(self, stage, image, allowed) -> str | None:
         """The policy's base for the stage's name; else the one allowed image of the same repository."""
-        name = policy_stage(self.policy, stage)
+        name = role(self.ctx, stage)
         if name and self.policy.bases.get(name):
             return self.policy.bases[name]
         repo = normalize_image(image)[0]
@@ -64,8 +64,4 @@ class FL201(InstructionRule):
                 and ImageRef.parse(e).tag is not None}
         if len(same) == 1:
             return same.pop()
-        final = self.ctx.final_stage
-        last = self.policy.stages[-1] if self.policy.stages else None
-        if final is stage and last and self.policy.bases.get(last) in same:
-            return self.policy.bases[last]
         return None

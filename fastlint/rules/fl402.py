@@ -1,24 +1,44 @@
-"""FL402: the dependency manifests are not copied on their own before the install."""
+"""FL402: the dependency manifests (package.json and its lockfile) are not copied on their own before the
+install."""
 
 from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import FileRule
 from .fl401 import is_install_file
-from .fl_common import chain, command_spot, commands, copy_sources, npm_install
+from .fl_common import Spot, chain, command_spot, commands, copy_sources, npm_install
 
-MANIFESTS = ("package.json", "package*.json", "package*", "yarn.lock", "pnpm-lock.yaml", "npm-shrinkwrap.json",
-             "package-lock.json")
+LOCKFILES = ("package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml")
+WILDCARDS = ("package*.json", "package*", "package*.json*")
+
+
+def _base(source: str) -> str:
+    return source.rstrip("/").rsplit("/", 1)[-1]
 
 
 def manifest_copy(ins) -> bool:
-    """COPY/ADD of install files only, package.json among them (from the context or from another stage)."""
+    """COPY/ADD of install files only (manifests, lockfiles, package-manager settings), package.json among them."""
     if ins.keyword not in ("COPY", "ADD"):
         return False
     sources = copy_sources(ins)
     if not sources or not all(is_install_file(w.text) for w in sources):
         return False
-    return any(w.text.rstrip("/").rsplit("/", 1)[-1] in MANIFESTS for w in sources)
+    return any(_base(w.text) in ("package.json",) + WILDCARDS for w in sources)
+
+
+def has_lockfile(ins) -> bool:
+    return any(_base(w.text) in LOCKFILES + WILDCARDS for w in copy_sources(ins))
+
+
+def brings_manifest(ins) -> bool:
+    """A COPY/ADD from the build context that can bring package.json along with other files (``COPY . .``)."""
+    if ins.keyword not in ("COPY", "ADD") or ins.flag("from") is not None:
+        return False
+    for w in copy_sources(ins):
+        b = _base(w.text)
+        if w.text in (".", "./", "*", "/") or b in ("package.json",) + WILDCARDS or "*" in b:
+            return True
+    return False
 
 
 def bind_mounts_manifest(ins) -> bool:
@@ -27,7 +47,7 @@ def bind_mounts_manifest(ins) -> bool:
         if f.name == "mount" and f.value and "bind" in f.value:
             parts = dict(p.split("=", 1) for p in f.value.split(",") if "=" in p)
             src = parts.get("source", parts.get("src", ""))
-            if src.rsplit("/", 1)[-1] in MANIFESTS:
+            if _base(src) in ("package.json",) + LOCKFILES + WILDCARDS:
                 return True
     return False
 
@@ -40,15 +60,42 @@ class FL402(FileRule):
     name = "copy-manifests-first"
 
     def finish(self):
+        reported: set[int] = set()
         for stage in self.ctx.df.stages:
             before = [ins for s in chain(stage)[:-1] for ins in s.instructions]
             for ins in stage.instructions:
                 if ins.keyword == "RUN" and not bind_mounts_manifest(ins):
                     installs = [(c, s) for c, s in commands(ins) if npm_install(c)]
-                    if installs and not any(manifest_copy(b) for b in before):
-                        cmd, script = installs[0]
-                        yield self.hit(command_spot(script, cmd),
-                                       "The dependency install runs without package.json and the lockfile copied "
-                                       "on their own first (COPY package*.json ./ before it), so its layer is "
-                                       "rebuilt whenever any file changes")
+                    if installs:
+                        hit = self._judge(before, installs[0], reported)
+                        if hit is not None:
+                            yield hit
                 before.append(ins)
+
+    def _judge(self, before, install, reported):
+        manifests = [b for b in before if manifest_copy(b)]
+        if manifests:
+            if any(has_lockfile(b) for b in manifests):
+                return None
+            copy = manifests[-1]
+            if copy.index in reported:
+                return None
+            reported.add(copy.index)
+            sources = copy_sources(copy)
+            return self.hit(Spot(sources[0].start, sources[-1].end),
+                            "package.json is copied without its lockfile (package-lock.json): the install resolves "
+                            "versions again on every build; COPY package*.json ./")
+        bulk = [b for b in before if brings_manifest(b)]
+        if bulk:
+            copy = bulk[0]
+            if copy.index in reported:
+                return None
+            reported.add(copy.index)
+            sources = copy_sources(copy)
+            return self.hit(Spot(sources[0].start, sources[-1].end),
+                            f"package.json reaches the install (line {install[1].ins.line}) only with the rest of "
+                            f"the files: COPY package*.json ./ on its own first, so the install stays cached until "
+                            f"the dependencies change")
+        cmd, script = install
+        return self.hit(command_spot(script, cmd), "The dependency install runs with no package.json copied before "
+                                                   "it; COPY package*.json ./ first")

@@ -19,7 +19,9 @@ class FL403(InstructionRule):
         if ins.keyword != "RUN" or ins.parent is not None or ins.stage is None:
             return
         first = self.policy.stages[0] if self.policy.stages else None
-        in_deps = first is not None and policy_stage(self.policy, ins.stage) == first
+        # the dependencies stage; in a file without one, the stages that install dependencies play its part
+        has_deps = first is not None and self.ctx.df.stage_named(first) is not None
+        in_deps = first is not None and (policy_stage(self.policy, ins.stage) == first or not has_deps)
         for cmd, script in commands(ins):
             inst = npm_install(cmd)
             if inst is None or inst.tool != "npm":
@@ -32,10 +34,10 @@ class FL403(InstructionRule):
                 text = "ci" + ("" if scripts_off or not in_deps else " --ignore-scripts")
                 fix = self.fix(Edit(spot.start, spot.end, text), description="use npm ci") if exact else None
                 yield self.hit(spot, f"`npm {sub.text}` resolves versions again and may rewrite the lockfile; use "
-                                     f"`npm ci`" + (" --ignore-scripts" if in_deps and not scripts_off else ""),
-                               fix=fix)
+                                     f"`npm {text}`", fix=fix)
             elif in_deps and not scripts_off:
                 fix = self.fix(Edit(spot.end, spot.end, " --ignore-scripts"),
                                description="add --ignore-scripts") if exact else None
-                yield self.hit(spot, f"`npm {sub.text}` in the dependencies stage runs the packages' install "
-                                     f"scripts; add --ignore-scripts", fix=fix)
+                where = "the dependencies stage" if has_deps else "the stage that installs the dependencies"
+                yield self.hit(spot, f"`npm {sub.text}` in {where} runs the packages' install scripts; add "
+                                     f"--ignore-scripts", fix=fix)

@@ -7,8 +7,7 @@ import re
 from ..engine.registry import register
 from ..engine.rule import Edit, FileRule
 from ..parser.stages import expand
-from .fl_common import (Spot, chain, chain_instructions, health_commands, healthcheck, probe_port, stage_env,
-                        trailing_insert_point)
+from .fl_common import Spot, chain, chain_instructions, health_commands, healthcheck, probe_port, stage_env
 
 
 def exposed(word: str) -> tuple[int, int] | None:
@@ -44,11 +43,7 @@ class FL503(FileRule):
                     text, ok = expand(w.text, env) if "$" in w.text else (w.text, True)
                     rng = exposed(text) if ok else None
                     words.append((w, rng, ok, ins))
-        if not words:
-            at, prefix = trailing_insert_point(self.ctx.df, final)
-            yield self.hit(final.from_, f"The production stage does not EXPOSE {service.name}'s port {port}",
-                           fix=self.fix(Edit(at, at, f"{prefix}EXPOSE {port}\n"), description=f"EXPOSE {port}"))
-        elif not any(rng and rng[0] <= port <= rng[1] for _, rng, _, _ in words) and all(ok for _, _, ok, _ in words):
+        if words and not any(rng and rng[0] <= port <= rng[1] for _, rng, _, _ in words) and all(ok for _, _, ok, _ in words):
             first = True
             for w, rng, _, ins in words:
                 fix = None
