@@ -407,3 +407,33 @@ def source_span(ins, cmd: Command, start: int, end: int) -> tuple[int, int] | No
                 return h.body_start + start, h.body_start + end
         return None
     return None
+
+
+def command_node(ins, cmd: Command):
+    """Something to report a command at: its exact source span, or the instruction when it cannot be mapped."""
+    from .tree import Node
+
+    span = source_span(ins, cmd, cmd.start, cmd.end)
+    return Node(span[0], span[1]) if span else ins
+
+
+def word_end(ins, cmd: Command, word: ShellWord) -> int | None:
+    """The source offset just after a word of a command (where a fix inserts an option), or None."""
+    span = source_span(ins, cmd, word.start, word.end)
+    return span[1] if span else None
+
+
+def append_point(ins) -> int | None:
+    """The source offset where `` && cmd`` can be appended to a shell-form RUN so that it runs after everything
+    else: just after the script's last character. None for the exec form, heredocs, a script that does not
+    parse, ends with ``;``, ``&`` or ``|``, or holds a ``#`` (a comment would swallow the addition)."""
+    if ins.json or ins.heredocs or ins.logical is None:
+        return None
+    script = parse_shell(ins.args_text)
+    text = ins.args_text.rstrip()
+    if not script.ok or not script.commands or not text or text[-1] in ";&|\\" or "#" in text:
+        return None
+    lo = ins.logical.text.rfind(ins.args_text)
+    if lo < 0:
+        return None
+    return ins.logical.span(lo, lo + len(text))[1]

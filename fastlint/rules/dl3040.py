@@ -1,0 +1,50 @@
+"""DL3040: `dnf clean all` missing after dnf command."""
+
+from __future__ import annotations
+
+from ..engine.registry import register
+from ..engine.rule import InstructionRule
+from ..parser.shell import run_commands
+from .dl3036 import cleanup_rule_check
+
+INSTALLS = ("install", "in", "upgrade", "up", "upgrade-minimal", "up-min", "reinstall", "rei")
+# dnf 5 keeps its cache in /var/cache/libdnf5, dnf 4 in /var/cache/dnf, yum and microdnf in /var/cache/yum
+CACHES = ("/var/cache/libdnf5", "/var/cache/dnf", "/var/cache/yum", ".cache/libdnf5")
+
+
+def removes_cache(cmd) -> bool:
+    """``rm -rf /var/cache/dnf`` (or yum, libdnf5, or everything under /var/cache)."""
+    if not cmd.is_("rm"):
+        return False
+    for arg in cmd.args_no_flags():
+        path = arg.rstrip("*").rstrip("/")
+        if path in ("/var/cache", "/var/cache/") or any(path == c or path.startswith(c) for c in CACHES[:3]):
+            return True
+    return False
+
+
+@register
+class DL3040(InstructionRule):
+    code = "DL3040"
+    level = "warning"
+    message = "`dnf clean all` missing after dnf command."
+    name = "dnf-clean"
+    fix_safety = "unsafe"
+
+    def check(self, ins):
+        if ins.keyword != "RUN":
+            return
+        for program in ("dnf", "microdnf"):
+            if not any(c.is_(program) for c in run_commands(ins)):
+                continue
+            hit = cleanup_rule_check(
+                self, ins,
+                lambda c, p=program: c.is_(p) and c.has_args(*INSTALLS),
+                lambda c, p=program: ((c.is_(p) and c.subcommand() == "clean" and c.has_args("all", "packages"))
+                                            or removes_cache(c)),
+                CACHES,
+                f"{program} clean all",
+            )
+            if hit is not None:
+                yield hit
+                return

@@ -1,0 +1,46 @@
+"""DL3044: Do not refer to an environment variable within the same `ENV` statement where it is defined."""
+
+from __future__ import annotations
+
+import re
+
+from ..engine.registry import register
+from ..engine.rule import InstructionRule
+
+
+def refers_to(name: str, text: str) -> bool:
+    """``${name}`` or ``$name`` not followed by a character that would continue the name (``$BLAFOO`` is not
+    ``$BLA``)."""
+    return f"${{{name}}}" in text or re.search(r"\$" + re.escape(name) + r"(?![A-Za-z0-9_])", text) is not None
+
+
+@register
+class DL3044(InstructionRule):
+    code = "DL3044"
+    level = "error"
+    message = "Do not refer to an environment variable within the same `ENV` statement where it is defined."
+    name = "env-self-reference"
+
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        self.defined: set[str] = set()  # names an earlier ENV or ARG defined (anywhere before, as hadolint)
+
+    def check(self, ins):
+        if ins.keyword == "ARG":
+            self.defined.update(p.key for p in ins.pairs)
+            return
+        if ins.keyword != "ENV":
+            return
+        pairs = ins.pairs
+        bad = None
+        for i, p in enumerate(pairs):
+            if p.key in self.defined:
+                continue
+            # a value that refers to a name defined by another pair of the same ENV gets the old value (or
+            # nothing), not the one defined here: BuildKit expands the whole ENV line before setting any of it
+            if any(j != i and refers_to(p.key, q.value or "") for j, q in enumerate(pairs)):
+                bad = next(q for j, q in enumerate(pairs) if j != i and refers_to(p.key, q.value or ""))
+                break
+        self.defined.update(p.key for p in pairs)
+        if bad is not None:
+            yield self.hit(bad)
