@@ -522,8 +522,8 @@ class _Reader:
                 if p != port:
                     self.warn(line, f"EXPOSE {p} replaced by the service matrix's port {port}")
             if env_port.isdigit() and int(env_port) != port:
-                self.warn(self.env_lines.get("PORT", 0), f"ENV PORT={env_port} differs from the service matrix's port {port}: check which "
-                             "port the service listens on")
+                self.warn(self.env_lines.get("PORT", 0), f"ENV PORT={env_port} differs from the service matrix's "
+                          f"port {port}: check which port the service listens on")
             return port
         if exposed:
             if len(exposed) > 1:

@@ -1,0 +1,210 @@
+"""The template rewrite on small legacy Dockerfiles: what is carried over, what is dropped and said, what is kept
+as a comment, and the files it refuses."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from fastlint.engine.config import builtin_policy, reset_caches
+from fastlint.fixer.migrate import MigrationError, migrate
+from fastlint.parser import parse
+
+PACKAGE = {"name": "svc", "main": "dist/index.js",
+           "scripts": {"build": "tsc", "start": "node dist/index.js"},
+           "dependencies": {"express": "^4"}}
+
+
+def run(tmp_path, dockerfile: str, package: dict | None = PACKAGE, folder: str = "svc", protos: bool = False):
+    d = tmp_path / folder
+    d.mkdir(parents=True, exist_ok=True)
+    (d / "Dockerfile").write_text(dockerfile)
+    if package is not None:
+        (d / "package.json").write_text(json.dumps(package))
+    if protos:
+        (d / "proto").mkdir(exist_ok=True)
+        (d / "proto" / "a.proto").write_text('syntax = "proto3";\n')
+    reset_caches()
+    m = migrate(dockerfile, str(d / "Dockerfile"), builtin_policy())
+    assert parse(m.text).error is None
+    return m
+
+
+def production(text: str):
+    df = parse(text)
+    return df.stages[-1]
+
+
+def values(text: str, keyword: str) -> list:
+    return [i.value for i in production(text).instructions if i.keyword == keyword]
+
+
+def warned(m, *words) -> bool:
+    return any(all(w in msg for w in words) for _, msg in m.warnings)
+
+
+def test_no_package_json(tmp_path):
+    with pytest.raises(MigrationError, match="no package.json"):
+        run(tmp_path, "FROM node:18\nEXPOSE 3000\n", package=None)
+
+
+def test_no_port_outside_the_matrix(tmp_path):
+    with pytest.raises(MigrationError, match="no port"):
+        run(tmp_path, "FROM node:18\nCMD node x.js\n")
+
+
+def test_unknown_type_outside_the_matrix(tmp_path):
+    with pytest.raises(MigrationError, match="gRPC or HTTP"):
+        run(tmp_path, "FROM node:18\nEXPOSE 8080\n", package={"scripts": {"build": "tsc"}})
+
+
+def test_port_from_env_and_type_from_dependencies(tmp_path):
+    m = run(tmp_path, "FROM node:18\nENV PORT=8081\nCMD node dist/index.js\n")
+    assert m.context["type"] == "http" and m.context["port"] == 8081
+    assert values(m.text, "EXPOSE") == [["8081"]]
+
+
+def test_grpc_from_the_health_check(tmp_path):
+    m = run(tmp_path, "FROM node:18\nEXPOSE 7000\nHEALTHCHECK CMD grpc_health_probe -addr=:7000\n",
+            package={"main": "dist/index.js", "scripts": {"build": "tsc"}})
+    assert m.context["type"] == "grpc"
+
+
+def test_http_health_path_is_kept(tmp_path):
+    m = run(tmp_path, "FROM node:18\nEXPOSE 8080\nHEALTHCHECK CMD curl -f http://localhost:8080/healthz || exit 1\n")
+    assert "http://localhost:8080/healthz" in " ".join(values(m.text, "HEALTHCHECK")[0])
+
+
+def test_env_forms_and_quoting(tmp_path):
+    m = run(tmp_path, 'FROM node:18\nEXPOSE 80\nENV TZ Europe/London\nENV GREETING hello world\n'
+                      'ENV A="x y" B=2\n')
+    env = {p.key: p.value for i in production(m.text).instructions if i.keyword == "ENV" for p in i.pairs}
+    assert env["TZ"] == "Europe/London"
+    assert env["GREETING"] == "hello world"
+    assert env["A"] == "x y" and env["B"] == "2"
+
+
+def test_secrets_never_reach_the_file_not_even_as_comments(tmp_path):
+    m = run(tmp_path, "FROM node:18 AS build\nENV NPM_AUTH_TOKEN=npm_abcdefghijklmnopqrstuvwxyz0123456789 DEBUG=1\n"
+                      "RUN npm ci && npm run build\n"
+                      "FROM node:18-slim\nARG GITHUB_TOKEN=ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n"
+                      "ENV DB_PASS=hunter2 SERVICE_URL=http://x\nEXPOSE 80\nCMD node dist/index.js\n")
+    for secret in ("NPM_AUTH_TOKEN", "npm_abcdef", "GITHUB_TOKEN", "ghp_aaaa", "DB_PASS", "hunter2"):
+        assert secret not in m.text
+    assert 'ENV SERVICE_URL=http://x' in m.text
+    assert "# ENV DEBUG=1" in m.text  # a build stage's ENV: kept as a comment, without the secret
+    assert warned(m, "NPM_AUTH_TOKEN", "secret") and warned(m, "GITHUB_TOKEN", "secret")
+    assert warned(m, "DB_PASS", "secret")
+
+
+def test_apt_packages_mapped_build_tools_dropped(tmp_path):
+    m = run(tmp_path, "FROM node:18\nRUN apt-get update && apt-get install -y --no-install-recommends "
+                      "netcat dnsutils libpq-dev curl=7.88.* git g++ tzdata fancylib && rm -rf /var/lib/apt/lists/*\n"
+                      "EXPOSE 80\n")
+    assert m.context["runtime_packages"] == ["netcat-openbsd", "bind-tools", "curl", "tzdata", "fancylib"]
+    assert warned(m, "build tools", "libpq-dev", "git", "g++")
+    assert warned(m, "fancylib", "same name")
+    assert "apt-get" not in m.text
+
+
+def test_npm_start_becomes_the_start_script(tmp_path):
+    m = run(tmp_path, "FROM node:18\nEXPOSE 80\nCMD npm start\n")
+    assert values(m.text, "CMD") == [["node", "dist/index.js"]]
+
+
+def test_npm_start_with_a_hook_stays_npm_start(tmp_path):
+    package = {**PACKAGE, "scripts": {**PACKAGE["scripts"], "prestart": "node migrate.js"}}
+    m = run(tmp_path, "FROM node:18\nEXPOSE 80\nCMD npm start\n", package=package)
+    assert values(m.text, "CMD") == [["npm", "start"]]
+
+
+def test_shell_syntax_in_cmd_keeps_the_shell(tmp_path):
+    m = run(tmp_path, 'FROM node:18\nEXPOSE 80\nCMD node dist/index.js --port "$PORT"\n')
+    assert values(m.text, "CMD") == [["/bin/sh", "-c", 'node dist/index.js --port "$PORT"']]
+
+
+def test_entrypoint_and_cmd_combined(tmp_path):
+    m = run(tmp_path, 'FROM node:18\nEXPOSE 80\nENTRYPOINT ["node"]\nCMD ["dist/server.js"]\n')
+    assert values(m.text, "CMD") == [["node", "dist/server.js"]]
+    assert values(m.text, "ENTRYPOINT") == []
+
+
+def test_no_cmd_uses_the_start_script(tmp_path):
+    m = run(tmp_path, "FROM node:18\nEXPOSE 80\n")
+    assert values(m.text, "CMD") == [["node", "dist/index.js"]]
+
+
+def test_multi_stage_original(tmp_path):
+    m = run(tmp_path, "FROM node:18 AS build\nWORKDIR /src\nCOPY . .\nRUN npm ci && npm run build\n"
+                      "FROM node:18-slim\nWORKDIR /srv\nCOPY --from=build /src/dist ./dist\n"
+                      "COPY --from=build /src/node_modules ./node_modules\nENV LOG_LEVEL=info\nEXPOSE 8080\n"
+                      'CMD ["node", "dist/index.js"]\n')
+    assert m.context["workdir"] == "/srv"
+    assert "ENV LOG_LEVEL=info" in m.text
+    assert m.kept == []  # the stage copies are what the template does
+
+
+def test_assets_copied_from_the_builder(tmp_path):
+    m = run(tmp_path, "FROM node:18\nWORKDIR /app\nCOPY package*.json tsconfig.json ./\nCOPY src ./src\n"
+                      "COPY templates ./templates\nCOPY certs/ca.pem /etc/ssl/ca.pem\nCOPY .env ./\nEXPOSE 80\n")
+    assert m.context["extra_copy"] == ["templates"]
+    copies = [" ".join(v) for v in values(m.text, "COPY")]
+    assert "/app/templates ./templates" in copies
+    assert "/app/certs/ca.pem /etc/ssl/ca.pem" in copies
+    assert not any(".env" in c for c in copies)
+    assert warned(m, ".env", "secrets")
+
+
+def test_unplaced_instructions_become_a_commented_block(tmp_path):
+    m = run(tmp_path, "FROM node:18\nEXPOSE 80\n# cache folder for uploads\nRUN mkdir -p /data/uploads\n"
+                      "VOLUME /data\nRUN npm ci && npm run lint\nSHELL [\"/bin/bash\", \"-c\"]\n")
+    assert m.kept == [4, 5, 6, 7]
+    assert "# # cache folder for uploads\n# RUN mkdir -p /data/uploads\n" in m.text
+    assert "# VOLUME /data\n" in m.text and '# SHELL ["/bin/bash", "-c"]\n' in m.text
+    assert "# RUN npm ci && npm run lint\n" in m.text
+    assert warned(m, "npm run lint")
+    assert m.text.count("# fastlint: kept from line") == 4
+
+
+def test_proto_generation(tmp_path):
+    package = {**PACKAGE, "scripts": {**PACKAGE["scripts"], "proto:gen": "protoc ..."}}
+    m = run(tmp_path, "FROM node:18\nEXPOSE 80\n", package=package, protos=True)
+    assert m.context["has_proto"] and m.context["proto_command"] == "npm run proto:gen"
+    assert "RUN npm run proto:gen" in m.text
+    package["scripts"]["build"] = "npm run proto:gen && tsc"
+    m = run(tmp_path, "FROM node:18\nEXPOSE 80\n", package=package, protos=True)
+    assert m.context["proto_command"] == ""  # the build runs it already
+    assert "RUN npm run proto:gen" not in m.text
+
+
+def test_no_build_script(tmp_path):
+    m = run(tmp_path, "FROM node:18\nEXPOSE 80\n", package={"main": "dist/index.js", "dependencies": {"koa": "2"}})
+    assert "RUN npm run build --if-present" in m.text
+    assert warned(m, "no build script")
+
+
+def test_matrix_service_gets_matrix_port_and_health_service(tmp_path):
+    m = run(tmp_path, "FROM node:18\nEXPOSE 9999\n", folder="fast-validation-service",
+            package={"scripts": {"build": "tsc", "start": "node dist/index.js"}})
+    assert m.context["port"] == 50052
+    assert "-service=gpp.g3.validation.ValidationService" in m.text
+    assert warned(m, "EXPOSE 9999 replaced", "50052")
+
+
+def test_custom_template(tmp_path):
+    d = tmp_path / "svc"
+    d.mkdir()
+    (d / "package.json").write_text(json.dumps(PACKAGE))
+    template = "# {{service}} on {{port}}\nFROM {{node_image}} AS production\nCMD {{start_command_json}}\n"
+    reset_caches()
+    m = migrate("FROM node:18\nEXPOSE 80\n", str(d / "Dockerfile"), builtin_policy(), template)
+    assert m.text == '# svc on 80\nFROM node:20-alpine AS production\nCMD ["node", "dist/index.js"]\n'
+
+
+def test_broken_custom_template(tmp_path):
+    d = tmp_path / "svc"
+    d.mkdir()
+    (d / "package.json").write_text(json.dumps(PACKAGE))
+    with pytest.raises(MigrationError, match="never closed"):
+        migrate("FROM node:18\nEXPOSE 80\n", str(d / "Dockerfile"), builtin_policy(), "{{#grpc}}\nFROM x\n")
