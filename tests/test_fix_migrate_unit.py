@@ -208,3 +208,16 @@ def test_broken_custom_template(tmp_path):
     (d / "package.json").write_text(json.dumps(PACKAGE))
     with pytest.raises(MigrationError, match="never closed"):
         migrate("FROM node:18\nEXPOSE 80\n", str(d / "Dockerfile"), builtin_policy(), "{{#grpc}}\nFROM x\n")
+
+
+def test_file_wide_pragmas_are_carried_over(tmp_path):
+    m = run(tmp_path, "# hadolint global ignore=DL3008\n# fastlint: service=fast-orchestrator-service\n"
+                      "FROM node:18\n# fastlint: ignore=DL3025\nCMD node dist/index.js\n", folder="gateway")
+    assert m.text.startswith("# hadolint global ignore=DL3008\n# fastlint: service=fast-orchestrator-service\n")
+    assert "ignore=DL3025" not in m.text
+    assert m.context["port"] == 3004  # the service named by the pragma, not by the folder
+
+
+def test_crlf_file_stays_crlf(tmp_path):
+    m = run(tmp_path, "FROM node:18\r\nEXPOSE 80\r\n")
+    assert m.text.count("\r\n") == m.text.count("\n")

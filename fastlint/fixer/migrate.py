@@ -24,7 +24,8 @@ template's context (``fastlint/policy/template.py`` documents it) and renders th
 What it cannot place (a ``RUN`` that is not a package install or an npm step, VOLUME, SHELL, ENV of a build
 stage, ...) is kept at the end of the new file as a commented block under a ``# fastlint:`` note, and reported:
 never dropped. Install and build steps, FROM, USER, EXPOSE, HEALTHCHECK and ``COPY`` of sources and manifests
-are what the template replaces.
+are what the template replaces. File-wide pragmas (``# fastlint: service=``, ``global ignore=``) are carried to
+the top of the new file; a CRLF file gets CRLF line endings.
 
 A Dockerfile without a ``package.json`` beside it is not a Node.js service: it is not rewritten
 (``MigrationError``, one line); nor is a service whose type or port cannot be found.
@@ -46,6 +47,9 @@ from ..parser import parse
 from ..parser.tree import Dockerfile, Instruction
 
 STRUCTURE_PREFIX = "FL1"  # any FL1xx finding: the file breaks the 4-stage structure
+# Pragmas that hold for the whole file and are carried to the new one (per-instruction and per-stage ignores go
+# with the instructions and stages the template replaces).
+_FILE_PRAGMA = re.compile(r"^(?:fastlint:?|hadolint)\s+(?:global\s+ignore|service|shell)\s*=", re.IGNORECASE)
 
 
 class MigrationError(Exception):
@@ -162,6 +166,11 @@ def migrate(text: str, path: str, policy: Policy, template: str | None = None) -
         rendered = _insert_copies(rendered, reader.copy_lines, path)
     if reader.kept_blocks:
         rendered = rendered.rstrip("\n") + "\n\n" + "\n".join(reader.kept_blocks) + "\n"
+    pragmas = [f"# {c.text}" for c in df.comments if _FILE_PRAGMA.match(c.text)]
+    if pragmas:  # file-wide pragmas (the service, global ignores) still hold for the new file
+        rendered = "\n".join(dict.fromkeys(pragmas)) + "\n" + rendered
+    if "\r\n" in text and text.count("\r\n") * 2 >= text.count("\n"):
+        rendered = rendered.replace("\n", "\r\n")
     return Migration(text=rendered, context=context, warnings=reader.warnings, kept=reader.kept_lines)
 
 

@@ -127,6 +127,10 @@ def fix_file(path: Path, display: str, opts: FixOptions) -> FileReport:
                 return rep
             rep.warnings = [f"{display}{f':{n}' if n else ''}: {m}" for n, m in mig.warnings]
             rep.warnings += [f"{display}: {note}" for note in second.notes]
+            still = sorted({f.code for f in second.remaining if f.code.startswith("FL1")})
+            if still:
+                rep.warnings.append(f"{display}: the template's output still breaks the structure "
+                                    f"({', '.join(still)}): check the template and the policy's stages")
             before = lint_findings(text, display, policy, opts.selection)
             gone = Counter(f.code for f in before) - Counter(f.code for f in second.remaining)
             rep.migration_fixed = sorted(gone.elements())
