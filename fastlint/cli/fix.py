@@ -114,7 +114,10 @@ def run(paths: list[str], *, diff: bool = False, template: bool = True, template
     fixed = sum(r.fixed_count for r in reports if not r.errors)
     changed = [r for r in reports if r.changed and not r.errors]
     unfixed = [f for r in reports if not r.errors for f in r.unfixed]
-    print(_summary(fixed, len(changed), len(reports), unfixed, diff, unsafe), file=out)
+    summary = _summary(fixed, len(changed), len(reports), unfixed, diff, unsafe)
+    if errors:
+        summary += f" {len(errors)} error{'s' if len(errors) != 1 else ''}."
+    print(summary, file=out)
     if errors:
         return 2
     if diff:
@@ -154,7 +157,7 @@ def _summary(fixed: int, changed: int, total: int, unfixed: list, diff: bool, un
         head = f"Fixed {fixed} error{s} in {files}" if changed else "No fixes applied"
     head += f" ({total} file{'s' if total != 1 else ''} checked)"
     if not unfixed:
-        return head + ("; nothing left to fix." if not diff else ".")
+        return head + ("; nothing left to fix." if not diff and total else ".")
     n = len(unfixed)
     tail = f"; {n} finding{'s' if n != 1 else ''} left unfixed"
     unsafe_left = sum(1 for f in unfixed if f.fix is not None and f.fix.safety == "unsafe")

@@ -119,6 +119,10 @@ def fix_file(path: Path, display: str, opts: FixOptions) -> FileReport:
             mig = migrate(text, display, policy, opts.template_text)
         except MigrationError as err:
             rep.warnings.append(f"{display}: not rewritten from the template: {err}")
+        except Exception as err:  # a bug must not cost the user the file, nor print a traceback
+            rep.errors.append(f"{display}: the template rewrite failed ({type(err).__name__}: {err}); "
+                              "left untouched (--no-template applies the other fixes)")
+            return rep
         else:
             second = fix_text(mig.text, display, policy, opts.selection, unsafe=True)
             if second.error is not None:
