@@ -62,7 +62,7 @@ def build_command(
         typer.echo("fastlint build: interrupted", err=True)
         raise typer.Exit(2) from None
     if fmt == "json":
-        typer.echo(json.dumps({k: v for k, v in report.items() if k != "created_images"}, indent=2))
+        typer.echo(json.dumps(report, indent=2))
     else:
         typer.echo(statistics_text(report), nl=False)
     raise typer.Exit(0 if all(r["ok"] for r in report["services"]) else 1)

@@ -44,6 +44,18 @@ class BuildResult:
     step_images: list[str] = field(default_factory=list)  # every image id a step produced or reused
     log: str = ""
 
+    @property
+    def reran_steps(self) -> list[str]:
+        """The Dockerfile steps the builder ran (not taken from its cache), as the log names them."""
+        steps = re.split(r"^Step \d+/\d+ : ", self.log, flags=re.M)[1:]
+        out = []
+        for step in steps:
+            instruction, _, rest = step.partition("\n")
+            if "Using cache" not in rest and not re.match(r"(FROM|ARG|ENV|LABEL|EXPOSE|USER|CMD|ENTRYPOINT|"
+                                                         r"HEALTHCHECK|WORKDIR|STOPSIGNAL|SHELL)\b", instruction):
+                out.append(instruction.strip())
+        return out
+
 
 def connect(timeout: float = DEFAULT_TIMEOUT):
     """A docker client from the environment, or EngineError saying why there is none."""

@@ -108,6 +108,7 @@ def measure(session: Session, service_dir: Path, dockerfile: str, tag: str, dev_
                 try:
                     again = session.build(context, dockerfile, tag + "-rebuild", options.build_args)
                     figures["rebuild_seconds"] = round(again.seconds, 1)
+                    figures["rebuild_reran_steps"] = again.reran_steps
                     figures["changed_file"] = changed
                 except BuildFailed as err:
                     figures["build_error"] = f"rebuild after changing {changed}: {err}\n{err.log_tail}".strip()
