@@ -141,11 +141,14 @@ _WORDY = {"word", "string", "raw_string", "concatenation", "simple_expansion", "
           "process_substitution", "brace_expression"}
 
 
-def _unquote_node(node, src: bytes) -> str:
+def _unquote_node(node, src: bytes, raw: str | None = None) -> str:
     t = node.type
-    raw = src[node.start_byte : node.end_byte].decode("utf-8", "replace")
+    if raw is None:
+        raw = src[node.start_byte : node.end_byte].decode("utf-8", "replace")
     if t == "raw_string":
         return raw[1:-1]
+    if "\\" not in raw and t in ("string", "word"):  # fast path: nothing to unescape
+        return raw[1:-1] if t == "string" else raw
     if t == "string":
         inner = raw[1:-1]
         out, i = [], 0
@@ -188,7 +191,8 @@ class _Walker:
 
     def word(self, node) -> ShellWord:
         raw = self.src[node.start_byte : node.end_byte].decode("utf-8", "replace")
-        return ShellWord(_unquote_node(node, self.src), raw, self.off(node.start_byte), self.off(node.end_byte))
+        return ShellWord(_unquote_node(node, self.src, raw), raw, self.off(node.start_byte),
+                         self.off(node.end_byte))
 
     def walk(self, node, pipeline: bool = False, subshell: bool = False) -> None:
         t = node.type
@@ -245,6 +249,8 @@ class _Walker:
         )
         self.commands.append(cmd)
         # commands inside $(...), <(...) and the like come after the command that holds them
+        if not _may_nest(self.src, node):
+            return
         for c in nested:
             for sub in _descendants_of_type(c, ("command_substitution", "process_substitution")):
                 for cc in sub.children:
@@ -277,9 +283,18 @@ class _Walker:
         self.commands.append(Command(name=name, args=args, start=self.off(node.start_byte),
                                      end=self.off(node.end_byte), name_word=name_word, in_pipeline=pipeline,
                                      in_subshell=subshell))
+        if not _may_nest(self.src, node):
+            return
         for sub in _descendants_of_type(node, ("command_substitution", "process_substitution")):
             for cc in sub.children:
                 self.walk(cc, pipeline, True)
+
+
+def _may_nest(src: bytes, node) -> bool:
+    """False when a node's text cannot hold a command substitution or a process substitution (no ``$(``, no
+    backquote, no ``<(``/``>(``): the search for nested commands is then skipped (it is most of the walk's cost)."""
+    text = src[node.start_byte : node.end_byte]
+    return b"(" in text or b"`" in text
 
 
 def _pipeline_stages(node):
