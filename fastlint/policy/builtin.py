@@ -19,8 +19,9 @@ USER = {"name": "nodejs", "uid": 1001, "gid": 1001}
 # "Image Size ~150MB, Layer Count ~12 layers" (Benefits table); 200 MB leaves room for a service's own weight.
 BUDGETS = {"max_size_mb": 200, "max_layers": 12}
 
-# The standard's Service Matrix. health_service: the name grpc_health_probe asks for (-service=...); the standard
-# names it for fast-requesthandler-service; the others follow the same gpp.g3.<domain>.<Service> pattern.
+# The standard's Service Matrix. health_service: the name grpc_health_probe asks for (-service=...): the standard
+# names it for fast-requesthandler-service; the others are the services' own gRPC names (package and service of
+# their .proto files, as in fixtures/services and fixtures/README.md: gpp.g3.<domain>.<Service>).
 SERVICES = {
     "fast-requesthandler-service": {"type": "grpc", "port": 50051, "memory": "512Mi",
                                     "health_service": "gpp.g3.requesthandler.MessageHandler"},

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..engine.registry import register
 from ..engine.rule import FileRule
 from .fl401 import is_install_file
-from .fl_common import Spot, chain, command_spot, commands, copy_sources, npm_install
+from .fl_common import Spot, chain, commands, copy_sources, npm_install
 
 LOCKFILES = ("package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml")
 WILDCARDS = ("package*.json", "package*", "package*.json*")
@@ -96,6 +96,4 @@ class FL402(FileRule):
                             f"package.json reaches the install (line {install[1].ins.line}) only with the rest of "
                             f"the files: COPY package*.json ./ on its own first, so the install stays cached until "
                             f"the dependencies change")
-        cmd, script = install
-        return self.hit(command_spot(script, cmd), "The dependency install runs with no package.json copied before "
-                                                   "it; COPY package*.json ./ first")
+        return None  # nothing copied from the context: the sources came another way (git clone, a parent image)

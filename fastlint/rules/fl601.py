@@ -15,6 +15,7 @@ KEY_QUALIFIERS = frozenset({"API", "ACCESS", "SECRET", "PRIVATE", "ENCRYPTION", 
 # a last word that makes the variable a reference to a secret, not the secret itself
 NOT_SECRET_SUFFIX = frozenset({"FILE", "FILES", "PATH", "DIR", "URL", "URI", "ENDPOINT", "HOST", "PORT", "LENGTH",
                                "TYPE", "NAME", "ID", "REF", "ARN", "MOUNT", "TTL", "EXPIRY", "HEADER", "ENABLED"})
+NOT_SECRET_VALUES = frozenset({"yes", "no", "true", "false", "on", "off", "0", "1", "y", "n"})
 SECRET_VALUES = (
     re.compile(r"AKIA[0-9A-Z]{16}"),  # AWS access key
     re.compile(r"\b(ghp|gho|ghs|ghu|ghr)_[A-Za-z0-9]{30,}"),  # GitHub tokens
@@ -61,6 +62,8 @@ class FL601(InstructionRule):
             value = p.value or ""
             if value.startswith("/run/secrets/"):
                 continue
+            if ins.keyword == "ENV" and value.lower() in NOT_SECRET_VALUES:
+                continue  # a setting about a secret (MYSQL_ALLOW_EMPTY_PASSWORD=yes), not a secret
             if secret_name(p.key):
                 if ins.keyword == "ENV":
                     msg = (f"ENV {p.key} holds a secret: it is stored in the image's configuration for anyone who "

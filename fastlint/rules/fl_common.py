@@ -689,8 +689,12 @@ def probe_port(cmd: HealthCmd) -> tuple[int | None, Arg | None, int, int]:
 
 
 def healthcheck_text(service) -> str:
-    """The standard's health check command for a service (what FL501 adds and FL502 writes)."""
+    """The standard's health check command for a service (what FL501 adds and FL502 writes), in exec form: no
+    shell between the engine and the probe (hadolint's DL3025 reads HEALTHCHECK CMD like CMD)."""
     if service.type == "grpc":
-        extra = f" -service={service.health_service}" if service.health_service else ""
-        return f"CMD grpc_health_probe -addr=localhost:{service.port}{extra}"
-    return f"CMD curl -f http://localhost:{service.port}/health || exit 1"
+        argv = ["grpc_health_probe", f"-addr=localhost:{service.port}"]
+        if service.health_service:
+            argv.append(f"-service={service.health_service}")
+    else:
+        argv = ["curl", "-f", f"http://localhost:{service.port}/health"]
+    return "CMD " + json.dumps(argv)

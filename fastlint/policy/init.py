@@ -1,0 +1,226 @@
+"""``fastlint init``: write ``fastlint.yaml`` with the built-in policy and the services found under a folder.
+
+A service is a folder with a ``Dockerfile`` and a ``package.json`` (``node_modules`` and hidden folders are not
+searched). For each one:
+
+* name: the folder's name (a Dockerfile belongs to the service named by its folder);
+* type: ``http`` when ``package.json`` depends on an HTTP server framework (express, fastify, koa, @nestjs/core,
+  @hapi/hapi), else ``grpc`` when it depends on ``@grpc/grpc-js`` (an HTTP service may also be a gRPC client);
+* port: the standard's matrix for a known service; else the Dockerfile's ``EXPOSE``; else a port default in the
+  source (``process.env.PORT ?? 3004``, ``.listen(3000``);
+* memory: the matrix's, else the standard's figure for the type (gRPC 512Mi, HTTP 1024Mi);
+* health_service (gRPC): the matrix's, else ``<package>.<first service>`` of the first ``.proto`` file.
+
+Every service gets a comment saying where its values came from. The file is written atomically and is valid for
+``fastlint.engine.config.load_config``; an existing file is kept unless ``force`` is given.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+from . import builtin
+
+CONFIG_NAME = "fastlint.yaml"
+HTTP_FRAMEWORKS = ("express", "fastify", "koa", "@nestjs/core", "@hapi/hapi", "restify")
+GRPC_PACKAGES = ("@grpc/grpc-js", "grpc")
+MEMORY_BY_TYPE = {"grpc": "512Mi", "http": "1024Mi"}  # the standard's Service-Specific Configuration
+SKIP_DIRS = {"node_modules", "dist", "build", "coverage"}
+_PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
+_SOURCE_PORT = (
+    re.compile(r"process\.env\.PORT\s*(?:\?\?|\|\|)\s*['\"]?(\d{2,5})"),
+    re.compile(r"\bPORT\s*=\s*['\"]?(\d{2,5})\b"),
+    re.compile(r"\.listen\(\s*(\d{2,5})\b"),
+    re.compile(r"['\"](?:0\.0\.0\.0|localhost|127\.0\.0\.1|\[::\]):(\d{2,5})['\"]"),
+)
+
+
+def write_config(path: Path, force: bool = False) -> Path:
+    """Write ``fastlint.yaml`` in the folder ``path`` (or at ``path`` when it names a ``.yaml`` file); returns
+    the file written. Raises FileExistsError (one line) when it exists and ``force`` is False."""
+    path = Path(path)
+    target = path if path.suffix in (".yaml", ".yml") else path / CONFIG_NAME
+    root = target.parent
+    if target.exists() and not force:
+        raise FileExistsError(f"{target} already exists (use --force to overwrite it)")
+    if not root.is_dir():
+        raise FileNotFoundError(f"{root}: no such folder")
+    from ..fsutil import atomic_write
+
+    atomic_write(target, render(root))
+    return target
+
+
+def render(root: Path) -> str:
+    """The text of ``fastlint.yaml`` for the project under ``root``."""
+    lines = [
+        "# fastlint.yaml: the FAST multi-stage build standard for this project (written by `fastlint init`).",
+        "# Each part overrides fastlint's built-in policy; remove a part to get the built-in one back.",
+        "policy:",
+        f"  stages: [{', '.join(builtin.STAGES)}]",
+        "  # the base image of each stage (FL102); FL201 accepts these and policy.allowed_images",
+        "  bases:",
+    ]
+    for stage, image in builtin.BASES.items():
+        lines.append(f"    {_scalar(stage)}: {_quote(image)}")
+    user = builtin.USER
+    lines += [
+        "  # the non-root user the production stage runs as (FL301, FL302) and Kubernetes runs the pod as (FL702)",
+        f"  user: {{name: {_scalar(user['name'])}, uid: {user['uid']}, gid: {user['gid']}}}",
+        "  # what `fastlint verify` accepts for the production image",
+        f"  budgets: {{max_size_mb: {builtin.BUDGETS['max_size_mb']}, max_layers: {builtin.BUDGETS['max_layers']}}}",
+        "",
+        "# The service matrix: a Dockerfile belongs to the service named by its folder. Entries replace the",
+        "# built-in matrix's entry of the same name; the built-in matrix's other services stay.",
+    ]
+    found = find_services(root)
+    if not found:
+        lines.append("services: {}  # no folder with a Dockerfile and a package.json was found")
+    else:
+        lines.append("services:")
+        for svc in found:
+            lines.append(f"  # {svc['comment']}")
+            fields = [f"type: {svc['type']}", f"port: {svc['port']}", f"memory: {svc['memory']}"]
+            if svc.get("health_service"):
+                fields.append(f"health_service: {_scalar(svc['health_service'])}")
+            lines.append(f"  {_scalar(svc['name'])}: {{{', '.join(fields)}}}")
+    lines += [
+        "",
+        "rules:",
+        "  # rule IDs or prefixes (DL3008, DL30, FL4). The built-in policy already turns off:",
+        *(f"  #   {code}: {why}" for code, why in builtin.DISABLED.items()),
+        "  ignore: []",
+        "  select: []  # rules that are off by default, e.g. FL202 (base images pinned by digest)",
+        "  severity: {}  # e.g. {DL3059: info}",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+# -- finding services ------------------------------------------------------------------------------------------
+def find_services(root: Path) -> list[dict]:
+    """Every folder under ``root`` (``root`` included) with a Dockerfile and a package.json, by name."""
+    out: dict[str, dict] = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
+        if "Dockerfile" in filenames and "package.json" in filenames:
+            folder = Path(dirpath)
+            name = folder.resolve().name
+            if name not in out:
+                out[name] = describe_service(folder, name, root)
+    return [out[k] for k in sorted(out)]
+
+
+def describe_service(folder: Path, name: str, root: Path) -> dict:
+    package = _read_json(folder / "package.json")
+    deps = {**(package.get("devDependencies") or {}), **(package.get("dependencies") or {})} \
+        if isinstance(package, dict) else {}
+    runtime = (package.get("dependencies") or {}) if isinstance(package, dict) else {}
+    matrix = builtin.SERVICES.get(name)
+    http = [d for d in HTTP_FRAMEWORKS if d in runtime]
+    grpc = [d for d in GRPC_PACKAGES if d in runtime or d in deps]
+    if http:
+        kind, why = "http", http[0]
+    elif grpc:
+        kind, why = "grpc", grpc[0]
+    elif matrix:
+        kind, why = matrix["type"], "the standard's matrix"
+    else:
+        kind, why = "http", "no gRPC or HTTP server package found: check"
+    exposed = _exposed_ports(folder / "Dockerfile")
+    if matrix:
+        port, port_from = matrix["port"], "the standard's matrix"
+        if exposed and port not in exposed:
+            port_from += f" (the Dockerfile EXPOSEs {', '.join(map(str, exposed))}: FL503)"
+    elif exposed:
+        port, port_from = exposed[0], "the Dockerfile's EXPOSE"
+    else:
+        source_port = _source_port(folder)
+        if source_port:
+            port, port_from = source_port, "the source's default"
+        else:
+            port, port_from = (50051 if kind == "grpc" else 3000), "not found: a placeholder, set it"
+    memory = matrix.get("memory") if matrix and matrix.get("memory") else MEMORY_BY_TYPE[kind]
+    health = None
+    if kind == "grpc":
+        health = matrix.get("health_service") if matrix else None
+        if not health:
+            health = _proto_service(folder)
+    try:
+        where = folder.resolve().relative_to(root.resolve()).as_posix() or "."
+    except ValueError:
+        where = str(folder)
+    comment = f"{where}: {kind} ({why}), port from {port_from}"
+    return {"name": name, "type": kind, "port": port, "memory": memory, "health_service": health,
+            "comment": comment}
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _exposed_ports(dockerfile: Path) -> list[int]:
+    try:
+        text = dockerfile.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    from ..parser import parse
+
+    ports = []
+    for ins in parse(text, str(dockerfile)).instructions:
+        if ins.keyword == "EXPOSE":
+            for w in ins.value:
+                m = re.match(r"^(\d+)(?:/tcp)?$", w)
+                if m and 0 < int(m.group(1)) < 65536:
+                    ports.append(int(m.group(1)))
+    return ports
+
+
+def _source_port(folder: Path) -> int | None:
+    for sub in ("src", "."):
+        base = folder / sub
+        if not base.is_dir():
+            continue
+        for path in sorted(base.rglob("*")) if sub == "src" else sorted(base.glob("*.[jt]s")):
+            if path.suffix not in (".ts", ".js", ".mjs", ".cjs") or "node_modules" in path.parts:
+                continue
+            try:
+                text = path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            for rx in _SOURCE_PORT:
+                m = rx.search(text)
+                if m and 0 < int(m.group(1)) < 65536:
+                    return int(m.group(1))
+    return None
+
+
+def _proto_service(folder: Path) -> str | None:
+    """``<package>.<service>`` of the first .proto file under the folder (what grpc_health_probe asks for)."""
+    protos = sorted(p for p in folder.rglob("*.proto") if "node_modules" not in p.parts)
+    for proto in protos:
+        try:
+            text = proto.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        pkg = re.search(r"^\s*package\s+([A-Za-z0-9_.]+)\s*;", text, re.M)
+        svc = re.search(r"^\s*service\s+([A-Za-z0-9_]+)", text, re.M)
+        if svc:
+            return f"{pkg.group(1)}.{svc.group(1)}" if pkg else svc.group(1)
+    return None
+
+
+def _scalar(value: str) -> str:
+    return value if _PLAIN.match(value) and not value.lower() in ("true", "false", "null", "yes", "no") \
+        else _quote(value)
+
+
+def _quote(value: str) -> str:
+    return json.dumps(value)
