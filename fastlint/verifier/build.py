@@ -82,7 +82,7 @@ def check_platform(client, platform: str | None) -> None:
     others = [p for p in wanted if p not in (own, f"{own}/v8" if arch == "arm64" else own)]
     if len(wanted) > 1 or others:
         raise UsageError(f"this engine builds only {own} (classic builder, no emulation); "
-                         f"it cannot build {', '.join(others or wanted)}: use a BuildKit/buildx builder with "
+                         f"it cannot build {', '.join(wanted if len(wanted) > 1 else others)}: use a BuildKit/buildx builder with "
                          "QEMU for other or several platforms")
 
 

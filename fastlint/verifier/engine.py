@@ -144,7 +144,7 @@ class Session:
 
     def _all_image_ids(self) -> set[str]:
         try:
-            return {img.id for img in self.client.images.list(all=True)}
+            return set(self.client.api.images(all=True, quiet=True))
         except Exception as err:
             raise EngineError(f"cannot list the engine's images: {_short(err)}") from None
 

@@ -143,9 +143,10 @@ def analyse(layers: list[list[LayerEntry]]) -> ImageFiles:
                 folders.discard(entry.path)
             final[entry.path] = 0 if entry.is_dir else entry.size
             parent = posixpath.dirname(entry.path)
-            while parent and parent not in final:
+            while parent and parent not in final:  # a folder implied by its file is in this layer too
                 final[parent] = 0
                 folders.add(parent)
+                _count(seen_count, cumulative, parent, 0)
                 parent = posixpath.dirname(parent)
     wasted = sum(cumulative[p] for p, n in seen_count.items() if n >= 2)
     return ImageFiles(layers=layers, wasted_bytes=wasted, final=final)

@@ -90,8 +90,9 @@ def standin_build_args(package_store) -> dict[str, str]:
 
 
 def census(client) -> tuple[set[str], set[str]]:
-    containers = {c.id for c in client.containers.list(all=True)}
-    images = {i.id for i in client.images.list(all=True)}
+    # Ids only: listing full objects races with images removed meanwhile.
+    containers = {c["Id"] for c in client.api.containers(all=True, quiet=True)}
+    images = set(client.api.images(all=True, quiet=True))
     return containers, images
 
 
