@@ -3,7 +3,7 @@
 ``fastlint/parser/shell.py`` uses) and bashlex.
 
 For every Dockerfile of the corpus (parsed with ``fastlint.parser.parse``), every shell script a RUN runs (shell-form
-text, ONBUILD RUN included, and heredoc bodies) is parsed by both; the table gives how many parse without error,
+text with the heredocs it feeds, ONBUILD RUN included, a lone heredoc's body) is parsed by both; the table gives how many parse without error,
 the import time of each parser (``python -X importtime`` in a fresh interpreter, median of runs) and the time to
 parse all scripts (best of runs). ``--show N`` prints N scripts that one parser rejects and the other accepts.
 
@@ -31,8 +31,11 @@ def corpus_files(corpus: Path) -> list[Path]:
 
 
 def run_scripts(files: list[Path]) -> list[tuple[str, str]]:
-    """(where, script) for every RUN script of the files."""
+    """(where, script) for every RUN script of the files, as the shell gets it: the shell-form text with the
+    heredoc bodies it feeds, or the body of a lone ``RUN <<EOF`` (bodies whose ``#!`` names another interpreter
+    are left out)."""
     from fastlint.parser import parse
+    from fastlint.rules.shellcheck import run_script
 
     out: list[tuple[str, str]] = []
     for path in files:
@@ -43,11 +46,10 @@ def run_scripts(files: list[Path]) -> list[tuple[str, str]]:
             ins = ins.effective
             if ins.keyword != "RUN" or ins.json:
                 continue
-            where = f"{path.relative_to(path.parents[1])}:{ins.line}"
-            if ins.args_text.strip():
-                out.append((where, ins.args_text))
-            for h in ins.heredocs:
-                out.append((f"{where} (heredoc {h.name})", h.content))
+            built = run_script(ins, df.source.text)
+            if built is None or built[2] is False or not built[0].strip():
+                continue
+            out.append((f"{path.relative_to(path.parents[1])}:{ins.line}", built[0]))
     return out
 
 

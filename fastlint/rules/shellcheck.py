@@ -192,7 +192,7 @@ class Collector:
                 self._add(ins, shell, names)
 
     def _add(self, ins, shell: str, names: set[str]) -> None:
-        built = _script(ins, self.text)
+        built = run_script(ins, self.text)
         if built is None:
             return
         body, pieces, own_shell = built
@@ -227,7 +227,7 @@ def _logical_index(lg, source_offset: int, text: str) -> int:
     return max(i, 0)
 
 
-def _script(ins, src: str):
+def run_script(ins, src: str):
     """(body, pieces, own shell) of a RUN: its shell text with the heredoc bodies BuildKit feeds the shell.
     ``own shell`` is the dialect a lone heredoc's ``#!`` line names (False: not a shell), else None."""
     lg = ins.logical
