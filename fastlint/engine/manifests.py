@@ -136,9 +136,10 @@ class Manifest:
         rest = text[i:]
         m = re.search(r"\s+#", rest)
         token = rest[: m.start()] if m else rest
+        before = text[:i]
+        if before.count("{") + before.count("[") > before.count("}") + before.count("]"):
+            token = re.split(r"[,\]}]", token, maxsplit=1)[0]  # a plain scalar inside a flow collection
         token = token.rstrip()
-        if token and token[-1] in ",]}" and text[:i].rstrip().endswith(("[", "{", ",")):
-            token = re.split(r"[,\]}]", token, maxsplit=1)[0]
         return col + max(len(token), 1)
 
     def key_pos(self, mapping, key) -> Pos:
@@ -170,6 +171,13 @@ class Manifest:
 
     def node_pos(self, node) -> Pos:
         """The first key of a mapping, the first item of a sequence."""
+        if isinstance(node, dict) and len(node):
+            first = next(iter(node))
+            try:
+                line, col = node.lc.key(first)
+                return Pos(line + 1, col + 1, line + 1, col + 1 + len(str(first)))
+            except Exception:
+                pass
         try:
             line, col = node.lc.line, node.lc.col
         except Exception:
