@@ -52,9 +52,8 @@ class DL3009(InstructionRule):
         updates = [c for c in sh.find(*APT_TOOLS) if "update" in c.arg_texts]
         if not updates:
             return
-        for c in sh.find("rm"):
-            if any(a.text.startswith("/var/lib/apt/lists") for a in c.args):
-                return
+        if any(removes_lists(c) for c in sh.commands):
+            return
         if lists_mounted(ins) or not in_image(self.ctx, ins):
             return
         edit = append_command(ins, "rm -rf /var/lib/apt/lists/*")
@@ -62,6 +61,13 @@ class DL3009(InstructionRule):
         hit = hit_command(self, ins, sh, updates[0])
         hit.fix = fix
         yield hit
+
+
+def removes_lists(cmd) -> bool:
+    """``rm`` of /var/lib/apt/lists (or of files in it), or ``apt-get dist-clean`` (apt 2.7+), which removes them."""
+    if cmd.is_("rm"):
+        return any(a.text.startswith("/var/lib/apt/lists") for a in cmd.args)
+    return cmd.is_("apt-get", "apt") and cmd.subcommand() == "dist-clean"
 
 
 def lists_mounted(ins) -> bool:
