@@ -8,7 +8,10 @@ rule reports them again on the new text), applies them, and lints the result. Th
 * a pass whose result does not parse (DL1000) or makes the engine raise is discarded; its fixes are then tried
   one by one, and those that still break the file are not tried again;
 * a text already seen means the fixes go round in circles: the loop stops;
-* when the fixes never settle (pass limit or a cycle), the original text is kept and ``settled`` is False.
+* when the fixes do not settle (pass limit or a cycle), the rules fixed in the last two passes are the ones
+  that go on for ever: the loop starts again from the original without their fixes (at most ``MAX_RESTARTS``
+  times), so one rule's faulty fix does not cost the file every other fix;
+* when nothing settles even so, the original text is kept and ``settled`` is False.
 
 Edits of another file (``Edit.path``, e.g. FL404's ``.dockerignore``) are not applied to the Dockerfile: each is
 applied once to that file's current text and returned in ``other_files`` for the caller to write.
@@ -25,6 +28,8 @@ from ..engine.runner import FileResult, Selection, lint_text
 from .edits import EditError, apply_edits, choose, edit_path
 
 MAX_PASSES = 10
+MAX_RESTARTS = 3  # times the loop starts again from the original without the fixes that do not converge
+_CONTEXT = 40  # characters on each side of an edit that identify a fix across passes
 
 
 @dataclass
@@ -68,10 +73,17 @@ def allowed(fix: Fix, unsafe: bool) -> bool:
 
 
 def _signature(text: str, f: Finding) -> tuple:
-    """What identifies a fix across passes (offsets move, the text it replaces and writes do not)."""
+    """What identifies a fix across passes: offsets move, but the text it replaces, the text around it and the
+    text it writes do not."""
     assert f.fix is not None
-    return (f.code, tuple((edit_path(e), text[e.start:e.end] if edit_path(e) is None else e.start, e.text)
-                          for e in f.fix.edits))
+    parts = []
+    for e in f.fix.edits:
+        if edit_path(e) is None:
+            parts.append((None, text[max(0, e.start - _CONTEXT):e.start], text[e.start:e.end],
+                          text[e.end:e.end + _CONTEXT], e.text))
+        else:
+            parts.append((edit_path(e), e.start, e.end, e.text))
+    return (f.code, tuple(parts))
 
 
 def _lint(text: str, path: str, policy: Policy, selection: Selection) -> tuple[FileResult | None, str | None]:
@@ -110,27 +122,42 @@ def fix_text(text: str, path: str, policy: Policy, selection: Selection | None =
         out.remaining = result.findings
         return out
 
+    original_result = result
     current = text
     seen = {text}
-    rejected: set[tuple] = set()  # fixes that broke the file once
+    rejected: set[tuple] = set()  # fixes that broke the file: never tried again
+    excluded: set[str] = set()  # rules whose fixes did not converge: left out after a restart
+    pass_codes: list[set[str]] = []  # the codes applied in each pass since the last (re)start
+    restarts = 0
     other_done: set[tuple] = set()  # other-file fixes already applied
     other_original: dict[str, str] = {}
     other_new: dict[str, str] = {}
     applied: list[Applied] = []
+    applied_other: list[Applied] = []
 
     while True:
-        candidates = [f for f in result.findings
-                      if f.fix is not None and allowed(f.fix, unsafe) and _signature(current, f) not in rejected]
+        candidates = [f for f in result.findings if f.fix is not None and allowed(f.fix, unsafe)
+                      and f.code not in excluded and _signature(current, f) not in rejected]
         own, side = [], []
         for f in candidates:
             (side if any(edit_path(e) is not None for e in f.fix.edits) else own).append(f)
-        _apply_other(current, side, other_done, other_original, other_new, applied, out.notes)
+        _apply_other(current, side, other_done, other_original, other_new, applied_other, out.notes)
         if not own:
             break  # settled: nothing left to apply to the Dockerfile
-        if out.passes >= max_passes:
-            out.settled = False
-            out.notes.append(f"the fixes did not settle after {max_passes} passes")
-            break
+        if out.passes >= max_passes or out.settled is False:
+            if out.passes >= max_passes:
+                out.notes.append(f"the fixes did not settle after {max_passes} passes")
+            # the rules fixed in the last passes are the ones that never settle: start again without them
+            culprits = set().union(*pass_codes[-2:]) - excluded if pass_codes else set()
+            if not culprits or restarts >= MAX_RESTARTS:
+                out.settled = False
+                break
+            restarts += 1
+            excluded |= culprits
+            out.notes.append(f"started again from the original without the fixes of {', '.join(sorted(culprits))}")
+            current, result, seen, applied, pass_codes = text, original_result, {text}, [], []
+            out.passes, out.settled = 0, True
+            continue
         out.passes += 1
         choice = choose(own, len(current), lambda f: f.fix)
         for f in choice.broken:
@@ -160,10 +187,11 @@ def fix_text(text: str, path: str, policy: Policy, selection: Selection | None =
                 rejected.add(_signature(current, f))
                 out.notes.append(f"{f.code} at line {f.line}: the fix changes nothing; not applied")
             continue
+        pass_codes.append({f.code for f in batch})
         if new_text in seen:
-            out.settled = False
+            out.settled = False  # handled at the top of the next turn: restart without these rules, or give up
             out.notes.append("the fixes go round in circles (a pass gave back an earlier text)")
-            break
+            continue
         seen.add(new_text)
         for f in batch:
             applied.append(Applied(f.code, f.line, f.message, f.fix.description, f.fix.safety))
@@ -174,7 +202,7 @@ def fix_text(text: str, path: str, policy: Policy, selection: Selection | None =
         out.remaining = _final_findings(text, path, policy, selection)
         return out
     out.text = current
-    out.applied = applied
+    out.applied = applied + applied_other
     out.other_files = {p: t for p, t in other_new.items() if t != other_original.get(p)}
     out.remaining = result.findings
     if out.other_files:  # the rules that look at the other files see them as they will be written
