@@ -39,16 +39,16 @@ class DL3019(InstructionRule):
             return
         edits = [insert_after_word(sh, c, "add", "--no-cache") for c in bad]
         fix = None
-        if all(edits):
-            safety = "safe" if not self._later_index_readers(ins, sh, bad[0]) else "unsafe"
-            fix = self.fix(*edits, safety=safety, description="add --no-cache")
+        if all(edits) and not self._later_index_readers(ins, sh, bad[0]):
+            fix = self.fix(*edits, description="add --no-cache")
         hit = hit_command(self, ins, sh, bad[0])
         hit.fix = fix
         yield hit
 
     def _later_index_readers(self, ins, sh, first) -> bool:
         """True when a later apk command of the stage (or of a stage built on it) reads the index this ``apk add``
-        would have saved, and is not itself fixed by this rule: then ``--no-cache`` here changes what it does.
+        would have saved, and is not itself fixed by this rule: then ``--no-cache`` here would change what it does,
+        and there is no fix.
 
         Safe otherwise: ``--no-cache`` fetches the index into memory and installs the same packages; only the
         files apk leaves in /var/cache/apk differ (they are gone, which is the point of the rule)."""

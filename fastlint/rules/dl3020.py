@@ -34,15 +34,14 @@ class DL3020(InstructionRule):
     def _fix(self, ins, sources):
         """ADD -> COPY when every source is a local file or folder that ADD would not unpack.
 
-        Safe: ADD copies such sources exactly as COPY does. Unsafe when a source has a wildcard: ADD unpacks any
-        local tar archive it copies (found by its content, whatever its name), and a wildcard may match one. Also
-        not offered when a source is an archive or a URL, or when ADD has a flag COPY lacks (--checksum,
-        --keep-git-dir)."""
+        Safe: ADD copies such sources exactly as COPY does. Not offered when a source has a wildcard (ADD unpacks
+        any local tar archive it copies, found by its content whatever its name, and a wildcard may match one),
+        when a source is an archive or a URL, or when ADD has a flag COPY lacks (--checksum, --keep-git-dir)."""
         if any(is_archive(s) or is_remote(s) for s in sources):
             return None
         if any(f.name not in COPY_FLAGS for f in ins.flags):
             return None
+        if any(ch in s for s in sources for ch in "*?["):
+            return None
         keyword = "COPY" if ins.keyword_raw.isupper() else ("copy" if ins.keyword_raw.islower() else "Copy")
-        wildcard = any(ch in s for s in sources for ch in "*?[")
-        return self.fix(Edit(ins.keyword_start, ins.keyword_end, keyword),
-                        safety="unsafe" if wildcard else "safe", description="use COPY")
+        return self.fix(Edit(ins.keyword_start, ins.keyword_end, keyword), description="use COPY")
