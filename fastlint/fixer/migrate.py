@@ -129,16 +129,21 @@ _SECRET_VALUE = re.compile(
     r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*|npm_[A-Za-z0-9]{30,})$")
 
 
-def is_secret(name: str, value: str | None) -> bool:
-    """The test FL601 uses (``fastlint.rules.fl601.is_secret`` when that rule provides one), else a name or
-    value that looks like a credential."""
+def is_secret(name: str, value: str | None, keyword: str = "ENV") -> bool:
+    """FL601's test (``fastlint.rules.fl601``: a name that says password/token/key, or a value that looks like a
+    credential; a ``/run/secrets/`` path or an ENV yes/no switch is not a secret), so that the rewrite removes
+    exactly what FL601 reports. A name-and-value test of its own stands in if that rule is missing."""
     try:
-        from ..rules import fl601  # noqa: PLC0415 - the rule may not exist yet
+        from ..rules import fl601
     except ImportError:
         fl601 = None
-    test = getattr(fl601, "is_secret", None) if fl601 is not None else None
-    if callable(test):
-        return bool(test(name, value))
+    value = value or ""
+    if fl601 is not None and hasattr(fl601, "secret_name") and hasattr(fl601, "secret_value"):
+        if value.startswith("/run/secrets/"):
+            return False
+        if keyword == "ENV" and value.lower() in getattr(fl601, "NOT_SECRET_VALUES", ()):
+            return False
+        return bool(fl601.secret_name(name) or (value and fl601.secret_value(value)))
     if _SECRET_NAME.search(name or ""):
         return True
     return bool(value and _SECRET_VALUE.match(value.strip().strip("\"'")))
@@ -234,7 +239,7 @@ class _Reader:
         for ins in self.df.instructions:
             if ins.stage is None:  # global ARGs only feed FROM lines, which the template replaces
                 for p in ins.pairs:
-                    if is_secret(p.key, p.value):
+                    if is_secret(p.key, p.value, "ARG"):
                         self.warn(ins.line, f"ARG {p.key} looks like a secret: not carried over")
                 continue
             in_image = ins.stage.index in self.image_stages
@@ -273,7 +278,7 @@ class _Reader:
     def _env(self, ins: Instruction, in_image: bool) -> None:
         kept, secret = [], []
         for p in ins.pairs:
-            if is_secret(p.key, p.value):
+            if is_secret(p.key, p.value, "ENV"):
                 secret.append(p.key)
                 continue
             if in_image:
@@ -296,7 +301,7 @@ class _Reader:
     def _arg(self, ins: Instruction, in_image: bool) -> None:
         kept = []
         for p in ins.pairs:
-            if is_secret(p.key, p.value):
+            if is_secret(p.key, p.value, "ARG"):
                 self.warn(ins.line, f"ARG {p.key} looks like a secret: not carried over (build secrets belong "
                                     "in `RUN --mount=type=secret`, not in ARG)")
                 continue
