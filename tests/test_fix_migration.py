@@ -22,6 +22,7 @@ from fastlint.cli.app import app
 from fastlint.engine.config import builtin_policy, reset_caches
 from fastlint.engine.runner import lint_text
 from fastlint.parser import parse
+from test_template_policy import PENDING
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVICES_DIR = ROOT / "fixtures" / "services"
@@ -108,7 +109,12 @@ def test_rewritten_with_a_backup(migrated, name):
 @pytest.mark.parametrize("name", SERVICES)
 def test_no_fl_finding_and_no_new_dl_finding(migrated, name, tmp_path):
     folder, _, _, _ = migrated[name]
-    after = findings(folder / "Dockerfile")
+    text = (folder / "Dockerfile").read_text()
+    lines = text.splitlines()
+    # findings on lines the template itself writes that wait for a template change (tests/test_template_policy.py
+    # keeps the list, and fails when the template no longer needs it)
+    after = [f for f in findings(folder / "Dockerfile")
+             if not (f.code in PENDING and lines[f.line - 1].startswith(PENDING[f.code]))]
     assert [f"{f.line}: {f.code} {f.message}" for f in after if f.code.startswith("FL")] == []
     # the legacy file in its own folder, with no .dockerignore written yet: what it had before
     legacy_dir = tmp_path / name
