@@ -47,7 +47,13 @@ def fix_command(
     no_config: Annotated[bool, typer.Option(
         "--no-config", help="Ignore fastlint.yaml and .hadolint.yaml files; use the built-in policy.")] = False,
 ) -> None:
-    """Apply fixes in place, atomically; exit 1 if anything is left unfixed."""
+    """Apply fixes in place, atomically; exit 1 if anything is left unfixed.
+
+    Safe fixes only, unless --unsafe-fixes. A file that breaks the 4-stage structure (FL1xx) is rewritten from the
+    template when it has a package.json beside it (else it keeps the other fixes and a warning says why); the
+    original is kept as Dockerfile.backup. Files that do not parse, symbolic links and read-only files are left
+    untouched (exit 2). Exit codes: 0 nothing left unfixed; 1 findings left (or --diff with changes); 2 errors.
+    """
     raise typer.Exit(run(paths or ["."], diff=diff, template=template, template_file=template_file, output=output,
                          backup=not no_backup, unsafe=unsafe_fixes, select=select, ignore=ignore, config=config,
                          no_config=no_config))
