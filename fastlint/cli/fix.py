@@ -18,7 +18,7 @@ import typer
 
 def fix_command(
     paths: Annotated[Optional[list[str]], typer.Argument(
-        metavar="[PATH]...", help="Dockerfiles or folders (searched recursively); default '.'.",
+        metavar="PATH", help="Dockerfiles or folders (searched recursively); default '.'.",
         show_default=False)] = None,
     diff: Annotated[bool, typer.Option(
         "--diff", help="Print a unified diff of what would change; write nothing (exit 1 if there are changes).")
