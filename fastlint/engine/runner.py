@@ -166,12 +166,25 @@ def decode(raw: bytes) -> tuple[str | None, str | None, int]:
 
 
 def read_path(path: Path, display: str, policy: Policy, selection: Selection) -> str | FileResult:
-    """A file's text, or the FileResult of a file that cannot be linted (unreadable, binary, not UTF-8)."""
+    """A file's text, or the FileResult of a file that cannot be linted (unreadable, binary, not UTF-8).
+
+    Only regular files are read: a FIFO named ``Dockerfile`` would block the run forever, a device would never
+    end."""
+    import stat
+
     try:
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
+            return FileResult(display, [], error=f"{display}: is a directory, not a Dockerfile")
+        if not stat.S_ISREG(mode):
+            kind = "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
+            return FileResult(display, [], error=f"{display}: not a regular file ({kind}), not read")
         raw = path.read_bytes()
     except IsADirectoryError:
         return FileResult(display, [], error=f"{display}: is a directory, not a Dockerfile")
     except OSError as err:
+        if path.is_symlink() and not path.exists():
+            return FileResult(display, [], error=f"{display}: cannot read: broken symbolic link")
         return FileResult(display, [], error=f"{display}: cannot read: {err.strerror or err}")
     text, reason, line = decode(raw)
     if text is None:
