@@ -121,9 +121,10 @@ def test_verify_missing_base_image_is_an_engine_error(docker_client, engine_cens
     assert "node:99-nonexistent" in result.stderr and "never pulls" in result.stderr
 
 
-def test_verify_build_failure_is_a_failed_check(docker_client, engine_census, tmp_path):
+def test_verify_build_failure_is_a_failed_check(docker_client, standin_build_args, engine_census, tmp_path):
     (tmp_path / "Dockerfile").write_text("FROM alpine:3.19\nRUN apk add --no-cache no-such-package\n")
-    result = CliRunner().invoke(cli(), ["verify", str(tmp_path), "--format", "json", "--timeout", "120"])
+    result = CliRunner().invoke(cli(), ["verify", str(tmp_path), "--format", "json", "--timeout", "120",
+                                        *build_arg_options(standin_build_args)])
     assert result.exit_code == 1
     (s,) = json.loads(result.stdout)["services"]
     assert s["passed"] is False and s["failures"][0].startswith("build failed")
