@@ -84,6 +84,9 @@ def parse(text: str, path: str = "Dockerfile") -> Dockerfile:
     return _Parser(text, path).run()
 
 
+MAX_LINE_BYTES = 65535  # bufio.MaxScanTokenSize - 1: BuildKit's longest line
+
+
 class _Parser:
     def __init__(self, text: str, path: str):
         self.source = Source(text)
@@ -144,6 +147,11 @@ class _Parser:
             covered = df.items[-1].end if df.items else 0
             if covered < len(self.text):
                 df.items.append(Blank(start=covered, end=len(self.text)))
+        long_line = self._first_long_line()
+        if long_line is not None and (df.error is None or df.error.line >= long_line[0]):
+            line_no, size = long_line
+            df.error = ParseError(
+                f"line too long ({size} bytes): BuildKit rejects lines longer than {MAX_LINE_BYTES} bytes", line_no)
         if df.error is None and not df.instructions:
             last = len(self.lines)
             df.error = ParseError("file with no instructions", max(last, 1))
@@ -153,6 +161,22 @@ class _Parser:
 
         build_stages(df)
         return df
+
+    def _first_long_line(self) -> tuple[int, int] | None:
+        """(line, bytes) of the first line longer than BuildKit's scanner takes: Go's bufio.Scanner stops at a
+        line of more than 65535 bytes (the \\n not counted, a \\r counted), whatever the line holds (a comment,
+        a heredoc body), and BuildKit rejects the file."""
+        text = self.text
+        if len(text) <= MAX_LINE_BYTES // 4:
+            return None
+        for k, (s, e) in enumerate(self.lines):
+            if text[e - 1 : e] == "\n":
+                e -= 1
+            if e - s > MAX_LINE_BYTES // 4:
+                size = len(text[s:e].encode("utf-8", "surrogatepass"))
+                if size > MAX_LINE_BYTES:
+                    return k + 1, size
+        return None
 
     def _parse_lines(self) -> None:
         df, text, lines = self.df, self.text, self.lines
