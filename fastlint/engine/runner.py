@@ -103,14 +103,24 @@ def lint_dockerfile(df: Dockerfile, policy: Policy, rules: list[type[Rule]], sel
     for r in instances:
         collect(r, r.start_file(df))
     stage_hooks = [r for r in instances if type(r).start_stage is not Rule.start_stage]
+    # the hot loop (rules x instructions): only rules that look at instructions, bound methods, no helper call
+    checks = [(r, r.check) for r in instances if type(r).check is not Rule.check]
+    append = raw.append
     for ins in df.instructions:
         if ins.keyword == "FROM" and ins.stage is not None:
             for r in stage_hooks:
                 collect(r, r.start_stage(ins.stage))
-        for r in instances:
-            collect(r, r.check(ins))
-            if ins.sub is not None:
-                collect(r, r.check(ins.sub))
+        sub = ins.sub
+        for r, check in checks:
+            hits = check(ins)
+            if hits:
+                for h in hits:
+                    append((r, h))
+            if sub is not None:
+                hits = check(sub)
+                if hits:
+                    for h in hits:
+                        append((r, h))
     for r in instances:
         collect(r, r.finish())
 
