@@ -32,7 +32,7 @@ def _gitignore_spec(directory: Path):
         return None
     import pathspec
 
-    return pathspec.PathSpec.from_lines("gitwildmatch", lines)
+    return pathspec.GitIgnoreSpec.from_lines(lines)  # git's own rules ("gitwildmatch" is deprecated)
 
 
 def discover(paths: list[str], manifests: bool = False) -> tuple[list[tuple[Path, str]], list[str]]:
