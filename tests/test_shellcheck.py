@@ -13,6 +13,13 @@ from fastlint.engine.config import reset_caches
 from fastlint.rules import shellcheck
 
 
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path, monkeypatch):
+    """Each test with its own (empty) disk cache: ShellCheck really runs, and nothing of ~/.cache is used."""
+    monkeypatch.setenv("FASTLINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("FASTLINT_NO_CACHE", raising=False)
+
+
 def check(tmp_path, capsys, files: dict[str, str], *args: str) -> list[dict]:
     (tmp_path / ".git").mkdir(exist_ok=True)  # no fastlint.yaml from above the test folder
     paths = []
@@ -135,6 +142,22 @@ def test_one_shellcheck_process_for_a_run(tmp_path, capsys):
     findings = check(tmp_path, capsys, files)
     assert shellcheck.STATS["processes"] - before == 1
     assert len({f["file"] for f in findings if f["code"] == "SC2154"}) == 3
+
+
+def test_a_second_run_takes_the_findings_from_the_disk_cache(tmp_path, capsys, monkeypatch):
+    token = uuid.uuid4().hex[:8]
+    files = {"Dockerfile": f"FROM alpine:3.19\nRUN cp $src_{token} /a/\nRUN echo {token} $HOME\n"}
+    first = check(tmp_path, capsys, files)
+    assert {f["code"] for f in first} == {"SC2086", "SC2154"}
+    monkeypatch.setattr(shellcheck, "_RESULTS", {})  # a new process: nothing in memory
+    before = dict(shellcheck.STATS)
+    assert check(tmp_path, capsys, files) == first
+    assert shellcheck.STATS["processes"] == before["processes"]  # no ShellCheck started
+    assert shellcheck.STATS["cached"] - before["cached"] == 2
+    monkeypatch.setattr(shellcheck, "_RESULTS", {})
+    monkeypatch.setenv("FASTLINT_NO_CACHE", "1")
+    assert check(tmp_path, capsys, files) == first
+    assert shellcheck.STATS["processes"] == before["processes"] + 1
 
 
 def test_missing_shellcheck_is_a_warning_not_a_crash(tmp_path, capsys, monkeypatch):

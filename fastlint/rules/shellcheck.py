@@ -58,8 +58,9 @@ MAX_FILES_PER_PROCESS = 4000  # keeps the command line well under the system's l
 TIMEOUT_SECONDS = 300
 _CACHE_LIMIT = 50_000
 
-# What ShellCheck runs cost in this process (read by tests and the benchmark).
-STATS = {"processes": 0, "scripts": 0}
+# What ShellCheck runs cost in this process: processes started, scripts they checked, scripts found in the
+# disk cache (read by tests and the benchmark).
+STATS = {"processes": 0, "scripts": 0, "cached": 0}
 
 # ShellCheck's findings per distinct script: key -> [(body_line, col, end_body_line, end_col, level, code, msg)]
 _RESULTS: dict[tuple, list[tuple]] = {}
@@ -339,7 +340,8 @@ def _warn(message: str) -> None:
 
 
 def run_jobs(jobs: list[Job]) -> None:
-    """Check every job whose script is not checked yet, in as few ShellCheck processes as the cores allow."""
+    """Check every job whose script is not checked yet (in this process or, through the disk cache, in an
+    earlier run), in as few ShellCheck processes as the cores allow."""
     todo: dict[tuple, Job] = {}
     for j in jobs:
         k = j.key
@@ -355,10 +357,30 @@ def run_jobs(jobs: list[Job]) -> None:
         return
     if len(_RESULTS) + len(todo) > _CACHE_LIMIT:
         _RESULTS.clear()
+    cache = DiskCache.open(exe)
+    if cache is not None:
+        for k in list(todo):
+            found = cache.get(k)
+            if found is not None:
+                _RESULTS[k] = found
+                STATS["cached"] += 1
+                del todo[k]
+        if not todo:
+            return
+    checked = _run_shellcheck(exe, list(todo.items()))
+    for k in todo:
+        _RESULTS.setdefault(k, [])
+    if cache is not None:
+        for k in checked:
+            cache.put(k, _RESULTS[k])
+
+
+def _run_shellcheck(exe: str, items: list[tuple[tuple, Job]]) -> list[tuple]:
+    """Run ShellCheck on the scripts; fill ``_RESULTS``; return the keys it checked (not those of a failed run)."""
     import subprocess
     import tempfile
 
-    items = list(todo.items())
+    checked: list[tuple] = []
     n = max(1, min(os.cpu_count() or 1, len(items) // MIN_SCRIPTS_PER_PROCESS))
     n = max(n, -(-len(items) // MAX_FILES_PER_PROCESS))
     with tempfile.TemporaryDirectory(prefix="fastlint-sc-") as tmp:
@@ -376,7 +398,9 @@ def run_jobs(jobs: list[Job]) -> None:
         for chunk in chunks:
             # at most os.cpu_count() at once; more chunks only when the command line would be too long
             if len(running) >= (os.cpu_count() or 1):
-                _collect(running.pop(0), items)
+                r = running.pop(0)
+                if _collect(r, items):
+                    checked += [items[int(name.split(".", 1)[0])][0] for name in r[1]]
             try:
                 proc = subprocess.Popen(base + chunk, cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
             except OSError as err:
@@ -386,12 +410,13 @@ def run_jobs(jobs: list[Job]) -> None:
             STATS["scripts"] += len(chunk)
             running.append((proc, chunk))
         for r in running:
-            _collect(r, items)
-    for k in todo:
-        _RESULTS.setdefault(k, [])
+            if _collect(r, items):
+                checked += [items[int(name.split(".", 1)[0])][0] for name in r[1]]
+    return checked
 
 
-def _collect(running, items) -> None:
+def _collect(running, items) -> bool:
+    """Read one ShellCheck process's findings into ``_RESULTS``; False when the process failed."""
     import json
     import subprocess
 
@@ -402,16 +427,16 @@ def _collect(running, items) -> None:
         proc.kill()
         proc.communicate()
         _warn(f"ShellCheck took longer than {TIMEOUT_SECONDS} s; SC findings of {len(chunk)} scripts skipped")
-        return
+        return False
     if proc.returncode not in (0, 1):
         first = (err.decode("utf-8", "replace").strip().splitlines() or ["no message"])[0]
         _warn(f"ShellCheck failed (exit {proc.returncode}): {first}")
-        return
+        return False
     try:
         comments = json.loads(out or b"{}").get("comments", [])
     except ValueError:
         _warn("ShellCheck gave output that is not JSON; SC findings skipped")
-        return
+        return False
     found: dict[int, list[tuple]] = {}
     for c in comments:
         try:
@@ -427,6 +452,68 @@ def _collect(running, items) -> None:
              c.get("endColumn", c["column"]), c.get("level", "warning"), f"SC{c['code']}", c.get("message", ""))
             for c in cs
         ]
+    return True
+
+
+class DiskCache:
+    """ShellCheck's findings kept between runs, so that a file linted again (pre-commit, an editor) costs no
+    ShellCheck process for the scripts it had before. One JSON file per distinct script under
+    ``$FASTLINT_CACHE_DIR`` (default ``$XDG_CACHE_HOME/fastlint``, else ``~/.cache/fastlint``), in a folder named
+    after the ShellCheck binary (size and modification time), so another ShellCheck starts afresh. The key is a
+    hash of everything the findings depend on: dialect, declared names, excluded codes, script.
+    ``FASTLINT_NO_CACHE=1`` turns it off; a cache that cannot be written is silently not used."""
+
+    FORMAT = 1
+
+    def __init__(self, folder: str):
+        self.folder = folder
+
+    @classmethod
+    def open(cls, exe: str) -> DiskCache | None:
+        if os.environ.get("FASTLINT_NO_CACHE", "") not in ("", "0"):
+            return None
+        root = os.environ.get("FASTLINT_CACHE_DIR")
+        if not root:
+            base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+            root = os.path.join(base, "fastlint")
+        try:
+            st = os.stat(exe)
+        except OSError:
+            return None
+        return cls(os.path.join(root, f"shellcheck-v{cls.FORMAT}-{st.st_size}-{int(st.st_mtime)}"))
+
+    def _path(self, key: tuple) -> str:
+        import hashlib
+
+        shell, declared, body = key
+        text = "\0".join((shell, ",".join(declared), ",".join(EXCLUDED), body))
+        digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        return os.path.join(self.folder, digest[:2], digest + ".json")
+
+    def get(self, key: tuple) -> list[tuple] | None:
+        import json
+
+        try:
+            with open(self._path(key), encoding="utf-8") as fh:
+                return [tuple(x) for x in json.load(fh)]
+        except (OSError, ValueError, TypeError):
+            return None
+
+    def put(self, key: tuple, findings: list[tuple]) -> None:
+        import json
+
+        path = self._path(key)
+        tmp = f"{path}.{os.getpid()}.tmp"
+        try:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(tmp, "w", encoding="utf-8") as fh:
+                json.dump(findings, fh)
+            os.replace(tmp, path)  # atomic: a reader sees the old file or the whole new one
+        except OSError:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
 
 
 # -- back to the Dockerfile --------------------------------------------------------------------------------------
