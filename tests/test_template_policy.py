@@ -16,10 +16,10 @@ from fastlint.rules.fl404 import STANDARD_DOCKERIGNORE
 
 # Findings of rules that are not the FAST policy's, on lines the template writes, that need a template change (see
 # the FAST-policy helper's report): hadolint's DL3025 reads `HEALTHCHECK CMD` in shell form like a shell-form CMD
-# (the fix: exec form, e.g. CMD ["grpc_health_probe", "-addr=localhost:PORT", ...]); DL3066 asks for a numeric
-# USER (the fix: USER {{uid}}:{{gid}}, which is also what Kubernetes' runAsNonRoot can verify).
-# test_pending_template_changes fails as soon as the template no longer needs them: then empty this set.
-PENDING = {"DL3025": "HEALTHCHECK", "DL3066": "USER"}
+# (the fix: exec form, e.g. CMD ["grpc_health_probe", "-addr=localhost:PORT", "-service=NAME"] and
+# CMD ["curl", "-f", "http://localhost:PORT/health"], as FL501's and FL502's fixes write it).
+# test_pending_template_changes fails as soon as the template no longer needs them: then empty this mapping.
+PENDING = {"DL3025": "HEALTHCHECK"}
 
 EXTRA = {  # runtime files the services need (fixtures/README.md), as a migration would pass them
     "fast-limitcheck-service": {"extra_copy": ["config"]},

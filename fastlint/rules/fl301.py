@@ -43,16 +43,15 @@ class FL301(FileRule):
         stages = chain(final)
         ins = effective_user(stages)
         want = f"{user['name']} ({user['uid']}:{user['gid']})"
-        # numeric, so that Kubernetes' runAsNonRoot can verify it and hadolint's DL3066 has nothing to say
-        numeric = f"{user['uid']}:{user['gid']}"
+        name = user["name"]  # the standard names the user (USER nodejs), as the template writes it
         exists = user_exists(stages, user)
         if ins is None:
             fix = None
             if exists:
                 at, prefix = trailing_insert_point(df, final)
-                fix = self.fix(Edit(at, at, f"{prefix}USER {numeric}\n"), description=f"run as {want}")
+                fix = self.fix(Edit(at, at, f"{prefix}USER {name}\n"), description=f"run as {want}")
             yield self.hit(final.from_, f"The production stage {final.label!r} runs as root (no USER); end it with "
-                                        f"USER {numeric} ({user['name']})", fix=fix)
+                                        f"USER {name}", fix=fix)
             return
         word = ins.words[0]
         value = word.text
@@ -65,6 +64,6 @@ class FL301(FileRule):
         where = "" if ins.stage is final else f" (inherited from stage {ins.stage.label!r})"
         fix = None
         if exists and ins.stage is final and "$" not in word.text:
-            fix = self.fix(Edit(word.start, word.end, numeric), description=f"run as {want}")
+            fix = self.fix(Edit(word.start, word.end, name), description=f"run as {want}")
         yield self.hit(word, f"The production stage runs as {value!r}{where}, not as the policy's user {want}",
                        fix=fix)
