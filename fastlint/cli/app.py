@@ -128,8 +128,8 @@ def init_command(
 
     try:
         written = write_config(path, force=force)
-    except FileExistsError as err:
-        _fail(str(err))
+    except OSError as err:  # FileExistsError: a fastlint.yaml is there already; others: the folder
+        _fail(str(err) if isinstance(err, FileExistsError) else f"{path}: {err.strerror or err}")
     typer.echo(f"wrote {written}")
 
 
