@@ -129,7 +129,7 @@ def init_command(
     try:
         written = write_config(path, force=force)
     except OSError as err:  # FileExistsError: a fastlint.yaml is there already; others: the folder
-        _fail(str(err) if isinstance(err, FileExistsError) else f"{path}: {err.strerror or err}")
+        _fail(f"{path}: {err.strerror}" if err.strerror and not err.filename is None else str(err))
     typer.echo(f"wrote {written}")
 
 
