@@ -49,6 +49,7 @@ class Command:
     assignments: list[str] = field(default_factory=list)
     in_pipeline: bool = False
     in_subshell: bool = False
+    redirects: list[str] = field(default_factory=list)  # the command's redirections as written (``2>&1``)
 
     @property
     def arg_texts(self) -> list[str]:
@@ -208,6 +209,15 @@ class _Walker:
         if t in ("declaration_command", "unset_command"):
             self.declaration(node, pipeline, subshell)
             return
+        if t == "redirected_statement" and node.children and node.children[0].type == "command":
+            before = len(self.commands)
+            for c in node.children:
+                self.walk(c, pipeline, subshell)
+            if len(self.commands) > before:
+                self.commands[before].redirects.extend(
+                    self.src[c.start_byte : c.end_byte].decode("utf-8", "replace")
+                    for c in node.children[1:] if c.type.endswith("redirect"))
+            return
         for c in node.children:
             self.walk(c, pipeline, subshell)
 
@@ -227,6 +237,7 @@ class _Walker:
         name_word = None
         args: list[ShellWord] = []
         assigns: list[str] = []
+        redirects: list[str] = []
         nested = []
         for c in node.children:
             t = c.type
@@ -242,10 +253,11 @@ class _Walker:
                 nested.append(c)
             elif t in ("file_redirect", "herestring_redirect", "heredoc_redirect"):
                 nested.append(c)
+                redirects.append(self.src[c.start_byte : c.end_byte].decode("utf-8", "replace"))
         cmd = Command(
             name=name_word.text if name_word else "", args=args, start=self.off(node.start_byte),
             end=self.off(node.end_byte), name_word=name_word, assignments=assigns, in_pipeline=pipeline,
-            in_subshell=subshell,
+            in_subshell=subshell, redirects=redirects,
         )
         self.commands.append(cmd)
         # commands inside $(...), <(...) and the like come after the command that holds them

@@ -6,6 +6,7 @@ import re
 
 from ..engine.registry import register
 from ..engine.rule import InstructionRule
+from .dl3048 import unquote_key
 
 
 def refers_to(name: str, text: str) -> bool:
@@ -27,20 +28,21 @@ class DL3044(InstructionRule):
 
     def check(self, ins):
         if ins.keyword == "ARG":
-            self.defined.update(p.key for p in ins.pairs)
+            self.defined.update(unquote_key(p.key) for p in ins.pairs)
             return
         if ins.keyword != "ENV":
             return
         pairs = ins.pairs
+        keys = [unquote_key(p.key) for p in pairs]
         bad = None
-        for i, p in enumerate(pairs):
-            if p.key in self.defined:
+        for i, key in enumerate(keys):
+            if key in self.defined:
                 continue
             # a value that refers to a name defined by another pair of the same ENV gets the old value (or
             # nothing), not the one defined here: BuildKit expands the whole ENV line before setting any of it
-            if any(j != i and refers_to(p.key, q.value or "") for j, q in enumerate(pairs)):
-                bad = next(q for j, q in enumerate(pairs) if j != i and refers_to(p.key, q.value or ""))
+            if any(j != i and refers_to(key, q.value or "") for j, q in enumerate(pairs)):
+                bad = next(q for j, q in enumerate(pairs) if j != i and refers_to(key, q.value or ""))
                 break
-        self.defined.update(p.key for p in pairs)
+        self.defined.update(keys)
         if bad is not None:
             yield self.hit(bad)

@@ -22,7 +22,7 @@ class DL3046(InstructionRule):
             if not cmd.is_("useradd") or cmd.has_flag("l", "no-log-init"):
                 continue
             uid = cmd.flag_value("u", "uid")
-            if uid is not None and len(uid) > 5:
+            if uid is not None and uid.isdigit() and len(uid) > 5:  # a variable cannot be measured
                 yield self.hit(command_node(ins, cmd), fix=self._fix(ins, cmd))
                 return
 

@@ -31,7 +31,10 @@ class DL3047(InstructionRule):
 
     def _fix(self, ins, cmd):
         """``wget -q``: the one switch both GNU wget and BusyBox wget (Alpine's) accept; ``--progress`` and
-        ``-nv`` break BusyBox wget. Safe: only the build log changes (wget still exits non-zero on failure)."""
+        ``-nv`` break BusyBox wget. Safe: only the build log changes (wget still exits non-zero on failure). No
+        fix when wget's stderr is redirected (``2>&1 | grep``): then its messages are data, not log."""
+        if any(r.lstrip("0123456789").startswith((">&", "&>")) or r.startswith("2>") for r in cmd.redirects):
+            return None
         at = word_end(ins, cmd, cmd.name_word) if cmd.name_word else None
         if at is None:
             return None

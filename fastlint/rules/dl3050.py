@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import InstructionRule
+from .dl3048 import unquote_key
 
 
 @register
@@ -22,6 +23,7 @@ class DL3050(InstructionRule):
             return
         schema = self.policy.label_schema
         for p in ins.pairs:
-            if p.key not in schema:
-                yield self.hit(p, f"Superfluous label(s) present: `{p.key}` is not in the label schema.")
+            key = unquote_key(p.key)
+            if key not in schema:
+                yield self.hit(p, f"Superfluous label(s) present: `{key}` is not in the label schema.")
                 return

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import InstructionRule
+from .dl3048 import unquote_key
 
 
 class LabelValueRule(InstructionRule):
@@ -24,11 +25,12 @@ class LabelValueRule(InstructionRule):
         if not schema:
             return
         for p in ins.pairs:
-            kind = schema.get(p.key)
+            key = unquote_key(p.key)
+            kind = schema.get(key)
             if kind is None or (self.label_type is not None and kind.lower() != self.label_type):
                 continue
             if self.bad(p.value or ""):
-                yield self.hit(p, self.template.format(label=p.key))
+                yield self.hit(p, self.template.format(label=key))
                 return
 
 

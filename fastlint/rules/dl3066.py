@@ -6,6 +6,7 @@ import re
 
 from ..engine.registry import register
 from ..engine.rule import InstructionRule
+from .dl3048 import unquote_key
 
 
 @register
@@ -21,7 +22,7 @@ class DL3066(InstructionRule):
 
     def check(self, ins):
         if ins.keyword in ("ARG", "ENV"):  # a user that comes from a variable is judged at build time
-            self.args.update(p.key for p in ins.pairs)
+            self.args.update(unquote_key(p.key) for p in ins.pairs)
             return
         if ins.keyword != "USER" or not ins.value:
             return
