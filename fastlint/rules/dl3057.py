@@ -3,6 +3,7 @@
 Off by default (hadolint's level "ignore"); FL501 checks the production stage. When selected, it decides as
 hadolint does: a stage has a health check when it (or a stage it is built FROM) has a HEALTHCHECK
 (``HEALTHCHECK NONE`` counts: the choice is explicit), and the stages a checked stage is built on are excused.
+Unlike hadolint, a stage that a later stage copies from (``COPY --from``) is excused too: it is a build stage.
 """
 
 from __future__ import annotations
@@ -37,6 +38,14 @@ class DL3057(FileRule):
             else:
                 self.bad.add(stage.index)
             self.current = stage
+        elif ins.keyword == "COPY" and ins.flag_value("from"):
+            # a stage that a later stage copies files from is a build stage, not an image: excused
+            source = ins.flag_value("from")
+            stage = self.ctx.df.stage_named(source)
+            if stage is None and source.isdigit() and int(source) in self.stages:
+                stage = self.stages[int(source)]
+            if stage is not None and self.current is not None and stage.index < self.current.index:
+                self.bad.discard(stage.index)
         elif ins.keyword == "HEALTHCHECK" and self.current is not None:
             stage = self.current
             while stage is not None:  # this stage and the stages it is built on
