@@ -221,3 +221,50 @@ def test_summary_rejects_what_is_not_a_report(tmp_path):
     out = subprocess.run([sys.executable, "-m", "fastlint.report.summary", "--verify", str(tmp_path / "none.json")],
                          capture_output=True, text=True)
     assert out.returncode == 2 and "cannot read" in out.stderr and "Traceback" not in out.stderr
+
+
+# -- the README's CI examples ---------------------------------------------------------------------------------------
+def _readme_section(start: str, end: str) -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    return readme.split(start, 1)[1].split(end, 1)[0]
+
+
+def test_readme_ci_examples_use_existing_inputs_and_flags():
+    """Every `with:` key given to the action exists in action.yml; every flag of every `fastlint check` command in
+    the pre-commit, CI and adoption sections is one that `fastlint check` accepts."""
+    from fastlint.cli.check import build_parser
+
+    import textwrap
+
+    from ruamel.yaml import YAML
+
+    text = _readme_section("## pre-commit\n", "## Coming from hadolint\n")
+    inputs = set(_action()["inputs"])
+    used: list[set] = []
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            if str(node.get("uses", "")).startswith("fastlint/fastlint@"):
+                used.append(set(node.get("with") or {}))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for block in re.findall(r"```yaml\n(.*?)```", text, re.DOTALL):
+        walk(YAML(typ="safe").load(textwrap.dedent(block)))
+    assert len(used) >= 2 and {"paths", "fail-on", "baseline", "verify-report"} <= set().union(*used)
+    for keys in used:
+        assert keys <= inputs, f"README gives the action inputs it does not have: {keys - inputs}"
+    flags = {opt for action in build_parser()._actions for opt in action.option_strings}
+    commands = re.findall(r"fastlint check ([^\n`#]*)", text)
+    commands += [args.replace(",", " ") for args in re.findall(r"args: \[(--[^\]]*)\]", text)]  # the hook's args
+    commands += re.findall(r"`(--format [^`]*)`", text)
+    assert len(commands) >= 6
+    for command in commands:
+        for flag in re.findall(r"(?<!\S)(--?[a-z][\w-]*)", command):
+            assert flag in flags, f"README: `fastlint check {command.strip()}` uses {flag}, which does not exist"
+    hooks = re.findall(r"- id: ([\w-]+)", text)
+    manifest = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    assert hooks and all(f"- id: {h}\n" in manifest for h in hooks)
