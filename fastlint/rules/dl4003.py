@@ -26,9 +26,26 @@ class LastOneWins(StageRule):
         previous, self.previous = self.previous, ins
         if previous is None:
             return
-        fix = self.fix(Edit(previous.start, previous.end, ""),
+        fix = self.fix(Edit(self._pragma_start(previous), previous.end, ""),
                        description=f"delete the earlier {self.keyword} (line {previous.line})")
         yield self.hit(ins, fix=fix)
+
+    def _pragma_start(self, ins) -> int:
+        """Where the deletion starts: the instruction, with the ignore pragmas directly above it (they belong to
+        it; left behind, they would apply to the next instruction)."""
+        from ..parser.tree import Comment
+
+        items = self.ctx.df.items
+        index = next((i for i, n in enumerate(items) if n is ins), None)
+        start = ins.start
+        while index:
+            index -= 1
+            node = items[index]
+            words = node.text.lower().replace(":", " ").split() if isinstance(node, Comment) else []
+            if len(words) < 2 or words[0] not in ("hadolint", "fastlint") or not words[1].startswith("ignore"):
+                break
+            start = node.start
+        return start
 
 
 @register
