@@ -45,7 +45,8 @@ def test_grpc_variant_fetches_a_pinned_probe_and_health_checks_with_it():
     assert '| sha256sum -c -' in text
     prod = production(text)
     assert "COPY --from=runtime-tools /usr/local/bin/grpc_health_probe /usr/local/bin/grpc_health_probe" in prod
-    assert ("CMD grpc_health_probe -addr=localhost:50052 -service=gpp.g3.validation.ValidationService" in prod)
+    assert ('CMD ["grpc_health_probe", "-addr=localhost:50052", "-service=gpp.g3.validation.ValidationService"]'
+            in prod)
     assert "RUN npm run proto:generate" in text
     assert "EXPOSE 50052" in prod and 'CMD ["node", "dist/index.js"]' in prod
     assert "curl" not in prod
@@ -54,7 +55,7 @@ def test_grpc_variant_fetches_a_pinned_probe_and_health_checks_with_it():
 def test_http_variant_installs_curl_in_production_for_its_health_check():
     prod = production(render(HTTP))
     assert "apk add --no-cache curl" in prod
-    assert "CMD curl -f http://localhost:3004/health || exit 1" in prod
+    assert 'CMD ["curl", "-f", "http://localhost:3004/health"]' in prod
     assert "grpc_health_probe" not in render(HTTP)
 
 
@@ -71,6 +72,32 @@ def test_production_is_non_root_and_takes_only_built_files():
     lines = prod.splitlines()
     assert lines.index("ARG BUILD_ID=1") < lines.index("ENV NODE_ENV=production") < lines.index("ENV LOG_LEVEL=info")
     assert lines.index("USER nodejs") > lines.index('LABEL team="gpp-g3"')
+
+
+def test_no_two_stages_start_with_the_same_step():
+    """The classic builder's cache goes wrong after a --no-cache build when two stages share their first steps
+    (see the template's comments): every stage's first instruction after FROM differs."""
+    for context in (GRPC, HTTP):
+        text = render(context)
+        # (base image, first line after FROM) of each stage: stages on the same base must differ there.
+        firsts = re.findall(r"^FROM (\S+) AS \S+\n(?:#.*\n|\n)*(.*)$", text, re.M)
+        assert len(firsts) == 4 and len(set(firsts)) == 4, firsts
+        assert firsts[0][1] == "WORKDIR /app" and firsts[1][1].startswith("COPY --from=dependencies ")
+
+
+def test_production_copies_the_build_output_after_the_stable_files():
+    for context in (GRPC, {**HTTP, "extra_copy": ["static"]}):
+        prod = production(render(context))
+        copies = [line for line in prod.splitlines() if line.startswith("COPY")]
+        assert copies[-1] == "COPY --from=builder --chown=nodejs:nodejs /app/dist ./dist", copies
+        assert not re.search(r"^(RUN|COPY|ADD)\b", prod.split("/app/dist ./dist", 1)[1], re.M)
+
+
+def test_health_values_cannot_break_the_exec_form():
+    with pytest.raises(TemplateError, match="health_service"):
+        render({**GRPC, "health_service": 'a", "-x'})
+    with pytest.raises(TemplateError, match="health_path"):
+        render({**HTTP, "health_path": '/h"'})
 
 
 def test_production_layer_count_fits_the_budget_with_a_four_layer_base():

@@ -103,6 +103,12 @@ def _prepare(context: dict[str, Any]) -> dict[str, Any]:
         for item in items:
             if isinstance(item, str) and ("\n" in item or "\r" in item):
                 raise TemplateError(f"template context: '{key}' must be on one line (found a line break)")
+    for key in ("health_service", "health_path"):  # written inside the exec form's JSON strings
+        if values[key] is not None and not re.fullmatch(r"[A-Za-z0-9._~:/?#@!$&'()*+,;=%-]*", str(values[key])):
+            raise TemplateError(f"template context: '{key}' {values[key]!r} holds a character the health check's "
+                                "exec form cannot carry (quotes, backslashes, spaces)")
+    if not str(values["health_path"]).startswith("/"):
+        raise TemplateError(f"template context: 'health_path' must start with '/', not {values['health_path']!r}")
     for path in values["extra_copy"]:
         if path.startswith("/") or ".." in Path(path).parts or " " in path:
             raise TemplateError(f"template context: 'extra_copy' entry {path!r} must be a relative path "

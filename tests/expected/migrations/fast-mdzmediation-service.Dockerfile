@@ -8,11 +8,11 @@ RUN npm ci --ignore-scripts
 
 # Stage 2: builder - compile the TypeScript, generate the protobuf code, then drop devDependencies
 FROM node:20-alpine AS builder
+COPY --from=dependencies /usr/src/app/node_modules /usr/src/app/node_modules
 WORKDIR /usr/src/app
-COPY --from=dependencies /usr/src/app/node_modules ./node_modules
 COPY . .
-RUN npm run build
-RUN npm prune --omit=dev
+RUN npm run build && \
+    npm prune --omit=dev
 
 # Stage 3: runtime-tools - health check tools, OS packages upgraded
 FROM alpine:3.19 AS runtime-tools
@@ -29,12 +29,12 @@ RUN apk upgrade --no-cache && \
     addgroup -g 1001 -S nodejs && \
     adduser -S -u 1001 -G nodejs nodejs
 WORKDIR /usr/src/app
-COPY --from=builder --chown=nodejs:nodejs /usr/src/app/dist ./dist
-COPY --from=builder --chown=nodejs:nodejs /usr/src/app/node_modules ./node_modules
-COPY --from=builder --chown=nodejs:nodejs /usr/src/app/package.json ./package.json
-COPY --from=runtime-tools /usr/local/bin/grpc_health_probe /usr/local/bin/grpc_health_probe
 ENV NODE_ENV=production
 ENV MDZ_URL=https://mdz.internal.bank.example/api/v2 MDZ_CLIENT_ID=fast-g3
+COPY --from=runtime-tools /usr/local/bin/grpc_health_probe /usr/local/bin/grpc_health_probe
+COPY --from=builder --chown=nodejs:nodejs /usr/src/app/node_modules ./node_modules
+COPY --from=builder --chown=nodejs:nodejs /usr/src/app/package.json ./package.json
+COPY --from=builder --chown=nodejs:nodejs /usr/src/app/dist ./dist
 USER nodejs
 EXPOSE 50059
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \

@@ -8,11 +8,11 @@ RUN npm ci --ignore-scripts
 
 # Stage 2: builder - compile the TypeScript, then drop devDependencies
 FROM node:20-alpine AS builder
+COPY --from=dependencies /app/node_modules /app/node_modules
 WORKDIR /app
-COPY --from=dependencies /app/node_modules ./node_modules
 COPY . .
-RUN npm run build
-RUN npm prune --omit=dev
+RUN npm run build && \
+    npm prune --omit=dev
 
 # Stage 3: runtime-tools - health check tools, OS packages upgraded
 FROM alpine:3.19 AS runtime-tools
@@ -27,15 +27,15 @@ RUN apk upgrade --no-cache && \
     addgroup -g 1001 -S nodejs && \
     adduser -S -u 1001 -G nodejs nodejs
 WORKDIR /app
-COPY --from=builder --chown=nodejs:nodejs /app/dist ./dist
-COPY --from=builder --chown=nodejs:nodejs /app/node_modules ./node_modules
-COPY --from=builder --chown=nodejs:nodejs /app/package.json ./package.json
-COPY --from=builder --chown=nodejs:nodejs /app/static ./static
 ENV NODE_ENV=production
 LABEL org.opencontainers.image.authors="Payments Platform <payments-platform@bank.example>"
 ENV PORT=3004
+COPY --from=builder --chown=nodejs:nodejs /app/node_modules ./node_modules
+COPY --from=builder --chown=nodejs:nodejs /app/package.json ./package.json
+COPY --from=builder --chown=nodejs:nodejs /app/static ./static
+COPY --from=builder --chown=nodejs:nodejs /app/dist ./dist
 USER nodejs
 EXPOSE 3004
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
-    CMD curl -f http://localhost:3004/health || exit 1
+    CMD ["curl", "-f", "http://localhost:3004/health"]
 CMD ["node", "dist/index.js"]

@@ -8,11 +8,11 @@ RUN npm ci --ignore-scripts
 
 # Stage 2: builder - compile the TypeScript, generate the protobuf code, then drop devDependencies
 FROM node:20-alpine AS builder
+COPY --from=dependencies /usr/src/app/node_modules /usr/src/app/node_modules
 WORKDIR /usr/src/app
-COPY --from=dependencies /usr/src/app/node_modules ./node_modules
 COPY . .
-RUN npm run build
-RUN npm prune --omit=dev
+RUN npm run build && \
+    npm prune --omit=dev
 
 # Stage 3: runtime-tools - health check tools, OS packages upgraded
 FROM alpine:3.19 AS runtime-tools
@@ -29,13 +29,13 @@ RUN apk upgrade --no-cache && \
     addgroup -g 1001 -S nodejs && \
     adduser -S -u 1001 -G nodejs nodejs
 WORKDIR /usr/src/app
-COPY --from=builder --chown=nodejs:nodejs /usr/src/app/dist ./dist
-COPY --from=builder --chown=nodejs:nodejs /usr/src/app/node_modules ./node_modules
-COPY --from=builder --chown=nodejs:nodejs /usr/src/app/package.json ./package.json
-COPY --from=runtime-tools /usr/local/bin/grpc_health_probe /usr/local/bin/grpc_health_probe
 ENV NODE_ENV=production
 LABEL maintainer="gpp-g3-payments@bank.example" com.bank.service="fast-requesthandler-service"
 ENV PORT=50051
+COPY --from=runtime-tools /usr/local/bin/grpc_health_probe /usr/local/bin/grpc_health_probe
+COPY --from=builder --chown=nodejs:nodejs /usr/src/app/node_modules ./node_modules
+COPY --from=builder --chown=nodejs:nodejs /usr/src/app/package.json ./package.json
+COPY --from=builder --chown=nodejs:nodejs /usr/src/app/dist ./dist
 USER nodejs
 EXPOSE 50051
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
