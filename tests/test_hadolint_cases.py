@@ -37,6 +37,8 @@ DIFFERENCES = {
                                    "is not the image and not built on never runs",
     "DL3009Spec.hs:71:13@onbuild": "DL3009 judges only the image's stage chain: an ONBUILD trigger of a stage that "
                                    "is not the image and not built on never runs",
+    "RegressionSpec.hs:26:11": "DL4006: SHELL /bin/sh -o pipefail counts in an Alpine or BusyBox stage, where /bin/sh "
+                               "is BusyBox ash, which has pipefail (hadolint issue 250)",
 }
 
 
