@@ -99,7 +99,7 @@ def _git(repo: Path, *args: str) -> None:
 
 def _try_repo(repo: Path, home: Path, *args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env.update(PRE_COMMIT_HOME=str(home), PRE_COMMIT_COLOR="never", NO_COLOR="1")
+    env["PRE_COMMIT_HOME"] = str(home)
     return subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), *args, "--color", "never"],
                           cwd=repo, env=env, capture_output=True, text=True, timeout=900)
 
