@@ -595,7 +595,7 @@ def _add_pair(ins, logical, ks, ke, vs, ve, esc, key=None, value_raw=None) -> No
     vss, vse = logical.span(vs, ve)
     ins.pairs.append(
         KeyValue(
-            start=s, end=e, key=key, value=_unquote(value_raw, esc), value_raw=value_raw,
+            start=s, end=e, key=_unquote(key, esc), key_raw=key, value=_unquote(value_raw, esc), value_raw=value_raw,
             key_start=kss, key_end=kse, value_start=vss, value_end=vse,
         )
     )
@@ -615,7 +615,8 @@ def _parse_arg(ins: Instruction, logical: LogicalLine, lo: int, hi: int, parser)
             _add_pair(ins, logical, ws, e, e + 1, we, esc, key=key, value_raw=value)
         else:
             s2, e2 = logical.span(ws, we)
-            ins.pairs.append(KeyValue(start=s2, end=e2, key=key, key_start=s2, key_end=e2, value_start=e2, value_end=e2))
+            ins.pairs.append(KeyValue(start=s2, end=e2, key=_unquote(key, esc), key_raw=key, key_start=s2, key_end=e2,
+                                      value_start=e2, value_end=e2))
 
 
 def _parse_health(ins: Instruction, logical: LogicalLine, lo: int, hi: int, parser=None) -> None:

@@ -86,9 +86,10 @@ class Flag(Node):
 @dataclass(slots=True, eq=False)
 class KeyValue(Node):
     """One ``key=value`` of ENV, LABEL or ARG (ARG: value None when there is no default). ``value_raw`` keeps
-    quotes; ``value`` has them removed."""
+    quotes; ``value`` and ``key`` have them removed (``key_raw`` keeps them)."""
 
     key: str = ""
+    key_raw: str = ""
     value: str | None = None
     value_raw: str | None = None
     key_start: int = 0
