@@ -12,8 +12,8 @@ BACKUP_SUFFIXES = (".backup", ".bak", ".orig", ".rej", "~", ".swp")
 
 
 def is_dockerfile_name(name: str) -> bool:
-    if name.endswith(BACKUP_SUFFIXES):
-        return False
+    if name.endswith(BACKUP_SUFFIXES) or name.endswith(".dockerignore"):  # Dockerfile.dockerignore: BuildKit's
+        return False  # per-Dockerfile ignore file
     lowered = name.lower()
     return (
         name in ("Dockerfile", "Containerfile", "dockerfile", "containerfile")

@@ -369,7 +369,8 @@ def load(path: Path, display: str) -> Manifest | None:
         raise ManifestError(f"{display}:{line}:1: invalid UTF-8") from None
     kind = ci_kind(path)
     if kind is None:
-        if not looks_like_kubernetes(text):
+        # a Helm or other Go template is not YAML until rendered: nothing to judge
+        if not looks_like_kubernetes(text) or "{{" in text:
             return None
         kind = "kubernetes"
     from ruamel.yaml import YAML
