@@ -138,22 +138,18 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
-def _register_optional() -> None:
-    """Commands that live in their own modules (fix, verify, build)."""
-    import importlib
+def _register_commands() -> None:
+    """fix, verify and build live in their own modules (each is a larger command with its own options)."""
+    from .build import build_command
+    from .fix import fix_command
+    from .verify import verify_command
 
-    for module, attr, name in (("fix", "fix_command", "fix"), ("verify", "verify_command", "verify"),
-                               ("build", "build_command", "build")):
-        try:
-            mod = importlib.import_module(f"{__package__}.{module}")
-        except ModuleNotFoundError as err:
-            if err.name and err.name.endswith(f"cli.{module}"):
-                continue
-            raise
-        app.command(name)(getattr(mod, attr))
+    app.command("fix")(fix_command)
+    app.command("verify")(verify_command)
+    app.command("build")(build_command)
 
 
-_register_optional()
+_register_commands()
 
 
 if __name__ == "__main__":  # pragma: no cover
