@@ -20,10 +20,34 @@ def _parser():
     global _PARSER
     if _PARSER is None:
         import tree_sitter
-        import tree_sitter_bash
 
-        _PARSER = tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language()))
+        _PARSER = tree_sitter.Parser(tree_sitter.Language(_bash_language()))
     return _PARSER
+
+
+def _bash_language():
+    """tree-sitter-bash's compiled grammar. Loaded straight from the package's extension module: the package's
+    ``__init__`` imports ``importlib.resources`` (and with it tempfile, shutil...) for query files fastlint never
+    reads, which costs more start-up than everything else the shell model needs. Falls back to the normal import."""
+    try:
+        import importlib.machinery
+        import importlib.util
+        import os
+
+        spec = importlib.util.find_spec("tree_sitter_bash")
+        for folder in (spec.submodule_search_locations or []) if spec else []:
+            for name in os.listdir(folder):
+                if name.startswith("_binding.") and name.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES)):
+                    loader = importlib.machinery.ExtensionFileLoader("tree_sitter_bash._binding",
+                                                                     os.path.join(folder, name))
+                    module = importlib.util.module_from_spec(importlib.util.spec_from_loader(loader.name, loader))
+                    loader.exec_module(module)
+                    return module.language()
+    except (ImportError, OSError, AttributeError):
+        pass
+    import tree_sitter_bash
+
+    return tree_sitter_bash.language()
 
 
 @dataclass(slots=True, eq=False)
