@@ -35,23 +35,25 @@ _WS_SPLIT = re.compile(r"[\t\v\f\r ]+")
 _HEREDOC = re.compile(r"^(\d*)<<(-?)([^<]*)$")
 VALID_DIRECTIVES = ("escape", "syntax", "check")
 HEREDOC_INSTRUCTIONS = ("ADD", "COPY", "RUN")
-_NOT_GO_SPACE = "\x1c\x1d\x1e\x1f"
+# Go's unicode.IsSpace: ASCII \t \n \v \f \r space, U+0085, U+00A0 and the White_Space characters above Latin-1
+# (Python's isspace would also take \x1c-\x1f).
+_GO_SPACES = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+_GO_SPACE_SET = frozenset(_GO_SPACES)
+_LEADING_SPACE = re.compile("[" + _GO_SPACES + "]*")
 
 
 def _is_space(ch: str) -> bool:
-    return ch.isspace() and ch not in _NOT_GO_SPACE
+    return ch in _GO_SPACE_SET
 
 
-def _lstrip_len(s: str, i: int = 0) -> int:
-    """Index of the first non-space character of ``s`` from ``i`` (Go's TrimLeftFunc(unicode.IsSpace))."""
-    n = len(s)
-    while i < n and _is_space(s[i]):
-        i += 1
-    return i
+def _lstrip_len(s: str, i: int = 0, end: int | None = None) -> int:
+    """Index of the first non-space character of ``s[i:end]`` (Go's TrimLeftFunc(unicode.IsSpace))."""
+    return _LEADING_SPACE.match(s, i, len(s) if end is None else end).end()
 
 
 def _rstrip_len(s: str, j: int) -> int:
-    while j > 0 and _is_space(s[j - 1]):
+    spaces = _GO_SPACE_SET
+    while j > 0 and s[j - 1] in spaces:
         j -= 1
     return j
 
@@ -189,9 +191,7 @@ class _Parser:
             if i == 0 and text.startswith("\ufeff"):
                 cs = s + 1
             ce = self._content_end(cs, e)
-            ls = _lstrip_len(text, cs)
-            if ls > ce:
-                ls = ce
+            ls = _lstrip_len(text, cs, ce)
             directive = self._directive(ls, ce, line_no)
             if ls < ce and text[ls] == "#":
                 # a comment line (or a directive): BuildKit drops it
@@ -238,7 +238,7 @@ class _Parser:
             # possibleParserDirective runs on every line until directives are done
             self._directive(s, ce, line_no)
             i += 1
-            ls = _lstrip_len(text, s)
+            ls = _lstrip_len(text, s, ce)
             if ls < ce and text[ls] == "#":
                 c = Comment(start=s, end=e, line=line_no, text=text[ls + 1 : ce].strip(), inside=True)
                 inner_comments.append(c)
@@ -716,6 +716,8 @@ def _shell_words_raw(line: str) -> list[tuple[int, int, str]]:
             elif _is_space(ch):
                 break
             i += 1
+        if quote:  # BuildKit's lexer fails on an unterminated quote, and then finds no words at all
+            return []
         words.append((start, i, line[start:i]))
     return words
 
