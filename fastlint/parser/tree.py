@@ -152,6 +152,9 @@ class LogicalLine:
     def to_source(self, index: int) -> int:
         """The source offset of logical index ``index`` (an end index maps to just after its character)."""
         segs = self.segments
+        if len(segs) == 1:  # one physical line: the common case
+            lstart, sstart, length = segs[0]
+            return sstart + min(index, length)
         if not segs:
             return 0
         i = bisect.bisect_right(segs, (index, 1 << 62, 0)) - 1
