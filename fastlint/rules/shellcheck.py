@@ -35,7 +35,6 @@ from __future__ import annotations
 import os
 import re
 import sys
-from dataclasses import dataclass
 
 from ..engine.registry import register
 from ..engine.rule import FileRule, Hit
@@ -90,17 +89,21 @@ def _pragma_shell(value: str) -> str | None:
 
 # -- what to check ------------------------------------------------------------------------------------------------
 
-@dataclass(slots=True)
 class Job:
     """One script for ShellCheck and the way back to the Dockerfile: ``pieces`` are ``(body_start, length,
     logical, base)``: body offsets ``[body_start, body_start + length)`` map to logical index ``base + i`` of
-    the instruction's logical line (``logical`` True) or to source offset ``base + i``."""
+    the instruction's logical line (``logical`` True) or to source offset ``base + i``. (A plain class, not a
+    dataclass: this module is imported on every run, and a dataclass costs most of a millisecond to create.)"""
 
-    ins: object  # the Instruction to report on
-    shell: str
-    body: str
-    pieces: list[tuple[int, int, bool, int]]
-    declared: tuple[str, ...]
+    __slots__ = ("ins", "shell", "body", "pieces", "declared")
+
+    def __init__(self, ins, shell: str, body: str, pieces: list[tuple[int, int, bool, int]],
+                 declared: tuple[str, ...]):
+        self.ins = ins  # the Instruction to report on
+        self.shell = shell
+        self.body = body
+        self.pieces = pieces
+        self.declared = declared
 
     @property
     def key(self) -> tuple:
