@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..parser import parse
+from ..parser import INSTRUCTIONS, parse
 from ..parser.tree import Dockerfile
 from .config import Policy
 from .pragmas import read_pragmas, suppressed
@@ -79,12 +79,27 @@ def service_of(path: str, df: Dockerfile, policy: Policy, pragma_service: str | 
     return policy.service_named(folder)
 
 
+def unknown_instruction(df: Dockerfile):
+    """The first top-level instruction BuildKit does not know (``FOO bar``, or the ``{`` of a JSON body whose
+    heredoc BuildKit did not see). BuildKit's syntax parser accepts it, but turning the syntax tree into
+    instructions fails ("unknown instruction"), so ``docker build`` rejects the file, as hadolint does."""
+    for ins in df.instructions:
+        if ins.keyword not in INSTRUCTIONS:
+            return ins
+    return None
+
+
 def lint_dockerfile(df: Dockerfile, policy: Policy, rules: list[type[Rule]], selection: Selection) -> list[Finding]:
     path = df.path
     if df.error is not None:
         line = min(max(df.error.line, 1), df.source.line_count)
         start, end = df.source.line_span(line)
         f = _finding(df, path, DL1000[0], DL1000[1], df.error.message, Hit(start, end))
+        return [f] if _keep("DL1000", policy, selection) else []
+    unknown = unknown_instruction(df)
+    if unknown is not None:
+        f = _finding(df, path, DL1000[0], DL1000[1], f"unknown instruction: {unknown.keyword_raw}",
+                     Hit(unknown.start, unknown.keyword_end))
         return [f] if _keep("DL1000", policy, selection) else []
 
     pragmas = read_pragmas(df)
