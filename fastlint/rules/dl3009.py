@@ -63,11 +63,87 @@ class DL3009(InstructionRule):
         yield hit
 
 
+# Options of package managers that take a separate value (``-o Acquire::Retries=3``, ``--installroot /x``):
+# the value is not the subcommand.
+VALUE_OPTIONS = {
+    "apt": frozenset({"-o", "--option", "-c", "--config-file", "-t", "--target-release", "-a",
+                      "--host-architecture"}),
+    "dnf": frozenset({"--installroot", "--releasever", "--setopt", "-c", "--config", "--repo", "--repoid",
+                      "--enablerepo", "--disablerepo", "-x", "--exclude", "--forcearch", "--color", "--destdir",
+                      "--downloaddir", "-d", "--debuglevel", "-e", "--errorlevel", "--rpmverbosity", "--comment",
+                      "--cachedir", "--repofrompath", "--disableplugin", "--enableplugin", "-R", "--randomwait",
+                      "--config-file"}),
+    "apk": frozenset({"-p", "--root", "-X", "--repository", "--keys-dir", "--arch", "--cache-dir",
+                      "--repositories-file", "--progress-fd", "--wait", "--timeout", "--cache-max-age"}),
+}
+
+
+def subcommand(cmd, value_options: frozenset[str] = frozenset()) -> str | None:
+    """The first argument that is neither an option nor the separate value of one of ``value_options``:
+    ``dnf --installroot /mnt/rootfs clean all`` -> ``clean``; ``apt-get -o A=1 dist-clean`` -> ``dist-clean``."""
+    skip = False
+    for a in cmd.args:
+        t = a.text
+        if skip:
+            skip = False
+            continue
+        if t == "--":
+            continue
+        if t.startswith("-") and t != "-":
+            skip = t in value_options
+            continue
+        return t
+    return None
+
+
+LISTS = "/var/lib/apt/lists"
+
+
+def expand_braces(word: str, limit: int = 64) -> list[str]:
+    """bash's brace expansion of one word (``/var/lib/{apt,dpkg}/`` -> ``/var/lib/apt/``, ``/var/lib/dpkg/``);
+    the word itself when it has no ``{a,b}`` group."""
+    depth, start = 0, -1
+    for i, ch in enumerate(word):
+        if ch == "{":
+            if depth == 0:
+                start = i
+            depth += 1
+        elif ch == "}" and depth:
+            depth -= 1
+            if depth == 0:
+                inner, parts, level, last = word[start + 1 : i], [], 0, 0
+                for j, c in enumerate(inner):
+                    level += (c == "{") - (c == "}")
+                    if c == "," and level == 0:
+                        parts.append(inner[last:j])
+                        last = j + 1
+                if not parts:
+                    continue
+                parts.append(inner[last:])
+                out: list[str] = []
+                for part in parts:
+                    out += expand_braces(word[:start] + part + word[i + 1 :], limit)
+                    if len(out) >= limit:
+                        break
+                return out[:limit]
+    return [word]
+
+
+def removes_path(path: str) -> bool:
+    """An ``rm`` argument that removes the apt lists: the lists folder, files in it, or a folder above it
+    (``/var/lib/apt``, ``/var/lib/apt/*``)."""
+    if path.startswith(LISTS):
+        return True
+    folder = path.rstrip("*").rstrip("/")
+    return bool(folder) and LISTS.startswith(folder + "/")
+
+
 def removes_lists(cmd) -> bool:
-    """``rm`` of /var/lib/apt/lists (or of files in it), or ``apt-get dist-clean`` (apt 2.7+), which removes them."""
+    """``rm`` of /var/lib/apt/lists (of files in it, or of a folder above it; ``{a,b}`` groups expanded as bash
+    expands them), or ``apt-get dist-clean`` (apt 2.7+), which removes them."""
     if cmd.is_("rm"):
-        return any(a.text.startswith("/var/lib/apt/lists") for a in cmd.args)
-    return cmd.is_("apt-get", "apt") and cmd.subcommand() == "dist-clean"
+        return any(removes_path(p) for a in cmd.args_no_flags() for p in expand_braces(a))
+    return cmd.is_("apt-get", "apt") and subcommand(cmd, VALUE_OPTIONS["apt"]) == "dist-clean"
 
 
 def lists_mounted(ins) -> bool:

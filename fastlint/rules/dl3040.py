@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..engine.registry import register
 from ..engine.rule import InstructionRule
 from ..parser.shell import run_commands
+from .dl3009 import VALUE_OPTIONS, subcommand
 from .dl3036 import cleanup_rule_check
 
 INSTALLS = ("install", "in", "upgrade", "up", "upgrade-minimal", "up-min", "reinstall", "rei")
@@ -21,6 +22,14 @@ def removes_cache(cmd) -> bool:
         if path in ("/var/cache", "/var/cache/") or any(path == c or path.startswith(c) for c in CACHES[:3]):
             return True
     return False
+
+
+def cleans(cmd, program: str) -> bool:
+    """``dnf clean all`` (or ``packages``; options may come first: ``dnf --installroot /x clean all``), or an
+    ``rm`` of the cache folders."""
+    if cmd.is_(program):
+        return subcommand(cmd, VALUE_OPTIONS["dnf"]) == "clean" and cmd.has_args("all", "packages")
+    return removes_cache(cmd)
 
 
 @register
@@ -40,8 +49,7 @@ class DL3040(InstructionRule):
             hit = cleanup_rule_check(
                 self, ins,
                 lambda c, p=program: c.is_(p) and c.has_args(*INSTALLS),
-                lambda c, p=program: ((c.is_(p) and c.subcommand() == "clean" and c.has_args("all", "packages"))
-                                            or removes_cache(c)),
+                lambda c, p=program: cleans(c, p),
                 CACHES,
                 f"{program} clean all",
             )
