@@ -15,7 +15,8 @@ Positions: fastlint reports exact positions (a finding may sit on a continuation
 hadolint reports the line an instruction starts on, so every line is normalised to the first line of the
 instruction that holds it (fastlint's parser gives the spans; ONBUILD's inner instruction counts as the ONBUILD).
 Findings are then matched per file, rule and normalised line as multisets: a pair is "both"; what is left is
-"fastlint only" or "hadolint only". ``level`` counts matched pairs whose levels differ. A file that only one
+"fastlint only" or "hadolint only". ``level`` and ``message`` count matched pairs whose levels or messages
+differ (``--details`` lists each distinct DL message pair once). A file that only one
 tool refuses to parse (DL1000) is a parse difference: it counts once in the row "(parse)" under the tool that
 refused it, and its findings are left out (the other tool's findings have nothing to be compared with).
 
@@ -131,6 +132,7 @@ def compare(files: list[Path], hl: list[dict], fl: list[dict]):
         by_file[os.path.realpath(f["file"])]["fl"].append(f)
     stats: dict[str, Counter] = defaultdict(Counter)
     diffs = []
+    messages: set[tuple[str, str, str]] = set()  # (rule, fastlint's message, hadolint's) where they differ
     for path in files:
         found = by_file.get(os.path.realpath(path))
         if not found:
@@ -158,6 +160,10 @@ def compare(files: list[Path], hl: list[dict], fl: list[dict]):
             both = min(len(a), len(b))
             stats[code]["both"] += both
             stats[code]["level"] += sum(1 for x, y in zip(a, b) if x["level"] != y["level"])
+            stats[code]["message"] += sum(1 for x, y in zip(a, b) if x["message"] != y["message"])
+            for x, y in zip(a, b):
+                if x["message"] != y["message"] and not code.startswith("SC"):
+                    messages.add((code, x["message"], y["message"]))
             for f in a[both:]:
                 if code.startswith("SC") and line in hl_sc_lines:
                     stats[code]["one_per_run"] += 1
@@ -167,20 +173,22 @@ def compare(files: list[Path], hl: list[dict], fl: list[dict]):
             for f in b[both:]:
                 stats[code]["hadolint"] += 1
                 diffs.append((str(path), line, code, "hadolint", f["message"]))
+    for code, fl_msg, hl_msg in sorted(messages):
+        diffs.append(("(messages)", 0, code, "both", f"fastlint: {fl_msg!r} / hadolint: {hl_msg!r}"))
     return stats, diffs
 
 
 def table(stats: dict[str, Counter]) -> str:
-    rows = ["| rule | both | fastlint only | hadolint only | level differs | SC beyond hadolint's one per RUN |",
-            "|---|---:|---:|---:|---:|---:|"]
+    rows = ["| rule | both | fastlint only | hadolint only | level differs | message differs | "
+            "SC beyond hadolint's one per RUN |", "|---|---:|---:|---:|---:|---:|---:|"]
     total = Counter()
     for code in sorted(stats):
         s = stats[code]
         total.update(s)
-        rows.append(f"| {code} | {s['both']} | {s['fastlint']} | {s['hadolint']} | {s['level']} | "
+        rows.append(f"| {code} | {s['both']} | {s['fastlint']} | {s['hadolint']} | {s['level']} | {s['message']} | "
                     f"{s['one_per_run']} |")
     rows.append(f"| **total** | {total['both']} | {total['fastlint']} | {total['hadolint']} | {total['level']} | "
-                f"{total['one_per_run']} |")
+                f"{total['message']} | {total['one_per_run']} |")
     return "\n".join(rows)
 
 
@@ -222,7 +230,8 @@ def main(argv: list[str] | None = None) -> int:
     print(table(stats))
     if args.details:
         for path, line, code, side, message in diffs:
-            print(f"{path}:{line} {code} {side} only: {message.splitlines()[0] if message else ''}")
+            what = "messages differ" if side == "both" else f"{side} only"
+            print(f"{path}:{line} {code} {what}: {message.splitlines()[0] if message else ''}")
     return 0
 
 

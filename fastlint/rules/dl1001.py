@@ -16,7 +16,7 @@ _RULE_ID = re.compile(r"^(?:(?:DL|SC|FL)\d*|ALL)$", re.IGNORECASE)
 class DL1001(FileRule):
     code = "DL1001"
     level = "info"  # hadolint's default level is "ignore": the rule is off unless selected
-    message = "Please refrain from using inline ignore pragmas `# hadolint ignore=DLxxxx`."
+    message = "Please refrain from using inline ignore pragmas  `# hadolint ignore=DLxxxx`."
     name = "inline-ignore-pragma"
     default_enabled = False
 

@@ -1,4 +1,4 @@
-"""DL3009: Delete the apt-get lists after installing something."""
+"""DL3009: Delete the apt lists (/var/lib/apt/lists) after installing something."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def append_command(ins, command: str) -> Edit | None:
 class DL3009(InstructionRule):
     code = "DL3009"
     level = "info"
-    message = "Delete the apt-get lists after installing something"
+    message = "Delete the apt lists (/var/lib/apt/lists) after installing something"
     name = "apt-lists-cleanup"
     fix_safety = "unsafe"
 

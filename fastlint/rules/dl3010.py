@@ -45,7 +45,7 @@ def extracts(cmd) -> bool:
 class DL3010(StageRule):
     code = "DL3010"
     level = "info"
-    message = "Use ADD for extracting archives into an image"
+    message = "Use `ADD` for extracting archives into an image"
     name = "add-for-archives"
 
     def start_stage(self, stage):

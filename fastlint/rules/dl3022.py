@@ -15,7 +15,7 @@ def looks_like_image(ref: str) -> bool:
 class DL3022(InstructionRule):
     code = "DL3022"
     level = "warning"
-    message = "COPY --from should reference a previously defined FROM alias"
+    message = "`COPY --from` should reference a previously defined `FROM` alias"
     name = "copy-from-undefined"
 
     def check(self, ins):

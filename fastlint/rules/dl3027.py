@@ -20,7 +20,7 @@ EQUIVALENT = {
 class DL3027(InstructionRule):
     code = "DL3027"
     level = "warning"
-    message = "Do not use apt as it is meant to be a end-user tool, use apt-get or apt-cache instead"
+    message = "Do not use apt as it is meant to be an end-user tool, use apt-get or apt-cache instead"
     name = "no-apt"
     fix_safety = "unsafe"
 

@@ -18,7 +18,7 @@ def yum_installs(sh) -> list:
 class DL3030(InstructionRule):
     code = "DL3030"
     level = "warning"
-    message = "Use the -y switch to avoid manual input `yum install -y <package`"
+    message = "Use the -y switch to avoid manual input `yum install -y <package>`"
     name = "yum-yes"
     fix_safety = "safe"
 

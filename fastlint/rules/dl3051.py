@@ -38,9 +38,9 @@ class LabelValueRule(InstructionRule):
 class DL3051(LabelValueRule):
     code = "DL3051"
     level = "warning"
-    message = "Label `<label>` is empty."
+    message = "label `<label>` is empty."
     name = "label-empty"
-    template = "Label `{label}` is empty."
+    template = "label `{label}` is empty."
 
     def bad(self, value: str) -> bool:
         return value == ""

@@ -1,4 +1,4 @@
-"""DL3063: Stage name should not be a reserved word."""
+"""DL3063: stage name should not be a reserved word."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ RESERVED = ("scratch", "context")
 class DL3063(InstructionRule):
     code = "DL3063"
     level = "warning"
-    message = "Stage name should not be a reserved word"
+    message = "stage name should not be a reserved word"
     name = "reserved-stage-name"
 
     def check(self, ins):
@@ -20,4 +20,4 @@ class DL3063(InstructionRule):
             return
         if ins.stage.name.lower() in RESERVED:
             node = ins.words[2] if len(ins.words) >= 3 else ins
-            yield self.hit(node, f"Stage name should not be a reserved word: `{ins.stage.name}`")
+            yield self.hit(node, f"stage name should not be a reserved word: `{ins.stage.name}`")
