@@ -26,15 +26,27 @@ from standins.conftest_engine import (  # noqa: E402,F401  (fixtures used by nam
 )
 from standins.migrate import migrated_copy  # noqa: E402
 
+import build as standins_build  # noqa: E402  (tests/standins/build.py: where the cache folder is)
+
 from fastlint.cli.build import build_command  # noqa: E402
 from fastlint.cli.verify import verify_command  # noqa: E402
-from fastlint.verifier.verify import VerifyOptions, verify  # noqa: E402
+from fastlint.verifier.report import to_json, to_text  # noqa: E402
 
 pytestmark = [pytest.mark.docker, pytest.mark.slow]
 
 SERVICES = Path(__file__).resolve().parent.parent / "fixtures" / "services"
-GRPC_SERVICE = "fast-validation-service"
-HTTP_SERVICE = "fast-orchestrator-service"
+CACHE = standins_build.CACHE.parent  # .ci-cache, or FASTLINT_CACHE_DIR
+# Verified legacy (the fixture's Dockerfile, kept as Dockerfile.backup by the fix) against migrated (`fastlint fix`):
+# name -> (port, the health check the migration writes, what the legacy file does after a source change).
+VERIFIED = {
+    "fast-validation-service": (50052, ["CMD", "grpc_health_probe", "-addr=localhost:50052",
+                                        "-service=gpp.g3.validation.ValidationService"], "npm ci"),
+    "fast-requesthandler-service": (50051, ["CMD", "grpc_health_probe", "-addr=localhost:50051",
+                                            "-service=gpp.g3.requesthandler.MessageHandler"], "npm install"),
+    # The orchestrator's legacy file already copies its manifest and installs before the sources (fixtures/README),
+    # so its rebuild does not reinstall either; its legacy health check probes port 3000, where nothing listens.
+    "fast-orchestrator-service": (3004, ["CMD", "curl", "-f", "http://localhost:3004/health"], None),
+}
 
 
 def cli() -> typer.Typer:
@@ -51,58 +63,81 @@ def build_arg_options(args: dict[str, str]) -> list[str]:
     return out
 
 
-def check_migrated_against_legacy(s: dict) -> None:
-    """What the standard promises for a migrated service, against its own legacy build."""
-    b = s["baseline"]
-    assert b is not None, "the legacy Dockerfile (Dockerfile.backup) was not built"
-    assert s["failures"] == [] and s["passed"], s["failures"]
-    assert s["uid"] == 1001 and s["user"] == "nodejs"
-    assert s["healthy"] is True and s["seconds_to_healthy"] is not None
-    assert s["layers"] <= 12
-    assert s["size_bytes"] <= 0.30 * b["size_bytes"], (s["size_bytes"], b["size_bytes"])
-    assert s["dev_dependencies_found"] == []
-    assert "typescript" in b["dev_dependencies_found"]  # the legacy image ships its devDependencies
-    # After a source-only change the standard's structure reruns the build, never the dependency install;
-    # the legacy file reinstalls everything. (The seconds are reported, not asserted: here the TypeScript
-    # build, not the install, dominates both, and timings on a shared 2-core machine are noisy.)
-    assert not any("npm ci" in step or "npm install" in step for step in s["rebuild_reran_steps"]), s["rebuild_reran_steps"]
-    assert any("npm run build" in step for step in s["rebuild_reran_steps"])
-    assert any("npm ci" in step or "npm install" in step for step in b["rebuild_reran_steps"]), b["rebuild_reran_steps"]
-    print(f"\n{s['service']}: size {s['size_bytes'] / 1e6:.0f}MB vs {b['size_bytes'] / 1e6:.0f}MB, "
-          f"layers {s['layers']} vs {b['layers']}, build {s['build_seconds']}s vs {b['build_seconds']}s, "
-          f"rebuild {s['rebuild_seconds']}s vs {b['rebuild_seconds']}s "
-          f"(ratio {s['rebuild_seconds'] / b['rebuild_seconds']:.2f}), healthy in {s['seconds_to_healthy']}s")
-
-
-def test_verify_grpc_service_cli_json_and_report(standin_build_args, engine_census, tmp_path):
-    service = migrated_copy(SERVICES / GRPC_SERVICE, tmp_path / GRPC_SERVICE)
-    report_md = tmp_path / "verify.md"
-    result = CliRunner().invoke(cli(), ["verify", str(service), "--format", "json", "--report", str(report_md),
+@pytest.fixture(scope="module")
+def verified(standin_build_args, engine_census, tmp_path_factory):
+    """`fastlint verify` (the CLI, JSON and a Markdown report) on migrated copies of the VERIFIED services, in one
+    run. The report is also written to .ci-cache/verify-report.{json,txt} for the CI log's reader."""
+    root = tmp_path_factory.mktemp("verify")
+    dirs = [migrated_copy(SERVICES / name, root / name) for name in VERIFIED]
+    report_md = root / "verify.md"
+    result = CliRunner().invoke(cli(), ["verify", *map(str, dirs), "--format", "json", "--report", str(report_md),
                                         "--timeout", "600", "--health-interval", "1",
                                         *build_arg_options(standin_build_args)])
+    report = json.loads(result.stdout) if result.stdout.strip().startswith("{") else None
+    if report is not None:
+        CACHE.mkdir(exist_ok=True)
+        (CACHE / "verify-report.json").write_text(to_json(report))
+        (CACHE / "verify-report.txt").write_text(to_text(report))
+        print("\n" + to_text(report))
+    return {"dirs": dict(zip(VERIFIED, dirs)), "result": result, "report": report, "markdown": report_md}
+
+
+def test_verify_passes_every_migrated_service(verified):
+    result = verified["result"]
     assert result.exit_code == 0, result.output
-    data = json.loads(result.stdout)
-    (s,) = data["services"]
-    assert s["service"] == GRPC_SERVICE
-    assert s["dockerfile"] == str(service / "Dockerfile")
-    assert s["baseline"]["dockerfile"] == str(service / "Dockerfile.backup")
-    assert s["exposed_ports"] == ["50052/tcp"]
-    assert s["healthcheck"] == ["CMD-SHELL",
-                                "grpc_health_probe -addr=localhost:50052 -service=gpp.g3.validation.ValidationService"]
+    services = verified["report"]["services"]
+    assert [s["service"] for s in services] == list(VERIFIED)
+    assert all(s["passed"] and s["failures"] == [] for s in services), [s["failures"] for s in services]
+    assert "cleanup_problems" not in verified["report"]
+
+
+@pytest.mark.parametrize("name", list(VERIFIED))
+def test_migrated_image_against_its_legacy_image(verified, name):
+    """What the standard promises for a migrated service, against its own legacy build, with real figures."""
+    assert verified["report"] is not None, verified["result"].output
+    s = next(s for s in verified["report"]["services"] if s["service"] == name)
+    b = s["baseline"]
+    port, healthcheck, legacy_reinstall = VERIFIED[name]
+    folder = verified["dirs"][name]
+    assert s["dockerfile"] == str(folder / "Dockerfile")
+    assert b is not None and b["dockerfile"] == str(folder / "Dockerfile.backup")
+    assert b["build_error"] is None and s["build_error"] is None
+    # The image: non-root, healthy by its own health check, within the budgets and far smaller than the legacy one.
+    assert s["uid"] == 1001 and s["user"] == "nodejs"
+    assert s["exposed_ports"] == [f"{port}/tcp"] and s["healthcheck"] == healthcheck
+    assert s["healthy"] is True and s["seconds_to_healthy"] is not None
+    assert s["budgets"] == {"max_size_mb": 200.0, "max_layers": 12}  # the built-in policy's
+    assert s["layers"] <= 12
+    assert s["size_bytes"] <= 0.30 * b["size_bytes"], (s["size_bytes"], b["size_bytes"])
     assert set(s["change"]) >= {"size_pct", "layers_pct", "build_pct", "rebuild_pct"}
-    assert s["change"]["size_pct"] < -70
-    check_migrated_against_legacy(s)
-    text = report_md.read_text()
-    assert f"`{GRPC_SERVICE}` ✅" in text and "| baseline | 1" in text
+    assert s["change"]["size_pct"] <= -70
+    assert s["dev_dependencies_found"] == [] and "typescript" in b["dev_dependencies_found"]
+    assert s["wasted_bytes"] is not None and b["wasted_bytes"] is not None
+    # After a source-only change the migrated file reruns the source copy, the build and the copy of its output,
+    # nothing else: no install, no prune, node_modules' layer stays cached. (The seconds are reported, not
+    # asserted: timings on a shared 2-core machine are noisy; scripts/engine/rebuild-benchmark.py measures them.)
+    workdir = "/app" if name != "fast-requesthandler-service" else "/usr/src/app"
+    assert s["changed_file"] == "src/index.ts"
+    assert s["rebuild_reran_steps"] == ["COPY . .", "RUN npm run build",
+                                        f"COPY --from=builder --chown=nodejs:nodejs {workdir}/dist ./dist"]
+    assert s["rebuild_seconds"] is not None and b["rebuild_seconds"] is not None
+    reinstalled = [step for step in b["rebuild_reran_steps"] if "npm ci" in step or "npm install" in step]
+    if legacy_reinstall:
+        assert reinstalled and legacy_reinstall in reinstalled[0]
+    else:
+        assert reinstalled == []
+    # The legacy images, as the fixtures describe them.
+    if name == "fast-orchestrator-service":
+        assert b["healthy"] is False and b["uid"] == 0  # probes port 3000; the service listens on 3004
+    else:
+        assert b["healthcheck"] is None and b["healthy"] is None
 
 
-def test_verify_http_service(docker_client, standin_build_args, engine_census, tmp_path):
-    service = migrated_copy(SERVICES / HTTP_SERVICE, tmp_path / HTTP_SERVICE)
-    report = verify([service], VerifyOptions(build_args=standin_build_args, timeout=600, health_interval=1))
-    (s,) = report["services"]
-    assert s["exposed_ports"] == ["3004/tcp"]
-    assert "curl -f http://localhost:3004/health" in " ".join(s["healthcheck"])
-    check_migrated_against_legacy(s)
+def test_verify_markdown_report(verified):
+    text = verified["markdown"].read_text()
+    for name in VERIFIED:
+        assert f"`{name}` ✅" in text
+    assert "**3 of 3 services pass**" in text and "| baseline | 1" in text
 
 
 def test_verify_fails_a_root_image_without_healthcheck(docker_client, engine_census, tmp_path):
@@ -133,9 +168,13 @@ def test_verify_build_failure_is_a_failed_check(docker_client, standin_build_arg
 
 def test_build_parallel_push_to_local_registry(docker_client, standin_build_args, local_registry, engine_census,
                                                tmp_path):
+    """`fastlint build --parallel 2 --registry ... --push` of every fixture service (migrated copies, so that the
+    test builds the small images), and the registry serves each manifest."""
     root = tmp_path / "services"
     root.mkdir()
-    for name in (GRPC_SERVICE, HTTP_SERVICE):
+    names = sorted(p.name for p in SERVICES.iterdir() if (p / "Dockerfile").is_file())
+    assert len(names) == 10
+    for name in names:
         migrated_copy(SERVICES / name, root / name)
     tag = "t" + uuid.uuid4().hex[:8]
     result = CliRunner().invoke(cli(), ["build", "--root", str(root), "--parallel", "2", "--registry", local_registry,
@@ -144,19 +183,26 @@ def test_build_parallel_push_to_local_registry(docker_client, standin_build_args
     try:
         assert result.exit_code == 0, result.output
         report = json.loads(result.stdout)
-        assert sorted(r["service"] for r in report["services"]) == sorted([GRPC_SERVICE, HTTP_SERVICE])
+        assert sorted(r["service"] for r in report["services"]) == names
         for r in report["services"]:
-            assert r["ok"] and r["pushed"] and r["layers"] <= 12
+            assert r["ok"] and r["pushed"] and r["layers"] <= 12, r
+            assert r["image"] == f"{local_registry}/{r['service']}:{tag}"
             # Read the manifest back from the registry's HTTP API.
             request = urllib.request.Request(
                 f"http://{local_registry}/v2/{r['service']}/manifests/{tag}",
                 headers={"Accept": "application/vnd.docker.distribution.manifest.v2+json"})
             with urllib.request.urlopen(request, timeout=30) as response:
                 manifest = json.load(response)
+                digest = response.headers["Docker-Content-Digest"]
+            assert manifest["mediaType"] == "application/vnd.docker.distribution.manifest.v2+json"
             assert len(manifest["layers"]) == r["layers"]
-            assert response.headers["Docker-Content-Digest"].startswith("sha256:")
+            assert digest.startswith("sha256:")
+            local = docker_client.images.get(r["image"]).attrs["RepoDigests"]
+            assert f"{local_registry}/{r['service']}@{digest}" in local
+        with urllib.request.urlopen(f"http://{local_registry}/v2/_catalog", timeout=30) as response:
+            assert sorted(json.load(response)["repositories"]) == names
     finally:
-        for name in (GRPC_SERVICE, HTTP_SERVICE):
+        for name in names:
             remove_images(docker_client, [f"{local_registry}/{name}:{tag}"])
         if result.exit_code in (0, 1) and result.stdout.strip().startswith("{"):
             remove_images(docker_client, json.loads(result.stdout)["created_images"])

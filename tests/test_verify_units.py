@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from fastlint.verifier.build import UsageError, build_services, check_platform, select_services
-from fastlint.verifier.engine import base_images
+from fastlint.engine.config import reset_caches
+from fastlint.verifier.engine import BuildResult, EngineError, base_images
 from fastlint.verifier.layers import ImageFiles, LayerEntry, analyse, dev_dependencies_present, read_layer
 from fastlint.verifier.report import to_markdown, to_text
-from fastlint.verifier.verify import _dev_dependencies, change, change_source
+from fastlint.verifier.verify import VerifyOptions, _dev_dependencies, budgets_for, change, change_source, judge
 
 F = LayerEntry
 
@@ -85,8 +86,50 @@ def test_source_change_touches_one_src_file_of_the_copy(tmp_path):
 
 def _figures(**kw):
     base = {"size_bytes": 150e6, "layers": 10, "wasted_bytes": 0, "build_seconds": 60.0, "rebuild_seconds": 20.0,
-            "seconds_to_healthy": 3.0, "healthy": True, "uid": 1001, "dev_dependencies_found": []}
+            "seconds_to_healthy": 3.0, "healthy": True, "uid": 1001, "dev_dependencies_found": [],
+            "healthcheck": ["CMD", "probe"]}
     return {**base, **kw}
+
+
+def test_budgets_come_from_the_folders_policy_and_the_options_override_them(tmp_path):
+    (tmp_path / ".git").mkdir()
+    svc = tmp_path / "svc"
+    svc.mkdir()
+    reset_caches()
+    assert budgets_for(svc, VerifyOptions()) == {"max_size_mb": 200.0, "max_layers": 12}  # the standard's
+    (tmp_path / "fastlint.yaml").write_text("policy:\n  budgets: {max_size_mb: 150, max_layers: 9}\n")
+    reset_caches()
+    assert budgets_for(svc, VerifyOptions()) == {"max_size_mb": 150.0, "max_layers": 9}
+    assert budgets_for(svc, VerifyOptions(max_layers=20)) == {"max_size_mb": 150.0, "max_layers": 20}
+    assert budgets_for(svc, VerifyOptions(max_size_mb=90, max_layers=5)) == {"max_size_mb": 90.0, "max_layers": 5}
+    (tmp_path / "fastlint.yaml").write_text("policy:\n  budgets: {max_size_mb: big}\n")
+    reset_caches()
+    with pytest.raises(EngineError, match=r"fastlint\.yaml:2:\d+: .*max_size_mb"):
+        budgets_for(svc, VerifyOptions())
+    reset_caches()
+
+
+def test_judge_uses_the_budgets_it_is_given():
+    assert judge(_figures(), {"max_size_mb": 200, "max_layers": 12}) == []
+    failures = judge(_figures(), {"max_size_mb": 100, "max_layers": 9})
+    assert failures == ["size 150.0 MB is over the budget of 100 MB", "10 layers, over the budget of 9"]
+    assert judge(_figures(uid=0, healthy=False, run_status="unhealthy", dev_dependencies_found=["typescript"]),
+                 {"max_size_mb": 200, "max_layers": 12}) == [
+        "the container runs as root (uid 0)", "not healthy: unhealthy",
+        "devDependencies in the image's node_modules: typescript"]
+
+
+def test_build_log_cached_and_rerun_steps():
+    log = ("Step 1/5 : FROM node:20-alpine\n ---> c45aaac31ffa\n"
+           "Step 2/5 : WORKDIR /app\n ---> Using cache\n ---> 0123456789ab\n"
+           "Step 3/5 : COPY . .\n ---> 89abcdef0123\n"
+           "Step 4/5 : RUN npm run build &&     npm prune --omit=dev\n ---> Running in 111111111111\n"
+           "Removing intermediate container 111111111111\n ---> 222222222222\n"
+           "Step 5/5 : CMD [\"node\"]\n ---> Running in 333333333333\n ---> 444444444444\n"
+           "Successfully built 444444444444\n")
+    result = BuildResult("sha256:44", 1.0, log=log)
+    assert result.cached_images == ["0123456789ab"]
+    assert result.reran_steps == ["COPY . .", "RUN npm run build &&     npm prune --omit=dev"]
 
 
 def test_change_is_percent_from_the_baseline():
@@ -149,3 +192,35 @@ def test_platform_other_than_the_engines_is_a_clear_error():
         check_platform(_EngineInfo(), "linux/arm64")
     with pytest.raises(UsageError, match="cannot build linux/amd64, linux/arm64"):
         check_platform(_EngineInfo(), "linux/amd64,linux/arm64")
+
+
+ENGINE_TEST = """
+from standins.conftest_engine import docker_client  # noqa: F401
+
+
+def test_needs_the_engine(docker_client):
+    assert docker_client.ping()
+"""
+
+
+@pytest.mark.parametrize("ci", ["true", ""])
+def test_engine_tests_fail_under_ci_and_skip_elsewhere_without_an_engine(tmp_path, ci):
+    """With no engine answering, the engine fixtures fail the tests when CI=true (never a silent skip) and skip
+    them elsewhere. (FASTLINT_NO_ENGINE_START=1: do not try to start one for this check.)"""
+    import os
+    import subprocess
+    import sys
+
+    tests_dir = Path(__file__).resolve().parent
+    (tmp_path / "test_engine_probe.py").write_text(ENGINE_TEST)
+    env = {**os.environ, "CI": ci, "DOCKER_HOST": f"unix://{tmp_path}/no-engine.sock", "FASTLINT_NO_ENGINE_START": "1",
+           "PYTHONPATH": os.pathsep.join([str(tests_dir), str(tests_dir.parent)])}
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rfEs",
+                             str(tmp_path / "test_engine_probe.py")], capture_output=True, text=True, env=env,
+                            cwd=tmp_path, timeout=120)
+    if ci:
+        assert result.returncode == 1, result.stdout
+        assert "CI=true: no Docker engine answers" in result.stdout and "skipped" not in result.stdout
+    else:
+        assert result.returncode == 0, result.stdout
+        assert "1 skipped" in result.stdout and "no Docker engine answers" in result.stdout

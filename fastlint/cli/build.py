@@ -16,10 +16,12 @@ import typer
 from .verify import parse_build_args
 
 
-def default_matrix() -> dict:
-    from ..policy.builtin import SERVICES
+def service_matrix(root: Path) -> dict:
+    """The service matrix of the policy that applies under `root`: the nearest fastlint.yaml at or above it,
+    else the built-in one (the standard's ten services)."""
+    from ..engine.config import policy_for
 
-    return dict(SERVICES)
+    return dict(policy_for(root / "Dockerfile").services)
 
 
 def build_command(
@@ -40,6 +42,7 @@ def build_command(
 ) -> None:
     """Build (and push) the services' images and print the build statistics. SERVICES_TO_SKIP="a b" skips."""
     from ..verifier.build import BuildOptions, UsageError, build_services, statistics_text
+    from ..engine.config import ConfigError
     from ..verifier.engine import EngineError
 
     if fmt not in ("text", "json"):
@@ -51,11 +54,11 @@ def build_command(
                                timeout=timeout,
                                progress=(lambda m: print(f"  {m[:150]}", file=sys.stderr, flush=True))
                                if sys.stderr.isatty() else None)
-        report = build_services(root, list(services or []), default_matrix(), options)
+        report = build_services(root, list(services or []), service_matrix(root), options)
     except typer.BadParameter as err:
         typer.echo(f"fastlint build: --build-arg {err.message}", err=True)
         raise typer.Exit(2) from None
-    except (UsageError, EngineError) as err:
+    except (UsageError, EngineError, ConfigError) as err:
         typer.echo(f"fastlint build: {err}", err=True)
         raise typer.Exit(2) from None
     except KeyboardInterrupt:

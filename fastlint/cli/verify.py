@@ -25,16 +25,6 @@ def parse_build_args(values: list[str] | None) -> dict[str, str]:
     return args
 
 
-def default_budgets() -> dict[str, float]:
-    """The built-in policy's budgets (the standard's)."""
-    try:
-        from ..policy.builtin import BUDGETS
-
-        return dict(BUDGETS)
-    except ImportError:  # the policy module is optional for this command
-        return {"max_size_mb": 200, "max_layers": 12}
-
-
 def _progress_printer():
     if not sys.stderr.isatty():
         return None
@@ -53,9 +43,10 @@ def verify_command(
     timeout: Annotated[float, typer.Option(
         "--timeout", help="Seconds allowed for each build, and for a container to become healthy.")] = 900.0,
     max_size: Annotated[Optional[float], typer.Option(
-        "--max-size", help="Size budget in MB (default: the policy's, 200).")] = None,
+        "--max-size", help="Size budget in MB (default: the policy's budgets.max_size_mb, from the "
+        "nearest fastlint.yaml above each Dockerfile, else the standard's 200).")] = None,
     max_layers: Annotated[Optional[int], typer.Option(
-        "--max-layers", help="Layer budget (default: the policy's, 12).")] = None,
+        "--max-layers", help="Layer budget (default: the policy's budgets.max_layers, else 12).")] = None,
     keep_images: Annotated[bool, typer.Option("--keep-images", help="Keep the built images.")] = False,
     report: Annotated[Optional[Path], typer.Option(
         "--report", help="Also write a Markdown report there (for a pull request).")] = None,
@@ -81,11 +72,12 @@ def verify_command(
     except typer.BadParameter as err:
         typer.echo(f"fastlint verify: --build-arg {err.message}", err=True)
         raise typer.Exit(2) from None
-    budgets = default_budgets()
+    if (max_size is not None and max_size <= 0) or (max_layers is not None and max_layers < 1):
+        typer.echo("fastlint verify: --max-size and --max-layers must be positive", err=True)
+        raise typer.Exit(2)
     options = VerifyOptions(
         dockerfile=dockerfile, baseline_dockerfile=baseline_dockerfile or None, network=network, timeout=timeout,
-        max_size_mb=max_size if max_size is not None else budgets["max_size_mb"],
-        max_layers=max_layers if max_layers is not None else int(budgets["max_layers"]),
+        max_size_mb=max_size, max_layers=max_layers,
         keep_images=keep_images, build_args=build_args, health_interval=health_interval,
         progress=_progress_printer())
     try:
@@ -97,6 +89,8 @@ def verify_command(
         typer.echo("fastlint verify: interrupted; built images and containers were removed", err=True)
         raise typer.Exit(2) from None
     typer.echo(to_json(result) if fmt == "json" else to_text(result), nl=False)
+    for problem in result.get("cleanup_problems", []):
+        typer.echo(f"fastlint verify: warning: not removed: {problem}", err=True)
     if report is not None:
         _write_atomic(report, to_markdown(result))
     raise typer.Exit(0 if all(s["passed"] for s in result["services"]) else 1)

@@ -43,6 +43,12 @@ class BuildResult:
     seconds: float
     step_images: list[str] = field(default_factory=list)  # every image id a step produced or reused
     log: str = ""
+    reused_from_before: list[str] = field(default_factory=list)  # cached steps whose image predates this build
+
+    @property
+    def cached_images(self) -> list[str]:
+        """The (short) ids of the images the builder took from its cache, one per cached step."""
+        return re.findall(r"---> Using cache\s*\n\s*---> ([0-9a-f]{12})", self.log)
 
     @property
     def reran_steps(self) -> list[str]:
@@ -178,6 +184,7 @@ class Session:
         """Build with the classic builder, never pulling, bounded by the session timeout; BuildFailed when
         the Dockerfile fails. Every image the build's steps produced is recorded for removal."""
         self.check_bases(context / dockerfile, build_args)
+        before = self._all_image_ids()
         start = time.monotonic()
         deadline = start + self.timeout
         log: list[str] = []
@@ -227,9 +234,13 @@ class Session:
             raise BuildFailed(error or f"build of {tag} produced no image", "".join(log)[-3000:])
         with self._lock:
             self._tags.append(tag)
+        seconds = time.monotonic() - start
         full_id = self.client.images.get(image_id).id
         self._record_build_images([full_id])
-        return BuildResult(full_id, time.monotonic() - start, step_images, "".join(log))
+        result = BuildResult(full_id, seconds, step_images, "".join(log))
+        result.reused_from_before = [i for i in result.cached_images
+                                     if any(k.split(":")[-1].startswith(i) for k in before)]
+        return result
 
     def _record_build_images(self, ids: list[str]) -> None:
         with self._lock:

@@ -3,7 +3,8 @@
     from tests.standins.conftest_engine import *  # noqa: F401,F403  (docker_client, standin_images, ...)
 
 - docker_client: a client of the local engine. With no engine: under CI=true the engine is started
-  (scripts/engine/start-engine.sh) and a failure to get one FAILS the tests; elsewhere they are skipped.
+  (scripts/engine/start-engine.sh; FASTLINT_NO_ENGINE_START=1 does not try) and a failure to get one FAILS the
+  tests; elsewhere they are skipped.
 - standin_images: builds the stand-in base images if missing (tests/standins/build.py); {tag: info}.
 - package_store / standin_build_args: the stand-in package store on 127.0.0.1 and the build arguments that
   template builds need with the stand-ins (HTTP_PROXY, GRPC_HEALTH_PROBE_SHA256).
@@ -33,7 +34,7 @@ if str(HERE) not in sys.path:
 import build as standins  # noqa: E402  (tests/standins/build.py)
 from store import PackageStore  # noqa: E402
 
-IN_CI = os.environ.get("CI", "").lower() == "true"
+IN_CI = os.environ.get("CI", "").lower() in ("true", "1", "yes")
 
 
 def _engine_answers() -> bool:
@@ -49,7 +50,7 @@ def _engine_answers() -> bool:
 @pytest.fixture(scope="session")
 def docker_client():
     """The engine, started under CI if needed; missing -> fail under CI, skip elsewhere."""
-    if not _engine_answers() and IN_CI:
+    if not _engine_answers() and IN_CI and os.environ.get("FASTLINT_NO_ENGINE_START") != "1":
         result = subprocess.run(["bash", str(REPO / "scripts/engine/start-engine.sh")], capture_output=True,
                                 text=True, timeout=900)
         if result.returncode != 0:

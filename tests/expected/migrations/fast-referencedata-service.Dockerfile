@@ -6,13 +6,16 @@ WORKDIR /app
 COPY package*.json ./
 RUN npm ci --ignore-scripts
 
-# Stage 2: builder - compile the TypeScript, generate the protobuf code, then drop devDependencies
+# Stage 2: builder - production node_modules pruned in /prod, TypeScript compiled, protobuf code generated
 FROM node:20-alpine AS builder
 COPY --from=dependencies /app/node_modules /app/node_modules
 WORKDIR /app
+COPY package*.json ./
+RUN mkdir -p /prod && \
+    cp -R package*.json node_modules /prod/ && \
+    npm prune --omit=dev --prefix /prod
 COPY . .
-RUN npm run build && \
-    npm prune --omit=dev
+RUN npm run build
 
 # Stage 3: runtime-tools - health check tools, OS packages upgraded
 FROM alpine:3.19 AS runtime-tools
@@ -34,7 +37,7 @@ LABEL org.opencontainers.image.title="fast-referencedata-service"
 LABEL org.opencontainers.image.vendor="GPP G3"
 LABEL version="1.3.0"
 COPY --from=runtime-tools /usr/local/bin/grpc_health_probe /usr/local/bin/grpc_health_probe
-COPY --from=builder --chown=nodejs:nodejs /app/node_modules ./node_modules
+COPY --from=builder --chown=nodejs:nodejs /prod/node_modules ./node_modules
 COPY --from=builder --chown=nodejs:nodejs /app/package.json ./package.json
 COPY --from=builder --chown=nodejs:nodejs /app/config ./config
 COPY --from=builder --chown=nodejs:nodejs /app/dist ./dist
