@@ -170,11 +170,13 @@ def host_node_version() -> str:
 
 # --- images -----------------------------------------------------------------------------------------------
 
-HOST_PACKAGES = {"/bin/busybox": "busybox-static", "/bin/bash-static": "bash-static"}
+HOST_PACKAGES = {"/bin/busybox": "busybox-static", "/bin/bash-static": "bash-static",
+                 # the store's data packages (DATA_PACKAGES)
+                 "/usr/share/zoneinfo": "tzdata", "/usr/share/ca-certificates": "ca-certificates"}
 
 
 def ensure_host_packages() -> None:
-    """Install the Debian packages whose static binaries the alpine stand-in is made of, if missing."""
+    """Install the Debian packages whose files the alpine stand-in and the store are made of, if missing."""
     missing = [pkg for path, pkg in HOST_PACKAGES.items() if not Path(path).exists()]
     if Path("/bin/busybox").exists() and "static" not in run(["file", "-L", "/bin/busybox"]).stdout:
         missing.append("busybox-static")
@@ -446,18 +448,54 @@ def curl_package(path: Path) -> None:
         add_host_file(tar, Path("/usr/bin/curl"), mode=0o755)
 
 
+# Data-only packages the migrated fixtures install at run time (fast-accounting-service: `apk add tzdata
+# ca-certificates`), made of the host's files of the same Debian package: name -> (Debian package, host paths).
+DATA_PACKAGES = {
+    "tzdata": ("tzdata", ["/usr/share/zoneinfo"]),
+    "ca-certificates": ("ca-certificates", ["/usr/share/ca-certificates", "/etc/ssl/certs/ca-certificates.crt"]),
+}
+
+
+def data_package(path: Path, roots: list[str]) -> None:
+    """A package of host files and folders (recursively, symbolic links kept), owned by root."""
+    def as_root(info: tarfile.TarInfo) -> tarfile.TarInfo:
+        info.uid = info.gid = 0
+        info.uname = info.gname = "root"
+        return info
+
+    with tarfile.open(path, "w:gz") as tar:
+        for root in roots:
+            tar.add(root, arcname=root.lstrip("/"), filter=as_root)
+
+
+def debian_version(package: str) -> str:
+    """The host's version of a Debian package, as an Alpine-style version (20230311+deb12u1 -> 20230311-r0)."""
+    version = run(["dpkg-query", "-W", "-f", "${Version}", package]).stdout.strip()
+    return re.split(r"[-+~]", version.split(":")[-1])[0] + "-r0"
+
+
+def store_package(index_dir: Path, name: str, version: str, make) -> tuple[str, str]:
+    """Make `name-version.tar.gz` in the store once (make(path) writes it); returns (file name, sha256)."""
+    file = f"{name}-{version}.tar.gz"
+    if not (index_dir / file).exists():
+        make(index_dir / (file + ".partial"))
+        (index_dir / (file + ".partial")).replace(index_dir / file)
+    return file, hashlib.sha256((index_dir / file).read_bytes()).hexdigest()
+
+
 def build_store() -> Path:
-    """Fill the store folder (idempotent): APKINDEX, curl package, the probe download."""
+    """Fill the store folder (idempotent): APKINDEX, the curl and data packages, the probe download."""
+    ensure_host_packages()
     index_dir = STORE / ALPINE_REPO / "x86_64"
     index_dir.mkdir(parents=True, exist_ok=True)
-    curl_version = run(["curl", "--version"]).stdout.split()[1] + "-r0"
-    curl_file = f"curl-{curl_version}.tar.gz"
-    if not (index_dir / curl_file).exists():
-        curl_package(index_dir / (curl_file + ".partial"))
-        (index_dir / (curl_file + ".partial")).replace(index_dir / curl_file)
     lines = [f"{name}|{version}|-|-|stand-in base package" for name, version in ALPINE_BASE_PACKAGES.items()]
-    curl_sum = hashlib.sha256((index_dir / curl_file).read_bytes()).hexdigest()
+    curl_version = run(["curl", "--version"]).stdout.split()[1] + "-r0"
+    curl_file, curl_sum = store_package(index_dir, "curl", curl_version, curl_package)
     lines.append(f"curl|{curl_version}|{curl_file}|{curl_sum}|the host's curl with its libraries")
+    for name, (debian, roots) in DATA_PACKAGES.items():
+        version = debian_version(debian)
+        file, digest = store_package(index_dir, name, version, lambda path, roots=roots: data_package(path, roots))
+        lines.append(f"{name}|{version}|{file}|{digest}|the host's {debian} files")
     (index_dir / "APKINDEX").write_text("\n".join(lines) + "\n")
 
     version, _ = template_probe_pin()
