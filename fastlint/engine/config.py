@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..policy import builtin
@@ -32,35 +31,70 @@ class ConfigError(Exception):
         super().__init__(f"{where}{message}")
 
 
-@dataclass(slots=True)
 class Service:
-    name: str
-    type: str  # grpc | http
-    port: int
-    memory: str | None = None
-    health_service: str | None = None
+
+    __slots__ = ("name", "type", "port", "memory", "health_service")
+
+    def __init__(self, name: str, type: str, port: int, memory: str | None = None, health_service: str | None = None):
+        self.name = name
+        self.type = type  # grpc | http
+        self.port = port
+        self.memory = memory
+        self.health_service = health_service
 
 
-@dataclass(slots=True)
+
+
 class Policy:
-    stages: list[str] = field(default_factory=lambda: list(builtin.STAGES))
-    bases: dict[str, str] = field(default_factory=lambda: dict(builtin.BASES))
-    allowed_images: list[str] = field(default_factory=list)  # more images FL201 accepts beyond the bases
-    user: dict = field(default_factory=lambda: dict(builtin.USER))
-    budgets: dict = field(default_factory=lambda: dict(builtin.BUDGETS))
-    target: str | None = None  # the stage that becomes the image (default: the last)
-    services: dict[str, Service] = field(default_factory=dict)
-    ignore: list[str] = field(default_factory=list)  # rule IDs or prefixes turned off
-    select: list[str] = field(default_factory=list)  # rule IDs or prefixes turned on (default-off rules too)
-    severity: dict[str, str] = field(default_factory=dict)  # code -> level
-    disabled: dict[str, str] = field(default_factory=lambda: dict(builtin.DISABLED))  # code -> reason
-    trusted_registries: list[str] = field(default_factory=lambda: list(builtin.TRUSTED_REGISTRIES))
-    label_schema: dict[str, str] = field(default_factory=dict)
-    strict_labels: bool = False
-    failure_threshold: str | None = None
-    shellcheck: bool = True
-    allow_pragmas: bool = True
-    source: str = "built-in"  # where the policy came from, for messages
+
+    __slots__ = (
+        "stages", "bases", "allowed_images", "user", "budgets", "target", "services", "ignore", "select",
+        "severity", "disabled", "trusted_registries", "label_schema", "strict_labels", "failure_threshold",
+        "shellcheck", "allow_pragmas", "source"
+    )
+
+    def __init__(
+        self,
+        stages: list[str] | None = None,
+        bases: dict[str, str] | None = None,
+        allowed_images: list[str] | None = None,
+        user: dict | None = None,
+        budgets: dict | None = None,
+        target: str | None = None,
+        services: dict[str, Service] | None = None,
+        ignore: list[str] | None = None,
+        select: list[str] | None = None,
+        severity: dict[str, str] | None = None,
+        disabled: dict[str, str] | None = None,
+        trusted_registries: list[str] | None = None,
+        label_schema: dict[str, str] | None = None,
+        strict_labels: bool = False,
+        failure_threshold: str | None = None,
+        shellcheck: bool = True,
+        allow_pragmas: bool = True,
+        source: str = "built-in",
+    ):
+        self.stages = list(builtin.STAGES) if stages is None else stages
+        self.bases = dict(builtin.BASES) if bases is None else bases
+        # more images FL201 accepts beyond the bases
+        self.allowed_images = [] if allowed_images is None else allowed_images
+        self.user = dict(builtin.USER) if user is None else user
+        self.budgets = dict(builtin.BUDGETS) if budgets is None else budgets
+        self.target = target  # the stage that becomes the image (default: the last)
+        self.services = {} if services is None else services
+        self.ignore = [] if ignore is None else ignore  # rule IDs or prefixes turned off
+        self.select = [] if select is None else select  # rule IDs or prefixes turned on (default-off rules too)
+        self.severity = {} if severity is None else severity  # code -> level
+        self.disabled = dict(builtin.DISABLED) if disabled is None else disabled  # code -> reason
+        self.trusted_registries = (
+            list(builtin.TRUSTED_REGISTRIES) if trusted_registries is None else trusted_registries
+        )
+        self.label_schema = {} if label_schema is None else label_schema
+        self.strict_labels = strict_labels
+        self.failure_threshold = failure_threshold
+        self.shellcheck = shellcheck
+        self.allow_pragmas = allow_pragmas
+        self.source = source  # where the policy came from, for messages
 
     def service_named(self, name: str | None) -> Service | None:
         return self.services.get(name) if name else None

@@ -18,7 +18,6 @@ ignore=FL702`` anywhere in the file.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
@@ -68,23 +67,27 @@ def wanted(path: Path) -> bool:
 
 
 # -- positions -------------------------------------------------------------------------------------------------------
-@dataclass(slots=True)
 class Pos:
     """A 1-based place in the YAML file (end column exclusive, like Dockerfile findings)."""
 
-    line: int
-    column: int
-    end_line: int
-    end_column: int
+    __slots__ = ("line", "column", "end_line", "end_column")
+
+    def __init__(self, line: int, column: int, end_line: int, end_column: int):
+        self.line = line
+        self.column = column
+        self.end_line = end_line
+        self.end_column = end_column
 
 
-@dataclass
+
+
 class Source:
     """A script (GitHub ``run:``, GitLab ``script:``) with its place in the YAML file: ``pos(a, b)`` gives the
     file position of script offsets ``[a, b)``."""
 
-    text: str
-    starts: list[tuple[int, int, int]]  # (script offset of the line, file line, file column) per script line
+    def __init__(self, text: str, starts: list[tuple[int, int, int]]):
+        self.text = text
+        self.starts = starts  # (script offset of the line, file line, file column) per script line
 
     def pos(self, a: int, b: int) -> Pos:
         la, ca = self._at(a)
@@ -234,15 +237,17 @@ class Manifest:
 
 
 # -- containers and image references ---------------------------------------------------------------------------------
-@dataclass
 class Container:
     """A container of a workload: its mapping, the pod spec it is in, and the object it belongs to."""
 
-    node: object
-    pod_spec: object
-    obj: object
-    kind: str
-    init: bool
+    def __init__(self, node: object, pod_spec: object, obj: object, kind: str, init: bool):
+        self.node = node
+        self.pod_spec = pod_spec
+        self.obj = obj
+        self.kind = kind
+        self.init = init
+
+
 
     @property
     def name(self) -> str | None:
@@ -474,12 +479,14 @@ def quantity(value) -> object | None:
     return number * _FACTORS[m.group(3)]
 
 
-@dataclass
 class ImageUse:
     """An image named in a manifest or CI file: the reference (``${{ }}`` expressions shown as ``$``
     variables), where it is, and what names it (for the message)."""
 
-    image: str
-    pos: Pos
-    where: str
-    extra: dict = field(default_factory=dict)
+    def __init__(self, image: str, pos: Pos, where: str, extra: dict | None = None):
+        self.image = image
+        self.pos = pos
+        self.where = where
+        self.extra = {} if extra is None else extra
+
+

@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from ..parser.tree import Dockerfile
 
@@ -23,15 +22,23 @@ _PRAGMA = re.compile(
 _RULE_ID = re.compile(r"^(?:(?:DL|SC|FL)\d*|ALL)$")
 
 
-@dataclass
 class Pragmas:
-    global_ignore: list[str] = field(default_factory=list)
-    # (first offset, last offset, codes) of each instruction with an ignore pragma above it
-    spans: list[tuple[int, int, list[str]]] = field(default_factory=list)
-    # (first offset, last offset, codes) of each stage with a stage ignore pragma
-    stage_spans: list[tuple[int, int, list[str]]] = field(default_factory=list)
-    service: str | None = None
-    shell: str | None = None
+
+    def __init__(
+        self,
+        global_ignore: list[str] | None = None,
+        spans: list[tuple[int, int, list[str]]] | None = None,
+        stage_spans: list[tuple[int, int, list[str]]] | None = None,
+        service: str | None = None,
+        shell: str | None = None,
+    ):
+        self.global_ignore = [] if global_ignore is None else global_ignore
+        self.spans = [] if spans is None else spans
+        self.stage_spans = [] if stage_spans is None else stage_spans
+        self.service = service
+        self.shell = shell
+
+
 
 
 def _codes(value: str) -> list[str] | None:

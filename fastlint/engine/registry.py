@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import importlib
-import pkgutil
+import os
 
 from .rule import Rule
 
@@ -31,9 +31,12 @@ def all_rules() -> dict[str, type[Rule]]:
     if not _LOADED:
         from .. import rules as package
 
-        for mod in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
-            if not mod.name.startswith("_"):
-                importlib.import_module(f"{package.__name__}.{mod.name}")
+        # os.listdir, not pkgutil.iter_modules: pkgutil imports inspect (about 9 ms of start-up)
+        names = sorted(
+            n[:-3] for d in package.__path__ for n in os.listdir(d) if n.endswith(".py") and not n.startswith("_")
+        )
+        for name in names:
+            importlib.import_module(f"{package.__name__}.{name}")
         _LOADED = True
     return dict(sorted(_RULES.items()))
 

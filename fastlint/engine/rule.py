@@ -16,7 +16,6 @@ instruction (``ins.parent`` is the ONBUILD), so a rule on RUN also sees ``ONBUIL
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, Iterable
 
 if TYPE_CHECKING:
@@ -28,7 +27,6 @@ LEVELS = ("error", "warning", "info", "style")
 LEVEL_RANK = {"error": 4, "warning": 3, "info": 2, "style": 1, "none": 99}
 
 
-@dataclass(slots=True)
 class Edit:
     """Replace ``[start, end)`` of the original text with ``text``.
 
@@ -37,56 +35,106 @@ class Edit:
     like the Dockerfile's own path, and the offsets are in that file's text; when the file does not exist the
     edit is ``Edit(0, 0, content, path)`` and the fixer creates it (atomically, like every write)."""
 
-    start: int
-    end: int
-    text: str
-    path: str | None = None
+    __slots__ = ("start", "end", "text", "path")
+
+    def __init__(self, start: int, end: int, text: str, path: str | None = None):
+        self.start = start
+        self.end = end
+        self.text = text
+        self.path = path
 
 
-@dataclass(slots=True)
+
+
 class Fix:
     """A fix: edits on the original text. ``safety`` is ``safe`` (the built image is the same, or only
     metadata the standard asks for changes) or ``unsafe`` (applied only with ``--unsafe-fixes``)."""
 
-    edits: list[Edit]
-    safety: str = "safe"
-    description: str = ""
+    __slots__ = ("edits", "safety", "description")
+
+    def __init__(self, edits: list[Edit], safety: str = 'safe', description: str = ""):
+        self.edits = edits
+        self.safety = safety
+        self.description = description
 
 
-@dataclass(slots=True)
+
+
 class Hit:
     """What a rule reports: a span of the text, an optional message (default: the rule's), an optional fix.
     ``file`` is set when the hit is in another file than the Dockerfile (a Kubernetes manifest: then ``line``
     and ``column`` are given directly)."""
 
-    start: int
-    end: int
-    message: str | None = None
-    fix: Fix | None = None
-    code: str | None = None  # for rules that report several codes (ShellCheck)
-    level: str | None = None  # for rules whose level depends on the hit (ShellCheck)
-    file: str | None = None
-    line: int = 0
-    column: int = 0
-    end_line: int = 0
-    end_column: int = 0
+    __slots__ = (
+        "start", "end", "message", "fix", "code", "level", "file", "line", "column", "end_line",
+        "end_column"
+    )
+
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        message: str | None = None,
+        fix: Fix | None = None,
+        code: str | None = None,
+        level: str | None = None,
+        file: str | None = None,
+        line: int = 0,
+        column: int = 0,
+        end_line: int = 0,
+        end_column: int = 0,
+    ):
+        self.start = start
+        self.end = end
+        self.message = message
+        self.fix = fix
+        self.code = code  # for rules that report several codes (ShellCheck)
+        self.level = level  # for rules whose level depends on the hit (ShellCheck)
+        self.file = file
+        self.line = line
+        self.column = column
+        self.end_line = end_line
+        self.end_column = end_column
 
 
-@dataclass(slots=True)
+
+
 class Finding:
-    code: str
-    level: str
-    message: str
-    file: str
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-    fixable: bool = False
-    fix: Fix | None = field(default=None, repr=False)
-    start: int = 0
-    end: int = 0
-    source_line: str = ""  # the text of ``line``, for reporters that show it
+
+    __slots__ = (
+        "code", "level", "message", "file", "line", "column", "end_line", "end_column", "fixable", "fix",
+        "start", "end", "source_line"
+    )
+
+    def __init__(
+        self,
+        code: str,
+        level: str,
+        message: str,
+        file: str,
+        line: int,
+        column: int,
+        end_line: int,
+        end_column: int,
+        fixable: bool = False,
+        fix: Fix | None = None,
+        start: int = 0,
+        end: int = 0,
+        source_line: str = "",
+    ):
+        self.code = code
+        self.level = level
+        self.message = message
+        self.file = file
+        self.line = line
+        self.column = column
+        self.end_line = end_line
+        self.end_column = end_column
+        self.fixable = fixable
+        self.fix = fix
+        self.start = start
+        self.end = end
+        self.source_line = source_line  # the text of ``line``, for reporters that show it
 
     def to_dict(self) -> dict:
         """The SPEC's JSON shape (hadolint's keys plus end position and fixable)."""

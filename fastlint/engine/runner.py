@@ -6,7 +6,6 @@ rule's default, overridden by the policy), pragmas, and the DL1000 finding for a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..parser import INSTRUCTIONS, parse
@@ -17,20 +16,25 @@ from .registry import DL1000, all_rules, matches
 from .rule import LEVEL_RANK, Context, Finding, Hit, Rule
 
 
-@dataclass
 class Selection:
     """Rule IDs or prefixes from the command line."""
 
-    select: list[str] = field(default_factory=list)
-    ignore: list[str] = field(default_factory=list)
+    def __init__(self, select: list[str] | None = None, ignore: list[str] | None = None):
+        self.select = [] if select is None else select
+        self.ignore = [] if ignore is None else ignore
 
 
-@dataclass
+
+
 class FileResult:
-    path: str
-    findings: list[Finding]
-    df: Dockerfile | None = None
-    error: str | None = None  # the file could not be read at all (one-line message)
+
+    def __init__(self, path: str, findings: list[Finding], df: Dockerfile | None = None, error: str | None = None):
+        self.path = path
+        self.findings = findings
+        self.df = df
+        self.error = error  # the file could not be read at all (one-line message)
+
+
 
 
 def _pattern_hits(code: str, patterns, family: bool) -> bool:

@@ -649,6 +649,8 @@ def _parse_onbuild(ins: Instruction, logical: LogicalLine, lo: int, hi: int, par
     sub.parent = ins
     ins.sub = sub
     ins.value, ins.json = sub.value, sub.json
+    if sub.keyword == "ONBUILD" and sub.sub is not None:  # ONBUILD ONBUILD X: BuildKit's inner node has no value
+        ins.value, ins.json = [""], False
 
 
 def _wrap_json_errors(fn):

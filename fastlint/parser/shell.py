@@ -10,7 +10,6 @@ nothing after ``--`` is a flag.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import lru_cache
 
 _PARSER = None
@@ -50,30 +49,48 @@ def _bash_language():
     return tree_sitter_bash.language()
 
 
-@dataclass(slots=True, eq=False)
 class ShellWord:
     """A word: ``text`` with quotes removed (expansions kept as written), ``raw`` as written; ``start``/``end``
     are offsets into the script."""
 
-    text: str
-    raw: str
-    start: int
-    end: int
+    __slots__ = ("text", "raw", "start", "end")
+
+    def __init__(self, text: str, raw: str, start: int, end: int):
+        self.text = text
+        self.raw = raw
+        self.start = start
+        self.end = end
 
 
-@dataclass(slots=True, eq=False)
 class Command:
     """A simple command: ``name`` is the command word (quotes removed), ``args`` the words after it."""
 
-    name: str
-    args: list[ShellWord]
-    start: int
-    end: int
-    name_word: ShellWord | None = None
-    assignments: list[str] = field(default_factory=list)
-    in_pipeline: bool = False
-    in_subshell: bool = False
-    redirects: list[str] = field(default_factory=list)  # the command's redirections as written (``2>&1``)
+    __slots__ = (
+        "name", "args", "start", "end", "name_word", "assignments", "in_pipeline", "in_subshell",
+        "redirects"
+    )
+
+    def __init__(
+        self,
+        name: str,
+        args: list[ShellWord],
+        start: int,
+        end: int,
+        name_word: ShellWord | None = None,
+        assignments: list[str] | None = None,
+        in_pipeline: bool = False,
+        in_subshell: bool = False,
+        redirects: list[str] | None = None,
+    ):
+        self.name = name
+        self.args = args
+        self.start = start
+        self.end = end
+        self.name_word = name_word
+        self.assignments = [] if assignments is None else assignments
+        self.in_pipeline = in_pipeline
+        self.in_subshell = in_subshell
+        self.redirects = [] if redirects is None else redirects  # the command's redirections as written (``2>&1``)
 
     @property
     def arg_texts(self) -> list[str]:
@@ -140,15 +157,23 @@ class Command:
         return base in names
 
 
-@dataclass(slots=True, eq=False)
 class ShellScript:
-    text: str
-    commands: list[Command]
-    has_pipes: bool = False
-    ok: bool = True  # parsed without syntax errors
-    # every pipeline's stages in order: the Command of a simple-command stage, None for a compound one
-    # (a subshell, a loop, a group); ``a | b | c`` gives one list of three
-    pipelines: list[list[Command | None]] = field(default_factory=list)
+
+    __slots__ = ("text", "commands", "has_pipes", "ok", "pipelines")
+
+    def __init__(
+        self,
+        text: str,
+        commands: list[Command],
+        has_pipes: bool = False,
+        ok: bool = True,
+        pipelines: list[list[Command | None]] | None = None,
+    ):
+        self.text = text
+        self.commands = commands
+        self.has_pipes = has_pipes
+        self.ok = ok  # parsed without syntax errors
+        self.pipelines = [] if pipelines is None else pipelines
 
     def find(self, *names: str) -> list[Command]:
         return [c for c in self.commands if c.is_(*names)]
@@ -291,7 +316,6 @@ class _Walker:
             for sub in _descendants_of_type(c, ("command_substitution", "process_substitution")):
                 for cc in sub.children:
                     self.walk(cc, pipeline, True)
-
 
     def declaration(self, node, pipeline: bool, subshell: bool) -> None:
         """``export A=1 B``, ``declare -x A``, ``readonly R=1``, ``unset X``: a command named by its keyword whose

@@ -8,7 +8,6 @@ that stage the parent instead of an image.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from .tree import Dockerfile, Instruction
 
@@ -21,15 +20,24 @@ PLATFORM_ARGS = frozenset(
 )
 
 
-@dataclass(slots=True, eq=False)
 class ImageRef:
     """A parsed image reference: ``registry/repository:tag@digest``."""
 
-    raw: str
-    registry: str | None = None
-    repository: str = ""
-    tag: str | None = None
-    digest: str | None = None
+    __slots__ = ("raw", "registry", "repository", "tag", "digest")
+
+    def __init__(
+        self,
+        raw: str,
+        registry: str | None = None,
+        repository: str = "",
+        tag: str | None = None,
+        digest: str | None = None,
+    ):
+        self.raw = raw
+        self.registry = registry
+        self.repository = repository
+        self.tag = tag
+        self.digest = digest
 
     @property
     def name(self) -> str:
@@ -54,17 +62,31 @@ class ImageRef:
         return ref
 
 
-@dataclass(slots=True, eq=False)
 class Stage:
-    index: int
-    from_: Instruction
-    name: str | None = None  # the AS name as written
-    base: str = ""  # the image or stage as written in FROM
-    resolved: str = ""  # with global ARG defaults substituted
-    unresolved: bool = False  # a variable in FROM had no default
-    parent: Stage | None = None  # the stage this one builds FROM, if any
-    platform: str | None = None
-    instructions: list[Instruction] = field(default_factory=list)  # FROM excluded
+
+    __slots__ = ("index", "from_", "name", "base", "resolved", "unresolved", "parent", "platform", "instructions")
+
+    def __init__(
+        self,
+        index: int,
+        from_: Instruction,
+        name: str | None = None,
+        base: str = "",
+        resolved: str = "",
+        unresolved: bool = False,
+        parent: Stage | None = None,
+        platform: str | None = None,
+        instructions: list[Instruction] | None = None,
+    ):
+        self.index = index
+        self.from_ = from_
+        self.name = name  # the AS name as written
+        self.base = base  # the image or stage as written in FROM
+        self.resolved = resolved  # with global ARG defaults substituted
+        self.unresolved = unresolved  # a variable in FROM had no default
+        self.parent = parent  # the stage this one builds FROM, if any
+        self.platform = platform
+        self.instructions = [] if instructions is None else instructions  # FROM excluded
 
     @property
     def image(self) -> ImageRef | None:

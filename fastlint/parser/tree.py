@@ -9,7 +9,6 @@ on offsets that leaves every other byte alone.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
 
 
 class Source:
@@ -56,98 +55,161 @@ class Source:
         return len(self.text[:offset].encode("utf-8", "surrogatepass"))
 
 
-@dataclass(slots=True, eq=False)
 class Node:
     """Anything with a place in the text: ``[start, end)`` offsets."""
 
-    start: int
-    end: int
+    __slots__ = ("start", "end")
+
+    def __init__(self, start: int, end: int):
+        self.start = start
+        self.end = end
 
 
-@dataclass(slots=True, eq=False)
 class Word(Node):
     """A word of an instruction's arguments: ``text`` is the word with quotes and escapes resolved where the
     instruction resolves them, ``raw`` as written."""
 
-    text: str = ""
-    raw: str = ""
+    __slots__ = ("text", "raw")
+
+    def __init__(self, start: int, end: int, text: str = "", raw: str = ""):
+        self.start = start
+        self.end = end
+        self.text = text
+        self.raw = raw
 
 
-@dataclass(slots=True, eq=False)
 class Flag(Node):
     """A builder flag such as ``--from=builder``: ``name`` is ``from``, ``value`` is ``builder`` (None when the
     flag has no ``=``); ``raw`` is the flag as BuildKit reports it (quotes removed)."""
 
-    name: str = ""
-    value: str | None = None
-    raw: str = ""
+    __slots__ = ("name", "value", "raw")
+
+    def __init__(self, start: int, end: int, name: str = "", value: str | None = None, raw: str = ""):
+        self.start = start
+        self.end = end
+        self.name = name
+        self.value = value
+        self.raw = raw
 
 
-@dataclass(slots=True, eq=False)
 class KeyValue(Node):
     """One ``key=value`` of ENV, LABEL or ARG (ARG: value None when there is no default). ``value_raw`` keeps
     quotes; ``value`` and ``key`` have them removed (``key_raw`` keeps them)."""
 
-    key: str = ""
-    key_raw: str = ""
-    value: str | None = None
-    value_raw: str | None = None
-    key_start: int = 0
-    key_end: int = 0
-    value_start: int = 0
-    value_end: int = 0
+    __slots__ = ("key", "key_raw", "value", "value_raw", "key_start", "key_end", "value_start", "value_end")
+
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        key: str = "",
+        key_raw: str = "",
+        value: str | None = None,
+        value_raw: str | None = None,
+        key_start: int = 0,
+        key_end: int = 0,
+        value_start: int = 0,
+        value_end: int = 0,
+    ):
+        self.start = start
+        self.end = end
+        self.key = key
+        self.key_raw = key_raw
+        self.value = value
+        self.value_raw = value_raw
+        self.key_start = key_start
+        self.key_end = key_end
+        self.value_start = value_start
+        self.value_end = value_end
 
 
-@dataclass(slots=True, eq=False)
 class Comment(Node):
     """A comment line. ``text`` is what follows ``#``, stripped; ``inside`` is True for a comment line inside
     an instruction's line continuation."""
 
-    line: int = 0
-    text: str = ""
-    inside: bool = False
+    __slots__ = ("line", "text", "inside")
+
+    def __init__(self, start: int, end: int, line: int = 0, text: str = "", inside: bool = False):
+        self.start = start
+        self.end = end
+        self.line = line
+        self.text = text
+        self.inside = inside
 
 
-@dataclass(slots=True, eq=False)
 class Directive(Node):
     """A parser directive at the top of the file: ``# syntax=``, ``# escape=``, ``# check=``."""
 
-    line: int = 0
-    name: str = ""
-    value: str = ""
+    __slots__ = ("line", "name", "value")
+
+    def __init__(self, start: int, end: int, line: int = 0, name: str = "", value: str = ""):
+        self.start = start
+        self.end = end
+        self.line = line
+        self.name = name
+        self.value = value
 
 
-@dataclass(slots=True, eq=False)
 class Blank(Node):
     """Blank lines between instructions (kept so that the items tile the text)."""
 
+    __slots__ = ()
 
-@dataclass(slots=True, eq=False)
+    def __init__(self, start: int, end: int):
+        self.start = start
+        self.end = end
+
+
 class Heredoc(Node):
     """A here-document: ``start``/``end`` span the opener word (``<<-"EOF"``); the body is
     ``[body_start, body_end)`` and the terminator line follows it."""
 
-    name: str = ""
-    fd: int = 0
-    chomp: bool = False  # <<- : leading tabs are stripped
-    expand: bool = True  # False when the delimiter is quoted: no variable expansion in the body
-    content: str = ""  # the body as BuildKit gives it (lines with their endings, tabs not stripped)
-    body_start: int = 0
-    body_end: int = 0
-    terminator_start: int = 0
-    terminator_end: int = 0
-    line: int = 0  # the line of the opener
-    body_line: int = 0  # the first line of the body
+    __slots__ = (
+        "name", "fd", "chomp", "expand", "content", "body_start", "body_end", "terminator_start",
+        "terminator_end", "line", "body_line"
+    )
+
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        name: str = "",
+        fd: int = 0,
+        chomp: bool = False,
+        expand: bool = True,
+        content: str = "",
+        body_start: int = 0,
+        body_end: int = 0,
+        terminator_start: int = 0,
+        terminator_end: int = 0,
+        line: int = 0,
+        body_line: int = 0,
+    ):
+        self.start = start
+        self.end = end
+        self.name = name
+        self.fd = fd
+        self.chomp = chomp  # <<- : leading tabs are stripped
+        self.expand = expand  # False when the delimiter is quoted: no variable expansion in the body
+        self.content = content  # the body as BuildKit gives it (lines with their endings, tabs not stripped)
+        self.body_start = body_start
+        self.body_end = body_end
+        self.terminator_start = terminator_start
+        self.terminator_end = terminator_end
+        self.line = line  # the line of the opener
+        self.body_line = body_line  # the first line of the body
 
 
-@dataclass(slots=True, eq=False)
 class LogicalLine:
     """An instruction's lines joined as BuildKit joins them (continuations removed, comment lines inside them
     dropped), with a map back to the original offsets: ``segments`` are ``(logical_start, source_start,
     length)``."""
 
-    text: str
-    segments: list[tuple[int, int, int]]
+    __slots__ = ("text", "segments")
+
+    def __init__(self, text: str, segments: list[tuple[int, int, int]]):
+        self.text = text
+        self.segments = segments
 
     def to_source(self, index: int) -> int:
         """The source offset of logical index ``index`` (an end index maps to just after its character)."""
@@ -173,7 +235,6 @@ class LogicalLine:
         return self.to_source(lstart), self.to_source(lend - 1) + 1
 
 
-@dataclass(slots=True, eq=False)
 class Instruction(Node):
     """One instruction. ``start``/``end`` cover its physical lines from the first character of the line (leading
     whitespace included) to the end of its last line, line ending included, heredoc bodies included.
@@ -181,27 +242,61 @@ class Instruction(Node):
     ``keyword`` is upper case; ``value``, ``flags`` (raw), ``json`` and ``heredocs`` are exactly what BuildKit's
     parser gives. For ONBUILD, ``sub`` is the inner instruction (its offsets are in the same text)."""
 
-    keyword: str = ""
-    keyword_raw: str = ""
-    keyword_start: int = 0
-    keyword_end: int = 0
-    line: int = 0
-    end_line: int = 0
-    logical: LogicalLine | None = None
-    flags: list[Flag] = field(default_factory=list)
-    args_text: str = ""  # the arguments after the flags, as one string (BuildKit's "rest")
-    args_start: int = 0  # source offset where the arguments start
-    args_end: int = 0
-    words: list[Word] = field(default_factory=list)  # the arguments split as the instruction splits them
-    value: list[str] = field(default_factory=list)
-    json: bool = False
-    heredocs: list[Heredoc] = field(default_factory=list)
-    comments: list[Comment] = field(default_factory=list)  # comment lines inside the continuation
-    pairs: list[KeyValue] = field(default_factory=list)  # ENV, LABEL, ARG
-    sub: Instruction | None = None  # ONBUILD's instruction
-    parent: Instruction | None = None  # for the instruction inside ONBUILD
-    stage: object = None  # the Stage it belongs to (None for global ARGs before the first FROM)
-    index: int = 0  # position among the file's instructions
+    __slots__ = (
+        "keyword", "keyword_raw", "keyword_start", "keyword_end", "line", "end_line", "logical", "flags",
+        "args_text", "args_start", "args_end", "words", "value", "json", "heredocs", "comments", "pairs",
+        "sub", "parent", "stage", "index"
+    )
+
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        keyword: str = "",
+        keyword_raw: str = "",
+        keyword_start: int = 0,
+        keyword_end: int = 0,
+        line: int = 0,
+        end_line: int = 0,
+        logical: LogicalLine | None = None,
+        flags: list[Flag] | None = None,
+        args_text: str = "",
+        args_start: int = 0,
+        args_end: int = 0,
+        words: list[Word] | None = None,
+        value: list[str] | None = None,
+        json: bool = False,
+        heredocs: list[Heredoc] | None = None,
+        comments: list[Comment] | None = None,
+        pairs: list[KeyValue] | None = None,
+        sub: Instruction | None = None,
+        parent: Instruction | None = None,
+        stage: object = None,
+        index: int = 0,
+    ):
+        self.start = start
+        self.end = end
+        self.keyword = keyword
+        self.keyword_raw = keyword_raw
+        self.keyword_start = keyword_start
+        self.keyword_end = keyword_end
+        self.line = line
+        self.end_line = end_line
+        self.logical = logical
+        self.flags = [] if flags is None else flags
+        self.args_text = args_text  # the arguments after the flags, as one string (BuildKit's "rest")
+        self.args_start = args_start  # source offset where the arguments start
+        self.args_end = args_end
+        self.words = [] if words is None else words  # the arguments split as the instruction splits them
+        self.value = [] if value is None else value
+        self.json = json
+        self.heredocs = [] if heredocs is None else heredocs
+        self.comments = [] if comments is None else comments  # comment lines inside the continuation
+        self.pairs = [] if pairs is None else pairs  # ENV, LABEL, ARG
+        self.sub = sub  # ONBUILD's instruction
+        self.parent = parent  # for the instruction inside ONBUILD
+        self.stage = stage  # the Stage it belongs to (None for global ARGs before the first FROM)
+        self.index = index  # position among the file's instructions
 
     # -- convenience for rules --------------------------------------------------------------------------------
     def flag(self, name: str) -> Flag | None:
@@ -235,33 +330,53 @@ class Instruction(Node):
         return self.sub if self.sub is not None else self
 
 
-@dataclass(slots=True, eq=False)
 class ParseError(Exception):
     """BuildKit would reject the file: ``message`` at 1-based ``line`` (reported as DL1000)."""
 
-    message: str
-    line: int
-    end_line: int = 0
+    __slots__ = ("message", "line", "end_line")
+
+    def __init__(self, message: str, line: int, end_line: int = 0):
+        self.message = message
+        self.line = line
+        self.end_line = end_line
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.message}"
 
 
-@dataclass(slots=True, eq=False)
 class Dockerfile:
     """A parsed Dockerfile. ``items`` tile the text: directives, comments, blanks and instructions in order."""
 
-    source: Source
-    path: str = "Dockerfile"
-    escape: str = "\\"
-    directives: list[Directive] = field(default_factory=list)
-    items: list[Node] = field(default_factory=list)
-    instructions: list[Instruction] = field(default_factory=list)
-    comments: list[Comment] = field(default_factory=list)  # every comment, top level and inside instructions
-    stages: list = field(default_factory=list)  # list[Stage], filled by stages.build_stages
-    global_args: list[Instruction] = field(default_factory=list)  # ARGs before the first FROM
-    error: ParseError | None = None  # set when BuildKit would reject the file
-    warnings: list[str] = field(default_factory=list)
+    __slots__ = (
+        "source", "path", "escape", "directives", "items", "instructions", "comments", "stages",
+        "global_args", "error", "warnings"
+    )
+
+    def __init__(
+        self,
+        source: Source,
+        path: str = 'Dockerfile',
+        escape: str = '\\',
+        directives: list[Directive] | None = None,
+        items: list[Node] | None = None,
+        instructions: list[Instruction] | None = None,
+        comments: list[Comment] | None = None,
+        stages: list | None = None,
+        global_args: list[Instruction] | None = None,
+        error: ParseError | None = None,
+        warnings: list[str] | None = None,
+    ):
+        self.source = source
+        self.path = path
+        self.escape = escape
+        self.directives = [] if directives is None else directives
+        self.items = [] if items is None else items
+        self.instructions = [] if instructions is None else instructions
+        self.comments = [] if comments is None else comments  # every comment, top level and inside instructions
+        self.stages = [] if stages is None else stages  # list[Stage], filled by stages.build_stages
+        self.global_args = [] if global_args is None else global_args  # ARGs before the first FROM
+        self.error = error  # set when BuildKit would reject the file
+        self.warnings = [] if warnings is None else warnings
 
     @property
     def text(self) -> str:

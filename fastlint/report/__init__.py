@@ -6,20 +6,31 @@ Reporters are imported only for the format asked for, so the lint path pays for 
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass, field
 
 FORMATS = ("text", "json", "sarif", "github", "junit", "checkstyle", "gitlab")
 
 
-@dataclass
 class RunInfo:
-    color: bool = False
-    statistics: bool = False
-    version: str = ""
-    root: str = "."  # the folder paths are relative to (for SARIF/GitLab)
-    errors: list[str] = field(default_factory=list)  # files that could not be read
-    baseline_hidden: int = 0  # findings hidden by --baseline
-    rules: list[str] = field(default_factory=list)  # codes of the rules that ran (SARIF lists them)
+
+    def __init__(
+        self,
+        color: bool = False,
+        statistics: bool = False,
+        version: str = "",
+        root: str = '.',
+        errors: list[str] | None = None,
+        baseline_hidden: int = 0,
+        rules: list[str] | None = None,
+    ):
+        self.color = color
+        self.statistics = statistics
+        self.version = version
+        self.root = root  # the folder paths are relative to (for SARIF/GitLab)
+        self.errors = [] if errors is None else errors  # files that could not be read
+        self.baseline_hidden = baseline_hidden  # findings hidden by --baseline
+        self.rules = [] if rules is None else rules  # codes of the rules that ran (SARIF lists them)
+
+
 
 
 def render(fmt: str, results, run: RunInfo) -> str:

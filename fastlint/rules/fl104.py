@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from ..engine.registry import register
 from ..engine.rule import FileRule
@@ -10,14 +9,16 @@ from .fl_common import (command_spot, commands, copy_sources, describe, dev_omit
                         npm_prunes_dev, stage_env, chain_instructions, workdir)
 
 
-@dataclass
 class Modules:
     """What a stage's node_modules hold: ``dev`` True (devDependencies in), False (production only), None
     (no node_modules known); ``spot``/``why``: the instruction that put devDependencies there."""
 
-    dev: bool | None = None
-    spot: object = None
-    why: str = ""
+    def __init__(self, dev: bool | None = None, spot: object = None, why: str = ""):
+        self.dev = dev
+        self.spot = spot
+        self.why = why
+
+
 
 
 def carries_node_modules(path: str, source_workdir: str) -> bool:

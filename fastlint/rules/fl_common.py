@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from typing import Callable
 
 from ..parser.shell import Command, ShellScript, ShellWord, parse_shell
@@ -112,14 +111,16 @@ def family(stage) -> str | None:
 
 
 # -- scripts -----------------------------------------------------------------------------------------------------
-@dataclass
 class Script:
     """A shell script of an instruction with a map back to the Dockerfile: ``span(a, b)`` gives the source
     offsets of script offsets ``[a, b)``."""
 
-    text: str
-    span: Callable[[int, int], tuple[int, int]]
-    ins: object
+    def __init__(self, text: str, span: Callable[[int, int], tuple[int, int]], ins: object):
+        self.text = text
+        self.span = span
+        self.ins = ins
+
+
 
     @property
     def shell(self) -> ShellScript:
@@ -129,12 +130,14 @@ class Script:
         return self.span(w.start, w.end)
 
 
-@dataclass
 class Spot:
     """A place to report: anything with start/end offsets."""
 
-    start: int
-    end: int
+    def __init__(self, start: int, end: int):
+        self.start = start
+        self.end = end
+
+
 
 
 def _logical_mapper(ins, text: str):
@@ -210,13 +213,15 @@ _RPM_VALUES = frozenset({"-c", "--config", "--installroot", "--releasever", "--s
                          "--enablerepo", "--disablerepo"})
 
 
-@dataclass
 class PackageOp:
     """One package install or removal: ``op`` is ``add`` or ``del``; ``names`` are (package, word)."""
 
-    op: str
-    names: list[tuple[str, ShellWord]]
-    virtual: str | None = None  # apk add --virtual NAME
+    def __init__(self, op: str, names: list[tuple[str, ShellWord]], virtual: str | None = None):
+        self.op = op
+        self.names = names
+        self.virtual = virtual  # apk add --virtual NAME
+
+
 
 
 def package_name(text: str) -> str:
@@ -275,15 +280,17 @@ def is_upgrade(cmd: Command) -> bool:
 
 
 # -- npm ---------------------------------------------------------------------------------------------------------
-@dataclass
 class NpmInstall:
     """A dependency install: ``npm install``/``npm ci``, ``yarn [install]``, ``pnpm install``."""
 
-    cmd: Command
-    tool: str  # npm | yarn | pnpm
-    sub: ShellWord | None  # the subcommand word (``install``, ``ci``), None for a bare ``yarn``
-    ci: bool  # npm ci / yarn --frozen-lockfile / pnpm --frozen-lockfile
-    omit_dev: bool | None  # True: devDependencies left out; False: included explicitly; None: NODE_ENV decides
+    def __init__(self, cmd: Command, tool: str, sub: ShellWord | None, ci: bool, omit_dev: bool | None):
+        self.cmd = cmd
+        self.tool = tool  # npm | yarn | pnpm
+        self.sub = sub  # the subcommand word (``install``, ``ci``), None for a bare ``yarn``
+        self.ci = ci  # npm ci / yarn --frozen-lockfile / pnpm --frozen-lockfile
+        self.omit_dev = omit_dev  # True: devDependencies left out; False: included explicitly; None: NODE_ENV decides
+
+
 
 
 _NPM_INSTALL = ("install", "i", "in", "ins", "inst", "insta", "instal", "isnt", "isnta", "isntal", "isntall",
@@ -475,20 +482,33 @@ def workdir(stage) -> str:
 IMAGE_USERS = {"node": {"node": (1000, 1000)}}
 
 
-@dataclass
 class UserOp:
     """A user or group created by a RUN command: ``kind`` is ``user`` or ``group``; ``ident`` is the uid/gid
     as written (None when the tool picks it); ``group`` is a user's primary group (name or gid) as written."""
 
-    kind: str
-    name: str
-    name_word: ShellWord
-    ident: str | None
-    ident_word: ShellWord | None
-    script: Script
-    cmd: Command
-    group: str | None = None
-    group_word: ShellWord | None = None
+    def __init__(
+        self,
+        kind: str,
+        name: str,
+        name_word: ShellWord,
+        ident: str | None,
+        ident_word: ShellWord | None,
+        script: Script,
+        cmd: Command,
+        group: str | None = None,
+        group_word: ShellWord | None = None,
+    ):
+        self.kind = kind
+        self.name = name
+        self.name_word = name_word
+        self.ident = ident
+        self.ident_word = ident_word
+        self.script = script
+        self.cmd = cmd
+        self.group = group
+        self.group_word = group_word
+
+
 
 
 _ADDGROUP_VALUES = frozenset({"-g", "--gid", "--conf", "--firstgid", "--lastgid"})
@@ -585,15 +605,15 @@ def user_creation_text(fam: str | None, name: str, uid: int, gid: int) -> str | 
 
 
 # -- health checks ---------------------------------------------------------------------------------------------------
-@dataclass
 class Arg:
     """A word of a health check command: ``start``/``end`` its source span; ``inner`` the source offset of
     ``text[0]`` when the text is written verbatim (no quotes inside, no line break), else None."""
 
-    text: str
-    start: int
-    end: int
-    inner: int | None
+    def __init__(self, text: str, start: int, end: int, inner: int | None):
+        self.text = text
+        self.start = start
+        self.end = end
+        self.inner = inner
 
     def sub(self, i: int, j: int) -> Spot:
         if self.inner is None:
@@ -601,10 +621,13 @@ class Arg:
         return Spot(self.inner + i, self.inner + j)
 
 
-@dataclass
 class HealthCmd:
-    name: Arg
-    args: list[Arg]
+
+    def __init__(self, name: Arg, args: list[Arg]):
+        self.name = name
+        self.args = args
+
+
 
     @property
     def base(self) -> str:
