@@ -104,6 +104,10 @@ def rule_command(code: Annotated[str, typer.Argument(help="A rule ID, e.g. DL300
     code = code.upper()
     rules = all_rules()
     doc = load(code)
+    if doc is None and code.startswith("SC") and code[2:].isdigit():
+        # ShellCheck's codes are one family here: its page, then ShellCheck's own page for that code
+        typer.echo(f"{code} is reported by ShellCheck on RUN instructions: https://www.shellcheck.net/wiki/{code}\n")
+        code, doc = "SC", load("SC")
     if doc is None:
         if code in rules:
             cls = rules[code]
