@@ -9,7 +9,6 @@ a ``.hadolint.yaml`` when there is no ``fastlint.yaml``.
 from __future__ import annotations
 
 import copy
-import os
 import re
 from pathlib import Path
 
@@ -107,7 +106,7 @@ def builtin_policy() -> Policy:
 
 
 # -- finding the file for a Dockerfile ---------------------------------------------------------------------------
-_cache: dict[tuple[str, bool], Policy] = {}
+_cache: dict[str, Policy] = {}
 
 
 def policy_for(dockerfile: Path, explicit: Path | None = None, no_config: bool = False) -> Policy:
@@ -127,10 +126,10 @@ def policy_for(dockerfile: Path, explicit: Path | None = None, no_config: bool =
 
 
 def _cached(key: str, make) -> Policy:
-    k = (key, True)
-    if k not in _cache:
-        _cache[k] = make()
-    return _cache[k]
+    """One Policy per configuration file (or the built-in one) per run."""
+    if key not in _cache:
+        _cache[key] = make()
+    return _cache[key]
 
 
 _dir_cache: dict[Path, Path | None] = {}
@@ -415,6 +414,3 @@ def reset_caches() -> None:
     _cache.clear()
     _dir_cache.clear()
 
-
-def env_flag(name: str) -> bool:
-    return os.environ.get(name, "").lower() in ("1", "true", "yes")
