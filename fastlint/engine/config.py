@@ -278,16 +278,21 @@ SERVICE_KEYS = ("type", "port", "memory", "health_service")
 RULES_KEYS = ("ignore", "select", "severity", "allow_pragmas")
 
 
-def load_config(path: Path) -> Policy:
-    """Read a fastlint.yaml over the built-in policy."""
+def _open(path: Path, expected: str):
+    """The file's data (None when empty), a reader for its positions, and the built-in policy to fill."""
     data = _load_yaml(path)
-    r = _Reader(path)
+    if data is not None and not isinstance(data, dict):
+        raise ConfigError(f"the file must be a mapping {expected}", str(path), 1, 1)
     p = builtin_policy()
     p.source = str(path)
+    return data, _Reader(path), p
+
+
+def load_config(path: Path) -> Policy:
+    """Read a fastlint.yaml over the built-in policy."""
+    data, r, p = _open(path, "(policy:, services:, rules:, ...)")
     if data is None:
         return p
-    if not isinstance(data, dict):
-        raise ConfigError("the file must be a mapping (policy:, services:, rules:, ...)", str(path), 1, 1)
     for key in data:
         if key not in TOP_KEYS:
             raise r.error(f"unknown key '{key}' (expected one of: {', '.join(TOP_KEYS)})", r.pos(data, key))
@@ -380,14 +385,9 @@ def _read_policy(r: _Reader, pol, p: Policy) -> None:
 def load_hadolint(path: Path) -> Policy:
     """Read a .hadolint.yaml over the built-in policy: ignored, override, trustedRegistries,
     failure-threshold, label-schema, strict-labels, disable-ignore-pragma."""
-    data = _load_yaml(path)
-    r = _Reader(path)
-    p = builtin_policy()
-    p.source = str(path)
+    data, r, p = _open(path, "(ignored:, override:, ...)")
     if data is None:
         return p
-    if not isinstance(data, dict):
-        raise ConfigError("the file must be a mapping", str(path), 1, 1)
     if "ignored" in data:
         p.ignore = r.str_list(data, "ignored", _check_code)
     if "override" in data:
