@@ -11,6 +11,7 @@ fixture or checkout itself is never touched):
      --no-cache, and one unchanged, untimed build then settles the cache chains before step 2.
   2. change one source file (a comment appended to src/index.ts or the first src file) and build again,
      with the cache of step 1                                                       -> rebuild_seconds
+     (each timed build starts after `sync`, so it does not pay for writing out the layers of the build before)
   3. inspect the cold image: size, layer count, configured user, exposed ports, HEALTHCHECK
   4. read its layers (`docker save`): wasted bytes as dive counts them, devDependencies in node_modules
   5. run it (no network, so services cannot collide on ports) until the engine reports it healthy, unhealthy,
@@ -21,6 +22,7 @@ Everything built and run is removed at the end (images kept with keep_images), a
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import tempfile
@@ -127,6 +129,7 @@ def measure(session: Session, service_dir: Path, dockerfile: str, tag: str, dev_
         context = Path(tmp) / service_dir.resolve().name
         shutil.copytree(service_dir, context, symlinks=True, ignore=shutil.ignore_patterns(".git"))
         try:
+            os.sync()  # timed builds start with the previous build's layers written out, not paying for them
             cold = session.build(context, dockerfile, tag, options.build_args)
             settle = False
             if cold.reused_from_before:
@@ -134,6 +137,7 @@ def measure(session: Session, service_dir: Path, dockerfile: str, tag: str, dev_
                 # duplicate step images, so one unchanged build (untimed) settles the cache before the rebuild.
                 figures["cold_build_note"] = (f"{len(cold.reused_from_before)} step(s) were in the engine's cache "
                                               "before; measured again with --no-cache")
+                os.sync()
                 cold = session.build(context, dockerfile, tag + "-nocache", options.build_args, nocache=True)
                 settle = True
         except BuildFailed as err:
@@ -149,6 +153,7 @@ def measure(session: Session, service_dir: Path, dockerfile: str, tag: str, dev_
             changed = change_source(context)
             if changed:
                 try:
+                    os.sync()
                     again = session.build(context, dockerfile, tag + "-rebuild", options.build_args)
                     figures["rebuild_seconds"] = round(again.seconds, 1)
                     figures["rebuild_reran_steps"] = again.reran_steps

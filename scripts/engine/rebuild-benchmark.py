@@ -4,7 +4,8 @@
 takes fixture services, migrates a copy of each with `fastlint fix` (the fixture is never touched), builds both
 Dockerfiles once (warm cache), then runs ROUNDS rounds of: change a source file, rebuild the legacy file; change
 a source file, rebuild the migrated file. Interleaving the two keeps drift in the machine's load from favouring
-either side. It prints every sample, the medians and the ratio migrated/legacy, and removes every image it made.
+either side, and each timed build starts after `sync`, so that it does not pay for writing out the layers of
+the build before it. It prints every sample, the medians and the ratio migrated/legacy, and removes every image it made.
 
 Needs the engine and the stand-in images (python tests/standins/build.py); serves the stand-in package store
 itself.
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -81,6 +83,7 @@ def bench(session: Session, folder: Path, build_args: dict[str, str], rounds: in
     for i in range(rounds):
         for which in ("legacy", "migrated"):
             change_source(folder)
+            os.sync()  # the previous build's layers written out first: each build is timed from a clean start
             result = session.build(folder, files[which], f"{tags[which]}:r{i}", build_args)
             samples[which].append(round(result.seconds, 2))
     ratio = statistics.median(samples["migrated"]) / statistics.median(samples["legacy"])
