@@ -378,6 +378,17 @@ def run_jobs(jobs: list[Job]) -> None:
             cache.put(k, _RESULTS[k])
 
 
+_PENDING = None  # the background batch started by ``prepare``
+
+
+def _wait_for_batch() -> None:
+    """Wait for the batch ``prepare`` started (a failed batch leaves its scripts to ``finish`` to run again)."""
+    global _PENDING
+    if _PENDING is not None:
+        _PENDING.join()
+        _PENDING = None
+
+
 def _run_shellcheck(exe: str, items: list[tuple[tuple, Job]]) -> list[tuple]:
     """Run ShellCheck on the scripts; fill ``_RESULTS``; return the keys it checked (not those of a failed run)."""
     import subprocess
@@ -599,12 +610,20 @@ class ShellCheck(FileRule):
     def prepare(cls, dfs) -> None:
         """Engine hook: called once with every parsed file of a run before the files are linted, so that one
         batch of ShellCheck processes checks the scripts of all of them."""
+        global _PENDING
         jobs: list[Job] = []
         for df in dfs:
             jobs += collect(df)
-        run_jobs(jobs)
+        if not jobs:
+            return
+        # ShellCheck runs in the background while the engine lints the files in Python; ``finish`` waits for it
+        import threading
+
+        _PENDING = threading.Thread(target=run_jobs, args=(jobs,), name="fastlint-shellcheck", daemon=True)
+        _PENDING.start()
 
     def finish(self):
+        _wait_for_batch()
         jobs = collect(self.ctx.df)
         if not jobs:
             return
