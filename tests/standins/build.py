@@ -337,8 +337,8 @@ def build_node_alpine(client) -> None:
         (ctx / "docker-entrypoint.sh").write_text(ENTRYPOINT_SCRIPT)
         (ctx / "docker-entrypoint.sh").chmod(0o755)
         (ctx / "Dockerfile").write_text(
-            f"# fastlint stand-in for node:20-alpine (tests/standins/build.py): the host's node and npm.\n"
-            f"FROM alpine:3.19\n"
+            "# fastlint stand-in for node:20-alpine (tests/standins/build.py): the host's node and npm.\n"
+            "FROM alpine:3.19\n"
             + node_layers("node:20-alpine", "addgroup -g 1000 node && adduser -u 1000 -G node -s /bin/sh -D node"))
         build_image(client, ctx, NODE_ALPINE_TAGS)
 
