@@ -19,6 +19,16 @@ def corpus_files() -> list[Path]:
     return sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.name not in ("README.md", "MANIFEST.tsv"))
 
 
+@pytest.fixture(autouse=True)
+def _fresh_config():
+    """Every test starts without cached policies or found configuration files (they live for a run)."""
+    from fastlint.engine import config
+
+    config.reset_caches()
+    yield
+    config.reset_caches()
+
+
 @pytest.fixture(scope="session")
 def shared() -> Path:
     if not SHARED.is_dir():

@@ -23,17 +23,9 @@ import pytest
 
 from conftest import ROOT
 from fastlint.cli.check import main
-from fastlint.engine import config
 
 ENV = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONDONTWRITEBYTECODE="1")
 GOOD = "FROM node\n"  # one DL3006 finding
-
-
-@pytest.fixture(autouse=True)
-def _fresh_config():
-    config.reset_caches()
-    yield
-    config.reset_caches()
 
 
 @pytest.fixture

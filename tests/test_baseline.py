@@ -12,20 +12,12 @@ import pytest
 
 from conftest import ROOT
 from fastlint.cli.check import main
-from fastlint.engine import config
 
 OLD = """FROM node
 MAINTAINER someone
 RUN echo hi
 """
 SELECT = ["--select", "DL3006,DL4000,DL3007"]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_config():
-    config.reset_caches()
-    yield
-    config.reset_caches()
 
 
 @pytest.fixture

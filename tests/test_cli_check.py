@@ -19,13 +19,6 @@ ENV = dict(os.environ, PYTHONPATH=str(ROOT))
 ENV.pop("NO_COLOR", None)
 
 
-@pytest.fixture(autouse=True)
-def _fresh_config():
-    config.reset_caches()
-    yield
-    config.reset_caches()
-
-
 @pytest.fixture
 def project(tmp_path, monkeypatch):
     """An empty project (with .git, so no configuration above it is found) as the working folder."""

@@ -15,7 +15,6 @@ import pytest
 from conftest import ROOT, SHARED
 from fastlint.catalogue import load
 from fastlint.cli.check import main
-from fastlint.engine import config
 from fastlint.engine.registry import all_rules
 
 # One finding at each level: DL4000 error (fixable), DL3006 warning, DL3025 warning (fixable), DL3059 info,
@@ -28,13 +27,6 @@ RUN echo b
 CMD node index.js
 """
 SELECT = "DL4000,DL3006,DL3025,DL3059,DL3048"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_config():
-    config.reset_caches()
-    yield
-    config.reset_caches()
 
 
 @pytest.fixture
