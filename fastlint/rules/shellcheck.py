@@ -11,7 +11,7 @@ Dialect and variables follow hadolint's ``Rule/Shellcheck.hs``:
 * the shell is ``sh`` unless ``SHELL`` says otherwise (``bash``, ``dash``, ``ash``, ``ksh``...); an alpine base
   does not change that (``ash`` is checked as ``dash``, hadolint's choice, and SC2187 is left out);
 * ``FROM`` resets shell and variables, except ``FROM <earlier stage>``, which inherits that stage's;
-* ``ARG`` and ``ENV`` names of the stage are declared to ShellCheck (``export NAME=1`` lines before the script),
+* ``ARG`` and ``ENV`` names of the stage are declared to ShellCheck (one ``export A=1 B=1`` line before the script),
   and so are the proxy variables Docker predefines; global ARGs count only where the stage declares them again,
   as in Docker;
 * ``ONBUILD RUN`` runs in a later build: it sees the default shell (or ``ONBUILD SHELL``), the stage's ENV
@@ -402,7 +402,7 @@ def _run_shellcheck(exe: str, items: list[tuple[tuple, Job]]) -> list[tuple]:
         for i, (_, job) in enumerate(items):
             name = f"{i}.sh"
             names.append(name)
-            header = f"#!/bin/{job.shell}\n" + "".join(f"export {v}=1\n" for v in job.declared)
+            header = f"#!/bin/{job.shell}\n" + _declare(job.declared)
             with open(os.path.join(tmp, name), "w", encoding="utf-8", newline="") as fh:
                 fh.write(header + job.body)
         chunks = _balanced(names, [len(job.body) for _, job in items], n)
@@ -426,6 +426,13 @@ def _run_shellcheck(exe: str, items: list[tuple[tuple, Job]]) -> list[tuple]:
             if _collect(r, items):
                 checked += [items[int(name.split(".", 1)[0])][0] for name in r[1]]
     return checked
+
+
+def _declare(names: tuple[str, ...]) -> str:
+    """The line that declares the names to ShellCheck: one ``export A=1 B=1 ...`` command. hadolint writes one
+    ``export`` per name; ShellCheck reads both the same, and one command costs it a quarter less time on the
+    300 ENV + 300 RUN file (every command goes through all of its checks)."""
+    return "export " + " ".join(f"{v}=1" for v in names) + "\n" if names else ""
 
 
 def _balanced(names: list[str], sizes: list[int], n: int) -> list[list[str]]:
@@ -474,7 +481,7 @@ def _collect(running, items) -> bool:
         found.setdefault(index, []).append(c)
     for index, cs in found.items():
         key, job = items[index]
-        skip = 1 + len(job.declared)  # the shebang and the export lines before the script
+        skip = 2 if job.declared else 1  # the shebang and the export line before the script
         _RESULTS[key] = [
             (c["line"] - 1 - skip, c["column"], c.get("endLine", c["line"]) - 1 - skip,
              c.get("endColumn", c["column"]), c.get("level", "warning"), f"SC{c['code']}", c.get("message", ""))
@@ -491,7 +498,7 @@ class DiskCache:
     hash of everything the findings depend on: dialect, declared names, excluded codes, script.
     ``FASTLINT_NO_CACHE=1`` turns it off; a cache that cannot be written is silently not used."""
 
-    FORMAT = 1
+    FORMAT = 2
 
     def __init__(self, folder: str):
         self.folder = folder
