@@ -67,7 +67,7 @@ class Command:
 
     __slots__ = (
         "name", "args", "start", "end", "name_word", "assignments", "in_pipeline", "in_subshell",
-        "redirects"
+        "redirects", "base"
     )
 
     def __init__(
@@ -83,6 +83,7 @@ class Command:
         redirects: list[str] | None = None,
     ):
         self.name = name
+        self.base = name.rsplit("/", 1)[-1]  # what ``is_`` compares (``/usr/bin/apt-get`` -> ``apt-get``)
         self.args = args
         self.start = start
         self.end = end
@@ -153,8 +154,7 @@ class Command:
 
     def is_(self, *names: str) -> bool:
         """True when the command is one of the names (compared on the basename: ``/usr/bin/apt-get``)."""
-        base = self.name.rsplit("/", 1)[-1]
-        return base in names
+        return self.base in names
 
 
 class ShellScript:
