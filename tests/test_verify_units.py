@@ -147,6 +147,26 @@ def test_text_and_markdown_reports_show_the_build_statistics_and_failures():
     assert "`svc` ❌" in md and "- too big" in md
 
 
+def test_reports_say_when_the_rebuild_is_a_median_of_several():
+    one = {"services": [{"service": "svc", **_figures(), "passed": True, "failures": [], "baseline": None,
+                         "change": None}]}
+    assert "median" not in to_text(one) and "median" not in to_markdown(one)
+    several = {"services": [{**one["services"][0], "rebuild_samples": [4.1, 3.9, 4.5], "rebuild_seconds": 4.1}]}
+    note = "rebuild: the median of 3 rebuilds, each after a new source change"
+    assert note in to_text(several) and note in to_markdown(several)
+
+
+@pytest.mark.parametrize("value", ["0", "21"])
+def test_verify_refuses_a_rebuild_count_out_of_range_before_touching_the_engine(tmp_path, value):
+    from typer.testing import CliRunner
+
+    from fastlint.cli.app import app
+
+    result = CliRunner().invoke(app, ["verify", str(tmp_path), "--rebuilds", value])
+    assert result.exit_code == 2
+    assert f"--rebuilds must be between 1 and 20, not {value}" in result.output
+
+
 def _services(tmp_path: Path, names: list[str]) -> Path:
     for n in names:
         (tmp_path / n).mkdir()

@@ -55,6 +55,9 @@ def verify_command(
     health_interval: Annotated[Optional[float], typer.Option(
         "--health-interval", help="Probe health every N seconds instead of the image's interval, to measure "
         "readiness rather than the interval.")] = None,
+    rebuilds: Annotated[int, typer.Option(
+        "--rebuilds", help="Rebuild N times after N source changes and report the median (1-20; one rebuild on a "
+        "busy machine is one noisy sample).")] = 1,
 ) -> None:
     """Build, run and measure each service's image; compare with its baseline and the budgets."""
     from ..verifier.engine import EngineError
@@ -72,13 +75,16 @@ def verify_command(
     except typer.BadParameter as err:
         typer.echo(f"fastlint verify: --build-arg {err.message}", err=True)
         raise typer.Exit(2) from None
+    if not 1 <= rebuilds <= 20:
+        typer.echo(f"fastlint verify: --rebuilds must be between 1 and 20, not {rebuilds}", err=True)
+        raise typer.Exit(2)
     if (max_size is not None and max_size <= 0) or (max_layers is not None and max_layers < 1):
         typer.echo("fastlint verify: --max-size and --max-layers must be positive", err=True)
         raise typer.Exit(2)
     options = VerifyOptions(
         dockerfile=dockerfile, baseline_dockerfile=baseline_dockerfile or None, network=network, timeout=timeout,
         max_size_mb=max_size, max_layers=max_layers,
-        keep_images=keep_images, build_args=build_args, health_interval=health_interval,
+        keep_images=keep_images, build_args=build_args, health_interval=health_interval, rebuilds=rebuilds,
         progress=_progress_printer())
     try:
         result = verify(list(service_dirs or [Path(".")]), options)

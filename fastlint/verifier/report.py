@@ -47,6 +47,9 @@ def to_text(report: dict[str, Any]) -> str:
     lines.append("  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip())
     for r in rows:
         lines.append("  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip())
+    note = _rebuild_note(report)
+    if note:
+        lines.append(note)
     failed = [s for s in report["services"] if not s["passed"]]
     for s in failed:
         lines.append("")
@@ -83,6 +86,9 @@ def to_markdown(report: dict[str, Any]) -> str:
             c = s["change"]
             out.append(f"| | change | {pct(c['size_pct'])} | {pct(c['layers_pct'])} | {pct(c.get('wasted_pct'))} "
                        f"| {pct(c['build_pct'])} | {pct(c['rebuild_pct'])} | | | |")
+    note = _rebuild_note(report)
+    if note:
+        out.extend(["", note])
     for s in report["services"]:
         if s["failures"]:
             out.append("")
@@ -90,6 +96,19 @@ def to_markdown(report: dict[str, Any]) -> str:
             out.extend(f"- {f}" for f in s["failures"])
     out.append("")
     return "\n".join(out)
+
+
+def _rebuild_note(report: dict[str, Any]) -> str:
+    """How many rebuilds the rebuild figures are the median of, when more than one (``--rebuilds``)."""
+    counts = set()
+    for s in report["services"]:
+        for f in (s, s.get("baseline") or {}):
+            if len(f.get("rebuild_samples") or []) > 1:
+                counts.add(len(f["rebuild_samples"]))
+    if not counts:
+        return ""
+    n = "/".join(str(c) for c in sorted(counts))
+    return f"rebuild: the median of {n} rebuilds, each after a new source change (samples in --format json)"
 
 
 def _md_row(service: str, which: str, f: dict[str, Any]) -> str:
