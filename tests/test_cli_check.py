@@ -285,3 +285,23 @@ def test_colour_on_a_terminal_unless_no_color(project):
     out = _on_a_terminal(project, "--select", "DL3006", "--output", "r.txt", ".")
     assert "\x1b[" not in (project / "r.txt").read_text() and out == ""
     assert "\x1b[" not in _on_a_terminal(project, "--select", "DL3006", "--format", "json", ".")
+
+
+# -- many files: several processes ----------------------------------------------------------------------------------
+def test_a_run_of_many_files_in_several_processes_reports_what_one_process_reports(tmp_path):
+    """The corpus and the fixture services (ShellCheck findings, pragmas, DL1000 of a file BuildKit rejects,
+    FL findings in YAML manifests), linted by one process and by three: the same report, byte for byte."""
+    from conftest import corpus_files
+
+    bad = write(tmp_path / "broken" / "Dockerfile", "FROM alpine:3.19\nFOO bar\n")
+    paths = [*map(str, corpus_files()), str(ROOT / "fixtures" / "services"), str(bad)]
+    reports = {}
+    for jobs in ("1", "3"):
+        r = subprocess.run([sys.executable, "-m", "fastlint", "check", "--no-config", "--select", "ALL", "--format",
+                            "json", *paths], cwd=tmp_path, env=dict(ENV, FASTLINT_JOBS=jobs), capture_output=True,
+                           text=True)
+        assert r.returncode == 1, r.stderr
+        reports[jobs] = r.stdout
+    findings = json.loads(reports["1"])
+    assert len(findings) > 5000 and {"DL1000", "SC2086", "FL101", "FL701"} <= {f["code"] for f in findings}
+    assert reports["3"] == reports["1"]

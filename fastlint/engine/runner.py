@@ -236,7 +236,7 @@ def lint_paths(entries: list[tuple[Path, str, Policy]], selection: Selection) ->
     Every file is read and parsed first; then each active rule class that has a ``prepare(dfs)`` class method
     gets, once, every parsed file it will run on, so it can batch work across the files of a run (ShellCheck:
     one batch of processes for all the RUN scripts instead of one per file); then the files are linted one by
-    one as ``lint_path`` does."""
+    one as ``lint_path`` does. A run of many files is linted by several processes (``lint_in_parallel``)."""
     staged: list[tuple[str, Policy, Dockerfile | FileResult, list[type[Rule]] | None]] = []
     rules_by_policy: dict[int, list[type[Rule]]] = {}
     batches: dict[type[Rule], list[Dockerfile]] = {}
@@ -259,10 +259,89 @@ def lint_paths(entries: list[tuple[Path, str, Policy]], selection: Selection) ->
             for cls in rules:
                 if hasattr(cls, "prepare"):
                     batches.setdefault(cls, []).append(df)
+    lintable = [i for i, item in enumerate(staged) if item[3] is not None]
+    jobs = parallel_jobs(len(lintable))
+    if jobs > 1:
+        return lint_in_parallel(staged, lintable, batches, selection, jobs)
     for cls, dfs in batches.items():
         cls.prepare(dfs)
     return [item if rules is None else FileResult(display, lint_dockerfile(item, policy, rules, selection), item)
             for display, policy, item, rules in staged]
+
+
+FILES_PER_PROCESS = 32  # below this, starting a process costs more than it saves
+
+
+def parallel_jobs(files: int) -> int:
+    """How many processes lint ``files`` files: ``FASTLINT_JOBS`` if set (1: this process alone), else one per
+    core this process may use, at least FILES_PER_PROCESS files each. Only where ``fork`` is the safe default
+    (Linux): the workers inherit the parsed files instead of receiving them."""
+    import os
+    import sys
+
+    env = os.environ.get("FASTLINT_JOBS", "").strip()
+    if env.isdigit() and int(env) >= 1:
+        wanted = int(env)
+    else:
+        if not sys.platform.startswith("linux"):
+            return 1
+        try:
+            wanted = len(os.sched_getaffinity(0))
+        except (AttributeError, OSError):
+            wanted = os.cpu_count() or 1
+    if not hasattr(os, "fork"):
+        return 1
+    return max(1, min(wanted, files // FILES_PER_PROCESS))
+
+
+_STAGED: list = []  # what forked workers read (they inherit it; nothing parsed is sent to them)
+
+
+def _lint_share(job: tuple[list[int], Selection]) -> list[tuple[int, list[Finding]]]:
+    """A worker's share: the files at these indices of ``_STAGED``, without the rules that batch work across
+    files (``prepare``), which the parent process runs."""
+    indices, selection = job
+    out = []
+    for i in indices:
+        _, policy, df, rules = _STAGED[i]
+        out.append((i, lint_dockerfile(df, policy, [c for c in rules if not hasattr(c, "prepare")], selection)))
+    return out
+
+
+def lint_in_parallel(staged, lintable: list[int], batches, selection: Selection, jobs: int) -> list[FileResult]:
+    """Lint the files in ``jobs`` processes: ``jobs - 1`` forked workers and this one each take every
+    ``jobs``-th file. The workers are forked before the batching rules start (ShellCheck runs in a thread, and a
+    process should not fork while it has threads); those rules then run here, for every file, and their findings
+    are merged in the order ``lint_dockerfile`` gives. The findings are the same as in one process."""
+    import multiprocessing
+
+    global _STAGED
+    _STAGED = staged
+    shares = [lintable[k::jobs] for k in range(jobs)]
+    found: dict[int, list[Finding]] = {}
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs - 1) as pool:
+            pending = pool.map_async(_lint_share, [(share, selection) for share in shares[1:]])
+            for cls, dfs in batches.items():
+                cls.prepare(dfs)
+            for i, findings in _lint_share((shares[0], selection)):
+                found[i] = findings
+            for part in pending.get():
+                found.update(part)
+    finally:
+        _STAGED = []
+    results = []
+    for i, (display, policy, item, rules) in enumerate(staged):
+        if rules is None:
+            results.append(item)
+            continue
+        findings = found[i]
+        batching = [c for c in rules if hasattr(c, "prepare")]
+        if batching and item.error is None and unknown_instruction(item) is None:  # else: DL1000 alone, above
+            findings = findings + lint_dockerfile(item, policy, batching, selection)
+            findings.sort(key=lambda f: (f.file != display, f.file, f.line, f.column, f.code))
+        results.append(FileResult(display, findings, item))
+    return results
 
 
 def worst_rank(findings: list[Finding]) -> int:
