@@ -186,3 +186,26 @@ def test_missing_shellcheck_is_a_warning_not_a_crash(tmp_path, capsys, monkeypat
 ])
 def test_shell_dialects(words, expected):
     assert shellcheck.dialect(words) == expected
+
+
+def test_fix_of_several_files_starts_one_shellcheck_batch_not_one_per_file(tmp_path, monkeypatch):
+    """`fastlint fix` lints each file several times, file after file; the RUN scripts of all of them are checked
+    in one batch first, and a script a fix does not touch is not checked again."""
+    from typer.testing import CliRunner
+
+    from fastlint.cli.app import app
+
+    token = uuid.uuid4().hex[:8]
+    (tmp_path / ".git").mkdir()
+    for i in range(4):
+        d = tmp_path / f"svc{i}"
+        d.mkdir()
+        (d / "Dockerfile").write_text(f"FROM alpine:3.19\nMAINTAINER x\nRUN cp $src_{token}_{i} /a/\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("FASTLINT_NO_CACHE", "1")
+    before = dict(shellcheck.STATS)
+    r = CliRunner().invoke(app, ["fix", "--no-template", "--select", "DL4000,SC", "."])
+    assert r.exit_code == 1, r.output  # SC2154 has no fix
+    assert r.stdout.count("fixed DL4000") == 4 and r.stdout.count("SC2154") == 4
+    assert shellcheck.STATS["processes"] - before["processes"] == 1
+    assert shellcheck.STATS["scripts"] - before["scripts"] == 4

@@ -74,7 +74,7 @@ def run(paths: list[str], *, diff: bool = False, template: bool = True, template
     from ..engine.config import ConfigError, load_config
     from ..engine.discovery import discover
     from ..engine.runner import Selection
-    from ..fixer.run import FixOptions, fix_file
+    from ..fixer.run import FixOptions, check_scripts_first, fix_file
 
     if output is not None and (not output or "/" in output or output in (".", "..")):
         _err(f"--output takes a file name (written beside each input), not {output!r}")
@@ -105,6 +105,12 @@ def run(paths: list[str], *, diff: bool = False, template: bool = True, template
     errors = list(missing)
     out = sys.stderr if diff else sys.stdout
     reports = []
+    try:
+        if len(files) > 1:
+            check_scripts_first(files, opts)  # one ShellCheck batch for all the files, not one per file
+    except ConfigError as err:
+        _err(str(err))
+        return 2
     for path, display in files:
         try:
             rep = fix_file(path, display, opts)

@@ -244,6 +244,35 @@ def _diff(name: str, before: str, after: str, new_file: bool = False) -> str:
     return "".join(out)
 
 
+def check_scripts_first(files: list[tuple[Path, str]], opts: FixOptions) -> None:
+    """ShellCheck the RUN scripts of all the files in one batch before they are fixed one by one.
+
+    Each file is linted several times by the fix loop, one file after the other; without this, every file would
+    start its own ShellCheck processes. After it, ShellCheck's findings for every script already written are in
+    this process (``fastlint.rules.shellcheck``), and only the scripts a fix changes are checked again. Files
+    that cannot be read or parsed are left for ``fix_file`` to report."""
+    from ..engine.runner import active_rules
+    from ..parser import parse
+    from ..rules import shellcheck
+
+    dfs = []
+    for path, display in files:
+        try:
+            text, _, _ = decode(path.read_bytes())
+        except OSError:
+            continue
+        if text is None:
+            continue
+        policy = policy_for(path, opts.config, opts.no_config)
+        if any(cls is shellcheck.ShellCheck for cls in active_rules(policy, opts.selection)):
+            df = parse(text, display)
+            if df.error is None:
+                dfs.append(df)
+    if dfs:
+        shellcheck.ShellCheck.prepare(dfs)
+        shellcheck.wait_for_batch()
+
+
 def lint_findings(text: str, display: str, policy, selection: Selection) -> list[Finding]:
     """The findings of a text (none when the engine fails: the caller has linted it already)."""
     try:
