@@ -66,6 +66,18 @@ def test_completion_with_check_on_the_command_line_is_answered_by_typer_not_by_t
     assert complete("fastlint check ", "check", cwd=tmp_path) == []  # file names: left to the shell (-o default)
 
 
+def test_options_of_check_complete_from_its_own_parser(tmp_path):
+    """``check`` parses its options with argparse; completion reads them from that parser."""
+    (tmp_path / "Dockerfile").write_text("FROM node:latest\n", encoding="utf-8")
+    assert complete("fastlint check --fo", "check", cwd=tmp_path) == ["--format"]
+    assert complete("fastlint check --no-", "check", cwd=tmp_path) == ["--no-config", "--no-shellcheck"]
+    assert complete("fastlint check --format sa", "check", cwd=tmp_path) == ["sarif"]
+    assert complete("fastlint check -f ", "check", cwd=tmp_path) == ["text", "json", "sarif", "github", "junit",
+                                                                   "checkstyle", "gitlab"]
+    assert complete("fastlint check Dockerfile --fail-on w", "check", cwd=tmp_path) == ["warning"]
+    assert complete("fastlint check --output ", "check", cwd=tmp_path) == []  # a file name: the shell's
+
+
 def test_options_of_a_typer_command_complete():
     assert complete("fastlint fix --no-b") == ["--no-backup"]
     assert "--format" in complete("fastlint verify --f")

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+import typer.core
 
 from .. import __version__
 
@@ -38,7 +39,34 @@ def _root(
     pass
 
 
+class _CheckCommand(typer.core.TyperCommand):
+    """``check`` parses its own options (argparse, ``cli/check.py``); for shell completion they are read from that
+    parser: option names after ``-``, the choices of ``--format``, ``--fail-on`` and ``--color`` after them, and
+    nothing otherwise, so that the shell completes file names."""
+
+    def shell_complete(self, ctx, incomplete: str):
+        try:  # Typer 0.2x carries its own copy of click; older ones use click itself
+            from typer._click.shell_completion import CompletionItem
+        except ImportError:
+            from click.shell_completion import CompletionItem
+
+        from .check import build_parser
+
+        actions = [a for a in build_parser()._actions if a.option_strings]
+        before = ctx.args[-1] if ctx.args else ""
+        for a in actions:
+            if before in a.option_strings and a.nargs != 0:
+                if a.choices:
+                    return [CompletionItem(c) for c in a.choices if str(c).startswith(incomplete)]
+                return []  # a file name: nothing here, so the shell completes file names (-o default)
+        if incomplete.startswith("-"):
+            return [CompletionItem(o, help=a.help) for a in actions for o in a.option_strings
+                    if o.startswith("--") and o.startswith(incomplete)]
+        return []
+
+
 @app.command(
+    cls=_CheckCommand,
     context_settings={"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []},
     add_help_option=False,
 )
