@@ -305,3 +305,32 @@ def test_a_run_of_many_files_in_several_processes_reports_what_one_process_repor
     findings = json.loads(reports["1"])
     assert len(findings) > 5000 and {"DL1000", "SC2086", "FL101", "FL701"} <= {f["code"] for f in findings}
     assert reports["3"] == reports["1"]
+
+
+_PARENT = os.getpid()
+
+
+def _share_that_dies_in_a_worker(job):
+    """Stands for a worker killed mid-run (out of memory, a signal): it exits without answering."""
+    from fastlint.engine import runner
+
+    if os.getpid() != _PARENT:
+        os._exit(3)
+    return runner._LINT_SHARE(job)
+
+
+def test_a_worker_that_dies_does_not_hang_the_run_or_lose_files(monkeypatch):
+    from conftest import corpus_files
+
+    from fastlint.engine import runner
+
+    policy = config.builtin_policy()
+    entries = [(p, str(p), policy) for p in corpus_files()[:80]]
+    monkeypatch.setenv("FASTLINT_JOBS", "1")
+    alone = [[(f.code, f.line, f.column) for f in r.findings] for r in runner.lint_paths(entries, runner.Selection())]
+    monkeypatch.setenv("FASTLINT_JOBS", "2")
+    monkeypatch.setattr(runner, "_LINT_SHARE", runner._lint_share, raising=False)
+    monkeypatch.setattr(runner, "_lint_share", _share_that_dies_in_a_worker)
+    results = runner.lint_paths(entries, runner.Selection())
+    assert [[(f.code, f.line, f.column) for f in r.findings] for r in results] == alone
+    assert sum(map(len, alone)) > 100

@@ -297,14 +297,14 @@ def parallel_jobs(files: int) -> int:
 _STAGED: list = []  # what forked workers read (they inherit it; nothing parsed is sent to them)
 
 
-def _lint_share(job: tuple[list[int], Selection]) -> list[tuple[int, list[Finding]]]:
+def _lint_share(job: tuple[list[int], Selection]) -> dict[int, list[Finding]]:
     """A worker's share: the files at these indices of ``_STAGED``, without the rules that batch work across
     files (``prepare``), which the parent process runs."""
     indices, selection = job
-    out = []
+    out = {}
     for i in indices:
         _, policy, df, rules = _STAGED[i]
-        out.append((i, lint_dockerfile(df, policy, [c for c in rules if not hasattr(c, "prepare")], selection)))
+        out[i] = lint_dockerfile(df, policy, [c for c in rules if not hasattr(c, "prepare")], selection)
     return out
 
 
@@ -312,22 +312,27 @@ def lint_in_parallel(staged, lintable: list[int], batches, selection: Selection,
     """Lint the files in ``jobs`` processes: ``jobs - 1`` forked workers and this one each take every
     ``jobs``-th file. The workers are forked before the batching rules start (ShellCheck runs in a thread, and a
     process should not fork while it has threads); those rules then run here, for every file, and their findings
-    are merged in the order ``lint_dockerfile`` gives. The findings are the same as in one process."""
+    are merged in the order ``lint_dockerfile`` gives. The findings are the same as in one process. A worker that
+    dies (killed, out of memory) does not hang the run: its share is linted here instead."""
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     global _STAGED
     _STAGED = staged
     shares = [lintable[k::jobs] for k in range(jobs)]
     found: dict[int, list[Finding]] = {}
     try:
-        with multiprocessing.get_context("fork").Pool(jobs - 1) as pool:
-            pending = pool.map_async(_lint_share, [(share, selection) for share in shares[1:]])
+        with ProcessPoolExecutor(jobs - 1, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = [(share, pool.submit(_lint_share, (share, selection))) for share in shares[1:]]
             for cls, dfs in batches.items():
                 cls.prepare(dfs)
-            for i, findings in _lint_share((shares[0], selection)):
-                found[i] = findings
-            for part in pending.get():
-                found.update(part)
+            found.update(_lint_share((shares[0], selection)))
+            for share, future in futures:
+                try:
+                    found.update(future.result())
+                except BrokenProcessPool:
+                    found.update(_lint_share((share, selection)))
     finally:
         _STAGED = []
     results = []
