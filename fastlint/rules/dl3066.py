@@ -21,7 +21,10 @@ class DL3066(InstructionRule):
         self.args: set[str] = set()
 
     def check(self, ins):
-        if ins.keyword in ("ARG", "ENV"):  # a user that comes from a variable is judged at build time
+        # A user that comes from a build argument is judged at build time (``--build-arg``), as hadolint judges it.
+        # An ENV variable is not: its value is written in the Dockerfile (``ENV APP_USER=app``), so
+        # ``USER $APP_USER`` names a user like ``USER app`` does, and hadolint reports it.
+        if ins.keyword == "ARG":
             self.args.update(unquote_key(p.key) for p in ins.pairs)
             return
         if ins.keyword != "USER" or not ins.value:
