@@ -7,10 +7,7 @@ COPY package*.json ./
 RUN npm ci --ignore-scripts
 
 # Stage 2: builder - production node_modules pruned in /prod, TypeScript compiled, protobuf code generated
-FROM node:20-alpine AS builder
-COPY --from=dependencies /app/node_modules /app/node_modules
-WORKDIR /app
-COPY package*.json ./
+FROM dependencies AS builder
 RUN mkdir -p /prod && \
     cp -R package*.json node_modules /prod/ && \
     npm prune --omit=dev --prefix /prod
