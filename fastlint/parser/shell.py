@@ -129,6 +129,22 @@ class Command:
                 out.append(t)
         return out
 
+    def operands(self, value_flags: tuple[str, ...] | frozenset[str] = ()) -> list[ShellWord]:
+        """The words that are neither flags nor the separate value of a flag named in ``value_flags`` (names
+        without dashes: ``("t", "target-release")`` skips ``-t value`` and ``--target-release value``;
+        ``--target-release=value`` is one word). ``--`` is skipped."""
+        out: list[ShellWord] = []
+        skip = False
+        for a in self.args:
+            t = a.text
+            if skip:
+                skip = False
+            elif t.startswith("-") and t != "-":
+                skip = "=" not in t and t.lstrip("-") in value_flags
+            else:
+                out.append(a)
+        return out
+
     def flag_value(self, *names: str) -> str | None:
         """The value of ``--name=value``, ``--name value`` or ``-n value`` for any of the names."""
         args = self.args

@@ -7,29 +7,6 @@ from ..engine.rule import InstructionRule
 from .dl3001 import hit_command, shell_of
 
 
-def non_flag_words(cmd, value_flags: tuple[str, ...] = (), stop_at_dashdash: bool = False):
-    """The command's words that are not flags, without the values of the flags in ``value_flags`` (given as
-    ``-t value``/``--target value``; ``--target=value`` is one word)."""
-    out = []
-    skip = False
-    for a in cmd.args:
-        t = a.text
-        if skip:
-            skip = False
-            continue
-        if t == "--":
-            if stop_at_dashdash:
-                break
-            continue
-        if t.startswith("-") and t != "-":
-            name = t.lstrip("-").split("=", 1)[0]
-            if "=" not in t and name in value_flags:
-                skip = True
-            continue
-        out.append(a)
-    return out
-
-
 @register
 class DL3008(InstructionRule):
     code = "DL3008"
@@ -45,7 +22,7 @@ class DL3008(InstructionRule):
         for cmd in sh.find("apt-get"):
             if "install" not in cmd.arg_texts:
                 continue
-            for word in non_flag_words(cmd, ("t", "target-release", "o", "option", "c", "config-file")):
+            for word in cmd.operands(("t", "target-release", "o", "option", "c", "config-file")):
                 pkg = word.text
                 if pkg == "install":
                     continue

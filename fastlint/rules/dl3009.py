@@ -64,36 +64,23 @@ class DL3009(InstructionRule):
 
 
 # Options of package managers that take a separate value (``-o Acquire::Retries=3``, ``--installroot /x``):
-# the value is not the subcommand.
+# the value is not the subcommand. Names without dashes, as ``Command.operands`` takes them.
 VALUE_OPTIONS = {
-    "apt": frozenset({"-o", "--option", "-c", "--config-file", "-t", "--target-release", "-a",
-                      "--host-architecture"}),
-    "dnf": frozenset({"--installroot", "--releasever", "--setopt", "-c", "--config", "--repo", "--repoid",
-                      "--enablerepo", "--disablerepo", "-x", "--exclude", "--forcearch", "--color", "--destdir",
-                      "--downloaddir", "-d", "--debuglevel", "-e", "--errorlevel", "--rpmverbosity", "--comment",
-                      "--cachedir", "--repofrompath", "--disableplugin", "--enableplugin", "-R", "--randomwait",
-                      "--config-file"}),
-    "apk": frozenset({"-p", "--root", "-X", "--repository", "--keys-dir", "--arch", "--cache-dir",
-                      "--repositories-file", "--progress-fd", "--wait", "--timeout", "--cache-max-age"}),
+    "apt": frozenset({"o", "option", "c", "config-file", "t", "target-release", "a", "host-architecture"}),
+    "dnf": frozenset({"installroot", "releasever", "setopt", "c", "config", "repo", "repoid", "enablerepo",
+                      "disablerepo", "x", "exclude", "forcearch", "color", "destdir", "downloaddir", "d", "debuglevel",
+                      "e", "errorlevel", "rpmverbosity", "comment", "cachedir", "repofrompath", "disableplugin",
+                      "enableplugin", "R", "randomwait", "config-file"}),
+    "apk": frozenset({"p", "root", "X", "repository", "keys-dir", "arch", "cache-dir", "repositories-file",
+                      "progress-fd", "wait", "timeout", "cache-max-age"}),
 }
 
 
 def subcommand(cmd, value_options: frozenset[str] = frozenset()) -> str | None:
     """The first argument that is neither an option nor the separate value of one of ``value_options``:
     ``dnf --installroot /mnt/rootfs clean all`` -> ``clean``; ``apt-get -o A=1 dist-clean`` -> ``dist-clean``."""
-    skip = False
-    for a in cmd.args:
-        t = a.text
-        if skip:
-            skip = False
-            continue
-        if t == "--":
-            continue
-        if t.startswith("-") and t != "-":
-            skip = t in value_options
-            continue
-        return t
-    return None
+    words = cmd.operands(value_options)
+    return words[0].text if words else None
 
 
 LISTS = "/var/lib/apt/lists"

@@ -6,7 +6,6 @@ from ..engine.registry import register
 from ..engine.rule import StageRule
 from .dl3000 import drop_quotes
 from .dl3001 import shell_of
-from .dl3008 import non_flag_words
 
 # hadolint's archiveFileFormatExtensions
 ARCHIVE_EXTENSIONS = (".tar", ".Z", ".bz2", ".gz", ".lz", ".lzma", ".tZ", ".tb2", ".tbz", ".tbz2", ".tgz", ".tlz",
@@ -69,7 +68,7 @@ class DL3010(StageRule):
         if ins.keyword != "RUN" or not self.archives:
             return
         sh = shell_of(ins)
-        names = {basename(w.text) for c in sh.commands if extracts(c) for w in non_flag_words(c)}
+        names = {basename(w.text) for c in sh.commands if extracts(c) for w in c.operands()}
         for copy, name in self.archives:
             key = (copy.index, name)
             if name in names and key not in self.reported:

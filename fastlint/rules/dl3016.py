@@ -41,18 +41,7 @@ class DL3016(InstructionRule):
         if sh is None:
             return
         for cmd in sh.find("npm"):
-            words = []
-            skip = False
-            for a in cmd.args:
-                t = a.text
-                if skip:
-                    skip = False
-                    continue
-                if t.startswith("-") and t != "-":
-                    if "=" not in t and t.lstrip("-") in VALUE_FLAGS:
-                        skip = True
-                    continue
-                words.append(a)
+            words = cmd.operands(VALUE_FLAGS)
             if not words or words[0].text not in INSTALL:
                 continue
             for w in words[1:]:

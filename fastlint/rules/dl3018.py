@@ -5,7 +5,6 @@ from __future__ import annotations
 from ..engine.registry import register
 from ..engine.rule import InstructionRule
 from .dl3001 import hit_command, shell_of
-from .dl3008 import non_flag_words
 
 VALUE_FLAGS = ("t", "virtual", "repository", "X", "p", "root", "arch", "cache-dir", "keys-dir",
                "repositories-file", "cache-max-age")
@@ -25,7 +24,7 @@ class DL3018(InstructionRule):
         for cmd in sh.find("apk"):
             if "add" not in cmd.arg_texts:
                 continue
-            for w in non_flag_words(cmd, VALUE_FLAGS):
+            for w in cmd.operands(VALUE_FLAGS):
                 pkg = w.text
                 if pkg == "add" or pkg.endswith(".apk") or any(ch in pkg for ch in "=~<>"):
                     continue
