@@ -34,7 +34,7 @@ def rule_of(code: str):
 def fix_corpus(tmp_path_factory, unsafe: bool):
     """rel path -> (original text or None, first report, second report, path of the copy)."""
     if not FILES:
-        pytest.skip(f"no corpus at {CORPUS}")
+        pytest.fail(f"no corpus at {CORPUS} (set FASTLINT_SHARED)")
     root = tmp_path_factory.mktemp("corpus-unsafe" if unsafe else "corpus")
     (root / ".git").mkdir()
     # ShellCheck (the SC rule) fixes nothing and is most of the lint time: off, unless it learns to fix.
@@ -74,6 +74,13 @@ def test_figures(fixed):
     assert sum(applied.values()) > 0
     print(f"\ncorpus: {len(fixed)} files, {sum(1 for _, f, _, _ in fixed.values() if f.written)} written, "
           f"{sum(applied.values())} fixes: {dict(sorted(applied.items()))}")
+
+
+def test_figures_unsafe(fixed_unsafe):
+    """The unsafe run applies fixes the safe run does not (unsafe=True is not ignored)."""
+    unsafe_codes = {code for code, cls in RULES.items() if cls.fix_safety == "unsafe"}
+    applied = Counter(a.code for _, first, _, _ in fixed_unsafe.values() for a in first.applied)
+    assert unsafe_codes & set(applied), dict(applied)
 
 
 @pytest.mark.parametrize("rel", FILES)

@@ -231,15 +231,22 @@ def test_pragmas_in_yaml(tmp_path, capsys):
 
 
 # -- output formats and speed ---------------------------------------------------------------------------------------
+# How each format writes the finding's line (10: the image line of DEPLOYMENT).
+LINE_IN_FORMAT = {"text": "app.yaml:10:16: FL703", "json": '"line": 10,', "sarif": '"startLine": 10,',
+                  "github": "app.yaml,line=10,col=16,", "junit": 'app.yaml" line="10"',
+                  "checkstyle": '<error line="10" column="16"', "gitlab": '"begin": 10'}
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_manifest_findings_in_every_format(tmp_path, capsys, fmt):
     root = project(tmp_path, {"deploy/app.yaml": DEPLOYMENT})
+    assert DEPLOYMENT.splitlines()[9].lstrip().startswith("image:")
     reset_caches()
     code = check_main(["--format", fmt, "--select", "FL703", str(root)])
     out = capsys.readouterr().out
     assert code == 1
     assert "app.yaml" in out and "FL703" in out, out
-    assert "10" in out  # the line
+    assert LINE_IN_FORMAT[fmt] in out, out  # the finding's line, where this format writes it
 
 
 def test_dockerfile_runs_do_not_import_yaml(tmp_path):

@@ -72,8 +72,11 @@ def test_exec_form_and_powershell_are_not_checked(tmp_path, capsys):
         "FROM mcr.microsoft.com/windows/servercore:ltsc2022\n"
         'SHELL ["pwsh", "-Command"]\n'
         "RUN Get-ChildItem $env:TEMP | Remove-Item\n"
+        "FROM alpine:3.19\n"
+        "RUN cp $SRC_DIR /app/\n"
     )
-    assert check(tmp_path, capsys, {"Dockerfile": text}) == []
+    # only the shell-form RUN of the last stage (proof that ShellCheck ran) is reported
+    assert [(f["code"], f["line"]) for f in check(tmp_path, capsys, {"Dockerfile": text})] == [("SC2086", 7)]
 
 
 def test_arg_and_env_of_the_stage_count_as_set(tmp_path, capsys):

@@ -1,6 +1,7 @@
-"""pytest fixtures for the engine tests (marker `docker`). The lead's tests/conftest.py imports them:
+"""pytest fixtures for the engine tests (marker `docker`). The engine test modules import them by name, e.g.
+tests/test_verify_engine.py:
 
-    from tests.standins.conftest_engine import *  # noqa: F401,F403  (docker_client, standin_images, ...)
+    from standins.conftest_engine import docker_client, standin_images, ...  # noqa: F401
 
 - docker_client: a client of the local engine. With no engine: under CI=true the engine is started
   (scripts/engine/start-engine.sh; FASTLINT_NO_ENGINE_START=1 does not try) and a failure to get one FAILS the
