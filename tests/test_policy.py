@@ -245,3 +245,19 @@ def test_init_on_the_fixtures_finds_the_ten_services(tmp_path):
         s = policy.services[name]
         assert (s.type, s.port, s.memory, s.health_service) == \
             (spec["type"], spec["port"], spec["memory"], spec.get("health_service")), name
+
+
+def test_init_finds_type_port_and_health_service_from_the_files_of_services_outside_the_matrix(tmp_path):
+    """The same ten fixtures under names the matrix does not know: what init writes comes from their files
+    (package.json, EXPOSE, the proto's service), not from the matrix."""
+    root = tmp_path / "services"
+    root.mkdir()
+    for name in builtin.SERVICES:
+        shutil.copytree(FIXTURES / name, root / ("acme-" + name.removeprefix("fast-")),
+                        ignore=shutil.ignore_patterns("node_modules", "dist"))
+    policy = load_config(write_config(root))
+    for name, spec in builtin.SERVICES.items():
+        s = policy.services["acme-" + name.removeprefix("fast-")]
+        exposed = [int(line.split()[1]) for line in (FIXTURES / name / "Dockerfile").read_text().splitlines()
+                   if line.startswith("EXPOSE ")]
+        assert (s.type, s.port, s.health_service) == (spec["type"], exposed[0], spec.get("health_service")), name
