@@ -236,6 +236,25 @@ def test_a_file_that_does_not_parse_is_left_untouched(work):
     assert "Traceback" not in r.stderr
 
 
+def test_a_file_docker_build_rejects_for_an_unknown_instruction_is_left_untouched(work):
+    text = "FROM node:20\nMAINTAINER me\nFOO bar\n"
+    df = write(work / "Dockerfile", text)
+    r = fix("Dockerfile")
+    assert r.exit_code == 2
+    assert df.read_text() == text
+    assert "fastlint: Dockerfile:3: cannot fix: the file does not parse: unknown instruction: FOO" in r.stderr
+
+
+def test_a_fifo_named_dockerfile_is_an_error_not_a_hang(work):
+    write(work / "b" / "Dockerfile", "FROM node:20\nMAINTAINER me\n")
+    (work / "a").mkdir()
+    os.mkfifo(work / "a" / "Dockerfile")  # reading it would block forever
+    r = fix("--select", "DL4000", ".")
+    assert r.exit_code == 2
+    assert "a/Dockerfile: not a regular file (a FIFO), not read" in r.stderr
+    assert "LABEL" in (work / "b" / "Dockerfile").read_text()
+
+
 def test_other_files_are_still_fixed_when_one_is_broken(work):
     write(work / "a" / "Dockerfile", "FROM node:20\nRUN <<EOT\n")
     good = write(work / "b" / "Dockerfile", "FROM node:20\nMAINTAINER me\n")

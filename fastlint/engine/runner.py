@@ -93,6 +93,17 @@ def unknown_instruction(df: Dockerfile):
     return None
 
 
+def build_error(df: Dockerfile) -> tuple[int, str] | None:
+    """(line, message) when ``docker build`` rejects the file: a syntax error, or an unknown instruction; else
+    None. Rules do not run on such a file (DL1000 alone), the batching rules skip it, ``fix`` leaves it alone."""
+    if df.error is not None:
+        return df.error.line, df.error.message
+    unknown = unknown_instruction(df)
+    if unknown is not None:
+        return df.source.line_col(unknown.start)[0], f"unknown instruction: {unknown.keyword_raw}"
+    return None
+
+
 def lint_dockerfile(df: Dockerfile, policy: Policy, rules: list[type[Rule]], selection: Selection) -> list[Finding]:
     path = df.path
     if df.error is not None:
@@ -160,8 +171,14 @@ def lint_dockerfile(df: Dockerfile, policy: Policy, rules: list[type[Rule]], sel
             continue
         seen.add(key)
         findings.append(f)
-    findings.sort(key=lambda f: (f.file != path, f.file, f.line, f.column, f.code))
+    findings.sort(key=report_order(path))
     return findings
+
+
+def report_order(path: str):
+    """The order of a file's findings: the Dockerfile's own first (a fix may report in another file), then by
+    file, line, column, code."""
+    return lambda f: (f.file != path, f.file, f.line, f.column, f.code)
 
 
 def _finding(df: Dockerfile, path: str, code: str, level: str, message: str, h: Hit) -> Finding:
@@ -194,27 +211,30 @@ def decode(raw: bytes) -> tuple[str | None, str | None, int]:
         return None, f"invalid UTF-8 (byte 0x{raw[err.start]:02x} at offset {err.start})", line
 
 
-def read_path(path: Path, display: str, policy: Policy, selection: Selection) -> str | FileResult:
-    """A file's text, or the FileResult of a file that cannot be linted (unreadable, binary, not UTF-8).
-
-    Only regular files are read: a FIFO named ``Dockerfile`` would block the run forever, a device would never
-    end."""
+def read_regular_file(path: Path, display: str) -> tuple[bytes | None, str | None]:
+    """(bytes, None), or (None, a one-line error) for what cannot be read. Only regular files are read: a FIFO
+    named ``Dockerfile`` would block the run forever, a device would never end. (``check`` and ``fix`` both.)"""
     import stat
 
     try:
         mode = path.stat().st_mode
         if stat.S_ISDIR(mode):
-            return FileResult(display, [], error=f"{display}: is a directory, not a Dockerfile")
+            return None, f"{display}: is a directory, not a Dockerfile"
         if not stat.S_ISREG(mode):
             kind = "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
-            return FileResult(display, [], error=f"{display}: not a regular file ({kind}), not read")
-        raw = path.read_bytes()
-    except IsADirectoryError:
-        return FileResult(display, [], error=f"{display}: is a directory, not a Dockerfile")
+            return None, f"{display}: not a regular file ({kind}), not read"
+        return path.read_bytes(), None
     except OSError as err:
         if path.is_symlink() and not path.exists():
-            return FileResult(display, [], error=f"{display}: cannot read: broken symbolic link")
-        return FileResult(display, [], error=f"{display}: cannot read: {err.strerror or err}")
+            return None, f"{display}: cannot read: broken symbolic link"
+        return None, f"{display}: cannot read: {err.strerror or err}"
+
+
+def read_path(path: Path, display: str, policy: Policy, selection: Selection) -> str | FileResult:
+    """A file's text, or the FileResult of a file that cannot be linted (unreadable, binary, not UTF-8)."""
+    raw, error = read_regular_file(path, display)
+    if raw is None:
+        return FileResult(display, [], error=error)
     text, reason, line = decode(raw)
     if text is None:
         f = Finding(DL1000[0], DL1000[1], reason, display, line, 1, line, 1)
@@ -255,7 +275,7 @@ def lint_paths(entries: list[tuple[Path, str, Policy]], selection: Selection) ->
         if rules is None:
             rules = rules_by_policy[id(policy)] = active_rules(policy, selection)
         staged.append((display, policy, df, rules))
-        if df.error is None:
+        if build_error(df) is None:
             for cls in rules:
                 if hasattr(cls, "prepare"):
                     batches.setdefault(cls, []).append(df)
@@ -342,9 +362,9 @@ def lint_in_parallel(staged, lintable: list[int], batches, selection: Selection,
             continue
         findings = found[i]
         batching = [c for c in rules if hasattr(c, "prepare")]
-        if batching and item.error is None and unknown_instruction(item) is None:  # else: DL1000 alone, above
+        if batching and build_error(item) is None:  # else: DL1000 alone, above
             findings = findings + lint_dockerfile(item, policy, batching, selection)
-            findings.sort(key=lambda f: (f.file != display, f.file, f.line, f.column, f.code))
+            findings.sort(key=report_order(display))
         results.append(FileResult(display, findings, item))
     return results
 

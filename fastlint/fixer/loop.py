@@ -24,7 +24,7 @@ from pathlib import Path
 
 from ..engine.config import Policy
 from ..engine.rule import LEVEL_RANK, Finding, Fix
-from ..engine.runner import FileResult, Selection, lint_text
+from ..engine.runner import FileResult, Selection, build_error, lint_text
 from .edits import EditError, apply_edits, choose, edit_path
 
 MAX_PASSES = 10
@@ -92,8 +92,9 @@ def _lint(text: str, path: str, policy: Policy, selection: Selection) -> tuple[F
         result = lint_text(text, path, policy, selection)
     except Exception as err:  # a rule crashing on a fixed text must not lose the user's file
         return None, f"the engine failed on the fixed text ({type(err).__name__}: {err})"
-    if result.df is not None and result.df.error is not None:
-        return None, f"the fixed text does not parse (line {result.df.error.line}: {result.df.error.message})"
+    rejected = build_error(result.df) if result.df is not None else None
+    if rejected is not None:
+        return None, f"the fixed text does not parse (line {rejected[0]}: {rejected[1]})"
     return result, None
 
 
@@ -117,8 +118,9 @@ def fix_text(text: str, path: str, policy: Policy, selection: Selection | None =
     except Exception as err:
         out.error = f"the engine failed on this file ({type(err).__name__}: {err})"
         return out
-    if result.df is not None and result.df.error is not None:
-        out.error, out.error_line = result.df.error.message, result.df.error.line
+    rejected = build_error(result.df) if result.df is not None else None
+    if rejected is not None:
+        out.error_line, out.error = rejected
         out.remaining = result.findings
         return out
 

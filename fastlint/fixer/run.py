@@ -26,7 +26,7 @@ from pathlib import Path
 
 from ..engine.config import policy_for
 from ..engine.rule import LEVEL_RANK, Finding
-from ..engine.runner import Selection, decode, lint_text
+from ..engine.runner import Selection, decode, lint_text, read_regular_file
 from .loop import Applied, fix_text
 from .migrate import MigrationError, migrate, needs_migration
 
@@ -85,13 +85,9 @@ def fix_file(path: Path, display: str, opts: FixOptions) -> FileReport:
         rep.errors.append(f"{display}: is a symbolic link (to {_link_target(path)}); fastlint fix does not write "
                           "through links: fix the file it points to, or use --output or --diff")
         return rep
-    try:
-        raw = path.read_bytes()
-    except IsADirectoryError:
-        rep.errors.append(f"{display}: is a directory, not a Dockerfile")
-        return rep
-    except OSError as err:
-        rep.errors.append(f"{display}: cannot read: {err.strerror or err}")
+    raw, error = read_regular_file(path, display)
+    if raw is None:
+        rep.errors.append(error)
         return rep
     text, reason, line = decode(raw)
     if text is None:
@@ -245,32 +241,32 @@ def _diff(name: str, before: str, after: str, new_file: bool = False) -> str:
 
 
 def check_scripts_first(files: list[tuple[Path, str]], opts: FixOptions) -> None:
-    """ShellCheck the RUN scripts of all the files in one batch before they are fixed one by one.
+    """Start the rules that batch work across files (``prepare``: ShellCheck) on all the files at once, before
+    they are fixed one by one.
 
     Each file is linted several times by the fix loop, one file after the other; without this, every file would
     start its own ShellCheck processes. After it, ShellCheck's findings for every script already written are in
-    this process (``fastlint.rules.shellcheck``), and only the scripts a fix changes are checked again. Files
-    that cannot be read or parsed are left for ``fix_file`` to report."""
-    from ..engine.runner import active_rules
+    this process (``fastlint.rules.shellcheck``), and only the scripts a fix changes are checked again. The
+    batch runs in the background while the first files are fixed (the rule waits for it before reading).
+    Files that cannot be read or that BuildKit rejects are left for ``fix_file`` to report."""
+    from ..engine.runner import active_rules, build_error
     from ..parser import parse
-    from ..rules import shellcheck
 
-    dfs = []
+    batches: dict[type, list] = {}
     for path, display in files:
-        try:
-            text, _, _ = decode(path.read_bytes())
-        except OSError:
-            continue
+        raw, _ = read_regular_file(path, display)
+        text = decode(raw)[0] if raw is not None else None
         if text is None:
             continue
-        policy = policy_for(path, opts.config, opts.no_config)
-        if any(cls is shellcheck.ShellCheck for cls in active_rules(policy, opts.selection)):
+        batching = [c for c in active_rules(policy_for(path, opts.config, opts.no_config), opts.selection)
+                    if hasattr(c, "prepare")]
+        if batching:
             df = parse(text, display)
-            if df.error is None:
-                dfs.append(df)
-    if dfs:
-        shellcheck.ShellCheck.prepare(dfs)
-        shellcheck.wait_for_batch()
+            if build_error(df) is None:
+                for cls in batching:
+                    batches.setdefault(cls, []).append(df)
+    for cls, dfs in batches.items():
+        cls.prepare(dfs)
 
 
 def lint_findings(text: str, display: str, policy, selection: Selection) -> list[Finding]:

@@ -381,7 +381,7 @@ def run_jobs(jobs: list[Job]) -> None:
 _PENDING = None  # the background batch started by ``prepare``
 
 
-def wait_for_batch() -> None:
+def _wait_for_batch() -> None:
     """Wait for the batch ``prepare`` started (a failed batch leaves its scripts to ``finish`` to run again)."""
     global _PENDING
     if _PENDING is not None:
@@ -630,7 +630,7 @@ class ShellCheck(FileRule):
         _PENDING.start()
 
     def finish(self):
-        wait_for_batch()
+        _wait_for_batch()
         jobs = collect(self.ctx.df)
         if not jobs:
             return
