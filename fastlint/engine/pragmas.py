@@ -89,6 +89,22 @@ def read_pragmas(df: Dockerfile) -> Pragmas:
     return result
 
 
+def pragma_block_start(df: Dockerfile, ins) -> int:
+    """Where the block of comment lines directly above ``ins`` starts, when that block holds an ignore pragma
+    (the pragma applies to ``ins``: a fix that deletes ``ins`` must delete the block too, or the pragma would
+    apply to the next instruction); else where ``ins`` starts."""
+    by_line = {c.line: c for c in df.comments if not c.inside}
+    line, start, holds_pragma = ins.line - 1, ins.start, False
+    while line in by_line:
+        comment = by_line[line]
+        m = _PRAGMA.match(comment.text)
+        if m and not m.group(1) and m.group(2).lower() == "ignore" and _codes(m.group(3)) is not None:
+            holds_pragma = True
+        start = comment.start
+        line -= 1
+    return start if holds_pragma else ins.start
+
+
 def _stage_span_after(df: Dockerfile, offset: int) -> tuple[int, int]:
     """The span a stage pragma at ``offset`` covers: the stage of the next FROM, else the rest of the stage."""
     froms = [ins for ins in df.instructions if ins.keyword == "FROM"]

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from ..engine.pragmas import pragma_block_start
 from ..engine.registry import register
 from ..engine.rule import Edit, StageRule
 
 
 class LastOneWins(StageRule):
     """CMD and ENTRYPOINT: within a stage only the last one takes effect, so each one after the first is
-    reported, with a fix that deletes the one before it (safe: the image's configuration is the same)."""
+    reported, with a fix that deletes the one before it (safe: the image's configuration is the same), and the
+    comment block above it when that block holds an ignore pragma (left behind, it would apply to the next
+    instruction)."""
 
     keyword = ""
     fix_safety = "safe"
@@ -26,26 +29,9 @@ class LastOneWins(StageRule):
         previous, self.previous = self.previous, ins
         if previous is None:
             return
-        fix = self.fix(Edit(self._pragma_start(previous), previous.end, ""),
+        fix = self.fix(Edit(pragma_block_start(self.ctx.df, previous), previous.end, ""),
                        description=f"delete the earlier {self.keyword} (line {previous.line})")
         yield self.hit(ins, fix=fix)
-
-    def _pragma_start(self, ins) -> int:
-        """Where the deletion starts: the instruction, with the ignore pragmas directly above it (they belong to
-        it; left behind, they would apply to the next instruction)."""
-        from ..parser.tree import Comment
-
-        items = self.ctx.df.items
-        index = next((i for i, n in enumerate(items) if n is ins), None)
-        start = ins.start
-        while index:
-            index -= 1
-            node = items[index]
-            words = node.text.lower().replace(":", " ").split() if isinstance(node, Comment) else []
-            if len(words) < 2 or words[0] not in ("hadolint", "fastlint") or not words[1].startswith("ignore"):
-                break
-            start = node.start
-        return start
 
 
 @register
