@@ -13,7 +13,6 @@ import re
 from ..engine.registry import register
 from ..engine.rule import StageRule
 from ..parser.shell import command_node, run_commands
-from .dl3048 import unquote_key
 
 _VERSION_CHARS = re.compile(r"^[A-Za-z0-9.~^_:+]*$")
 
@@ -52,9 +51,9 @@ class VersionRule(StageRule):
     def check(self, ins):
         kw = ins.keyword
         if kw == "ARG":
-            self.args.update(unquote_key(p.key) for p in ins.pairs)
+            self.args.update(p.key for p in ins.pairs)
         elif kw == "ENV" and ins.parent is None:
-            self.env.setdefault(self._stage_key(ins), set()).update(unquote_key(p.key) for p in ins.pairs)
+            self.env.setdefault(self._stage_key(ins), set()).update(p.key for p in ins.pairs)
         elif kw == "RUN":
             variables = self.args | self.env.get(self._stage_key(ins), set())
             for cmd in run_commands(ins):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from ..engine.registry import register
 from ..engine.rule import Edit, StageRule
 from ..parser.shell import cache_mount_covers, command_node, run_commands, word_end
-from .dl3048 import unquote_key
 
 TRUTHY = frozenset({"1", "true", "True", "TRUE", "on", "On", "ON", "yes", "Yes", "YES"})
 WRAPPERS = ("pipx", "pipenv")
@@ -51,7 +50,7 @@ class DL3042(StageRule):
         key = ins.stage.index if ins.stage is not None else -1
         if ins.keyword == "ENV" and ins.parent is None:
             for p in ins.pairs:
-                if unquote_key(p.key) == "PIP_NO_CACHE_DIR":
+                if p.key == "PIP_NO_CACHE_DIR":
                     self.no_cache[key] = (p.value or "") in TRUTHY
             return
         if ins.keyword != "RUN" or self.no_cache.get(key, False):

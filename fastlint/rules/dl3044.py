@@ -6,7 +6,6 @@ import re
 
 from ..engine.registry import register
 from ..engine.rule import InstructionRule
-from .dl3048 import unquote_key
 
 
 def refers_to(name: str, text: str) -> bool:
@@ -28,12 +27,12 @@ class DL3044(InstructionRule):
 
     def check(self, ins):
         if ins.keyword == "ARG":
-            self.defined.update(unquote_key(p.key) for p in ins.pairs)
+            self.defined.update(p.key for p in ins.pairs)
             return
         if ins.keyword != "ENV":
             return
         pairs = ins.pairs
-        keys = [unquote_key(p.key) for p in pairs]
+        keys = [p.key for p in pairs]
         bad = None
         for i, key in enumerate(keys):
             if key in self.defined:

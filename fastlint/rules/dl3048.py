@@ -9,22 +9,6 @@ _VALID = frozenset("abcdefghijklmnopqrstuvwxyz0123456789.-_/")
 _RESERVED = ("com.docker.", "io.docker.", "org.dockerproject.")
 
 
-def unquote_key(key: str) -> str:
-    """An ENV, LABEL or ARG key as Docker uses it: ``"com.example.x"`` is ``com.example.x`` (the syntax tree keeps
-    the key as written)."""
-    if not any(q in key for q in "\"'"):
-        return key
-    out, quote = [], None
-    for ch in key:
-        if quote is None and ch in "\"'":
-            quote = ch
-        elif ch == quote:
-            quote = None
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
 def invalid_key(key: str) -> bool:
     """Docker's key format: starts with a lower-case letter, ends with a lower-case letter or digit, only
     lower-case letters, digits, ``.``, ``-`` (and ``_``, ``/``), no ``..`` or ``--``, no reserved namespace."""
@@ -46,6 +30,6 @@ class DL3048(InstructionRule):
         if ins.keyword != "LABEL":
             return
         for p in ins.pairs:
-            if invalid_key(unquote_key(p.key)):
+            if invalid_key(p.key):
                 yield self.hit(p)
                 return

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import FileRule
-from .dl3048 import unquote_key
 
 
 def stage_name(stage) -> str:
@@ -62,7 +61,7 @@ class DL3049(FileRule):
                 for label in self.labels:
                     self._silence(label, source.lower())
         elif ins.keyword == "LABEL":
-            keys = {unquote_key(p.key) for p in ins.pairs}
+            keys = {p.key for p in ins.pairs}
             for label in self.labels:
                 if label in keys:
                     self._silence(label, stage_name(self.current))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import InstructionRule
-from .dl3048 import unquote_key
 
 
 @register
@@ -23,7 +22,7 @@ class DL3050(InstructionRule):
             return
         schema = self.policy.label_schema
         for p in ins.pairs:
-            key = unquote_key(p.key)
+            key = p.key
             if key not in schema:
                 yield self.hit(p, f"Superfluous label(s) present: `{key}` is not in the label schema.")
                 return

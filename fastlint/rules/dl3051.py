@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import InstructionRule
-from .dl3048 import unquote_key
 
 
 class LabelValueRule(InstructionRule):
@@ -25,7 +24,7 @@ class LabelValueRule(InstructionRule):
         if not schema:
             return
         for p in ins.pairs:
-            key = unquote_key(p.key)
+            key = p.key
             kind = schema.get(key)
             if kind is None or (self.label_type is not None and kind.lower() != self.label_type):
                 continue

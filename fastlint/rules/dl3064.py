@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import InstructionRule
-from .dl3048 import unquote_key
 
 KNOWN_SENSITIVE = frozenset("""
 ACCESS_TOKEN APPLICATION_KEY APP_SECRET AUTH_TOKEN AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY BITTREX_API_KEY
@@ -37,6 +36,6 @@ class DL3064(InstructionRule):
         if ins.keyword not in ("ARG", "ENV"):
             return
         for p in ins.pairs:
-            if sensitive(unquote_key(p.key)):
+            if sensitive(p.key):
                 yield self.hit(p)
                 return

@@ -6,7 +6,6 @@ import re
 
 from ..engine.registry import register
 from ..engine.rule import InstructionRule
-from .dl3048 import unquote_key
 
 
 @register
@@ -25,7 +24,7 @@ class DL3066(InstructionRule):
         # An ENV variable is not: its value is written in the Dockerfile (``ENV APP_USER=app``), so
         # ``USER $APP_USER`` names a user like ``USER app`` does, and hadolint reports it.
         if ins.keyword == "ARG":
-            self.args.update(unquote_key(p.key) for p in ins.pairs)
+            self.args.update(p.key for p in ins.pairs)
             return
         if ins.keyword != "USER" or not ins.value:
             return
