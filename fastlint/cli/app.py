@@ -134,7 +134,9 @@ def rule_command(code: Annotated[str, typer.Argument(help="A rule ID, e.g. DL300
     doc = load(code)
     if doc is None and code.startswith("SC") and code[2:].isdigit():
         # ShellCheck's codes are one family here: its page, then ShellCheck's own page for that code
-        typer.echo(f"{code} is reported by ShellCheck on RUN instructions: https://www.shellcheck.net/wiki/{code}\n")
+        from ..report.sarif_format import SHELLCHECK_URI
+
+        typer.echo(f"{code} is reported by ShellCheck on RUN instructions: {SHELLCHECK_URI.format(code=code)}\n")
         code, doc = "SC", load("SC")
     if doc is None:
         if code in rules:
@@ -161,7 +163,7 @@ def init_command(
     try:
         written = write_config(path, force=force)
     except OSError as err:  # FileExistsError: a fastlint.yaml is there already; others: the folder
-        _fail(f"{path}: {err.strerror}" if err.strerror and not err.filename is None else str(err))
+        _fail(f"{path}: {err.strerror}" if err.strerror and err.filename is not None else str(err))
     typer.echo(f"wrote {written}")
 
 

@@ -73,6 +73,7 @@ def run(paths: list[str], *, diff: bool = False, template: bool = True, template
     """The whole command; returns the exit code."""
     from ..engine.config import ConfigError, load_config
     from ..engine.discovery import discover
+    from ..engine.manifests import is_yaml_name
     from ..engine.runner import Selection
     from ..fixer.run import FixOptions, check_scripts_first, fix_file
 
@@ -99,7 +100,7 @@ def run(paths: list[str], *, diff: bool = False, template: bool = True, template
 
     files, missing = discover(paths)
     # Kubernetes manifests and CI files have findings (FL7xx) but no fixes: `fastlint fix` leaves them alone
-    files = [(p, d) for p, d in files if p.suffix.lower() not in (".yaml", ".yml")]
+    files = [(p, d) for p, d in files if not is_yaml_name(p.name)]
     if output is not None:  # never fix an earlier --output result as if it were an input
         files = [(p, d) for p, d in files if p.name != output]
     errors = list(missing)

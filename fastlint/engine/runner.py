@@ -11,6 +11,7 @@ from pathlib import Path
 from ..parser import INSTRUCTIONS, parse
 from ..parser.tree import Dockerfile
 from .config import Policy
+from .manifests import is_yaml_name
 from .pragmas import read_pragmas, suppressed
 from .registry import DL1000, all_rules, matches
 from .rule import LEVEL_RANK, Context, Finding, Hit, Rule
@@ -261,7 +262,7 @@ def lint_paths(entries: list[tuple[Path, str, Policy]], selection: Selection) ->
     rules_by_policy: dict[int, list[type[Rule]]] = {}
     batches: dict[type[Rule], list[Dockerfile]] = {}
     for path, display, policy in entries:
-        if path.name.lower().endswith((".yaml", ".yml")):  # a Kubernetes manifest or CI file: the FL7xx rules
+        if is_yaml_name(path.name):  # a Kubernetes manifest or CI file: the FL7xx rules
             from .manifests import lint_manifest
 
             staged.append((display, policy, lint_manifest(path, display, policy, selection), None))

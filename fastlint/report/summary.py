@@ -15,8 +15,7 @@ import json
 import sys
 from collections import Counter, defaultdict
 
-LEVELS = ("error", "warning", "info", "style")
-RANK = {"error": 4, "warning": 3, "info": 2, "style": 1}
+from ..engine.rule import LEVEL_RANK as RANK, LEVELS
 
 
 class SummaryError(Exception):
