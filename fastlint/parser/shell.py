@@ -117,28 +117,22 @@ class Command:
 
     def args_no_flags(self) -> list[str]:
         """The arguments that are not flags (a flag's separate value counts as an argument, as in hadolint)."""
-        out: list[str] = []
-        after_dashdash = False
-        for a in self.args:
-            t = a.text
-            if after_dashdash:
-                out.append(t)
-            elif t == "--":
-                after_dashdash = True
-            elif not t.startswith("-") or t == "-":
-                out.append(t)
-        return out
+        return [w.text for w in self.operands()]
 
     def operands(self, value_flags: tuple[str, ...] | frozenset[str] = ()) -> list[ShellWord]:
         """The words that are neither flags nor the separate value of a flag named in ``value_flags`` (names
         without dashes: ``("t", "target-release")`` skips ``-t value`` and ``--target-release value``;
-        ``--target-release=value`` is one word). ``--`` is skipped."""
+        ``--target-release=value`` is one word). After ``--`` every word is an operand."""
         out: list[ShellWord] = []
-        skip = False
+        skip = dashdash = False
         for a in self.args:
             t = a.text
-            if skip:
+            if dashdash:
+                out.append(a)
+            elif skip:
                 skip = False
+            elif t == "--":
+                dashdash = True
             elif t.startswith("-") and t != "-":
                 skip = "=" not in t and t.lstrip("-") in value_flags
             else:
@@ -163,10 +157,11 @@ class Command:
         texts = self.arg_texts
         return any(v in texts for v in values)
 
-    def subcommand(self) -> str | None:
-        """The first argument that is not a flag (``apt-get install`` -> ``install``)."""
-        rest = self.args_no_flags()
-        return rest[0] if rest else None
+    def subcommand(self, value_flags: tuple[str, ...] | frozenset[str] = ()) -> str | None:
+        """The first operand (``apt-get install`` -> ``install``; with ``value_flags``, as in ``operands``:
+        ``dnf --installroot /mnt clean all`` -> ``clean``)."""
+        rest = self.operands(value_flags)
+        return rest[0].text if rest else None
 
     def is_(self, *names: str) -> bool:
         """True when the command is one of the names (compared on the basename: ``/usr/bin/apt-get``)."""

@@ -64,7 +64,7 @@ class DL3009(InstructionRule):
 
 
 # Options of package managers that take a separate value (``-o Acquire::Retries=3``, ``--installroot /x``):
-# the value is not the subcommand. Names without dashes, as ``Command.operands`` takes them.
+# the value is not the subcommand. Names without dashes, as ``Command.subcommand`` takes them.
 VALUE_OPTIONS = {
     "apt": frozenset({"o", "option", "c", "config-file", "t", "target-release", "a", "host-architecture"}),
     "dnf": frozenset({"installroot", "releasever", "setopt", "c", "config", "repo", "repoid", "enablerepo",
@@ -74,13 +74,6 @@ VALUE_OPTIONS = {
     "apk": frozenset({"p", "root", "X", "repository", "keys-dir", "arch", "cache-dir", "repositories-file",
                       "progress-fd", "wait", "timeout", "cache-max-age"}),
 }
-
-
-def subcommand(cmd, value_options: frozenset[str] = frozenset()) -> str | None:
-    """The first argument that is neither an option nor the separate value of one of ``value_options``:
-    ``dnf --installroot /mnt/rootfs clean all`` -> ``clean``; ``apt-get -o A=1 dist-clean`` -> ``dist-clean``."""
-    words = cmd.operands(value_options)
-    return words[0].text if words else None
 
 
 LISTS = "/var/lib/apt/lists"
@@ -130,7 +123,7 @@ def removes_lists(cmd) -> bool:
     expands them), or ``apt-get dist-clean`` (apt 2.7+), which removes them."""
     if cmd.is_("rm"):
         return any(removes_path(p) for a in cmd.args_no_flags() for p in expand_braces(a))
-    return cmd.is_("apt-get", "apt") and subcommand(cmd, VALUE_OPTIONS["apt"]) == "dist-clean"
+    return cmd.is_("apt-get", "apt") and cmd.subcommand(VALUE_OPTIONS["apt"]) == "dist-clean"
 
 
 def lists_mounted(ins) -> bool:

@@ -6,7 +6,7 @@ from ..engine.registry import register
 from ..engine.rule import InstructionRule
 from ..parser.shell import cache_mount_covers
 from .dl3001 import hit_command, shell_of
-from .dl3009 import VALUE_OPTIONS, subcommand
+from .dl3009 import VALUE_OPTIONS
 from .dl3014 import insert_after_word
 
 # apk commands that read the package index saved in /var/cache/apk by an earlier `apk add -U` / `apk update`
@@ -68,7 +68,7 @@ class DL3019(InstructionRule):
             if osh is not None:
                 later_cmds += osh.find("apk")
         for c in later_cmds:
-            sub = subcommand(c, VALUE_OPTIONS["apk"])
+            sub = c.subcommand(VALUE_OPTIONS["apk"])
             if sub not in INDEX_READERS or c.has_flag("no-cache", "U", "update", "update-cache"):
                 continue  # (a later `apk add` is fixed by this rule too: it then fetches its own index)
             return True

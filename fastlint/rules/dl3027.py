@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..engine.registry import register
 from ..engine.rule import Edit, InstructionRule
 from .dl3001 import hit_command, shell_of
-from .dl3009 import VALUE_OPTIONS, subcommand
+from .dl3009 import VALUE_OPTIONS
 
 # apt subcommands with the same meaning in apt-get or apt-cache
 EQUIVALENT = {
@@ -42,7 +42,7 @@ class DL3027(InstructionRule):
         full-upgrade and list, which behave differently in apt-get."""
         edits = []
         for c in cmds:
-            tool = EQUIVALENT.get(subcommand(c, VALUE_OPTIONS["apt"]) or "")
+            tool = EQUIVALENT.get(c.subcommand(VALUE_OPTIONS["apt"]) or "")
             span = sh.span(c.name_word) if c.name_word is not None else None
             if tool is None or span is None or c.name_word.raw != c.name:
                 return None

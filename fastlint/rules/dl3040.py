@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..engine.registry import register
 from ..engine.rule import InstructionRule
 from ..parser.shell import run_commands
-from .dl3009 import VALUE_OPTIONS, subcommand
+from .dl3009 import VALUE_OPTIONS
 from .dl3036 import cleanup_rule_check
 
 INSTALLS = ("install", "in", "upgrade", "up", "upgrade-minimal", "up-min", "reinstall", "rei")
@@ -28,7 +28,7 @@ def cleans(cmd, program: str) -> bool:
     """``dnf clean all`` (or ``packages``; options may come first: ``dnf --installroot /x clean all``), or an
     ``rm`` of the cache folders."""
     if cmd.is_(program):
-        return subcommand(cmd, VALUE_OPTIONS["dnf"]) == "clean" and cmd.has_args("all", "packages")
+        return cmd.subcommand(VALUE_OPTIONS["dnf"]) == "clean" and cmd.has_args("all", "packages")
     return removes_cache(cmd)
 
 

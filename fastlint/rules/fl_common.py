@@ -183,26 +183,9 @@ def commands(ins) -> list[tuple[Command, Script]]:
 
 
 def positional(cmd: Command, value_flags: frozenset[str] = frozenset()) -> list[ShellWord]:
-    """The arguments that are not options, skipping the separate values of options in ``value_flags``
-    (``-t NAME``, ``--virtual NAME``)."""
-    out: list[ShellWord] = []
-    args = cmd.args
-    i = 0
-    dashdash = False
-    while i < len(args):
-        a = args[i]
-        t = a.text
-        if dashdash:
-            out.append(a)
-        elif t == "--":
-            dashdash = True
-        elif t.startswith("-") and t != "-":
-            if "=" not in t and t in value_flags:
-                i += 1
-        else:
-            out.append(a)
-        i += 1
-    return out
+    """``Command.operands``, with the options that take a separate value written as on the command line
+    (``-t``, ``--virtual``)."""
+    return cmd.operands(frozenset(f.lstrip("-") for f in value_flags))
 
 
 # -- OS packages -------------------------------------------------------------------------------------------------
