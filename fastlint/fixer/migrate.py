@@ -120,33 +120,12 @@ _HTTP_DEPS = ("express", "fastify", "koa", "@hapi/hapi", "hapi", "restify", "@ne
 _GRPC_DEPS = ("@grpc/grpc-js", "grpc")
 
 
-# -- secrets: FL601's test when the rule exists ------------------------------------------------------------------
-_SECRET_NAME = re.compile(
-    r"(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CLIENT_?KEY|AUTH_?KEY|"
-    r"CREDENTIAL|SESSION_?KEY|SIGNING_?KEY|ENCRYPTION_?KEY|(^|_)PWD$|(^|_)PASS$)", re.IGNORECASE)
-_SECRET_VALUE = re.compile(
-    r"^(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_\w{20,}|xox[abpr]-[\w-]{10,}|AKIA[0-9A-Z]{16}|sk_live_\w+|"
-    r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*|npm_[A-Za-z0-9]{30,})$")
-
-
+# -- secrets: FL601's test ------------------------------------------------------------------------------------------
 def is_secret(name: str, value: str | None, keyword: str = "ENV") -> bool:
-    """FL601's test (``fastlint.rules.fl601``: a name that says password/token/key, or a value that looks like a
-    credential; a ``/run/secrets/`` path or an ENV yes/no switch is not a secret), so that the rewrite removes
-    exactly what FL601 reports. A name-and-value test of its own stands in if that rule is missing."""
-    try:
-        from ..rules import fl601
-    except ImportError:
-        fl601 = None
-    value = value or ""
-    if fl601 is not None and hasattr(fl601, "secret_name") and hasattr(fl601, "secret_value"):
-        if value.startswith("/run/secrets/"):
-            return False
-        if keyword == "ENV" and value.lower() in getattr(fl601, "NOT_SECRET_VALUES", ()):
-            return False
-        return bool(fl601.secret_name(name) or (value and fl601.secret_value(value)))
-    if _SECRET_NAME.search(name or ""):
-        return True
-    return bool(value and _SECRET_VALUE.match(value.strip().strip("\"'")))
+    """FL601's test, so that the rewrite removes exactly what FL601 reports."""
+    from ..rules.fl601 import kind_of_secret
+
+    return kind_of_secret(keyword, name, value) is not None
 
 
 # -- the migration -----------------------------------------------------------------------------------------------

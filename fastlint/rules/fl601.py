@@ -48,6 +48,20 @@ def secret_value(value: str) -> bool:
     return any(p.search(value) for p in SECRET_VALUES)
 
 
+def kind_of_secret(keyword: str, key: str, value: str | None) -> str | None:
+    """Why an ENV or ARG pair is a secret: "name" (it says password/token/key), "value" (it looks like a
+    credential), or None. A ``/run/secrets/`` path is not one, nor is an ENV yes/no switch
+    (MYSQL_ALLOW_EMPTY_PASSWORD=yes is a setting about a secret). The migration drops what this says."""
+    value = value or ""
+    if value.startswith("/run/secrets/"):
+        return None
+    if keyword == "ENV" and value.lower() in NOT_SECRET_VALUES:
+        return None
+    if secret_name(key):
+        return "name"
+    return "value" if value and secret_value(value) else None
+
+
 @register
 class FL601(InstructionRule):
     code = "FL601"
@@ -59,12 +73,8 @@ class FL601(InstructionRule):
         if ins.keyword not in ("ENV", "ARG"):
             return
         for p in ins.pairs:
-            value = p.value or ""
-            if value.startswith("/run/secrets/"):
-                continue
-            if ins.keyword == "ENV" and value.lower() in NOT_SECRET_VALUES:
-                continue  # a setting about a secret (MYSQL_ALLOW_EMPTY_PASSWORD=yes), not a secret
-            if secret_name(p.key):
+            kind = kind_of_secret(ins.keyword, p.key, p.value)
+            if kind == "name":
                 if ins.keyword == "ENV":
                     msg = (f"ENV {p.key} holds a secret: it is stored in the image's configuration for anyone who "
                            f"can pull it; pass it at run time (Kubernetes secret) instead")
@@ -72,7 +82,7 @@ class FL601(InstructionRule):
                     msg = (f"ARG {p.key} carries a secret: build arguments are recorded in the image's history; "
                            f"use RUN --mount=type=secret,id=... instead")
                 yield self.hit(Spot(p.key_start, p.key_end) if p.key_end > p.key_start else p, msg)
-            elif value and secret_value(value):
+            elif kind == "value":
                 yield self.hit(Spot(p.value_start, p.value_end) if p.value_end > p.value_start else p,
                                f"{ins.keyword} {p.key} holds what looks like a credential; pass secrets at run "
                                f"time or with RUN --mount=type=secret")
