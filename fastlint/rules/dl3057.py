@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import FileRule
+from .fl_common import from_stage
 
 
 @register
@@ -38,13 +39,10 @@ class DL3057(FileRule):
             else:
                 self.bad.add(stage.index)
             self.current = stage
-        elif ins.keyword == "COPY" and ins.flag_value("from"):
+        elif ins.keyword == "COPY" and self.current is not None:
             # a stage that a later stage copies files from is a build stage, not an image: excused
-            source = ins.flag_value("from")
-            stage = self.ctx.df.stage_named(source)
-            if stage is None and source.isdigit() and int(source) in self.stages:
-                stage = self.stages[int(source)]
-            if stage is not None and self.current is not None and stage.index < self.current.index:
+            stage = from_stage(self.ctx.df, self.current, ins.flag_value("from"))
+            if stage is not None:
                 self.bad.discard(stage.index)
         elif ins.keyword == "HEALTHCHECK" and self.current is not None:
             stage = self.current
