@@ -3,12 +3,36 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("FASTLINT_SHARED", ROOT.parent / "shared"))
+
+
+def _shared() -> Path:
+    """The shared folder (corpus, hadolint cases, SARIF schema): ``FASTLINT_SHARED``, else ``../shared`` beside the
+    checkout (as CI has it), else, for a clone of a local checkout (``git clone /work/main /tmp/x``), the one
+    beside the checkout it was cloned from. Tests that need it fail when none exists."""
+    if os.environ.get("FASTLINT_SHARED"):
+        return Path(os.environ["FASTLINT_SHARED"])
+    beside = ROOT.parent / "shared"
+    if beside.is_dir():
+        return beside
+    try:
+        origin = subprocess.run(["git", "-C", str(ROOT), "config", "--get", "remote.origin.url"],
+                                capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        origin = ""
+    if origin and "://" not in origin and ":" not in origin.split("/", 1)[0]:  # a local path, not a URL
+        cloned_from = (ROOT / origin).resolve().parent / "shared"
+        if cloned_from.is_dir():
+            return cloned_from
+    return beside
+
+
+SHARED = _shared()
 CORPUS = SHARED / "corpus"
 
 
