@@ -425,12 +425,19 @@ def run_scripts(ins) -> list[ShellScript]:
     return [main]
 
 
+_LAST_RUN: list = [None, []]  # (instruction, its commands): the engine runs every rule on one instruction in turn
+
+
 def run_commands(ins) -> list[Command]:
-    """Every simple command of a RUN instruction's scripts, in order (see ``run_scripts``)."""
-    out: list[Command] = []
-    for script in run_scripts(ins):
-        out.extend(script.commands)
-    return out
+    """Every simple command of a RUN instruction's scripts, in order (see ``run_scripts``). The answer for the
+    last instruction asked about is kept: the rules that read a RUN one after the other get the same list (which
+    they must not change)."""
+    if _LAST_RUN[0] is not ins:
+        out: list[Command] = []
+        for script in run_scripts(ins):
+            out.extend(script.commands)
+        _LAST_RUN[0], _LAST_RUN[1] = ins, out
+    return _LAST_RUN[1]
 
 
 def run_mounts(ins) -> list[dict[str, str]]:

@@ -47,17 +47,9 @@ class RunCommands:
         return None
 
 
-_LAST: list = [None, None]  # (instruction, its RunCommands): the engine runs every rule on one instruction in turn
-
-
 def shell_of(ins) -> RunCommands | None:
-    """The commands of a RUN (also the RUN inside ONBUILD); None for any other instruction. The last answer is
-    kept, so the dozen rules that read the same RUN one after the other build its command list once."""
-    if ins.keyword != "RUN":
-        return None
-    if _LAST[0] is not ins:
-        _LAST[0], _LAST[1] = ins, RunCommands(ins)
-    return _LAST[1]
+    """The commands of a RUN (also the RUN inside ONBUILD); None for any other instruction."""
+    return RunCommands(ins) if ins.keyword == "RUN" else None
 
 
 def hit_command(rule, ins, sh, cmd, word=None):
