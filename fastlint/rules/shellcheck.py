@@ -411,9 +411,7 @@ def _run_shellcheck(exe: str, items: list[tuple[tuple, Job]]) -> list[tuple]:
         for chunk in chunks:
             # at most os.cpu_count() at once; more chunks only when the command line would be too long
             if len(running) >= (os.cpu_count() or 1):
-                r = running.pop(0)
-                if _collect(r, items):
-                    checked += [items[int(name.split(".", 1)[0])][0] for name in r[1]]
+                checked += _collect(running.pop(0), items)
             try:
                 proc = subprocess.Popen(base + chunk, cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
             except OSError as err:
@@ -423,8 +421,7 @@ def _run_shellcheck(exe: str, items: list[tuple[tuple, Job]]) -> list[tuple]:
             STATS["scripts"] += len(chunk)
             running.append((proc, chunk))
         for r in running:
-            if _collect(r, items):
-                checked += [items[int(name.split(".", 1)[0])][0] for name in r[1]]
+            checked += _collect(r, items)
     return checked
 
 
@@ -450,8 +447,9 @@ def _balanced(names: list[str], sizes: list[int], n: int) -> list[list[str]]:
     return [c for c in chunks if c]
 
 
-def _collect(running, items) -> bool:
-    """Read one ShellCheck process's findings into ``_RESULTS``; False when the process failed."""
+def _collect(running, items) -> list[tuple]:
+    """Read one ShellCheck process's findings into ``_RESULTS``; the keys of the scripts it checked (none when the
+    process failed)."""
     import json
     import subprocess
 
@@ -462,16 +460,16 @@ def _collect(running, items) -> bool:
         proc.kill()
         proc.communicate()
         _warn(f"ShellCheck took longer than {TIMEOUT_SECONDS} s; SC findings of {len(chunk)} scripts skipped")
-        return False
+        return []
     if proc.returncode not in (0, 1):
         first = (err.decode("utf-8", "replace").strip().splitlines() or ["no message"])[0]
         _warn(f"ShellCheck failed (exit {proc.returncode}): {first}")
-        return False
+        return []
     try:
         comments = json.loads(out or b"{}").get("comments", [])
     except ValueError:
         _warn("ShellCheck gave output that is not JSON; SC findings skipped")
-        return False
+        return []
     found: dict[int, list[tuple]] = {}
     for c in comments:
         try:
@@ -487,7 +485,7 @@ def _collect(running, items) -> bool:
              c.get("endColumn", c["column"]), c.get("level", "warning"), f"SC{c['code']}", c.get("message", ""))
             for c in cs
         ]
-    return True
+    return [items[int(name.split(".", 1)[0])][0] for name in chunk]
 
 
 class DiskCache:
