@@ -263,3 +263,14 @@ def test_init_finds_type_port_and_health_service_from_the_files_of_services_outs
                    if line.startswith("EXPOSE ")]
         port = exposed[0] if exposed else 50057
         assert (s.type, s.port, s.health_service) == (spec["type"], port, spec.get("health_service")), name
+
+
+def test_init_takes_a_matrix_services_type_from_the_matrix_even_with_an_http_framework_among_its_dependencies(
+        tmp_path):
+    root = tmp_path / "services"
+    folder = root / "fast-validation-service"
+    shutil.copytree(FIXTURES / "fast-validation-service", folder, ignore=shutil.ignore_patterns("node_modules", "dist"))
+    package = json.loads((folder / "package.json").read_text())
+    package["dependencies"]["express"] = "^4.19.2"  # say, for a metrics endpoint
+    (folder / "package.json").write_text(json.dumps(package))
+    assert load_config(write_config(root)).services["fast-validation-service"].type == "grpc"

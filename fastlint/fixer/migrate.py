@@ -43,6 +43,7 @@ from ..engine.config import Policy
 from ..engine.pragmas import read_pragmas
 from ..engine.rule import Context, Finding
 from ..engine.runner import service_of
+from ..policy.builtin import GRPC_PACKAGES, HTTP_PACKAGES
 from ..parser import parse
 from ..parser.tree import Dockerfile, Instruction
 
@@ -115,9 +116,6 @@ _HOUSEKEEPING = {
 _USER_COMMANDS = {"adduser", "addgroup", "useradd", "groupadd", "usermod", "groupmod"}
 _NPM = {"npm", "yarn", "pnpm", "npx", "tsc", "node-gyp", "corepack"}
 _PKG_MANAGERS = {"apt-get", "apt", "apk", "yum", "dnf", "microdnf"}
-_HTTP_DEPS = ("express", "fastify", "koa", "@hapi/hapi", "hapi", "restify", "@nestjs/platform-express",
-              "@nestjs/platform-fastify", "polka", "@koa/router")
-_GRPC_DEPS = ("@grpc/grpc-js", "grpc")
 
 
 # -- secrets: FL601's test ------------------------------------------------------------------------------------------
@@ -488,9 +486,9 @@ class _Reader:
             if re.search(r"\b(curl|wget)\b", probe):
                 return "http"
         deps = {**_deps(self.package, "dependencies")}
-        if any(d in deps for d in _HTTP_DEPS):
+        if any(d in deps for d in HTTP_PACKAGES):
             return "http"
-        if any(d in deps for d in _GRPC_DEPS):
+        if any(d in deps for d in GRPC_PACKAGES):
             return "grpc"
         raise MigrationError("cannot tell whether the service is gRPC or HTTP (it is not in the service matrix, "
                              "and neither its health check nor its dependencies say): add it to fastlint.yaml")

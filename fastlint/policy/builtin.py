@@ -52,3 +52,10 @@ DISABLED = {
 }
 
 TRUSTED_REGISTRIES: list[str] = []
+
+
+# What a service's package.json says about its type (fastlint init and the migration): a runtime dependency on an
+# HTTP framework makes it an HTTP service, one on gRPC a gRPC service; the service matrix decides first.
+HTTP_PACKAGES = ("express", "fastify", "koa", "@koa/router", "@nestjs/core", "@nestjs/platform-express",
+                 "@nestjs/platform-fastify", "@hapi/hapi", "hapi", "restify", "polka")
+GRPC_PACKAGES = ("@grpc/grpc-js", "grpc")

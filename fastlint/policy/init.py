@@ -25,8 +25,6 @@ from pathlib import Path
 from . import builtin
 
 CONFIG_NAME = "fastlint.yaml"
-HTTP_FRAMEWORKS = ("express", "fastify", "koa", "@nestjs/core", "@hapi/hapi", "restify")
-GRPC_PACKAGES = ("@grpc/grpc-js", "grpc")
 MEMORY_BY_TYPE = {"grpc": "512Mi", "http": "1024Mi"}  # the standard's Service-Specific Configuration
 SKIP_DIRS = {"node_modules", "dist", "build", "coverage"}
 _PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
@@ -120,14 +118,14 @@ def describe_service(folder: Path, name: str, root: Path) -> dict:
         if isinstance(package, dict) else {}
     runtime = (package.get("dependencies") or {}) if isinstance(package, dict) else {}
     matrix = builtin.SERVICES.get(name)
-    http = [d for d in HTTP_FRAMEWORKS if d in runtime]
-    grpc = [d for d in GRPC_PACKAGES if d in runtime or d in deps]
-    if http:
+    http = [d for d in builtin.HTTP_PACKAGES if d in runtime]
+    grpc = [d for d in builtin.GRPC_PACKAGES if d in runtime or d in deps]
+    if matrix:  # the standard decides first, as in the migration
+        kind, why = matrix["type"], "the standard's matrix"
+    elif http:
         kind, why = "http", http[0]
     elif grpc:
         kind, why = "grpc", grpc[0]
-    elif matrix:
-        kind, why = matrix["type"], "the standard's matrix"
     else:
         kind, why = "http", "no gRPC or HTTP server package found: check"
     exposed = _exposed_ports(folder / "Dockerfile")
