@@ -27,3 +27,15 @@ def test_operands_skip_flags_and_the_values_of_the_named_ones(text, value_flags,
     assert cmd.subcommand(value_flags) == operands[0]
     if not value_flags:
         assert cmd.args_no_flags() == operands
+
+
+@pytest.mark.parametrize("text, removed", [
+    ("rm -rf /var/lib/apt/lists/*", True),
+    ("rm -rf /var/lib/apt", True),  # a folder above
+    ("rm -rf /var/lib/{apt,dpkg}/lists", True),  # braces expanded as bash does
+    ("rm -rf /var/lib/dpkg", False),
+    ("rm -rf /", False),
+    ("echo /var/lib/apt/lists", False),  # not rm
+])
+def test_removes_a_folder_something_in_it_or_a_folder_above_it(text, removed):
+    assert command(text).removes("/var/lib/apt/lists") is removed

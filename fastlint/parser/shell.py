@@ -163,9 +163,52 @@ class Command:
         rest = self.operands(value_flags)
         return rest[0].text if rest else None
 
+    def removes(self, *folders: str) -> bool:
+        """An ``rm`` that removes one of the folders: the folder, something in it, or a folder above it
+        (``rm -rf /var/lib/apt/lists/*``, ``rm -rf /var/cache``), ``{a,b}`` groups expanded as bash does."""
+        if not self.is_("rm"):
+            return False
+        for word in self.args_no_flags():
+            for path in expand_braces(word):
+                stripped = path.rstrip("*").rstrip("/")
+                for folder in folders:
+                    if path.startswith(folder) or (stripped and folder.startswith(stripped + "/")):
+                        return True
+        return False
+
     def is_(self, *names: str) -> bool:
         """True when the command is one of the names (compared on the basename: ``/usr/bin/apt-get``)."""
         return self.base in names
+
+
+def expand_braces(word: str, limit: int = 64) -> list[str]:
+    """bash's brace expansion of one word (``/var/lib/{apt,dpkg}/`` -> ``/var/lib/apt/``, ``/var/lib/dpkg/``);
+    the word itself when it has no ``{a,b}`` group."""
+    depth, start = 0, -1
+    for i, ch in enumerate(word):
+        if ch == "{":
+            if depth == 0:
+                start = i
+            depth += 1
+        elif ch == "}" and depth:
+            depth -= 1
+            if depth == 0:
+                inner, parts, level, last = word[start + 1 : i], [], 0, 0
+                for j, c in enumerate(inner):
+                    level += (c == "{") - (c == "}")
+                    if c == "," and level == 0:
+                        parts.append(inner[last:j])
+                        last = j + 1
+                if not parts:
+                    continue
+                parts.append(inner[last:])
+                out: list[str] = []
+                for part in parts:
+                    out += expand_braces(word[:start] + part + word[i + 1 :], limit)
+                    if len(out) >= limit:
+                        break
+                return out[:limit]
+    return [word]
 
 
 class ShellScript:

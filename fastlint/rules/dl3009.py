@@ -79,50 +79,11 @@ VALUE_OPTIONS = {
 LISTS = "/var/lib/apt/lists"
 
 
-def expand_braces(word: str, limit: int = 64) -> list[str]:
-    """bash's brace expansion of one word (``/var/lib/{apt,dpkg}/`` -> ``/var/lib/apt/``, ``/var/lib/dpkg/``);
-    the word itself when it has no ``{a,b}`` group."""
-    depth, start = 0, -1
-    for i, ch in enumerate(word):
-        if ch == "{":
-            if depth == 0:
-                start = i
-            depth += 1
-        elif ch == "}" and depth:
-            depth -= 1
-            if depth == 0:
-                inner, parts, level, last = word[start + 1 : i], [], 0, 0
-                for j, c in enumerate(inner):
-                    level += (c == "{") - (c == "}")
-                    if c == "," and level == 0:
-                        parts.append(inner[last:j])
-                        last = j + 1
-                if not parts:
-                    continue
-                parts.append(inner[last:])
-                out: list[str] = []
-                for part in parts:
-                    out += expand_braces(word[:start] + part + word[i + 1 :], limit)
-                    if len(out) >= limit:
-                        break
-                return out[:limit]
-    return [word]
-
-
-def removes_path(path: str) -> bool:
-    """An ``rm`` argument that removes the apt lists: the lists folder, files in it, or a folder above it
-    (``/var/lib/apt``, ``/var/lib/apt/*``)."""
-    if path.startswith(LISTS):
-        return True
-    folder = path.rstrip("*").rstrip("/")
-    return bool(folder) and LISTS.startswith(folder + "/")
-
-
 def removes_lists(cmd) -> bool:
     """``rm`` of /var/lib/apt/lists (of files in it, or of a folder above it; ``{a,b}`` groups expanded as bash
     expands them), or ``apt-get dist-clean`` (apt 2.7+), which removes them."""
     if cmd.is_("rm"):
-        return any(removes_path(p) for a in cmd.args_no_flags() for p in expand_braces(a))
+        return cmd.removes(LISTS)
     return cmd.is_("apt-get", "apt") and cmd.subcommand(VALUE_OPTIONS["apt"]) == "dist-clean"
 
 

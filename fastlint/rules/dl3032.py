@@ -10,13 +10,11 @@ from .dl3009 import append_command
 
 
 def cleans(cmd) -> bool:
-    """``yum clean all``, or ``rm`` of /var/cache/yum."""
+    """``yum clean all``, or ``rm`` of /var/cache/yum (or a folder above it)."""
     if cmd.is_("yum"):
         texts = cmd.arg_texts
         return "clean" in texts and "all" in texts
-    if cmd.is_("rm"):
-        return any(a.text.startswith("/var/cache/yum") for a in cmd.args)
-    return False
+    return cmd.removes("/var/cache/yum")
 
 
 @register

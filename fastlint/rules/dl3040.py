@@ -13,23 +13,12 @@ INSTALLS = ("install", "in", "upgrade", "up", "upgrade-minimal", "up-min", "rein
 CACHES = ("/var/cache/libdnf5", "/var/cache/dnf", "/var/cache/yum", ".cache/libdnf5")
 
 
-def removes_cache(cmd) -> bool:
-    """``rm -rf /var/cache/dnf`` (or yum, libdnf5, or everything under /var/cache)."""
-    if not cmd.is_("rm"):
-        return False
-    for arg in cmd.args_no_flags():
-        path = arg.rstrip("*").rstrip("/")
-        if path in ("/var/cache", "/var/cache/") or any(path == c or path.startswith(c) for c in CACHES[:3]):
-            return True
-    return False
-
-
 def cleans(cmd, program: str) -> bool:
     """``dnf clean all`` (or ``packages``; options may come first: ``dnf --installroot /x clean all``), or an
-    ``rm`` of the cache folders."""
+    ``rm`` of the cache folders (or a folder above them)."""
     if cmd.is_(program):
         return cmd.subcommand(VALUE_OPTIONS["dnf"]) == "clean" and cmd.has_args("all", "packages")
-    return removes_cache(cmd)
+    return cmd.removes(*CACHES[:3])  # rm of the cache folders, or of /var/cache
 
 
 @register
