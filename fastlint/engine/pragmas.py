@@ -89,6 +89,15 @@ def read_pragmas(df: Dockerfile) -> Pragmas:
     return result
 
 
+def is_file_pragma(text: str) -> bool:
+    """A comment's text that is a pragma for the whole file: ``global ignore=``, ``service=`` or ``shell=``."""
+    m = _PRAGMA.match(text)
+    if not m:
+        return False
+    scope, kind = (m.group(1) or "").strip().lower(), m.group(2).lower()
+    return kind in ("service", "shell") or (kind == "ignore" and scope == "global")
+
+
 def pragma_block_start(df: Dockerfile, ins) -> int:
     """Where the block of comment lines directly above ``ins`` starts, when that block holds an ignore pragma
     (the pragma applies to ``ins``: a fix that deletes ``ins`` must delete the block too, or the pragma would

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..engine.config import Policy
-from ..engine.pragmas import read_pragmas
+from ..engine.pragmas import is_file_pragma, read_pragmas
 from ..engine.rule import Context, Finding
 from ..engine.runner import service_of
 from ..policy.builtin import GRPC_PACKAGES, HTTP_PACKAGES
@@ -48,11 +48,6 @@ from ..parser import parse
 from ..parser.tree import Dockerfile, Instruction
 
 STRUCTURE_PREFIX = "FL1"  # any FL1xx finding: the file breaks the 4-stage structure
-# Pragmas that hold for the whole file and are carried to the new one (per-instruction and per-stage ignores go
-# with the instructions and stages the template replaces).
-_FILE_PRAGMA = re.compile(r"^(?:fastlint:?|hadolint)\s+(?:global\s+ignore|service|shell)\s*=", re.IGNORECASE)
-
-
 class MigrationError(Exception):
     """The file cannot be rewritten from the template; the message is one sentence."""
 
@@ -148,8 +143,10 @@ def migrate(text: str, path: str, policy: Policy, template: str | None = None) -
         rendered = _insert_copies(rendered, reader.copy_lines, path)
     if reader.kept_blocks:
         rendered = rendered.rstrip("\n") + "\n\n" + "\n".join(reader.kept_blocks) + "\n"
-    pragmas = [f"# {c.text}" for c in df.comments if _FILE_PRAGMA.match(c.text)]
-    if pragmas:  # file-wide pragmas (the service, global ignores) still hold for the new file
+    # file-wide pragmas (the service, global ignores) still hold for the new file; per-instruction and per-stage
+    # ignores go with the instructions and stages the template replaces
+    pragmas = [f"# {c.text}" for c in df.comments if is_file_pragma(c.text)]
+    if pragmas:
         rendered = "\n".join(dict.fromkeys(pragmas)) + "\n" + rendered
     if "\r\n" in text and text.count("\r\n") * 2 >= text.count("\n"):
         rendered = rendered.replace("\n", "\r\n")
