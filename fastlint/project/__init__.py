@@ -1,0 +1,184 @@
+"""Reading a Node.js service's folder: what rules and the migration need to know about it, each answer with the
+file and line it was read from (``Fact.where``).
+
+    from fastlint.project import Project
+    p = Project("services/api")              # the folder with package.json (and usually the Dockerfile)
+    p.manager.value.label                    # "yarn classic", "pnpm 9.1.0", "npm"   (Fact[Manager])
+    p.lock_sync.in_sync, p.lock_sync.summary()
+    p.build                                  # Fact[BuildStep] | None: script, tool, output folder
+    p.start.entry                            # Fact[str] | None: the file node runs
+    p.runtime_needs.paths                    # {"dist": Fact, "public": Fact, ...}
+    p.ports.port                             # Fact[int] | None, p.ports.candidates for all of them
+    p.kind, p.grpc_service, p.health         # Fact[str] | None, Fact[str] | None, Fact[Health] | None
+    p.native                                 # [Fact[Native]]
+    p.node_version                           # Fact[str] | None ("14 || 16", from engines, .nvmrc, ...)
+
+Everything is read lazily (each property once), with no network and nothing installed; no heavy module is
+imported at import time (ruamel.yaml only for compose/Kubernetes/pnpm files, the semver matcher only for a
+lockfile check, the Dockerfile parser only for the Dockerfile's ports). A folder without a readable
+package.json gives empty answers (``p.package == {}``, ``p.has_package`` False), never an exception."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from .facts import Fact
+
+
+class Project:
+    def __init__(self, folder: str | Path, dockerfile: str = "Dockerfile"):
+        self.folder = Path(folder)
+        self.dockerfile = dockerfile  # relative to the folder; its EXPOSE/ENV PORT count for the port
+
+    # -- package.json -----------------------------------------------------------------------------------------
+    @cached_property
+    def _package(self) -> tuple[dict, dict, bool]:
+        from .facts import json_key_lines, read_json
+
+        data, text = read_json(self.folder / "package.json")
+        ok = isinstance(data, dict)
+        return (data if ok else {}), json_key_lines(text) if ok else {}, ok
+
+    @property
+    def package(self) -> dict:
+        return self._package[0]
+
+    @property
+    def key_lines(self) -> dict:
+        """The line of each package.json key, by path: ``key_lines[("scripts", "build")]``."""
+        return self._package[1]
+
+    @property
+    def has_package(self) -> bool:
+        return self._package[2]
+
+    @property
+    def scripts(self) -> dict:
+        s = self.package.get("scripts")
+        return s if isinstance(s, dict) else {}
+
+    def script(self, name: str) -> Fact[str] | None:
+        """A package.json script with its line, or None."""
+        value = self.scripts.get(name)
+        if not isinstance(value, str):
+            return None
+        return Fact(value, "package.json", self.key_lines.get(("scripts", name), 0), f"scripts.{name}")
+
+    # -- manager, workspace, lockfile -------------------------------------------------------------------------
+    @cached_property
+    def workspace_root(self) -> Fact[Path] | None:
+        from .manager import workspace_root
+
+        return workspace_root(self.folder)
+
+    @property
+    def workspaces(self) -> list[str]:
+        """This folder's own workspace patterns (it is a workspace root), from package.json or pnpm-workspace.yaml."""
+        from .manager import pnpm_workspace_patterns, workspace_patterns
+
+        return pnpm_workspace_patterns(self.folder) or workspace_patterns(self.package)
+
+    @cached_property
+    def lockfile(self):
+        """The Lockfile a frozen install here uses (this folder's, else the workspace root's), or None."""
+        from .lockfile import find_lockfile
+
+        root = self.workspace_root.value if self.workspace_root else None
+        return find_lockfile(self.folder, root)
+
+    @cached_property
+    def lock_sync(self):
+        """LockSync: ``in_sync`` True / False / None (no lockfile), ``mismatches``, ``summary()``."""
+        from .lockfile import check_sync
+
+        return check_sync(self.lockfile, self.package, self.key_lines)
+
+    @cached_property
+    def manager(self):
+        """Fact[Manager]: npm, yarn classic/berry, pnpm, with the version ``packageManager`` pins."""
+        from .manager import package_manager
+
+        root = self.workspace_root.value if self.workspace_root else None
+        kind = self.lockfile.kind if self.lockfile is not None else None
+        return package_manager(self.folder, self.package, self.key_lines, kind, root)
+
+    @cached_property
+    def node_version(self) -> Fact[str] | None:
+        from .manager import node_version
+
+        return node_version(self.folder, self.package, self.key_lines)
+
+    # -- build and start --------------------------------------------------------------------------------------
+    @cached_property
+    def build(self):
+        """Fact[BuildStep] | None: the ``build`` script, its tool and output folder."""
+        from .build import build_step
+
+        return build_step(self.folder, self.package, self.key_lines)
+
+    @cached_property
+    def start(self):
+        """Start: what ``npm start`` runs and the entry file."""
+        from .build import start_command
+
+        return start_command(self.folder, self.package, self.key_lines)
+
+    @cached_property
+    def runtime_needs(self):
+        """RuntimeNeeds: the top-level files and folders the started service needs (``.paths``)."""
+        from .build import runtime_needs
+
+        return runtime_needs(self.folder, self.start.entry, self.build, self.package, self.key_lines)
+
+    # -- the server -------------------------------------------------------------------------------------------
+    @cached_property
+    def source_files(self) -> list[Path]:
+        from .sources import source_files
+
+        files = source_files(self.folder)
+        entry = self.start.entry
+        if entry is not None and (self.folder / entry.value).is_file() and (self.folder / entry.value) not in files:
+            files.insert(0, self.folder / entry.value)  # an entry without an extension (bin/server)
+        return files
+
+    @cached_property
+    def ports(self):
+        """Ports: every candidate (``.candidates``) in the order EXPOSE, ENV PORT, compose, Kubernetes, Helm
+        values, .env, source; ``.port`` is the first."""
+        from .ports import read_ports
+
+        dockerfile = self.dockerfile if (self.folder / self.dockerfile).is_file() else None
+        names = {self.folder.resolve().name}
+        if isinstance(self.package.get("name"), str):
+            names.add(self.package["name"].rsplit("/", 1)[-1])
+        return read_ports(self.folder, dockerfile, self.source_files, names)
+
+    @cached_property
+    def kind(self) -> Fact[str] | None:
+        from .service import service_kind
+
+        return service_kind(self.package, self.key_lines, self.source_files, self.folder)
+
+    @cached_property
+    def grpc_service(self) -> Fact[str] | None:
+        from .service import proto_service
+
+        return proto_service(self.folder)
+
+    @cached_property
+    def health(self):
+        """Fact[Health] | None: the health route the source defines."""
+        from .service import health_endpoint
+
+        return health_endpoint(self.package, self.source_files, self.folder)
+
+    @cached_property
+    def native(self):
+        """[Fact[Native]]: native modules (own addon, dependencies), with whether musl builds are shipped."""
+        from .service import native_modules
+
+        return native_modules(self.folder, self.package, self.key_lines, self.lockfile)
+
+
+__all__ = ["Fact", "Project"]
