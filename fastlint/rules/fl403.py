@@ -15,6 +15,16 @@ class FL403(InstructionRule):
     name = "npm-ci"
     fix_safety = "unsafe"
 
+    def _no_npm_lockfile(self) -> bool:
+        """The build context is known (a Dockerfile beside a package.json) and has no npm lockfile."""
+        if not hasattr(self, "_lockless"):
+            from .fl_context import BuildContext
+
+            context = BuildContext(self.ctx.path)
+            self._lockless = context.known and not (context.exists("package-lock.json") or
+                                                     context.exists("npm-shrinkwrap.json"))
+        return self._lockless
+
     def check(self, ins):
         if ins.keyword != "RUN" or ins.parent is not None or ins.stage is None:
             return
@@ -31,6 +41,8 @@ class FL403(InstructionRule):
             scripts_off = cmd.has_flag("ignore-scripts")
             exact = not ins.json and spot.end - spot.start == sub.end - sub.start
             if not inst.ci:
+                if self._no_npm_lockfile():
+                    continue  # npm ci would stop the build: FL405 tells why, nothing better to advise here
                 text = "ci" + ("" if scripts_off or not in_deps else " --ignore-scripts")
                 fix = self.fix(Edit(spot.start, spot.end, text), description="use npm ci") if exact else None
                 yield self.hit(spot, f"`npm {sub.text}` resolves versions again and may rewrite the lockfile; use "

@@ -80,10 +80,22 @@ class FL504(FileRule):
                 continue
             if self._provided(stages, program, path):
                 continue
+            if path is not None and self._from_context(final, path):
+                continue
             hint = "copy it from the runtime-tools stage (COPY --from=runtime-tools ...)" \
                 if program == "grpc_health_probe" else "install it or copy it from the runtime-tools stage"
             yield self.hit(cmd.name, f"The health check runs '{cmd.name.text}', which is not in the production "
                                      f"stage; {hint}")
+
+    def _from_context(self, final, path: str) -> bool:
+        """A program at an absolute path that a COPY of a folder of the build context brings (``COPY . .`` of a
+        service whose ``bin/healthcheck.js`` is in the context); only where the context can be known."""
+        from .fl_context import BuildContext, StageFiles
+
+        context = BuildContext(self.ctx.path)
+        if not context.known:
+            return False
+        return StageFiles(self.ctx.df, final, context).has_file(path, context) is True
 
     def _provided(self, stages, program: str, path: str | None) -> bool:
         present = False

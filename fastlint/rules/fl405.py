@@ -1,0 +1,83 @@
+"""FL405: a frozen install (``npm ci``, ``yarn --frozen-lockfile``/``--immutable``, ``pnpm install
+--frozen-lockfile``) where its lockfile is not: not in the build context, or not copied before the install."""
+
+from __future__ import annotations
+
+import posixpath
+
+from ..engine.registry import register
+from ..engine.rule import FileRule
+from .fl_common import command_spot, commands, npm_install
+from .fl_context import BuildContext, StageFiles
+
+NEEDS = {"npm": ("package-lock.json", "npm-shrinkwrap.json"), "yarn": ("yarn.lock",), "pnpm": ("pnpm-lock.yaml",)}
+ALL_LOCKFILES = ("package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml")
+
+
+def install_dir(cmd, workdir: str, env: dict) -> str:
+    """Where the install runs: the RUN's working directory, or ``--prefix``/``--cwd``/``-C``/``--dir``."""
+    for flag in ("prefix", "cwd", "C", "dir"):
+        value = cmd.flag_value(flag)
+        if value:
+            return posixpath.normpath(posixpath.join(workdir, value))
+    return workdir
+
+
+def frozen_text(inst) -> str:
+    flag = " --immutable" if inst.cmd.has_flag("immutable") else " --frozen-lockfile"
+    return f"npm {inst.sub.text}" if inst.tool == "npm" else f"{inst.tool} install{flag}" if inst.sub else \
+        f"{inst.tool}{flag}"
+
+
+@register
+class FL405(FileRule):
+    code = "FL405"
+    level = "error"
+    message = "A frozen install (npm ci, --frozen-lockfile, --immutable) without its lockfile"
+    name = "frozen-install-without-lockfile"
+    docs_examples_partial = True  # the examples need the build context of a case (its package.json, lockfile)
+
+    def finish(self):
+        context = BuildContext(self.ctx.path)
+        if not context.known:
+            return
+        df = self.ctx.df
+        for stage in df.stages:
+            for ins in stage.instructions:
+                if ins.keyword != "RUN":
+                    continue
+                files = None
+                for cmd, script in commands(ins):
+                    inst = npm_install(cmd)
+                    if inst is None or not inst.ci:
+                        continue
+                    files = files or StageFiles(df, stage, context, until=ins)
+                    where = install_dir(cmd, files.workdir, files.env)
+                    wanted = NEEDS[inst.tool]
+                    present = [files.has_file(posixpath.join(where, name), context) for name in wanted]
+                    if True in present or None in present:
+                        continue
+                    yield self._hit(context, inst, script, cmd, wanted, where)
+
+    def _hit(self, context, inst, script, cmd, wanted, where):
+        said = frozen_text(inst)
+        in_context = [n for n in wanted if context.exists(n)]
+        others = [n for n in ALL_LOCKFILES if n not in wanted and context.exists(n)]
+        classic = inst.tool == "yarn" and not inst.cmd.has_flag("immutable") and \
+            context.project.manager.value.flavor != "berry"
+        if in_context:
+            message = (f"`{said}` runs in {where}, where {in_context[0]} was never copied: copy it with "
+                       f"package.json before the install")
+        else:
+            lockfiles = " or ".join(wanted)
+            message = f"`{said}` needs {lockfiles}, and the build context has none"
+            if others:
+                message += f" (it has {others[0]}: install with the manager that wrote it)"
+            elif inst.tool == "npm":
+                message += ": npm ci stops with EUSAGE; commit a lockfile, or install with `npm install`"
+        hit = self.hit(command_spot(script, cmd), message)
+        if classic and not in_context:
+            hit.level = "warning"  # yarn classic ignores --frozen-lockfile without a yarn.lock: unlocked install
+            hit.message = message.split(", and the build context")[0] + \
+                ", and the build context has none: yarn classic then installs unlocked versions"
+        return hit

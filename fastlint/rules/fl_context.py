@@ -1,0 +1,179 @@
+"""The build context of a Dockerfile, for the rules that check what a build will find in it (FL405-FL408).
+
+The context is the Dockerfile's folder, and fastlint judges it only where it can be known: the Dockerfile is a
+real file and its folder is a Node.js service (it holds a package.json). Elsewhere (text from stdin, the shared
+corpus's lone Dockerfiles, a context given on docker's command line) these rules say nothing.
+
+Not yet read: ``.dockerignore``. A path it excludes is, for docker, missing from the context; these rules still
+count it as present until the shared ``.dockerignore`` matcher is on main (a follow-up, see FL407's docs).
+
+``StageFiles`` follows what a stage's COPY/ADD instructions bring from the context (and ``COPY --from`` from
+other stages) into the image, so that a rule can ask "is package-lock.json at /app when this RUN runs?"."""
+
+from __future__ import annotations
+
+import fnmatch
+import posixpath
+from functools import cached_property
+from pathlib import Path
+
+from .fl_common import chain, copy_dest, copy_sources, from_stage
+
+
+class BuildContext:
+    def __init__(self, dockerfile_path: str):
+        self.dockerfile = Path(dockerfile_path)
+        self.folder = self.dockerfile.parent
+
+    @cached_property
+    def known(self) -> bool:
+        """The context can be judged: a real Dockerfile in a folder with a package.json."""
+        try:
+            return self.dockerfile.is_file() and (self.folder / "package.json").is_file()
+        except OSError:
+            return False
+
+    @cached_property
+    def project(self):
+        from ..project import Project
+
+        return Project(self.folder, self.dockerfile.name)
+
+    def exists(self, rel: str) -> bool:
+        rel = _clean(rel)
+        if rel in ("", "."):
+            return True
+        return (self.folder / rel).exists()
+
+    def matches(self, pattern: str) -> list[str]:
+        """Context paths a COPY source matches (docker's filepath.Match per path component)."""
+        pattern = _clean(pattern)
+        if pattern in ("", "."):
+            return ["."]
+        if not any(ch in pattern for ch in "*?["):
+            return [pattern] if self.exists(pattern) else []
+        parts = pattern.split("/")
+        found = [""]
+        for part in parts:
+            nxt = []
+            for base in found:
+                where = self.folder / base if base else self.folder
+                if not where.is_dir():
+                    continue
+                if any(ch in part for ch in "*?["):
+                    try:
+                        names = sorted(p.name for p in where.iterdir())
+                    except OSError:
+                        names = []
+                    nxt += [posixpath.join(base, n) if base else n for n in names if fnmatch.fnmatchcase(n, part)]
+                elif (where / part).exists():
+                    nxt.append(posixpath.join(base, part) if base else part)
+            found = nxt
+        return found
+
+
+def _clean(path: str) -> str:
+    path = path.strip()
+    while path.startswith("./"):
+        path = path[2:]
+    return posixpath.normpath(path.lstrip("/")) if path else ""
+
+
+def substitute(word: str, env: dict[str, str]) -> str | None:
+    """A word with ``$VAR`` / ``${VAR}`` replaced from ``env``; None when a variable is unknown."""
+    import re
+
+    unknown = False
+
+    def repl(m):
+        nonlocal unknown
+        name = m.group(1) or m.group(2)
+        if name in env:
+            return env[name]
+        if m.group(3) is not None:
+            return m.group(3)
+        unknown = True
+        return ""
+
+    out = re.sub(r"\$(?:(\w+)|\{(\w+)(?::?-([^}]*))?\})", repl, word)
+    return None if unknown else out
+
+
+class StageFiles:
+    """What the COPY/ADD instructions of a stage (and the stages it is FROM) put where, up to an instruction.
+
+    ``copies`` is a list of (absolute destination, context path or None, is_dir) in order: a file copied to
+    ``/app/package-lock.json`` is ("/app/package-lock.json", "package-lock.json", False); ``COPY . /app`` is
+    ("/app", ".", True). A ``COPY --from`` is recorded with the context path None (what it brings is unknown)."""
+
+    def __init__(self, df, stage, context: BuildContext, until=None):
+        self.copies: list[tuple[str, str | None, bool]] = []
+        self.unknown = False  # an ADD of a URL or an unresolved variable: anything may be there
+        env: dict[str, str] = {}
+        wd = "/"
+        for s in chain(stage):
+            for ins in s.instructions:
+                if until is not None and ins is until:
+                    self.workdir = wd
+                    self.env = env
+                    return
+                if ins.keyword in ("ENV", "ARG"):
+                    for p in ins.pairs:
+                        if p.value is not None:
+                            env[p.key] = substitute(p.value, env) or p.value
+                        elif ins.keyword == "ARG":
+                            env.setdefault(p.key, "")
+                elif ins.keyword == "WORKDIR" and ins.value:
+                    target = substitute(ins.value[0], env) or ins.value[0]
+                    wd = posixpath.normpath(posixpath.join(wd, target))
+                elif ins.keyword in ("COPY", "ADD"):
+                    self._copy(df, s, ins, context, env, wd)
+        self.workdir = wd
+        self.env = env
+
+    def _copy(self, df, stage, ins, context: BuildContext, env: dict, wd: str) -> None:
+        dest_word = copy_dest(ins)
+        if dest_word is None:
+            return
+        dest = substitute(dest_word.text, env)
+        if dest is None:
+            self.unknown = True
+            return
+        dest_abs = posixpath.normpath(posixpath.join(wd, dest))
+        sources = copy_sources(ins)
+        into_dir = dest.endswith("/") or len(sources) > 1
+        src_from = ins.flag("from")
+        for w in sources:
+            text = substitute(w.text, env)
+            if text is None or "://" in (text or ""):
+                self.unknown = True
+                continue
+            if src_from is not None:
+                self.copies.append((dest_abs, None, True))
+                continue
+            for rel in context.matches(text):
+                is_dir = rel == "." or (context.folder / rel).is_dir()
+                if is_dir:
+                    self.copies.append((dest_abs, rel, True))  # a folder's contents land in dest
+                elif into_dir or any(ch in text for ch in "*?["):
+                    self.copies.append((posixpath.join(dest_abs, posixpath.basename(rel)), rel, False))
+                else:
+                    self.copies.append((dest_abs, rel, False))
+
+    def has_file(self, path: str, context: BuildContext) -> bool | None:
+        """Whether a file is at the absolute ``path`` (True / False), None when a copy of unknown content could
+        have put it there (``COPY --from``)."""
+        maybe = False
+        for dest, rel, is_dir in self.copies:
+            if not is_dir:
+                if dest == path:
+                    return True
+                continue
+            if path == dest or path.startswith(dest.rstrip("/") + "/"):
+                if rel is None:
+                    maybe = True
+                    continue
+                inner = path[len(dest.rstrip("/")) + 1:]
+                if context.exists(posixpath.join(rel, inner) if rel != "." else inner):
+                    return True
+        return None if (maybe or self.unknown) else False
