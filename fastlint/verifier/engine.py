@@ -29,12 +29,72 @@ class EngineError(Exception):
     """The engine cannot be reached or refused something: exit code 2, one line for the user."""
 
 
-class BuildFailed(Exception):
-    """A Dockerfile did not build (a failed check for that service, not an engine error)."""
+class MissingBaseImage(EngineError):
+    """A FROM image is not in the engine (fastlint never pulls). For the image being verified this is an engine
+    error (exit 2); for the baseline it makes the baseline unavailable, and the new image is still verified."""
 
-    def __init__(self, message: str, log_tail: str = "") -> None:
+
+class BuildFailed(Exception):
+    """A Dockerfile did not build (a failed check for that service, not an engine error). ``first_errors`` are
+    the first error lines the failing tool printed (npm's ``npm error code ...`` and its message, yarn's,
+    pnpm's, apk's, apt's, the shell's), which the tail of a long log often hides."""
+
+    def __init__(self, message: str, log_tail: str = "", first_errors: list[str] | None = None) -> None:
         super().__init__(message)
         self.log_tail = log_tail
+        self.first_errors = first_errors or []
+
+    def describe(self, prefix: str = "") -> str:
+        """The builder's message, the tool's first error lines, then the end of the log."""
+        parts = [f"{prefix}{self}"]
+        if self.first_errors:
+            parts.append("\n".join(self.first_errors))
+        if self.log_tail:
+            parts.append("--- end of the build log ---\n" + self.log_tail)
+        return "\n".join(parts).strip()
+
+
+# The first error lines of the tools a build runs: (how a line starts the error, how its continuation lines look).
+_ERROR_STARTS = [
+    (re.compile(r"^npm (?:error|ERR!) code \S+"), re.compile(r"^npm (?:error|ERR!)(?: |$)")),
+    (re.compile(r"^npm (?:error|ERR!) (?:Missing script|404|enoent|ERESOLVE|notarget)", re.I),
+     re.compile(r"^npm (?:error|ERR!)(?: |$)")),
+    (re.compile(r"^\s*ERR_PNPM_\w+"), None),
+    (re.compile(r"^error (?:Your lockfile|An unexpected error|Couldn't find|Command \"|Package \"|.*ENOENT)"),
+     re.compile(r"^error ")),
+    (re.compile(r"^\W*YN\d{4}: .*(?:error|Error|lockfile|would have been modified)", re.I), re.compile(r"^\W*YN\d{4}: ")),
+    (re.compile(r"^ERROR: unable to select packages"), re.compile(r"^\s+\S")),
+    (re.compile(r"^E: "), re.compile(r"^E: ")),
+    (re.compile(r"^COPY failed: |^ADD failed: "), None),
+    (re.compile(r"^(?:/bin/)?(?:ba|da)?sh: (?:\d+: )?\S+: (?:not found|Permission denied)|: command not found$"), None),
+    (re.compile(r"error TS\d+: "), re.compile(r"error TS\d+: ")),
+    (re.compile(r"^Error: Cannot find module"), re.compile(r"^(?:Require stack:|- )")),
+    (re.compile(r"^gyp ERR! (?:stack )?Error"), re.compile(r"^gyp ERR! ")),
+]
+_NPM_NOISE = re.compile(r"^npm (?:error|ERR!)(?:\s*$| (?:A complete log of this run|Clean install a project|Usage:|"
+                        r"Options:|aliases:|Run \"npm help|\s{2}|\[))")
+
+
+def first_error_lines(log: str, limit: int = 10) -> list[str]:
+    """The first error a tool printed in a build log, with its continuation lines (at most ``limit``): where the
+    cause is, before the usage text and the stack traces that follow it."""
+    lines = [ln.rstrip() for ln in log.splitlines()]
+    for i, line in enumerate(lines):
+        for start, more in _ERROR_STARTS:
+            if not start.search(line):
+                continue
+            out = [line]
+            for nxt in lines[i + 1:]:
+                if more is None or len(out) >= limit or not more.search(nxt):
+                    break
+                if nxt.startswith("npm ") and _NPM_NOISE.match(nxt):
+                    if re.match(r"^npm (?:error|ERR!) (?:Clean install|Usage:|A complete log)", nxt):
+                        break
+                    continue
+                if nxt.strip():
+                    out.append(nxt)
+            return out
+    return []
 
 
 @dataclass
@@ -175,7 +235,7 @@ class Session:
             raise EngineError(f"{dockerfile}: cannot read: {err.strerror}") from None
         missing = self.missing_images(base_images(text, build_args))
         if missing:
-            raise EngineError(f"{dockerfile}: base image{'s' if len(missing) > 1 else ''} "
+            raise MissingBaseImage(f"{dockerfile}: base image{'s' if len(missing) > 1 else ''} "
                               f"{', '.join(missing)} not present in the engine, and fastlint never pulls "
                               "(load or build it first; for tests: python tests/standins/build.py)")
 
@@ -216,7 +276,8 @@ class Session:
                     elif "aux" in chunk and isinstance(chunk["aux"], dict) and "ID" in chunk["aux"]:
                         image_id = chunk["aux"]["ID"]
                     if time.monotonic() > deadline:
-                        raise BuildFailed(f"build of {tag} timed out after {self.timeout:.0f}s", "".join(log)[-3000:])
+                        raise BuildFailed(f"build of {tag} timed out after {self.timeout:.0f}s", "".join(log)[-3000:],
+                                          first_error_lines("".join(log)))
             finally:
                 close = getattr(stream, "close", None)
                 if close:
@@ -227,11 +288,13 @@ class Session:
         except Exception as err:
             self._record_build_images(step_images)
             if _is_api_error(err):
-                raise BuildFailed(f"build of {tag} refused by the engine: {_short(err)}", "".join(log)[-3000:]) from None
+                raise BuildFailed(f"build of {tag} refused by the engine: {_short(err)}", "".join(log)[-3000:],
+                                  first_error_lines("".join(log))) from None
             raise EngineError(f"engine connection lost while building {tag}: {_short(err)}") from None
         self._record_build_images(step_images)
         if error or not image_id:
-            raise BuildFailed(error or f"build of {tag} produced no image", "".join(log)[-3000:])
+            raise BuildFailed(error or f"build of {tag} produced no image", "".join(log)[-3000:],
+                              first_error_lines("".join(log)))
         with self._lock:
             self._tags.append(tag)
         seconds = time.monotonic() - start

@@ -38,7 +38,9 @@ def to_text(report: dict[str, Any]) -> str:
     for s in report["services"]:
         rows.append(_row(s["service"], "new", s, "PASS" if s["passed"] else "FAIL"))
         b = s.get("baseline")
-        if b:
+        if b and b.get("unavailable"):
+            rows.append(["", "baseline", "unavailable", "", "", "", "", "", "", ""])
+        elif b:
             rows.append(_row("", "baseline", b, ""))
             c = s["change"]
             rows.append(["", "change", pct(c["size_pct"]), pct(c["layers_pct"]), pct(c.get("wasted_pct")),
@@ -49,6 +51,8 @@ def to_text(report: dict[str, Any]) -> str:
         lines.append("  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip())
     note = _rebuild_note(report)
     if note:
+        lines.append(note)
+    for note in _unavailable_notes(report):
         lines.append(note)
     failed = [s for s in report["services"] if not s["passed"]]
     for s in failed:
@@ -81,7 +85,9 @@ def to_markdown(report: dict[str, Any]) -> str:
     for s in report["services"]:
         out.append(_md_row(f"`{s['service']}` {'✅' if s['passed'] else '❌'}", "new", s))
         b = s.get("baseline")
-        if b:
+        if b and b.get("unavailable"):
+            out.append("| | baseline | unavailable | | | | | | | |")
+        elif b:
             out.append(_md_row("", "baseline", b))
             c = s["change"]
             out.append(f"| | change | {pct(c['size_pct'])} | {pct(c['layers_pct'])} | {pct(c.get('wasted_pct'))} "
@@ -89,6 +95,10 @@ def to_markdown(report: dict[str, Any]) -> str:
     note = _rebuild_note(report)
     if note:
         out.extend(["", note])
+    notes = _unavailable_notes(report)
+    if notes:
+        out.append("")
+        out.extend(f"- {n}" for n in notes)
     for s in report["services"]:
         if s["failures"]:
             out.append("")
@@ -96,6 +106,12 @@ def to_markdown(report: dict[str, Any]) -> str:
             out.extend(f"- {f}" for f in s["failures"])
     out.append("")
     return "\n".join(out)
+
+
+def _unavailable_notes(report: dict[str, Any]) -> list[str]:
+    """One line per service whose baseline could not be built (its base image is not in the engine)."""
+    return [f"{s['service']}: baseline unavailable: {s['baseline']['unavailable']}" for s in report["services"]
+            if (s.get("baseline") or {}).get("unavailable")]
 
 
 def _rebuild_note(report: dict[str, Any]) -> str:

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from .engine import BuildFailed, EngineError, Session, connect, interrupts_as_exceptions
+from .engine import BuildFailed, EngineError, MissingBaseImage, Session, connect, interrupts_as_exceptions
 from .layers import dev_dependencies_present, read_saved_image
 
 FIGURES = ("size_bytes", "layers", "wasted_bytes", "build_seconds", "rebuild_seconds", "seconds_to_healthy",
@@ -114,12 +114,18 @@ def verify_service(session: Session, service_dir: Path, options: VerifyOptions, 
     target = measure(session, service_dir, options.dockerfile, f"{repo}:{run_id}", dev_deps, options)
     baseline = None
     if options.baseline_dockerfile and (service_dir / options.baseline_dockerfile).is_file():
-        baseline = measure(session, service_dir, options.baseline_dockerfile, f"{repo}:{run_id}-baseline",
-                           dev_deps, options)
+        try:
+            baseline = measure(session, service_dir, options.baseline_dockerfile, f"{repo}:{run_id}-baseline",
+                               dev_deps, options)
+        except MissingBaseImage as err:
+            # the legacy base is not in the engine (fastlint never pulls): no comparison, the new image stands
+            baseline = {"dockerfile": str(service_dir / options.baseline_dockerfile), "unavailable": str(err),
+                        **{k: None for k in FIGURES}, "build_error": None}
     failures = judge(target, budgets)
     report: dict[str, Any] = {"service": name, **target, "passed": not failures, "failures": failures,
                               "budgets": budgets, "baseline": baseline,
-                              "change": change(target, baseline) if baseline else None}
+                              "change": change(target, baseline) if baseline and not baseline.get("unavailable")
+                              else None}
     return report
 
 
@@ -145,7 +151,8 @@ def measure(session: Session, service_dir: Path, dockerfile: str, tag: str, dev_
                 cold = session.build(context, dockerfile, tag + "-nocache", options.build_args, nocache=True)
                 settle = True
         except BuildFailed as err:
-            figures["build_error"] = f"{err}\n{err.log_tail}".strip()
+            figures["build_error"] = err.describe()
+            figures["build_error_lines"] = err.first_errors
             return figures
         figures["build_seconds"] = round(cold.seconds, 1)
         if options.source_change:
@@ -153,7 +160,8 @@ def measure(session: Session, service_dir: Path, dockerfile: str, tag: str, dev_
                 try:
                     session.build(context, dockerfile, tag + "-settle", options.build_args)
                 except BuildFailed as err:
-                    figures["build_error"] = f"cached rebuild: {err}\n{err.log_tail}".strip()
+                    figures["build_error"] = err.describe("cached rebuild: ")
+                    figures["build_error_lines"] = err.first_errors
             samples: list[float] = []
             for i in range(max(1, options.rebuilds)):
                 changed = change_source(context)
@@ -164,7 +172,8 @@ def measure(session: Session, service_dir: Path, dockerfile: str, tag: str, dev_
                     again = session.build(context, dockerfile, f"{tag}-rebuild{i + 1 if i else ''}",
                                           options.build_args)
                 except BuildFailed as err:
-                    figures["build_error"] = f"rebuild after changing {changed}: {err}\n{err.log_tail}".strip()
+                    figures["build_error"] = err.describe(f"rebuild after changing {changed}: ")
+                    figures["build_error_lines"] = err.first_errors
                     break
                 samples.append(round(again.seconds, 1))
                 figures["rebuild_reran_steps"] = again.reran_steps
@@ -217,7 +226,9 @@ def change_source(context: Path) -> str | None:
 def judge(figures: dict[str, Any], budgets: dict[str, float]) -> list[str]:
     """The failed budgets ({"max_size_mb", "max_layers"}) and checks of one image, each a sentence."""
     if figures.get("build_error") and figures.get("size_bytes") is None:
-        return ["build failed: " + figures["build_error"].splitlines()[0]]
+        first = figures["build_error"].splitlines()[0]
+        cause = "; ".join(figures.get("build_error_lines") or [])[:400]
+        return ["build failed: " + first + (f" ({cause})" if cause and cause not in first else "")]
     failures = []
     if figures.get("build_error"):
         failures.append(figures["build_error"].splitlines()[0])
