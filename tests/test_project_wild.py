@@ -26,6 +26,13 @@ EXPECTED = {
                           health=None, native=set(), node="14 || 16 || 17 || 18"),
     "mongo-express": dict(manager="npm", in_sync=None, build="build", entry="app.js", port=8081, kind="http",
                           health=None, native=set(), node=">=6.0.0"),
+    "mongo-express-1": dict(manager="yarn berry 4.0.0-rc.26", in_sync=None, build="build", entry="app.js",
+                            port=8081, kind="http", health=None, native=set(),
+                            node="^14.17.0 || >=16.0.0 || >=18.0.0"),
+    "node-media-server-2.4": dict(manager="npm", in_sync=None, build=None, entry="bin/app.js", port=1935,
+                                  kind="http", health=None, native=set(), node=">=8.0.0"),
+    "redis-commander-0.6": dict(manager="npm", in_sync=None, build=None, entry="lib/app.js", port=8081, kind="http",
+                                health=None, native={"bcrypt"}, node=">=6.0"),
     "node-media-server": dict(manager="npm", in_sync=True, build=None, entry="node_media_server.js", port=1935,
                               kind="http", health=None, native=set(), node=">=8.0.0"),
     "redis-commander": dict(manager="npm", in_sync=None, build="web/static/scripts/browserify.js",
@@ -46,7 +53,7 @@ EXPECTED = {
 
 def test_every_wild_service_is_described():
     assert sorted(EXPECTED) == SERVICES
-    assert len(SERVICES) >= 10
+    assert len(SERVICES) >= 13
 
 
 @pytest.mark.parametrize("name", SERVICES)
@@ -98,6 +105,7 @@ def test_runtime_needs_of_services_without_a_build():
     assert {"app.js", "lib", "public", "build", "config.default.js"} <= needs("mongo-express")
     assert {"lib", "web"} <= needs("redis-commander")
     assert {"node_media_server.js", "api", "public"} <= needs("node-media-server")
+    assert {"bin", "src"} <= needs("node-media-server-2.4")  # bin/app.js requires '..': the package's main
     assert {"dist", "public"} <= needs("loopback-todo")
     assert "test" not in needs("mongo-express")
 

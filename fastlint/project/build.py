@@ -16,7 +16,8 @@ from .sources import read_text
 _OUT_FLAG = re.compile(r"(?:^|\s)(?:-d|--out-dir|--outDir|--outdir|-o|--out|--output-path|--dist-dir)(?:=|\s+)(['\"]?)([^\s'\"&;|]+)\1")
 _OUTFILE = re.compile(r"(?:^|\s)--outfile(?:=|\s+)(['\"]?)([^\s'\"&;|]+)\1")
 _PROJECT = re.compile(r"(?:^|\s)(?:-p|--project)(?:=|\s+)(['\"]?)([^\s'\"&;|]+)\1")
-_WEBPACK_OUT = re.compile(r"path\s*:\s*(?:path\.(?:resolve|join)\(\s*__dirname\s*,\s*)?['\"`]\.?/?([^'\"`]+)['\"`]")
+_WEBPACK_OUT = re.compile(r"path\s*:\s*(?:path\.(?:resolve|join)\(\s*__dirname\s*,\s*|fileURLToPath\(\s*new URL\(\s*)?"
+                          r"['\"`]\.?/?([^'\"`]+)['\"`]")
 _NODE_RUNNERS = {"node", "nodejs", "ts-node", "ts-node-dev", "tsx", "nodemon", "babel-node", "pm2-runtime",
                  "supervisor", "forever"}
 _ENV_WRAPPERS = {"cross-env", "env", "dotenv", "exec", "nice"}
@@ -254,6 +255,8 @@ def _entry_of(folder: Path, package: dict, cmd: str, key_lines: dict) -> tuple[F
         words = cmd.split()
     while words and (words[0] in _ENV_WRAPPERS or re.match(r"^[A-Z_][A-Z0-9_]*=", words[0])):
         words = words[1:]
+    if len(words) > 1 and words[0] in ("yarn", "pnpm", "npx", "bunx") and words[1] in _NODE_RUNNERS:
+        words = words[1:]  # `yarn node app.js`: the package manager runs node (berry's PnP loader, PATH)
     if not words:
         return None, None
     prog = words[0].rsplit("/", 1)[-1]
@@ -335,6 +338,10 @@ def runtime_needs(folder: Path, entry: Fact[str] | None, build: Fact[BuildStep] 
             target = _resolve(folder, posixpath.normpath(posixpath.join(here, m.group(1))))
             if target is None or target.startswith(".."):
                 continue
+            if (folder / target).is_dir() and (folder / target / "package.json").is_file():
+                pkg, _ = read_json(folder / target / "package.json")  # require('..'): that package's main
+                main = pkg.get("main") if isinstance(pkg, dict) and isinstance(pkg.get("main"), str) else "index.js"
+                target = _resolve(folder, posixpath.normpath(posixpath.join(target, main))) or target
             top = target.split("/", 1)[0]
             if not (out_top and rel.startswith(_src_prefix(folder))):
                 needs.add(top, rel, line_of(text, m.start()), "required")

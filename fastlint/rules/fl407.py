@@ -117,8 +117,9 @@ class FL407(FileRule):
             if top in text:
                 return True  # the RUN names it: it may make it
             for cmd, _ in commands(ins):
-                if npm_install(cmd) is not None and top == "node_modules":
-                    return True
+                if npm_install(cmd) is not None and top in ("node_modules", "package-lock.json", "yarn.lock",
+                                                             "pnpm-lock.yaml", ".yarn", ".pnp.cjs", ".pnp.loader.mjs"):
+                    return True  # an install makes node_modules and, unless frozen, writes the lockfile
                 if _RUN_SCRIPT.match(cmd.base) or cmd.is_("yarn"):
                     if self._script_makes(context, cmd, top):
                         return True
