@@ -36,6 +36,8 @@ def image_programs(stage) -> frozenset[str] | None:
         return BUSYBOX
     if base in ("debian", "ubuntu", "buildpack-deps"):
         return DEBIAN_BASE
+    if base == "amazonlinux":  # curl (curl-minimal on 2023) is part of the image; wget is not
+        return DEBIAN_BASE | {"curl"}
     return None
 
 
