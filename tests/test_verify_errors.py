@@ -78,11 +78,37 @@ def test_first_error_lines_of_other_tools(output, first, count):
     assert lines[0] == first and len(lines) == count, lines
 
 
+def test_the_builders_colour_codes_are_read_through():
+    """The classic builder wraps a step's stderr in colour codes, which can split `npm` from ` ERR!` (a legacy
+    build of fixtures/wild/ts-express-default on node:14.14.0-alpine3.12 printed this)."""
+    output = ("\x1b[0m\x1b[91mnpm WARN typescript-express-starter@0.0.0 No repository field.\n\x1b[0m\x1b[91m\n"
+              "\x1b[0m\x1b[91mnpm\x1b[0m\x1b[91m ERR! code ELIFECYCLE\nnpm ERR! errno 1\n\x1b[0m\x1b[91mnpm\x1b[0m"
+              "\x1b[91m ERR! bcrypt@5.1.1 install: `node-pre-gyp install --fallback-to-build`\nnpm ERR! Exit status 1\n"
+              "npm ERR! \nnpm ERR! Failed at the bcrypt@5.1.1 install script.\n")
+    assert first_error_lines(builder_log("npm install", output)) == [
+        "npm ERR! code ELIFECYCLE", "npm ERR! errno 1",
+        "npm ERR! bcrypt@5.1.1 install: `node-pre-gyp install --fallback-to-build`", "npm ERR! Exit status 1",
+        "npm ERR! Failed at the bcrypt@5.1.1 install script."]
+
+
+def test_download_failures():
+    lines = first_error_lines(builder_log("curl -fSL https://github.com/x -o /y", "+ curl -fSL https://github.com/x\n"
+                                          "curl: (6) Could not resolve host: github.com\n"))
+    assert lines == ["curl: (6) Could not resolve host: github.com"]
+
+
 def test_copy_failed_and_no_error():
     log = "Step 3/4 : COPY dist ./dist\nCOPY failed: file not found in build context or excluded by .dockerignore: " \
           "stat dist: file does not exist\n"
     assert first_error_lines(log) == [log.splitlines()[1]]
     assert first_error_lines("Step 1/1 : FROM x\nSuccessfully built 0123\n") == []
+
+
+def test_unknown_error_forms_give_the_failing_steps_last_lines():
+    log = builder_log("./configure && make", "checking for gcc... no\nconfigure: error: no acceptable C compiler\n"
+                      "Removing intermediate container 111111111111\n"
+                      "The command '/bin/sh -c ./configure && make' returned a non-zero code: 77\n")
+    assert first_error_lines(log) == ["checking for gcc... no", "configure: error: no acceptable C compiler"]
 
 
 def test_the_failure_names_the_cause():

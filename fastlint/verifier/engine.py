@@ -64,8 +64,10 @@ _ERROR_STARTS = [
      re.compile(r"^error ")),
     (re.compile(r"^\W*YN\d{4}: .*(?:error|Error|lockfile|would have been modified)", re.I), re.compile(r"^\W*YN\d{4}: ")),
     (re.compile(r"^ERROR: unable to select packages"), re.compile(r"^\s+\S")),
+    (re.compile(r"^ERROR: "), None),
     (re.compile(r"^E: "), re.compile(r"^E: ")),
     (re.compile(r"^COPY failed: |^ADD failed: "), None),
+    (re.compile(r"^curl: \(\d+\) |^wget: (?:bad address|server returned error|can't connect)|^fatal: "), None),
     (re.compile(r"^(?:/bin/)?(?:ba|da)?sh: (?:\d+: )?\S+: (?:not found|Permission denied)|: command not found$"), None),
     (re.compile(r"error TS\d+: "), re.compile(r"error TS\d+: ")),
     (re.compile(r"^Error: Cannot find module"), re.compile(r"^(?:Require stack:|- )")),
@@ -75,10 +77,13 @@ _NPM_NOISE = re.compile(r"^npm (?:error|ERR!)(?:\s*$| (?:A complete log of this 
                         r"Options:|aliases:|Run \"npm help|\s{2}|\[))")
 
 
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")  # the classic builder colours a step's stderr
+
+
 def first_error_lines(log: str, limit: int = 10) -> list[str]:
     """The first error a tool printed in a build log, with its continuation lines (at most ``limit``): where the
     cause is, before the usage text and the stack traces that follow it."""
-    lines = [ln.rstrip() for ln in log.splitlines()]
+    lines = [_ANSI.sub("", ln).rstrip() for ln in log.splitlines()]
     for i, line in enumerate(lines):
         for start, more in _ERROR_STARTS:
             if not start.search(line):
@@ -94,7 +99,17 @@ def first_error_lines(log: str, limit: int = 10) -> list[str]:
                 if nxt.strip():
                     out.append(nxt)
             return out
-    return []
+    return _last_step_output(lines, limit)
+
+
+def _last_step_output(lines: list[str], limit: int) -> list[str]:
+    """No known error form: the last lines the failing step printed (the builder's own lines left out)."""
+    start = max((i for i, ln in enumerate(lines) if re.match(r"^Step \d+/\d+ : ", ln)), default=None)
+    if start is None:
+        return []
+    body = [ln for ln in lines[start + 1:] if ln.strip() and not re.match(
+        r"^(?: ---> |Removing intermediate container |The command '.*' returned a non-zero code|Successfully )", ln)]
+    return body[-min(limit, 5):]
 
 
 @dataclass
