@@ -200,3 +200,13 @@ def test_node_version_sources(tmp_path):
     (tmp_path / ".nvmrc").write_text("# pinned\nv16.20.2\n")
     p = Project(tmp_path)
     assert (p.node_version.value, p.node_version.where) == ("16.20.2", ".nvmrc:2")
+
+
+@pytest.mark.parametrize(("spec", "majors"), [("14 || 16 || 17 || 18", (14, 18)), (">=8", (8, None)),
+                                               ("^18.0.0", (18, 18)), ("18.x", (18, 18)), ("lts/*", (None, None)),
+                                               (">=14 <21", (14, 20)), ("v20.11.0", (20, 20))])
+def test_node_major_range(spec, majors):
+    """The lowest and highest Node major a spec allows: what the migration compares with the policy's base."""
+    from fastlint.project.manager import node_major_range
+
+    assert node_major_range(spec) == majors

@@ -4,7 +4,6 @@ package managers themselves (npm ci --dry-run, yarn --frozen-lockfile) as oracle
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess

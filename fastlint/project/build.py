@@ -9,7 +9,7 @@ import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .facts import Fact, json_key_lines, line_of, read_json
+from .facts import Fact, line_of, read_json
 from .sources import read_text
 
 # build tools -> how their output folder is found
@@ -394,7 +394,3 @@ def _resolve(folder: Path, rel: str) -> str | None:
         return rel
     return None
 
-
-def json_of(folder: Path) -> tuple[dict, dict]:
-    data, text = read_json(folder / "package.json")
-    return (data if isinstance(data, dict) else {}), json_key_lines(text)

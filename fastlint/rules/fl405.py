@@ -71,7 +71,10 @@ class FL405(FileRule):
         else:
             lockfiles = " or ".join(wanted)
             message = f"`{said}` needs {lockfiles}, and the build context has none"
-            if others:
+            hidden = [n for n in wanted if context.excluded(n)]
+            if hidden:
+                message += f" ({hidden[0]} is excluded by {context.ignore_name()})"
+            elif others:
                 message += f" (it has {others[0]}: install with the manager that wrote it)"
             elif inst.tool == "npm":
                 message += ": npm ci stops with EUSAGE; commit a lockfile, or install with `npm install`"

@@ -60,6 +60,10 @@ class FL407(FileRule):
             resolved.append((w, text))
         missing_plain = [(w, t) for w, t in resolved if not _is_wild(t) and not context.matches(t)]
         for w, t in missing_plain:
+            if context.excluded(t):
+                yield self.hit(w, f"{ins.keyword} source '{t}' is excluded by {context.ignore_name()}: the build does "
+                                  f"not see it and stops here")
+                continue
             yield self.hit(w, f"{ins.keyword} source '{t}' is not in the build context ({context.folder.as_posix() or '.'}"
                               f"/{t.lstrip('./')} does not exist): the build stops here")
         wild = [(w, t) for w, t in resolved if _is_wild(t)]

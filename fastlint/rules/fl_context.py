@@ -4,8 +4,9 @@ The context is the Dockerfile's folder, and fastlint judges it only where it can
 real file and its folder is a Node.js service (it holds a package.json). Elsewhere (text from stdin, the shared
 corpus's lone Dockerfiles, a context given on docker's command line) these rules say nothing.
 
-Not yet read: ``.dockerignore``. A path it excludes is, for docker, missing from the context; these rules still
-count it as present until the shared ``.dockerignore`` matcher is on main (a follow-up, see FL407's docs).
+What the build sees of the context is what ``.dockerignore`` (or ``<Dockerfile>.dockerignore``) lets through
+(``fastlint.dockerignore``, Docker's own semantics): a path it excludes is missing for ``exists``/``matches``, and
+``excluded`` tells why. An ignore file Docker rejects makes the context unknown (the build fails on it anyway).
 
 ``StageFiles`` follows what a stage's COPY/ADD instructions bring from the context (and ``COPY --from`` from
 other stages) into the image, so that a rule can ask "is package-lock.json at /app when this RUN runs?"."""
@@ -17,7 +18,7 @@ import posixpath
 from functools import cached_property
 from pathlib import Path
 
-from .fl_common import chain, copy_dest, copy_sources, from_stage
+from .fl_common import chain, copy_dest, copy_sources
 
 
 class BuildContext:
@@ -27,11 +28,37 @@ class BuildContext:
 
     @cached_property
     def known(self) -> bool:
-        """The context can be judged: a real Dockerfile in a folder with a package.json."""
+        """The context can be judged: a real Dockerfile in a folder with a package.json, and an ignore file
+        Docker accepts."""
         try:
-            return self.dockerfile.is_file() and (self.folder / "package.json").is_file()
+            found = self.dockerfile.is_file() and (self.folder / "package.json").is_file()
         except OSError:
             return False
+        return found and self.ignore is not None
+
+    @cached_property
+    def ignore(self):
+        """The context's DockerIgnore (nothing excluded without an ignore file); None when Docker rejects it."""
+        from ..dockerignore import DockerIgnoreError, load
+
+        try:
+            return load(self.folder, self.dockerfile)
+        except DockerIgnoreError:
+            return None
+
+    def excluded(self, rel: str) -> bool:
+        """On disk, but left out of the build by the ignore file."""
+        rel = _clean(rel)
+        if rel in ("", ".") or self.ignore is None or not (self.folder / rel).exists():
+            return False
+        try:
+            return self.ignore.ignored(rel)
+        except Exception:
+            return False
+
+    def ignore_name(self) -> str:
+        path = getattr(self.ignore, "path", None)
+        return path.name if path is not None else ".dockerignore"
 
     @cached_property
     def project(self):
@@ -40,10 +67,11 @@ class BuildContext:
         return Project(self.folder, self.dockerfile.name)
 
     def exists(self, rel: str) -> bool:
+        """The build sees this path of the context (on disk, and not excluded by the ignore file)."""
         rel = _clean(rel)
         if rel in ("", "."):
             return True
-        return (self.folder / rel).exists()
+        return (self.folder / rel).exists() and not self.excluded(rel)
 
     def matches(self, pattern: str) -> list[str]:
         """Context paths a COPY source matches (docker's filepath.Match per path component)."""
@@ -52,6 +80,9 @@ class BuildContext:
             return ["."]
         if not any(ch in pattern for ch in "*?["):
             return [pattern] if self.exists(pattern) else []
+        return [m for m in self._glob(pattern) if not self.excluded(m)]
+
+    def _glob(self, pattern: str) -> list[str]:
         parts = pattern.split("/")
         found = [""]
         for part in parts:
