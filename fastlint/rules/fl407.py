@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import posixpath
-import re
 
 from ..engine.registry import register
 from ..engine.rule import FileRule
@@ -14,7 +13,14 @@ from .fl_context import BuildContext, StageFiles, substitute
 # there. Paths outside the stage's WORKDIR are never judged (the image may have them).
 KNOWN_BASES = frozenset({"node", "alpine", "debian", "ubuntu", "busybox", "amazonlinux", "buildpack-deps",
                          "scratch", "python", "golang", "distroless"})
-_RUN_SCRIPT = re.compile(r"^(?:npm|pnpm)$")
+INSTALL_MAKES = ("node_modules", "package-lock.json", "yarn.lock", "pnpm-lock.yaml", ".yarn", ".pnp.cjs",
+                 ".pnp.loader.mjs")
+# Commands whose effect on the stage's working folder is known: they make nothing there that they do not name
+# (a RUN that names the path is taken to make it). Any other program may make anything: the COPY is not judged.
+FOLLOWED = frozenset({"apk", "apt-get", "apt", "yum", "dnf", "microdnf", "zypper", "addgroup", "adduser", "groupadd",
+                      "useradd", "usermod", "chown", "chmod", "rm", "echo", "true", "false", "set", "export",
+                      "corepack", "printf", "cd", "test", "[", "sleep", "update-ca-certificates", "ls", "cat", "id",
+                      "which", "command", "mkdir", "cp", "mv", "ln", "touch", "wget", "curl"})
 
 
 def _is_wild(text: str) -> bool:
@@ -121,15 +127,16 @@ class FL407(FileRule):
             if top in text:
                 return True  # the RUN names it: it may make it
             for cmd, _ in commands(ins):
-                if npm_install(cmd) is not None and top in ("node_modules", "package-lock.json", "yarn.lock",
-                                                             "pnpm-lock.yaml", ".yarn", ".pnp.cjs", ".pnp.loader.mjs"):
-                    return True  # an install makes node_modules and, unless frozen, writes the lockfile
-                if _RUN_SCRIPT.match(cmd.base) or cmd.is_("yarn"):
+                if npm_install(cmd) is not None:
+                    if top in INSTALL_MAKES:
+                        return True  # an install makes node_modules and, unless frozen, writes the lockfile
+                    continue
+                if cmd.base in ("npm", "pnpm", "yarn", "bun"):
                     if self._script_makes(context, cmd, top):
                         return True
-                if cmd.base in ("tsc", "nest", "webpack", "swc", "babel", "esbuild", "tsup", "vite", "ncc", "bash",
-                                "sh", "make", "gulp", "grunt", "node", "npx"):
-                    return True  # a tool run directly: its output is not read here
+                    continue
+                if cmd.base not in FOLLOWED:
+                    return True  # a program fastlint does not follow (mvn, make, a script): it may make anything
         return False
 
     def _script_makes(self, context, cmd, top) -> bool:

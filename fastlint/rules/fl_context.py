@@ -104,10 +104,11 @@ class BuildContext:
 
 
 def _clean(path: str) -> str:
+    """A COPY source as the builder resolves it in the context: relative to its root, never above it."""
     path = path.strip()
-    while path.startswith("./"):
-        path = path[2:]
-    return posixpath.normpath(path.lstrip("/")) if path else ""
+    if not path:
+        return ""
+    return posixpath.normpath("/" + path).lstrip("/")
 
 
 def substitute(word: str, env: dict[str, str]) -> str | None:
