@@ -17,7 +17,6 @@ from ..policy import builtin
 CONFIG_NAMES = ("fastlint.yaml", "fastlint.yml", ".fastlint.yaml")
 HADOLINT_NAMES = (".hadolint.yaml", ".hadolint.yml")
 LEVEL_NAMES = ("error", "warning", "info", "style")
-_CODE = re.compile(r"^(DL|SC|FL)\d*$|^ALL$", re.IGNORECASE)
 _MEMORY = re.compile(r"^\d+(\.\d+)?(Ki|Mi|Gi|Ti|K|M|G|T)?$")
 
 
@@ -268,7 +267,9 @@ class _Reader:
 
 
 def _check_code(v: str) -> str | None:
-    return None if _CODE.match(v.strip()) else f"'{v}' is not a rule ID or prefix (like DL3008, DL30, FL4, SC2086)"
+    from .ids import is_rule_id
+
+    return None if is_rule_id(v) else f"'{v}' is not a rule ID or prefix (like DL3008, DL30, FL4, SC2086)"
 
 
 TOP_KEYS = ("policy", "services", "rules", "trusted_registries", "label_schema", "strict_labels", "shellcheck",

@@ -21,6 +21,7 @@ import re
 from pathlib import Path
 from typing import Iterable
 
+from .pragmas import parse_pragma
 from .rule import Hit, Rule
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -28,7 +29,7 @@ WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "P
                   "ReplicationController")
 _API = re.compile(r"^\s*(?:-\s+)?apiVersion\s*:", re.MULTILINE)
 _KIND = re.compile(r"^\s*(?:-\s+)?kind\s*:", re.MULTILINE)
-_PRAGMA = re.compile(r"#\s*(?:fastlint:?|hadolint)\s+(global\s+)?ignore\s*=\s*([A-Za-z0-9_,\s]+)", re.IGNORECASE)
+_COMMENT = re.compile(r"#\s*((?:fastlint|hadolint).*)$", re.IGNORECASE)
 
 
 # -- which files -----------------------------------------------------------------------------------------------------
@@ -399,10 +400,12 @@ def _suppressions(m: Manifest) -> tuple[list[str], dict[int, list[str]]]:
     by_line: dict[int, list[str]] = {}
     pending: list[str] = []
     for n, raw in enumerate(m.lines, start=1):
-        match = _PRAGMA.search(raw)
+        found = _COMMENT.search(raw)
+        p = parse_pragma(found.group(1)) if found else None  # the one pragma grammar (engine/pragmas.py)
+        match = p is not None and p.kind == "ignore" and p.scope != "stage"
         stripped = raw.strip()
-        codes = [c.strip().upper() for c in re.split(r"[,\s]+", match.group(2)) if c.strip()] if match else []
-        if match and match.group(1):
+        codes = p.codes if match else []
+        if match and p.scope == "global":
             global_codes += codes
             continue
         if stripped.startswith("#"):

@@ -36,6 +36,7 @@ import os
 import re
 import sys
 
+from ..engine.pragmas import parse_pragma
 from ..engine.registry import register
 from ..engine.rule import FileRule, Hit
 
@@ -50,7 +51,6 @@ DEFAULT_SHELL = "sh"
 LEVELS = {"error": "error", "warning": "warning", "info": "info", "style": "style"}
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_PRAGMA = re.compile(r"^(?:fastlint:?|hadolint)\s+shell\s*=\s*(.*?)\s*$", re.IGNORECASE)
 
 MIN_SCRIPTS_PER_PROCESS = 24  # below this, a second process costs more than it saves
 MAX_FILES_PER_PROCESS = 4000  # keeps the command line well under the system's limit
@@ -144,11 +144,11 @@ class Collector:
     def _pragmas_before(self, offset: int) -> None:
         comments = self._comments
         while self._next_comment < len(comments) and comments[self._next_comment].start < offset:
-            m = _PRAGMA.match(comments[self._next_comment].text)
+            p = parse_pragma(comments[self._next_comment].text)
             self._next_comment += 1
-            if not m:
+            if p is None or p.kind != "shell" or p.scope:
                 continue
-            shell = _pragma_shell(m.group(1))
+            shell = _pragma_shell(p.value)
             if not self.started:  # before the first FROM: the default of every stage
                 self.default_shell = shell
             self.cur.shell = shell
