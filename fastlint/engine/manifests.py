@@ -1,7 +1,8 @@
 """Kubernetes manifests and CI files: what the FL7xx rules read.
 
-The FL7xx rules are registered like every rule (selection, levels, ``fastlint rules`` and the docs work the same),
-but they have the tier ``manifest``: the Dockerfile engine skips them, and this module runs them on YAML files:
+The FL7xx rules are registered like every rule and go through the same pipeline (``pipeline.py``: selection,
+pragmas, levels, de-duplication, order); they declare the YAML ``kinds`` (``kubernetes``, ``github``, ``gitlab``),
+so the Dockerfile engine does not run them, and this module runs them on YAML files:
 
 * found under a folder given to ``fastlint check``: ``*.yaml``/``*.yml`` files that look like Kubernetes objects
   (a cheap text test for ``apiVersion:`` and ``kind:`` before any parsing; Go-templated files such as Helm
@@ -21,8 +22,10 @@ import re
 from pathlib import Path
 from typing import Iterable
 
+from .ids import matches
+from .pipeline import YAML_KINDS, FileResult, active_rules, finalize
 from .pragmas import parse_pragma
-from .rule import Hit, Rule
+from .rule import Context, Finding, Hit, Rule
 
 YAML_SUFFIXES = (".yaml", ".yml")
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod", "ReplicaSet",
@@ -333,21 +336,11 @@ def service_of_container(c: Container, policy):
 
 
 # -- the rules' base class -------------------------------------------------------------------------------------------
-class ManifestContext:
-    """What a manifest rule may read: the policy and the file's path (no Dockerfile, no service)."""
-
-    def __init__(self, policy, path: str):
-        self.policy = policy
-        self.path = path
-        self.service = None
-        self.df = None
-        self.pragmas = None
-
-
 class ManifestRule(Rule):
     """A rule on Kubernetes manifests and CI files: ``check_manifest(m)`` yields hits made with ``self.at``."""
 
     tier = "manifest"
+    kinds = YAML_KINDS
 
     def check_manifest(self, m: Manifest) -> Iterable[Hit] | None:
         return None
@@ -420,13 +413,10 @@ def _suppressions(m: Manifest) -> tuple[list[str], dict[int, list[str]]]:
     return global_codes, by_line
 
 
-def lint_manifest(path: Path, display: str, policy, selection):
-    """Lint one YAML file with the manifest rules; never raises for bad input (``FileResult.error`` instead)."""
-    from .registry import matches
-    from .rule import Finding
-    from .runner import FileResult, _keep, active_rules
-
-    rules = [cls for cls in active_rules(policy, selection) if cls.tier == "manifest"]
+def lint_manifest(path: Path, display: str, policy, selection, state=None):
+    """Lint one YAML file with the rules of its kind; never raises for bad input (``FileResult.error``
+    instead)."""
+    rules = active_rules(policy, selection, "yaml")
     if not rules:
         return FileResult(display, [])
     try:
@@ -435,27 +425,22 @@ def lint_manifest(path: Path, display: str, policy, selection):
         return FileResult(display, [], error=str(err))
     if m is None:
         return FileResult(display, [])
-    ctx = ManifestContext(policy, display)
-    global_codes, by_line = _suppressions(m) if policy.allow_pragmas else ([], {})
-    findings: list[Finding] = []
-    seen: set[tuple] = set()
-    for cls in rules:
-        rule = cls(ctx)
-        for h in rule.check_manifest(m) or ():
-            code = h.code or rule.code
-            if not _keep(code, policy, selection):
-                continue
-            if matches(code, global_codes) or matches(code, by_line.get(h.line, [])):
-                continue
-            level = policy.severity.get(code) or h.level or rule.level
-            f = Finding(code, level, h.message or rule.message, m.path, h.line, h.column, h.end_line or h.line,
-                        h.end_column or h.column, source_line=m.line_text(h.line))
-            key = (f.line, f.column, f.code, f.message)
-            if key not in seen:
-                seen.add(key)
-                findings.append(f)
-    findings.sort(key=lambda f: (f.line, f.column, f.code))
-    return FileResult(display, findings)
+    ctx = Context(None, policy, None, display, state)
+    raw = [(rule, h) for rule in (cls(ctx) for cls in rules if m.kind in cls.kinds)
+           for h in rule.check_manifest(m) or ()]
+
+    def locate(code: str, level: str, message: str, h: Hit) -> Finding:
+        return Finding(code, level, message, m.path, h.line, h.column, h.end_line or h.line,
+                       h.end_column or h.column, source_line=m.line_text(h.line))
+
+    suppressed = None
+    if policy.allow_pragmas:
+        global_codes, by_line = _suppressions(m)
+
+        def suppressed(code: str, h: Hit) -> bool:
+            return matches(code, global_codes) or matches(code, by_line.get(h.line, []))
+
+    return FileResult(display, finalize(raw, display, policy, selection, locate, suppressed))
 
 
 # -- quantities ------------------------------------------------------------------------------------------------------

