@@ -116,7 +116,7 @@ _PKG_MANAGERS = {"apt-get", "apt", "apk", "yum", "dnf", "microdnf"}
 # -- secrets: FL601's test ------------------------------------------------------------------------------------------
 def is_secret(name: str, value: str | None, keyword: str = "ENV") -> bool:
     """FL601's test, so that the rewrite removes exactly what FL601 reports."""
-    from ..rules.fl601 import kind_of_secret
+    from ..rules.lib.secrets import kind_of_secret
 
     return kind_of_secret(keyword, name, value) is not None
 

@@ -39,6 +39,7 @@ import sys
 from ..engine.pragmas import parse_pragma
 from ..engine.registry import register
 from ..engine.rule import FileRule, Hit
+from ..parser.shell import shell_input
 
 # Variables Docker predefines for RUN (hadolint declares the same).
 PROXY_VARS = ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY", "ftp_proxy", "NO_PROXY",
@@ -210,12 +211,13 @@ class Collector:
                 self._add(ins, shell, names)
 
     def _add(self, ins, shell: str, names: set[str]) -> None:
-        built = run_script(ins, self.text)
+        built = shell_input(ins, self.text)
         if built is None:
             return
-        body, pieces, own_shell = built
-        if own_shell is not None:
-            if own_shell is False:  # the heredoc names an interpreter ShellCheck does not check
+        body, pieces, shebang = built
+        if shebang is not None:
+            own_shell = dialect(shebang)
+            if own_shell is None:  # the heredoc names an interpreter ShellCheck does not check
                 return
             shell = own_shell
         if not body.strip():
@@ -231,51 +233,6 @@ def collect(df) -> list[Job]:
         if ins.sub is not None:
             c.feed(ins.sub)
     return c.jobs
-
-
-def _logical_index(lg, source_offset: int, text: str) -> int:
-    """The index in the logical line of a source offset (where the RUN's arguments start)."""
-    for lstart, sstart, length in lg.segments:
-        if sstart <= source_offset < sstart + length:
-            i = lstart + source_offset - sstart
-            if lg.text.startswith(text, i):
-                return i
-            break
-    i = lg.text.rfind(text)
-    return max(i, 0)
-
-
-def run_script(ins, src: str):
-    """(body, pieces, own shell) of a RUN: its shell text with the heredoc bodies BuildKit feeds the shell.
-    ``own shell`` is the dialect a lone heredoc's ``#!`` line names (False: not a shell), else None."""
-    lg = ins.logical
-    args = ins.args_text
-    if lg is None:
-        return None
-    lo = _logical_index(lg, ins.args_start, args)
-    hds = ins.heredocs
-    if len(hds) == 1 and args.strip() == src[hds[0].start : hds[0].end]:
-        h = hds[0]
-        body, base = src[h.body_start : h.body_end], h.body_start
-        own = None
-        if body.startswith("#!"):
-            nl = body.find("\n")
-            nl = len(body) if nl < 0 else nl
-            own = dialect(body[2:nl].split()) or False
-            body, base = body[nl + 1 :], base + nl + 1
-        return body, [(0, len(body), False, base)], own
-    body = args
-    pieces = [(0, len(args), True, lo)]
-    for h in hds:
-        content = src[h.body_start : h.body_end]
-        body += "\n"
-        pieces.append((len(body), len(content), False, h.body_start))
-        body += content
-        if content and not content.endswith("\n"):
-            body += "\n"
-        pieces.append((len(body), len(h.name), False, h.terminator_start))
-        body += h.name + "\n"
-    return body, pieces, None
 
 
 # -- which names to declare -------------------------------------------------------------------------------------
