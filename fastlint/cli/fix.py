@@ -148,8 +148,7 @@ def _print_file(rep, out, diff: bool, unsafe: bool) -> None:
         what = f" ({a.description})" if a.description else ""
         print(f"{where}: {verb} {a.code}{what}", file=out)
     if rep.migrated:
-        codes = ", ".join(sorted(set(rep.migration_fixed))) or "FL1xx"
-        line = f"{rep.display}: {'would be ' if diff else ''}rewritten from the template ({codes})"
+        line = f"{rep.display}: {'would be ' if diff else ''}rewritten from the template"
         if rep.backup:
             line += f"; original kept as {rep.backup}"
         print(line, file=out)

@@ -41,14 +41,14 @@ from pathlib import Path
 
 from ..engine.config import Policy
 from ..engine.pragmas import is_file_pragma, read_pragmas
-from ..engine.rule import Context, Finding
+from ..engine.rule import Context
 from ..engine.runner import service_of
 from ..policy.builtin import GRPC_PACKAGES, HTTP_PACKAGES
 from ..parser import parse
 from ..parser.tree import Dockerfile, Instruction
+from .loop import StructuralError
 
-STRUCTURE_PREFIX = "FL1"  # any FL1xx finding: the file breaks the 4-stage structure
-class MigrationError(Exception):
+class MigrationError(StructuralError):
     """The file cannot be rewritten from the template; the message is one sentence."""
 
 
@@ -58,11 +58,6 @@ class Migration:
     context: dict  # what was given to the template
     warnings: list[tuple[int, str]] = field(default_factory=list)  # (line of the original, message)
     kept: list[int] = field(default_factory=list)  # lines of original instructions kept as comments
-
-
-def needs_migration(findings: list[Finding]) -> bool:
-    """True when a finding says the file breaks the standard's structure (FL1xx)."""
-    return any(f.code.startswith(STRUCTURE_PREFIX) for f in findings)
 
 
 # -- what is source, what is a build tool ------------------------------------------------------------------------
