@@ -433,14 +433,13 @@ def lint_manifest(path: Path, display: str, policy, selection, state=None):
         return Finding(code, level, message, m.path, h.line, h.column, h.end_line or h.line,
                        h.end_column or h.column, source_line=m.line_text(h.line))
 
-    suppressed = None
-    if policy.allow_pragmas:
-        global_codes, by_line = _suppressions(m)
+    global_codes, by_line = _suppressions(m) if policy.allow_pragmas else ([], {})
 
-        def suppressed(code: str, h: Hit) -> bool:
-            return matches(code, global_codes) or matches(code, by_line.get(h.line, []))
+    def suppressed(code: str, h: Hit) -> bool:
+        return matches(code, global_codes) or matches(code, by_line.get(h.line, []))
 
-    return FileResult(display, finalize(raw, display, policy, selection, locate, suppressed))
+    return FileResult(display, finalize(raw, display, policy, selection, locate,
+                                        suppressed if policy.allow_pragmas else None))
 
 
 # -- quantities ------------------------------------------------------------------------------------------------------

@@ -96,13 +96,11 @@ def fix_file(path: Path, display: str, opts: FixOptions) -> FileReport:
     policy = opts.state.policies.policy_for(path, opts.config, opts.no_config)
     rep.threshold = policy.failure_threshold or "info"
 
-    structural = None
-    if opts.template:  # the structural fix: the rewrite from the template (fixer/migrate.py)
-        def structural(original: str):
-            return migrate(original, display, policy, opts.template_text)
+    def rewrite(original: str):  # the structural fix: the rewrite from the template (fixer/migrate.py)
+        return migrate(original, display, policy, opts.template_text)
 
     outcome = fix_text(text, display, policy, opts.selection, unsafe=opts.unsafe, state=opts.state,
-                       structural=structural)
+                       structural=rewrite if opts.template else None)
     if outcome.error is not None:
         where = f"{display}:{outcome.error_line}" if outcome.error_line else display
         rep.errors.append(f"{where}: cannot fix: the file does not parse: {outcome.error}; left untouched")
