@@ -79,3 +79,20 @@ def test_importing_fastlint_stays_cheap():
     code = "import sys, fastlint; print(sorted(m for m in sys.modules if m.startswith('fastlint')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "['fastlint']"
+
+
+def test_the_readme_example_runs(tmp_path, monkeypatch, capsys):
+    """The README's "Library" section is a program that works."""
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Library", 1)[1].split("\n## ", 1)[0]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    (tmp_path / "services" / "web").mkdir(parents=True)
+    (tmp_path / "services" / "web" / "Dockerfile").write_text(LEGACY)
+    (tmp_path / ".git").mkdir()
+    monkeypatch.chdir(tmp_path)
+    exec(compile(code, "README.md", "exec"), {})
+    out = capsys.readouterr().out
+    assert "DL4000" in out and "['DL4000']" in out and "LABEL" in out
