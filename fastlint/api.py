@@ -26,7 +26,6 @@ raises: a file that does not parse gives its DL1000 finding; a bad configuration
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
@@ -91,17 +90,19 @@ def fix_text(text: str, path: str = "Dockerfile", *, policy: Policy | None = Non
     return fix(text, path, policy, selection(select, ignore), unsafe=unsafe, state=state)
 
 
-@dataclass
 class CheckRun:
-    """The result of ``check``: one ``FileResult`` per file linted (``error`` set for a file that could not be
-    read), the errors (missing paths, unreadable files: one line each), the failure threshold the policies ask
-    for (``failure_threshold`` of the first file's policy that sets one, else None), and the codes of the rules
-    that ran (families such as SC left out: their codes are the findings')."""
+    """The result of ``check``: one ``FileResult`` per file linted, the errors (missing paths, unreadable files:
+    one line each), the failure threshold the policies ask for (``failure_threshold`` of the first file's policy
+    that sets one, else None), and the codes of the rules that ran (families such as SC left out: their codes
+    are the findings'). (A plain class: ``check`` is on the CLI's start-up path, and a dataclass costs time to
+    create.)"""
 
-    results: list[FileResult] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    threshold: str | None = None
-    rules: list[str] = field(default_factory=list)
+    def __init__(self, results: list[FileResult] | None = None, errors: list[str] | None = None,
+                 threshold: str | None = None, rules: list[str] | None = None):
+        self.results = [] if results is None else results
+        self.errors = [] if errors is None else errors
+        self.threshold = threshold
+        self.rules = [] if rules is None else rules
 
 
 def check(paths: Iterable[str], *, config: str | Path | None = None, no_config: bool = False,

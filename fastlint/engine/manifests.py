@@ -346,8 +346,7 @@ class ManifestRule(Rule):
         return None
 
     def at(self, m: Manifest, pos: Pos, message: str | None = None) -> Hit:
-        return Hit(0, 0, message, file=m.path, line=pos.line, column=pos.column, end_line=pos.end_line,
-                   end_column=pos.end_column)
+        return Hit.in_file(m.path, pos.line, pos.column, pos.end_line, pos.end_column, message)
 
 
 # -- linting a file --------------------------------------------------------------------------------------------------

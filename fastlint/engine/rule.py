@@ -65,9 +65,12 @@ class Fix:
 
 
 class Hit:
-    """What a rule reports: a span of the text, an optional message (default: the rule's), an optional fix.
-    ``file`` is set when the hit is in another file than the Dockerfile (a Kubernetes manifest: then ``line``
-    and ``column`` are given directly)."""
+    """What a rule reports: where, an optional message (default: the rule's), an optional fix, and for a
+    ``family`` rule its ``code`` (and ShellCheck's own ``level``).
+
+    Where is one of two things: a span ``[start, end)`` of the linted Dockerfile's text (``Rule.hit``), or,
+    with ``file`` set, a place in another file given as ``line``/``column`` (a YAML file's rules:
+    ``ManifestRule.at``; ``Hit.in_file``)."""
 
     __slots__ = (
         "start", "end", "message", "fix", "code", "level", "file", "line", "column", "end_line",
@@ -100,7 +103,11 @@ class Hit:
         self.end_line = end_line
         self.end_column = end_column
 
-
+    @classmethod
+    def in_file(cls, file: str, line: int, column: int, end_line: int, end_column: int,
+                message: str | None = None) -> Hit:
+        """A hit at a line and column of another file than the Dockerfile (a YAML file)."""
+        return cls(0, 0, message, file=file, line=line, column=column, end_line=end_line, end_column=end_column)
 
 
 class Finding:
