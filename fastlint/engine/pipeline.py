@@ -51,7 +51,14 @@ def _pattern_hits(cls: type[Rule], patterns) -> bool:
 
 
 def _level_of(policy, code: str) -> str | None:
-    return policy.severity.get(code) or policy.severity.get(canonical(code))
+    """The policy's level for a code (its keys are canonical: upper case)."""
+    severity = policy.severity
+    if not severity:
+        return None
+    found = severity.get(code)
+    if found is None and not code.isupper():  # a name such as StageNameCasing
+        found = severity.get(canonical(code))
+    return found
 
 
 def active_rules(policy, selection: Selection, kind: str | None = None) -> list[type[Rule]]:
