@@ -238,7 +238,8 @@ def _fix_loop(text: str, path: str, policy: Policy, selection: Selection, unsafe
                 else:
                     good.append(f)
             batch = good
-            new_text, new_result, why = _try(current, batch, path, policy, selection, state) if batch else (current, None, "")
+            new_text, new_result, why = (_try(current, batch, path, policy, selection, state) if batch
+                                         else (current, None, ""))
             if new_result is None and len(batch) > 1:
                 batch = batch[:1]
                 new_text, new_result, why = _try(current, batch, path, policy, selection, state)

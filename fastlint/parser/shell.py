@@ -460,7 +460,7 @@ class RunScript:
     is (the heredoc body's offsets, or the whole instruction); ``exact_span(a, b)`` gives exact offsets or None.
     """
 
-    __slots__ = ("ins", "text", "origin", "_base", "_exact")
+    __slots__ = ("ins", "text", "origin", "_base", "_exact", "_shell")
 
     def __init__(self, ins, text: str, origin: str, base: int, exact: bool):
         self.ins = ins
@@ -468,14 +468,17 @@ class RunScript:
         self.origin = origin
         self._base = base  # shell: index in ins.logical.text; heredoc: source offset of the body; exec: unused
         self._exact = exact
+        self._shell: ShellScript | None = None
 
     @property
     def shell(self) -> ShellScript:
-        return parse_shell(self.text)
+        if self._shell is None:
+            self._shell = parse_shell(self.text)
+        return self._shell
 
     @property
     def commands(self) -> list[Command]:
-        return parse_shell(self.text).commands
+        return self.shell.commands
 
     def exact_span(self, a: int, b: int) -> tuple[int, int] | None:
         if not self._exact:
@@ -515,11 +518,19 @@ def run_model(ins) -> list[RunScript]:
     the heredoc bodies a shell runs (``RUN <<EOF`` alone, or a shell such as ``bash <<EOF`` reading its script
     from the heredoc; a body fed to another program, ``python3 <<EOF``, is not shell); or the exec form's
     script. ONBUILD RUN: the inner instruction's. Any other instruction: none."""
+    return _model(ins)[0]
+
+
+_NO_RUN: tuple[list, list] = ([], [])
+
+
+def _model(ins) -> tuple[list[RunScript], list[Command]]:
+    """The scripts of a RUN and all their commands, computed once (kept in ``Instruction.run``)."""
     ins = ins.sub if ins.sub is not None else ins
-    if ins.keyword != "RUN":
-        return []
     if ins.run is not None:
         return ins.run
+    if ins.keyword != "RUN":
+        return _NO_RUN
     if ins.json:
         out = [RunScript(ins, _exec_text(ins.value), "exec", 0, False)]
     else:
@@ -536,8 +547,8 @@ def run_model(ins) -> list[RunScript]:
                 out = bodies
             elif any(c.is_(*SHELLS) and "c" not in c.flags() for c in cmds):
                 out = [main, *bodies]
-    ins.run = out
-    return out
+    ins.run = (out, [c for script in out for c in script.commands])
+    return ins.run
 
 
 def _logical_index(lg, source_offset: int, text: str) -> int:
@@ -599,10 +610,7 @@ def run_scripts(ins) -> list[ShellScript]:
 def run_commands(ins) -> list[Command]:
     """Every simple command of a RUN instruction's scripts, in order (see ``run_model``; the list is shared by
     the rules that read one instruction: they must not change it)."""
-    model = run_model(ins)
-    if len(model) == 1:
-        return model[0].commands
-    return [c for s in model for c in s.commands]
+    return _model(ins)[1]
 
 
 def script_of(ins, cmd: Command) -> RunScript | None:

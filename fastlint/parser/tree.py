@@ -297,7 +297,7 @@ class Instruction(Node):
         self.parent = parent  # for the instruction inside ONBUILD
         self.stage = stage  # the Stage it belongs to (None for global ARGs before the first FROM)
         self.index = index  # position among the file's instructions
-        self.run = None  # RUN: the scripts it executes, computed once by fastlint.parser.shell.run_model
+        self.run = None  # RUN: (the scripts it executes, their commands), computed once by parser.shell.run_model
 
     # -- convenience for rules --------------------------------------------------------------------------------
     def flag(self, name: str) -> Flag | None:
