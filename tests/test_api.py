@@ -96,3 +96,18 @@ def test_the_readme_example_runs(tmp_path, monkeypatch, capsys):
     exec(compile(code, "README.md", "exec"), {})
     out = capsys.readouterr().out
     assert "DL4000" in out and "['DL4000']" in out and "LABEL" in out
+
+
+def test_fix_text_with_the_template_rewrites_a_legacy_service():
+    from pathlib import Path
+
+    service = Path(__file__).resolve().parent.parent / "fixtures" / "services" / "fast-validation-service"
+    text = (service / "Dockerfile").read_text()
+    plain = api.fix_text(text, str(service / "Dockerfile"), no_config=True)
+    assert plain.rewrite is None and any(f.code.startswith("FL1") for f in plain.remaining)
+    out = api.fix_text(text, str(service / "Dockerfile"), no_config=True, template=True)
+    assert out.rewrite is not None
+    assert " AS production" in out.text and " AS production" not in text
+    assert not any(f.code.startswith("FL1") for f in out.remaining)
+    assert {a.safety for a in out.applied} >= {"structural"}
+    assert (service / "Dockerfile").read_text() == text  # nothing written
