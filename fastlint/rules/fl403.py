@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import Edit, InstructionRule
-from .fl_common import Spot, commands, npm_install, policy_stage
+from ..parser.tree import Node
+from .lib.npm import npm_install
+from .lib.run import commands
+from .lib.stages import policy_stage
 
 
 @register
@@ -18,7 +21,7 @@ class FL403(InstructionRule):
     def _no_npm_lockfile(self) -> bool:
         """The build context is known (a Dockerfile beside a package.json) and has no npm lockfile."""
         if not hasattr(self, "_lockless"):
-            from .fl_context import BuildContext
+            from .lib.context import BuildContext
 
             context = BuildContext(self.ctx.path)
             self._lockless = context.known and not (context.exists("package-lock.json") or
@@ -37,7 +40,7 @@ class FL403(InstructionRule):
             if inst is None or inst.tool != "npm":
                 continue
             sub = inst.sub
-            spot = Spot(*script.word_span(sub))
+            spot = Node(*script.word_span(sub))
             scripts_off = cmd.has_flag("ignore-scripts")
             exact = not ins.json and spot.end - spot.start == sub.end - sub.start
             if not inst.ci:

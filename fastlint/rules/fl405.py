@@ -7,27 +7,9 @@ import posixpath
 
 from ..engine.registry import register
 from ..engine.rule import FileRule
-from .fl_common import command_spot, commands, npm_install
-from .fl_context import BuildContext, StageFiles
-
-NEEDS = {"npm": ("package-lock.json", "npm-shrinkwrap.json"), "yarn": ("yarn.lock",), "pnpm": ("pnpm-lock.yaml",)}
-ALL_LOCKFILES = ("package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml")
-
-
-def install_dir(cmd, workdir: str, env: dict) -> str:
-    """Where the install runs: the RUN's working directory, or ``--prefix``/``--cwd``/``-C``/``--dir``."""
-    for flag in ("prefix", "cwd", "C", "dir"):
-        value = cmd.flag_value(flag)
-        if value:
-            return posixpath.normpath(posixpath.join(workdir, value))
-    return workdir
-
-
-def frozen_text(inst) -> str:
-    flag = " --immutable" if inst.cmd.has_flag("immutable") else " --frozen-lockfile"
-    return f"npm {inst.sub.text}" if inst.tool == "npm" else f"{inst.tool} install{flag}" if inst.sub else \
-        f"{inst.tool}{flag}"
-
+from .lib.context import BuildContext, StageFiles
+from .lib.npm import ALL_LOCKFILES, NEEDS, frozen_text, install_dir, npm_install
+from .lib.run import command_spot, commands
 
 @register
 class FL405(FileRule):

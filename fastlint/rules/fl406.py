@@ -6,9 +6,9 @@ import posixpath
 
 from ..engine.registry import register
 from ..engine.rule import FileRule
-from .fl_common import command_spot, commands, npm_install
-from .fl_context import BuildContext, StageFiles
-from .fl405 import NEEDS, frozen_text, install_dir
+from .lib.context import BuildContext, StageFiles
+from .lib.npm import NEEDS, frozen_text, install_dir, npm_install
+from .lib.run import command_spot, commands
 
 
 @register

@@ -6,8 +6,12 @@ import posixpath
 
 from ..engine.registry import register
 from ..engine.rule import FileRule
-from .fl_common import chain, commands, copy_sources, from_stage, normalize_image, npm_install
-from .fl_context import BuildContext, StageFiles, substitute
+from .lib.context import BuildContext, StageFiles, substitute
+from .lib.files import copy_sources
+from .lib.images import normalize_image
+from .lib.npm import npm_install
+from .lib.run import commands
+from .lib.stages import chain, from_stage
 
 # Public images whose working folders (WORKDIR /app, /usr/src/app ...) start empty: what is there, the file put
 # there. Paths outside the stage's WORKDIR are never judged (the image may have them).

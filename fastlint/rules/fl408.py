@@ -7,8 +7,8 @@ import shlex
 
 from ..engine.registry import register
 from ..engine.rule import FileRule
-from .fl_common import command_spot, commands
-from .fl_context import BuildContext, StageFiles
+from .lib.context import BuildContext, StageFiles
+from .lib.run import command_spot, commands
 
 NPM_BUILTIN_RUN = frozenset({"env"})  # `npm run env` lists the environment without a script
 SKIP_FLAGS = ("if-present", "w", "workspace", "workspaces", "ws", "prefix", "C", "dir", "filter", "recursive", "r")

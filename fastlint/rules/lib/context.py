@@ -18,7 +18,8 @@ import posixpath
 from functools import cached_property
 from pathlib import Path
 
-from .fl_common import chain, copy_dest, copy_sources
+from .files import copy_dest, copy_sources
+from .stages import chain
 
 
 class BuildContext:
@@ -39,7 +40,7 @@ class BuildContext:
     @cached_property
     def ignore(self):
         """The context's DockerIgnore (nothing excluded without an ignore file); None when Docker rejects it."""
-        from ..dockerignore import DockerIgnoreError, load
+        from ...dockerignore import DockerIgnoreError, load
 
         try:
             return load(self.folder, self.dockerfile)
@@ -62,7 +63,7 @@ class BuildContext:
 
     @cached_property
     def project(self):
-        from ..project import Project
+        from ...project import Project
 
         return Project(self.folder, self.dockerfile.name)
 
