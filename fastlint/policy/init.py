@@ -4,12 +4,12 @@ A service is a folder with a ``Dockerfile`` and a ``package.json`` (``node_modul
 searched). For each one:
 
 * name: the folder's name (a Dockerfile belongs to the service named by its folder);
-* type: ``http`` when ``package.json`` depends on an HTTP server framework (express, fastify, koa, @nestjs/core,
-  @hapi/hapi), else ``grpc`` when it depends on ``@grpc/grpc-js`` (an HTTP service may also be a gRPC client);
-* port: the standard's matrix for a known service; else the Dockerfile's ``EXPOSE``; else a port default in the
-  source (``process.env.PORT ?? 3004``, ``.listen(3000``);
+* type, port and proto service as ``fastlint.project`` reads them from the service's files: type ``http`` or
+  ``grpc`` from its dependencies (a gRPC server in the source decides when it has both); port from the standard's
+  matrix for a known service, else the first port ``fastlint.project`` finds (EXPOSE, ENV PORT, a compose file,
+  Kubernetes manifests, Helm values, ``.env``, a default in the source);
 * memory: the matrix's, else the standard's figure for the type (gRPC 512Mi, HTTP 1024Mi);
-* health_service (gRPC): the matrix's, else ``<package>.<first service>`` of the first ``.proto`` file.
+* health_service (gRPC): the matrix's, else ``<package>.<Service>`` of the first service of its ``.proto`` files.
 
 Every service gets a comment saying where its values came from. The file is written atomically and is valid for
 ``fastlint.engine.config.load_config``; an existing file is kept unless ``force`` is given.
@@ -28,12 +28,6 @@ CONFIG_NAME = "fastlint.yaml"
 MEMORY_BY_TYPE = {"grpc": "512Mi", "http": "1024Mi"}  # the standard's Service-Specific Configuration
 SKIP_DIRS = {"node_modules", "dist", "build", "coverage"}
 _PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
-_SOURCE_PORT = (
-    re.compile(r"process\.env\.PORT\s*(?:\?\?|\|\|)\s*['\"]?(\d{2,5})"),
-    re.compile(r"\bPORT\s*=\s*['\"]?(\d{2,5})\b"),
-    re.compile(r"\.listen\(\s*(\d{2,5})\b"),
-    re.compile(r"['\"](?:0\.0\.0\.0|localhost|127\.0\.0\.1|\[::\]):(\d{2,5})['\"]"),
-)
 
 
 def write_config(path: Path, force: bool = False) -> Path:
@@ -113,40 +107,35 @@ def find_services(root: Path) -> list[dict]:
 
 
 def describe_service(folder: Path, name: str, root: Path) -> dict:
-    package = _read_json(folder / "package.json")
-    deps = {**(package.get("devDependencies") or {}), **(package.get("dependencies") or {})} \
-        if isinstance(package, dict) else {}
-    runtime = (package.get("dependencies") or {}) if isinstance(package, dict) else {}
+    """What ``fastlint.project`` reads of the service (type, port, proto service), the matrix deciding first."""
+    from ..project import Project
+
+    project = Project(folder)
     matrix = builtin.SERVICES.get(name)
-    http = [d for d in builtin.HTTP_PACKAGES if d in runtime]
-    grpc = [d for d in builtin.GRPC_PACKAGES if d in runtime or d in deps]
+    kind_fact = project.kind
     if matrix:  # the standard decides first, as in the migration
         kind, why = matrix["type"], "the standard's matrix"
-    elif http:
-        kind, why = "http", http[0]
-    elif grpc:
-        kind, why = "grpc", grpc[0]
+    elif kind_fact is not None and kind_fact.value in ("grpc", "http"):
+        kind, why = kind_fact.value, kind_fact.how.removeprefix("depends on ")
     else:
         kind, why = "http", "no gRPC or HTTP server package found: check"
-    exposed = _exposed_ports(folder / "Dockerfile")
+    candidates = project.ports.candidates
+    exposed = [c.value for c in candidates if c.how == "EXPOSE"]
     if matrix:
         port, port_from = matrix["port"], "the standard's matrix"
         if exposed and port not in exposed:
             port_from += f" (the Dockerfile EXPOSEs {', '.join(map(str, exposed))}: FL503)"
-    elif exposed:
-        port, port_from = exposed[0], "the Dockerfile's EXPOSE"
+    elif candidates:
+        port, port_from = candidates[0].value, PORT_SOURCES.get(candidates[0].how.split(" (")[0],
+                                                                   candidates[0].how)
     else:
-        source_port = _source_port(folder)
-        if source_port:
-            port, port_from = source_port, "the source's default"
-        else:
-            port, port_from = (50051 if kind == "grpc" else 3000), "not found: a placeholder, set it"
+        port, port_from = (50051 if kind == "grpc" else 3000), "not found: a placeholder, set it"
     memory = matrix.get("memory") if matrix and matrix.get("memory") else MEMORY_BY_TYPE[kind]
     health = None
     if kind == "grpc":
         health = matrix.get("health_service") if matrix else None
-        if not health:
-            health = _proto_service(folder)
+        if not health and project.grpc_service is not None:
+            health = project.grpc_service.value
     try:
         where = folder.resolve().relative_to(root.resolve()).as_posix() or "."
     except ValueError:
@@ -156,63 +145,10 @@ def describe_service(folder: Path, name: str, root: Path) -> dict:
             "comment": comment}
 
 
-def _read_json(path: Path) -> dict:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _exposed_ports(dockerfile: Path) -> list[int]:
-    try:
-        text = dockerfile.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return []
-    from ..parser import parse
-
-    ports = []
-    for ins in parse(text, str(dockerfile)).instructions:
-        if ins.keyword == "EXPOSE":
-            for w in ins.value:
-                m = re.match(r"^(\d+)(?:/tcp)?$", w)
-                if m and 0 < int(m.group(1)) < 65536:
-                    ports.append(int(m.group(1)))
-    return ports
-
-
-def _source_port(folder: Path) -> int | None:
-    for sub in ("src", "."):
-        base = folder / sub
-        if not base.is_dir():
-            continue
-        for path in sorted(base.rglob("*")) if sub == "src" else sorted(base.glob("*.[jt]s")):
-            if path.suffix not in (".ts", ".js", ".mjs", ".cjs") or "node_modules" in path.parts:
-                continue
-            try:
-                text = path.read_text(encoding="utf-8", errors="replace")
-            except OSError:
-                continue
-            for rx in _SOURCE_PORT:
-                m = rx.search(text)
-                if m and 0 < int(m.group(1)) < 65536:
-                    return int(m.group(1))
-    return None
-
-
-def _proto_service(folder: Path) -> str | None:
-    """``<package>.<service>`` of the first .proto file under the folder (what grpc_health_probe asks for)."""
-    protos = sorted(p for p in folder.rglob("*.proto") if "node_modules" not in p.parts)
-    for proto in protos:
-        try:
-            text = proto.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue
-        pkg = re.search(r"^\s*package\s+([A-Za-z0-9_.]+)\s*;", text, re.M)
-        svc = re.search(r"^\s*service\s+([A-Za-z0-9_]+)", text, re.M)
-        if svc:
-            return f"{pkg.group(1)}.{svc.group(1)}" if pkg else svc.group(1)
-    return None
+# how fastlint.project read a port -> the words of init's comment
+PORT_SOURCES = {"EXPOSE": "the Dockerfile's EXPOSE", "ENV PORT": "the Dockerfile's ENV PORT",
+                "compose": "the compose file", "Kubernetes containerPort": "a Kubernetes manifest",
+                "Helm values": "the Helm values", ".env PORT": "the .env file", "source": "the source's default"}
 
 
 def _scalar(value: str) -> str:
