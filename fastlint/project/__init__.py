@@ -9,7 +9,8 @@ file and line it was read from (``Fact.where``).
     p.start.entry                            # Fact[str] | None: the file node runs
     p.runtime_needs.paths                    # {"dist": Fact, "public": Fact, ...}
     p.ports.port                             # Fact[int] | None, p.ports.candidates for all of them
-    p.kind, p.grpc_service, p.health         # Fact[str] | None, Fact[str] | None, Fact[Health] | None
+    p.kind, p.grpc_service, p.health         # Fact[str] | None (grpc, http, tcp), Fact[str] | None, Fact[Health] | None
+    p.outside_inputs                         # [Fact[str]]: tsconfig references/extends outside the folder
     p.native                                 # [Fact[Native]]
     p.node_version                           # Fact[str] | None ("14 || 16", from engines, .nvmrc, ...)
 
@@ -52,6 +53,26 @@ class Project:
     @property
     def has_package(self) -> bool:
         return self._package[2]
+
+    @cached_property
+    def package_error(self) -> str | None:
+        """Why package.json cannot be read (one line, with file and line), or None when it can."""
+        import json
+
+        path = self.folder / "package.json"
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            return f"no package.json in {self.folder.as_posix() or '.'}"
+        except (OSError, UnicodeDecodeError) as err:
+            return f"{path}: cannot read: {getattr(err, 'strerror', None) or err}"
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as err:
+            return f"{path}:{err.lineno}: invalid JSON: {err.msg}"
+        if not isinstance(data, dict):
+            return f"{path}:1: not a package.json (the top level is not an object)"
+        return None
 
     @property
     def scripts(self) -> dict:
@@ -118,6 +139,13 @@ class Project:
         return build_step(self.folder, self.package, self.key_lines)
 
     @cached_property
+    def outside_inputs(self):
+        """[Fact[str]]: files the build reads from outside the folder (tsconfig references, relative extends)."""
+        from .build import outside_inputs
+
+        return outside_inputs(self.folder)
+
+    @cached_property
     def start(self):
         """Start: what ``npm start`` runs and the entry file."""
         from .build import start_command
@@ -161,10 +189,17 @@ class Project:
         return service_kind(self.package, self.key_lines, self.source_files, self.folder)
 
     @cached_property
+    def proto_files(self) -> list[str]:
+        """The service's .proto files (relative paths, sorted; node_modules, .git and dist left out)."""
+        from .service import proto_files
+
+        return proto_files(self.folder)
+
+    @cached_property
     def grpc_service(self) -> Fact[str] | None:
         from .service import proto_service
 
-        return proto_service(self.folder)
+        return proto_service(self.folder, self.proto_files)
 
     @cached_property
     def health(self):

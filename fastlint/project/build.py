@@ -118,6 +118,33 @@ def tsconfig_option(folder: Path, name: str, option: str, depth: int = 0) -> Fac
     return None
 
 
+def outside_inputs(folder: Path) -> list[Fact[str]]:
+    """What the TypeScript build reads from outside the folder: tsconfig ``references`` and relative ``extends``
+    that leave it (a workspace member built alone, without the monorepo around it)."""
+    import json
+
+    out: list[Fact[str]] = []
+    for path in sorted(folder.glob("tsconfig*.json")):
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+            data = json.loads(_strip_json_comments(text))
+        except (OSError, ValueError):
+            continue
+        if not isinstance(data, dict):
+            continue
+        refs = [r.get("path") for r in data.get("references") or [] if isinstance(r, dict)]
+        ext = data.get("extends")
+        wanted = [(r, "tsconfig references") for r in refs if isinstance(r, str)]
+        wanted += [(e, "tsconfig extends") for e in (ext if isinstance(ext, list) else [ext])
+                   if isinstance(e, str) and e.startswith(".")]
+        for target, how in wanted:
+            if not posixpath.normpath(target).startswith(".."):
+                continue
+            m = re.search(re.escape(json.dumps(target)), text)
+            out.append(Fact(target, path.name, line_of(text, m.start()) if m else 0, how))
+    return out
+
+
 # -- the build step ----------------------------------------------------------------------------------------------
 
 def _script_chain(scripts: dict, name: str, depth: int = 0) -> list[str]:

@@ -23,12 +23,27 @@ _LISTEN = re.compile(r"\.listen\(\s*(?:\{\s*port\s*:\s*)?['\"]?(\d{2,5})\b")
 _BIND = re.compile(r"bind(?:Async)?\(\s*['\"`][^'\"`]*:(\d{2,5})['\"`]")
 _PORT_DEFAULT = re.compile(r"""\bport['"]?\s*[:=]\s*(?:\{[^}]*?default\s*:\s*)?['"]?(\d{2,5})\b""", re.I)
 _OPTION_DEFAULT = re.compile(r"""options\(\s*['"]port['"]\s*,\s*\{[^}]*?default\s*:\s*['"]?(\d{2,5})""", re.S)
+# the port of the HTTP server in a source that starts several (RTMP and HTTP, HTTP and HTTPS): `http: {port: N}`,
+# `http_port: N`, `httpPort = N`
+_HTTP_PORT = re.compile(r"""(?:\bhttp['"]?\s*:\s*\{[^{}]*?\bport['"]?\s*:\s*|\bhttp_?port['"]?\s*[:=]\s*)['"]?(\d{2,5})\b""",
+                        re.I)
 _ENV_LINE = re.compile(r"^\s*(?:export\s+)?PORT\s*=\s*['\"]?(\d{2,5})['\"]?\s*$", re.M)
 
 
 @dataclass
 class Ports:
     candidates: list[Fact[int]] = field(default_factory=list)
+    http: list[Fact[int]] = field(default_factory=list)  # ports the source gives its HTTP server by name
+
+    @property
+    def http_port(self) -> Fact[int] | None:
+        """Of several candidates, the one the source names as its HTTP server's port (``http: {port: 8000}``),
+        when it is among the other candidates (an EXPOSE, a manifest); else None."""
+        for hint in self.http:
+            for c in self.candidates:
+                if c.value == hint.value and not c.how.startswith("source"):
+                    return c
+        return None
 
     @property
     def port(self) -> Fact[int] | None:
@@ -199,6 +214,8 @@ def source_ports(folder: Path, ports: Ports, files: list[Path] | None = None) ->
             m = rx.search(text)
             if m:
                 found[how] = (int(m.group(1)), rel, line_of(text, m.start(1)))
+        for m in _HTTP_PORT.finditer(text):
+            ports.http.append(Fact(int(m.group(1)), rel, line_of(text, m.start(1)), "the HTTP server's port in the source"))
     if len(found) > 1:
         found.pop("a port setting", None)  # the weakest reading, only when nothing better is in the source
     for how in ("process.env.PORT || N", "listen(N)", "bind(host:N)", "a port option's default", "a port setting"):

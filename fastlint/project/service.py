@@ -15,6 +15,7 @@ HTTP_PACKAGES = ("express", "fastify", "koa", "@koa/router", "koa-router", "@nes
                  "@nestjs/platform-fastify", "@hapi/hapi", "hapi", "restify", "polka", "@loopback/rest",
                  "apollo-server", "apollo-server-express", "hono", "connect", "micro", "@feathersjs/express", "sails")
 GRPC_PACKAGES = ("@grpc/grpc-js", "grpc", "nice-grpc", "@nestjs/microservices")
+TCP_SERVER = re.compile(r"\bnet\.createServer\s*\(")
 GRPC_SERVER = re.compile(r"new\s+(?:grpc\.)?Server\s*\(|\.bindAsync\s*\(|Transport\.GRPC|createServer\(\)\s*\.add\(")
 
 HEALTH_NAMES = ("health", "healthz", "healthcheck", "health-check", "_health", "ready", "readyz", "readiness",
@@ -45,7 +46,8 @@ class Health:
 
 
 def service_kind(package: dict, key_lines: dict, files: list[Path], folder: Path) -> Fact[str] | None:
-    """``grpc`` or ``http`` from the dependencies (a gRPC server in the source decides when it has both)."""
+    """``grpc`` or ``http`` from the dependencies (a gRPC server in the source decides when it has both); ``tcp``
+    for a service with neither whose source starts a plain TCP server (``net.createServer``: statsd's admin port)."""
     deps = package.get("dependencies") if isinstance(package.get("dependencies"), dict) else {}
     grpc = [d for d in GRPC_PACKAGES if d in deps]
     http = [d for d in HTTP_PACKAGES if d in deps]
@@ -61,23 +63,33 @@ def service_kind(package: dict, key_lines: dict, files: list[Path], folder: Path
         return Fact("grpc", "package.json", key_lines.get(("dependencies", grpc[0]), 0), f"depends on {grpc[0]}")
     if http:
         return Fact("http", "package.json", key_lines.get(("dependencies", http[0]), 0), f"depends on {http[0]}")
+    for path in files:
+        text = read_text(path)
+        m = TCP_SERVER.search(text)
+        if m:
+            return Fact("tcp", path.relative_to(folder).as_posix(), line_of(text, m.start()),
+                        "a TCP server in the source (net.createServer)")
     return None
 
 
-def proto_service(folder: Path) -> Fact[str] | None:
-    """``<package>.<Service>`` of the first service of the service's .proto files (sorted; node_modules left out)."""
-    protos = []
+def proto_files(folder: Path) -> list[str]:
+    out = []
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames[:] = sorted(d for d in dirnames if d not in ("node_modules", ".git", "dist"))
-        protos += [Path(dirpath) / f for f in sorted(filenames) if f.endswith(".proto")]
-    for proto in protos:
-        text = read_text(proto)
+        out += [(Path(dirpath) / f).relative_to(folder).as_posix() for f in sorted(filenames) if f.endswith(".proto")]
+    return out
+
+
+def proto_service(folder: Path, protos: list[str] | None = None) -> Fact[str] | None:
+    """``<package>.<Service>`` of the first service of the service's .proto files (sorted; node_modules left out)."""
+    for rel in proto_files(folder) if protos is None else protos:
+        text = read_text(folder / rel)
         svc = re.search(r"^[ \t]*service\s+([A-Za-z0-9_]+)", text, re.M)
         if not svc or svc.group(1) == "Health":
             continue
         pkg = re.search(r"^[ \t]*package\s+([A-Za-z0-9_.]+)\s*;", text, re.M)
         name = f"{pkg.group(1)}.{svc.group(1)}" if pkg else svc.group(1)
-        return Fact(name, proto.relative_to(folder).as_posix(), line_of(text, svc.start()), "the proto's service")
+        return Fact(name, rel, line_of(text, svc.start()), "the proto's service")
     return None
 
 
