@@ -78,12 +78,13 @@ def lint_text(text: str, path: str = "Dockerfile", *, policy: Policy | None = No
 def fix_text(text: str, path: str = "Dockerfile", *, policy: Policy | None = None,
              config: str | Path | None = None, no_config: bool = False, select: Iterable[str] = (),
              ignore: Iterable[str] = (), unsafe: bool = False, template: bool = False,
-             template_text: str | None = None, state: RunState | None = None):
+             template_text: str | None = None, port: int | None = None, state: RunState | None = None):
     """Fix a Dockerfile's text with the fix loop: a ``fastlint.fixer.loop.FixOutcome`` (``text``, ``applied``,
     ``remaining``, ``notes``, ``other_files``: the edits of files beside it, such as ``.dockerignore``, which
     this function does not write). ``template``: a file that breaks the 4-stage structure is rewritten from the
     template (``template_text``, else the built-in one) as the loop's structural fix, reading the service's
-    ``package.json`` beside ``path`` (``rewrite`` is then set; ``rewrite_error`` says why it could not be)."""
+    ``package.json`` beside ``path`` (``rewrite`` is then set; ``rewrite_error`` says why it could not be, and
+    ``refused`` that the text was left untouched); ``port``: the service's port for the rewrite."""
     from .fixer.loop import fix_text as fix
 
     state = state if state is not None else RunState()
@@ -92,7 +93,7 @@ def fix_text(text: str, path: str = "Dockerfile", *, policy: Policy | None = Non
     def rewrite(original: str):  # the structural fix (fixer/migrate.py), imported only when asked for
         from .fixer.migrate import migrate
 
-        return migrate(original, path, policy, template_text)
+        return migrate(original, path, policy, template_text, port)
 
     return fix(text, path, policy, selection(select, ignore), unsafe=unsafe, state=state,
                structural=rewrite if template else None)

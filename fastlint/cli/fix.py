@@ -32,6 +32,10 @@ def fix_command(
         "--output", metavar="NAME",
         help="Write the result beside each input under NAME (e.g. Dockerfile.optimized); the input is kept.",
         show_default=False)] = None,
+    port: Annotated[Optional[int], typer.Option(
+        "--port", metavar="N", min=1, max=65535,
+        help="The port the service listens on, for the template rewrite (else read from the service's files).",
+        show_default=False)] = None,
     no_backup: Annotated[bool, typer.Option(
         "--no-backup", help="Do not keep the original as Dockerfile.backup when the template rewrites a file.")
     ] = False,
@@ -55,7 +59,7 @@ def fix_command(
     untouched (exit 2). Exit codes: 0 nothing left unfixed; 1 findings left (or --diff with changes); 2 errors.
     """
     raise typer.Exit(run(paths or ["."], diff=diff, template=template, template_file=template_file, output=output,
-                         backup=not no_backup, unsafe=unsafe_fixes, select=select, ignore=ignore, config=config,
+                         backup=not no_backup, unsafe=unsafe_fixes, port=port, select=select, ignore=ignore, config=config,
                          no_config=no_config))
 
 
@@ -65,7 +69,7 @@ def _err(message: str) -> None:
 
 def run(paths: list[str], *, diff: bool = False, template: bool = True, template_file: Path | None = None,
         output: str | None = None, backup: bool = True, unsafe: bool = False, select: str = "", ignore: str = "",
-        config: Path | None = None, no_config: bool = False) -> int:
+        config: Path | None = None, no_config: bool = False, port: int | None = None) -> int:
     """The whole command; returns the exit code."""
     from ..engine.config import ConfigError, load_config
     from ..engine.discovery import discover
@@ -77,7 +81,7 @@ def run(paths: list[str], *, diff: bool = False, template: bool = True, template
     if output is not None and (not output or "/" in output or output in (".", "..")):
         _err(f"--output takes a file name (written beside each input), not {output!r}")
         return 2
-    opts = FixOptions(diff=diff, template=template, output=output, backup=backup, unsafe=unsafe,
+    opts = FixOptions(diff=diff, template=template, output=output, backup=backup, unsafe=unsafe, port=port,
                       selection=Selection(select=split_option(select), ignore=split_option(ignore)), config=config,
                       no_config=no_config)
     if template_file is not None:

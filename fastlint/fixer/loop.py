@@ -71,6 +71,7 @@ class FixOutcome:
     error_line: int = 0
     rewrite: object = None  # the structural fix's result when it was applied (a fixer.migrate.Migration)
     rewrite_error: str | None = None  # why the structural fix could not be applied (the loop's result is kept)
+    refused: bool = False  # the structural fix refused the file: it is left untouched (rewrite_error says why)
     rewrite_failed: str | None = None  # the structural fix broke (a bug, or output that does not parse): one line
 
     @property
@@ -84,7 +85,13 @@ class FixOutcome:
 
 
 class StructuralError(Exception):
-    """The structural fix cannot rewrite this file (no package.json, no port...); the message is one sentence."""
+    """The structural fix cannot rewrite this file (no package.json, no port...); the message is one sentence.
+    ``untouched``: the file is left exactly as it is (a refusal: no other fix is applied either); otherwise the
+    first loop's fixes are kept."""
+
+    def __init__(self, message: str, untouched: bool = False):
+        super().__init__(message)
+        self.untouched = untouched
 
 
 def allowed(fix: Fix, unsafe: bool) -> bool:
@@ -153,6 +160,9 @@ def _rewrite(first: FixOutcome, structural, path: str, policy: Policy, selection
         rewrite = structural(text)
     except StructuralError as err:
         first.rewrite_error = str(err)
+        if err.untouched:  # refused: the original stays as it is, without the first loop's fixes either
+            first.text, first.applied, first.other_files, first.refused = first.original, [], {}, True
+            first.remaining = _final_findings(text, path, policy, selection, state)
         return first
     except Exception as err:  # a bug must not cost the user the file, nor print a traceback
         first.rewrite_failed = f"the template rewrite failed ({type(err).__name__}: {err})"

@@ -39,23 +39,43 @@ from ..engine.config import Policy
 from ..parser import parse
 from .migration.context import build_context
 from .migration.model import Migration, MigrationError
-from .migration.read import LegacyReader, read_package
+from .migration.read import LegacyReader, read_project
 from .migration.render import render_file
 from .migration.vocabulary import is_secret
 
-__all__ = ["Migration", "MigrationError", "is_secret", "migrate"]
+__all__ = ["BUILD_BREAKING", "Migration", "MigrationError", "is_secret", "migrate"]
+
+# Findings that say the build (or the container's start) breaks: the migration refuses rather than write them.
+BUILD_BREAKING = ("DL1000", "FL405", "FL406", "FL407", "FL408", "FL504")
 
 
-def migrate(text: str, path: str, policy: Policy, template: str | None = None) -> Migration:
+def migrate(text: str, path: str, policy: Policy, template: str | None = None, port: int | None = None) -> Migration:
     """Rewrite ``text`` (the Dockerfile at ``path``) from the template (the built-in one, or the text of a custom
     one): read the service (``migration/read.py``), decide the template's context (``migration/context.py``),
-    render (``migration/render.py``). Raises ``MigrationError`` when the file cannot be rewritten."""
+    render (``migration/render.py``), then lint the result with the rules that catch what breaks a build.
+    ``port``: the port the service listens on (``fix --port``). Raises ``MigrationError`` when the file cannot be
+    rewritten into one that builds."""
     df = parse(text, path)
     if df.error is not None:
         raise MigrationError(f"line {df.error.line}: {df.error.message}")
     folder = Path(path).parent
-    reader = LegacyReader(df, path, policy, read_package(folder), folder)
+    project = read_project(folder, Path(path).name)
+    reader = LegacyReader(df, path, policy, project, folder)
     reader.read()
-    context = build_context(reader)
+    context = build_context(reader, port)
     rendered = render_file(context, reader, df, text, path, template)
+    _refuse_what_breaks(rendered, path, policy)
     return Migration(text=rendered, context=context, warnings=reader.warnings, kept=reader.kept_lines)
+
+
+def _refuse_what_breaks(text: str, path: str, policy: Policy) -> None:
+    """Lint the new file with the build-breaking rules (where the build context can be known); the first error is
+    the refusal's reason: a lint-clean file that cannot build is never written."""
+    from ..engine.runner import Selection, lint_text
+
+    result = lint_text(text, path, policy, Selection(select=list(BUILD_BREAKING)))
+    errors = [f for f in result.findings if f.code in BUILD_BREAKING and f.level == "error"]
+    if errors:
+        first = errors[0]
+        raise MigrationError(f"the template's output would not build: {first.code} at its line {first.line}: "
+                             f"{first.message}")

@@ -35,6 +35,7 @@ class FixOptions:
     diff: bool = False
     template: bool = True
     template_text: str | None = None  # a custom template (--template-file), else the built-in one
+    port: int | None = None  # --port: the service's port for the template rewrite
     output: str | None = None  # --output NAME: write beside the input under NAME
     backup: bool = True
     unsafe: bool = False
@@ -97,7 +98,7 @@ def fix_file(path: Path, display: str, opts: FixOptions) -> FileReport:
     rep.threshold = policy.failure_threshold or "info"
 
     def rewrite(original: str):  # the structural fix: the rewrite from the template (fixer/migrate.py)
-        return migrate(original, display, policy, opts.template_text)
+        return migrate(original, display, policy, opts.template_text, opts.port)
 
     outcome = fix_text(text, display, policy, opts.selection, unsafe=opts.unsafe, state=opts.state,
                        structural=rewrite if opts.template else None)
@@ -116,7 +117,8 @@ def fix_file(path: Path, display: str, opts: FixOptions) -> FileReport:
     if mig is None:
         rep.warnings += [f"{display}: {note}" for note in outcome.notes]
         if outcome.rewrite_error is not None:
-            rep.warnings.append(f"{display}: not rewritten from the template: {outcome.rewrite_error}")
+            rep.warnings.append(f"{display}: not rewritten from the template: {outcome.rewrite_error}"
+                                + ("; left untouched" if outcome.refused else ""))
     else:
         # the rewrite read the original: its warnings give the original's line numbers
         rep.warnings = [f"{display}{f':{n}' if n else ''}: {m}" for n, m in mig.warnings]

@@ -8,19 +8,30 @@ The context (a dict; the fixer fills it from a legacy Dockerfile, the verifier's
 | key              | type        | default            | meaning |
 |------------------|-------------|--------------------|---------|
 | service          | str         | required           | the service's name (folder name), for the header comment |
-| type             | str         | required           | "grpc" or "http": which health check and runtime tool |
+| type             | str         | required           | "grpc", "http" or "tcp" (a plain TCP server): which health check and runtime tool |
 | port             | int         | required           | the port the service listens on: EXPOSE and the health check |
+| extra_ports      | list[str]   | []                 | more ports for EXPOSE (`1935`, `8125/udp`); the health check probes `port` |
 | health_service   | str or None | None               | gRPC: the `-service=` name for grpc_health_probe (none: the server's overall health) |
-| health_path      | str         | "/health"          | HTTP: the path `curl -f http://localhost:PORT` probes |
+| health_path      | str         | "/health"          | HTTP with curl: the path `curl -f http://localhost:PORT` probes |
+| health_command   | list[str] or None | None         | the health check's exec form instead of curl (HTTP) or required (tcp): `node -e ...` or the service's own script; no curl is installed then |
 | has_proto        | bool        | False              | the service has .proto files (generation step in the builder) |
 | proto_command    | str or None | "npm run proto:generate" when has_proto, else None | the generation command; pass "" when the build command already generates |
-| build_command    | str         | "npm run build"    | the builder's build command (shell form) |
+| build_command    | str         | "npm run build"    | the builder's build command (shell form); "" when the service has no build step |
+| builder_runs     | list[str]   | []                 | more RUN commands of the builder, after the build (files the original image made with cp/sed) |
+| manager          | str         | "npm"              | "npm", "yarn-classic", "yarn-berry" or "pnpm": how the builder installs the production dependencies in /prod |
+| install_sources  | str         | "package*.json"    | what the dependencies stage copies before the install (`package.json yarn.lock`) |
+| install_folders  | list[str]   | []                 | folders copied too before the install (`.yarn`: yarn berry's release and patches) |
+| install_command  | str         | "npm ci --ignore-scripts" | the dependencies stage's install (`yarn install --frozen-lockfile ...`, `... && npm rebuild bcrypt`) |
+| build_packages   | list[str]   | []                 | Alpine packages the dependencies stage needs to compile native modules (python3, make, g++) |
+| prune_flags      | str         | ""                 | yarn/pnpm: flags added to the production install in /prod (` --ignore-scripts`, ` && npm rebuild x`) |
 | start_command    | list[str]   | ["node", "dist/index.js"] | the exec-form CMD |
 | extra_lines      | list[str]   | []                 | whole ENV / ARG / LABEL instruction lines carried over; ARG lines go right after the production FROM (so RUN sees them), the others after `ENV NODE_ENV=production` |
-| extra_copy       | list[str]   | []                 | paths under workdir (non-source assets: config/, templates/) copied from builder into production |
+| extra_copy       | list[str]   | []                 | paths under workdir (non-source assets: config/, templates/, the files the start command needs) copied from builder into production |
+| output_copy      | list[str]   | [output_dir]       | the build output copied into production, last (it changes most often) |
+| output_dir       | str         | "dist"             | the build output when `output_copy` is not given |
 | runtime_packages | list[str]   | []                 | extra Alpine packages production needs at run time (`apk add --no-cache`) |
+| runtime_dirs     | str         | ""                 | absolute folders production makes and gives to the user (the original image's `mkdir -p /data`) |
 | workdir          | str         | "/app"             | the WORKDIR of every node stage |
-| output_dir       | str         | "dist"             | the build output copied into production |
 | user, uid, gid   | str, int, int | "nodejs", 1001, 1001 | the non-root user production runs as |
 | node_image       | str         | "node:20-alpine"   | base of the dependencies, builder and production stages |
 | tools_image      | str         | "alpine:3.19"      | base of the runtime-tools stage |
@@ -44,12 +55,22 @@ _SECTION_LINE = re.compile(r"^[ \t]*\{\{[#^/]\s*[A-Za-z_][A-Za-z0-9_]*\s*\}\}[ \
 DEFAULTS: dict[str, Any] = {
     "health_service": None,
     "health_path": "/health",
+    "health_command": None,
+    "extra_ports": [],
     "has_proto": False,
     "build_command": "npm run build",
+    "builder_runs": [],
+    "manager": "npm",
+    "install_sources": "package*.json",
+    "install_folders": [],
+    "install_command": "npm ci --ignore-scripts",
+    "build_packages": [],
+    "prune_flags": "",
     "start_command": ["node", "dist/index.js"],
     "extra_lines": [],
     "extra_copy": [],
     "runtime_packages": [],
+    "runtime_dirs": "",
     "workdir": "/app",
     "output_dir": "dist",
     "user": "nodejs",
@@ -82,8 +103,8 @@ def _prepare(context: dict[str, Any]) -> dict[str, Any]:
     for key in ("service", "type", "port"):
         if key not in context or context[key] in (None, ""):
             raise TemplateError(f"template context: '{key}' is required")
-    if values["type"] not in ("grpc", "http"):
-        raise TemplateError(f"template context: 'type' must be 'grpc' or 'http', not {values['type']!r}")
+    if values["type"] not in ("grpc", "http", "tcp"):
+        raise TemplateError(f"template context: 'type' must be 'grpc', 'http' or 'tcp', not {values['type']!r}")
     port = values["port"]
     if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
         raise TemplateError(f"template context: 'port' must be a number from 1 to 65535, not {port!r}")
@@ -95,9 +116,25 @@ def _prepare(context: dict[str, Any]) -> dict[str, Any]:
     start = values["start_command"]
     if not isinstance(start, list) or not start or not all(isinstance(a, str) for a in start):
         raise TemplateError("template context: 'start_command' must be a non-empty list of strings (exec form)")
-    for key in ("extra_lines", "extra_copy", "runtime_packages"):
+    if "output_copy" not in context:
+        values["output_copy"] = [values["output_dir"]] if values["output_dir"] else []
+    values["extra_ports"] = [str(p) for p in values["extra_ports"]]
+    for key in ("extra_lines", "extra_copy", "output_copy", "runtime_packages", "extra_ports", "builder_runs",
+                "install_folders", "build_packages"):
         if not isinstance(values[key], list) or not all(isinstance(v, str) and v.strip() for v in values[key]):
             raise TemplateError(f"template context: '{key}' must be a list of non-empty strings")
+    for port_text in values["extra_ports"]:
+        if not re.fullmatch(r"\d{1,5}(/(tcp|udp))?", port_text):
+            raise TemplateError(f"template context: 'extra_ports' entry {port_text!r} is not a port")
+    if values["manager"] not in ("npm", "yarn-classic", "yarn-berry", "pnpm"):
+        raise TemplateError(f"template context: 'manager' must be npm, yarn-classic, yarn-berry or pnpm, not "
+                            f"{values['manager']!r}")
+    health = values["health_command"]
+    if health is not None and (not isinstance(health, list) or not health
+                               or not all(isinstance(a, str) for a in health)):
+        raise TemplateError("template context: 'health_command' must be a non-empty list of strings (exec form)")
+    if values["type"] == "tcp" and not health:
+        raise TemplateError("template context: a 'tcp' service needs a 'health_command'")
     for key, value in values.items():
         items = value if isinstance(value, list) else [value]
         for item in items:
@@ -109,9 +146,9 @@ def _prepare(context: dict[str, Any]) -> dict[str, Any]:
                                 "exec form cannot carry (quotes, backslashes, spaces)")
     if not str(values["health_path"]).startswith("/"):
         raise TemplateError(f"template context: 'health_path' must start with '/', not {values['health_path']!r}")
-    for path in values["extra_copy"]:
+    for path in values["extra_copy"] + values["output_copy"] + values["install_folders"]:
         if path.startswith("/") or ".." in Path(path).parts or " " in path:
-            raise TemplateError(f"template context: 'extra_copy' entry {path!r} must be a relative path "
+            raise TemplateError(f"template context: the copied path {path!r} must be a relative path "
                                 "under the workdir, without '..' or spaces")
     for line in values["extra_lines"]:
         if line.split(None, 1)[0].upper() not in ("ENV", "ARG", "LABEL"):
@@ -122,10 +159,18 @@ def _prepare(context: dict[str, Any]) -> dict[str, Any]:
 
     values["grpc"] = values["type"] == "grpc"
     values["http"] = values["type"] == "http"
+    values["curl_check"] = values["http"] and not health
+    values["node_check"] = not values["grpc"] and not values["curl_check"]
+    values["health_command_json"] = json.dumps(health) if health and not values["grpc"] else ""
+    for name in ("npm", "yarn-classic", "yarn-berry", "pnpm"):
+        values[name.replace("-", "_")] = values["manager"] == name
+    values["build_packages"] = " ".join(values["build_packages"])
+    values["install_folders"] = [f.rstrip("/") for f in values["install_folders"]]
     values["start_command_json"] = json.dumps(start)
     values["extra_args"] = [l for l in values["extra_lines"] if l.split(None, 1)[0].upper() == "ARG"]
     values["extra_lines"] = [l for l in values["extra_lines"] if l.split(None, 1)[0].upper() != "ARG"]
-    packages = (["curl"] if values["http"] else []) + [p for p in values["runtime_packages"] if p != "curl" or not values["http"]]
+    packages = (["curl"] if values["curl_check"] else []) + [p for p in values["runtime_packages"]
+                                                            if p != "curl" or not values["curl_check"]]
     values["apk_packages"] = " ".join(dict.fromkeys(packages))
     return values
 

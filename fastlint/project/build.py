@@ -322,6 +322,8 @@ _DIRNAME_JOIN = re.compile(r"""path\.(?:join|resolve)\(\s*__dirname\s*((?:,\s*['
 _DIRNAME_PLUS = re.compile(r"""__dirname\s*\+\s*['"`]([^'"`]+)['"`]""")
 _STATIC = re.compile(r"""(?:\.static|serve|koaStatic|serveStatic|express\.static|static)\(\s*['"`]\.?/?([\w@.-][\w@./-]*)['"`]""")
 _READ = re.compile(r"""(?:readFileSync|readFile|createReadStream|existsSync|readdirSync)\(\s*['"`]\.?/?([\w@.-][\w@./-]*)['"`]""")
+# `${env.APP_ROOT}/static/...`, `${__dirname}/../public`: a folder named after a root or a dir variable
+_ROOT_TEMPLATE = re.compile(r"""\$\{[^}]*(?:ROOT|Root|root|DIR|Dir|dir|__dirname)[^}]*\}/((?:\.\./)*[\w@.-]+)""")
 _EXTS = ("", ".js", ".ts", ".mjs", ".cjs", ".mts", ".cts", ".json", ".jsx", ".tsx", "/index.js", "/index.ts",
          "/index.mjs", "/index.json")
 
@@ -395,6 +397,14 @@ def runtime_needs(folder: Path, entry: Fact[str] | None, build: Fact[BuildStep] 
                 top = cand.split("/", 1)[0]
                 if (folder / top).exists() or (out_dir and top == out_dir.split("/", 1)[0]):
                     needs.add(top, rel, line_of(text, m.start()), how)
+        for m in _ROOT_TEMPLATE.finditer(text):
+            top = posixpath.normpath(m.group(1)).split("/")[-1] if m.group(1).startswith("..") else m.group(1)
+            if top and (folder / top).is_dir():
+                needs.add(top, rel, line_of(text, m.start()), "read under the service's root folder")
+    deps = package.get("dependencies") if isinstance(package.get("dependencies"), dict) else {}
+    if "config" in deps and (folder / "config").is_dir():  # node-config reads ./config (NODE_CONFIG_DIR)
+        needs.add("config", "package.json", key_lines.get(("dependencies", "config"), 0),
+                  "read by the config package (./config)")
     if isinstance(files_field, list):
         for f in files_field:
             if isinstance(f, str) and not f.startswith("!"):

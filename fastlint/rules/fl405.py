@@ -10,6 +10,23 @@ from ..engine.rule import FileRule
 from .lib.context import BuildContext, StageFiles
 from .lib.npm import ALL_LOCKFILES, NEEDS, frozen_text, install_dir, npm_install
 from .lib.run import command_spot, commands
+from .lib.stages import chain
+
+def _put_by_run(stage, ins, before: list, where: str, wanted) -> bool:
+    """A RUN of the stage's chain (or an earlier command of this one) names the lockfile where the install runs
+    (``cp package.json yarn.lock /prod/ && yarn --cwd /prod install --frozen-lockfile``): it is taken to put it
+    there."""
+    runs = [c for s in chain(stage) for i in s.instructions if i.keyword == "RUN" and i is not ins
+            and i.start < ins.start for c, _ in commands(i)] + before
+    for cmd in runs:
+        words = [w.text for w in cmd.args]
+        if not any(posixpath.basename(w.rstrip("/")) in wanted for w in words):
+            continue
+        targets = [w for w in words if not w.startswith("-")]
+        if targets and posixpath.normpath(targets[-1]) in (where, *(posixpath.join(where, n) for n in wanted)):
+            return True
+    return False
+
 
 @register
 class FL405(FileRule):
@@ -29,15 +46,17 @@ class FL405(FileRule):
                 if ins.keyword != "RUN":
                     continue
                 files = None
+                before: list = []  # the commands of this RUN before the install
                 for cmd, script in commands(ins):
                     inst = npm_install(cmd)
+                    before.append(cmd)
                     if inst is None or not inst.ci:
                         continue
                     files = files or StageFiles(df, stage, context, until=ins)
                     where = install_dir(cmd, files.workdir, files.env)
                     wanted = NEEDS[inst.tool]
                     present = [files.has_file(posixpath.join(where, name), context) for name in wanted]
-                    if True in present or None in present:
+                    if True in present or None in present or _put_by_run(stage, ins, before[:-1], where, wanted):
                         continue
                     yield self._hit(context, inst, script, cmd, wanted, where)
 

@@ -1,6 +1,11 @@
-"""Step 2: decide the template's context from what step 1 read: the service's type, port and health check path,
-the build and start commands, the workdir, the extra COPY lines, ENV/ARG/LABEL lines, the runtime packages, the
-policy's user and images. No file is read here."""
+"""Step 2: decide the template's context from what step 1 read (the legacy Dockerfile, and the service's folder as
+``fastlint.project`` reads it): the service's type and port, how its dependencies are installed (manager,
+lockfile, native modules), what the builder builds and what production needs, the start command, the health
+check, ENV/ARG/LABEL lines, the runtime packages, the policy's user and images. No file is read here.
+
+Where the template cannot make an image that builds and starts, this step refuses with one sentence
+(``MigrationError``): a build that reads files outside the build context, a lockfile-less service whose
+package.json only yarn can install, no port, a native module with glibc builds only."""
 
 from __future__ import annotations
 
@@ -8,35 +13,59 @@ import json
 import posixpath
 import re
 
-from ...policy.builtin import GRPC_PACKAGES, HTTP_PACKAGES
 from .model import MigrationError
 from .read import LegacyReader
-from .vocabulary import deps_of, exec_form, plain_words
+from .vocabulary import exec_form, is_secret, plain_words
+
+# Lockfile-less installs fall back to npm, which cannot install these package.json protocols (yarn's and pnpm's).
+NPM_CANNOT = ("patch:", "workspace:", "portal:", "catalog:", "exec:")
+# Dependency folders and manifests: production gets them from the template's own COPY lines.
+NOT_COPIED = {"node_modules", "package.json", "package-lock.json", "npm-shrinkwrap.json", "yarn.lock",
+              "pnpm-lock.yaml", ".yarn", ".pnp.cjs", ".pnp.loader.mjs", ".", ""}
+# What FL404's .dockerignore (which `fastlint fix` writes or completes) always leaves out of the build context.
+IGNORED_BY_FL404 = ("node_modules", ".git", "dist", "logs", ".env", "coverage")
+# Init programs a legacy image ran its command under: the Alpine package and where Alpine puts the program.
+INIT_PROGRAMS = {"tini": ("tini", "/sbin/tini"), "dumb-init": ("dumb-init", "/usr/bin/dumb-init")}
+ENV_WRAPPERS = ("cross-env", "env", "dotenv")
+BUILD_WORDS = re.compile(r"^(?:(?:npm|pnpm)\s+run(?:-script)?\s+build\S*|yarn\s+(?:run\s+)?build\S*|tsc\b|nest\s+build"
+                         r"|npm\s+run\s+(?:re)?build\S*)")
 
 
-def build_context(r: LegacyReader) -> dict:
-    """The template's context (``fastlint/policy/template.py`` documents it) from what was read."""
+def build_context(r: LegacyReader, port: int | None = None) -> dict:
+    """The template's context (``fastlint/policy/template.py`` documents it) from what was read; ``port`` is the
+    one ``fastlint fix --port`` gives."""
+    project = r.project
+    _refuse_outside_inputs(r)
     workdir = r.workdir if r.had_workdir and r.workdir != "/" else "/app"
     service_name = r.service.name if r.service else r.folder.resolve().name
     svc_type = _type(r)
-    port = _port(r)
-    ctx: dict = {"service": service_name, "type": svc_type, "port": port, "workdir": workdir}
-    if r.service is not None and r.service.health_service:
-        ctx["health_service"] = r.service.health_service
-    if svc_type == "http":
-        path = _health_path(r)
-        if path:
-            ctx["health_path"] = path
+    ctx: dict = {"service": service_name, "type": svc_type, "workdir": workdir}
+    ctx["port"], ctx["extra_ports"] = _port(r, svc_type, port)
+    if svc_type == "grpc":
+        name = r.service.health_service if r.service is not None and r.service.health_service else None
+        if name is None and project.grpc_service is not None:
+            name = project.grpc_service.value
+            r.warn(0, f"grpc_health_probe asks for {name}, the service of {project.grpc_service.where}")
+        if name:
+            ctx["health_service"] = name
+    ctx.update(_install(r))
     ctx.update(_build(r))
-    ctx["start_command"] = _start_command(r, workdir)
-    output = _output_dir(r, ctx["start_command"])
-    if output:
-        ctx["output_dir"] = output
+    env: dict[str, str] = {}
+    ctx["start_command"] = _start_command(r, workdir, env)
+    _dotenv(r, env)
+    health = _health(r, ctx, svc_type, workdir)
+    ctx.update(health)
     for sources, dest, line in r._copies:
         _place_copy(r, sources, dest, line, workdir)
-    ctx["extra_copy"] = r.extra_copy
-    ctx["extra_lines"] = list(dict.fromkeys(r.extra_lines))
+    extra, outputs = _runtime_files(r, ctx, workdir)
+    ctx["extra_copy"] = extra
+    ctx["output_copy"] = outputs
+    ctx["builder_runs"] = [script for script, _ in r.file_runs]
+    env_lines = [f"ENV {k}={_quote(v)}" for k, v in env.items() if k not in r.env]
+    ctx["extra_lines"] = list(dict.fromkeys(r.extra_lines + env_lines))
     ctx["runtime_packages"] = r.runtime_packages
+    if r.runtime_dirs:
+        ctx["runtime_dirs"] = " ".join(r.runtime_dirs)
     user = r.policy.user or {}
     for key, name in (("user", "name"), ("uid", "uid"), ("gid", "gid")):
         if user.get(name) is not None:
@@ -50,7 +79,22 @@ def build_context(r: LegacyReader) -> dict:
             ctx["node_image"] = node
         if tools:
             ctx["tools_image"] = tools
+    _node_version(r, ctx.get("node_image", "node:20-alpine"))
     return ctx
+
+
+# -- what cannot be built -----------------------------------------------------------------------------------------
+
+def _refuse_outside_inputs(r) -> None:
+    outside = r.project.outside_inputs
+    if outside and r.project.build is not None:
+        first = outside[0]
+        raise MigrationError(f"the build reads files outside the build context ({first.where}: {first.how} "
+                             f"{first.value}; a workspace member built without its monorepo): the image cannot be "
+                             "built from this folder")
+
+
+# -- type and port ------------------------------------------------------------------------------------------------
 
 def _type(r) -> str:
     if r.service is not None and r.service.type in ("grpc", "http"):
@@ -61,70 +105,192 @@ def _type(r) -> str:
             return "grpc"
         if re.search(r"\b(curl|wget)\b", probe):
             return "http"
-    deps = {**deps_of(r.package, "dependencies")}
-    if any(d in deps for d in HTTP_PACKAGES):
-        return "http"
-    if any(d in deps for d in GRPC_PACKAGES):
-        return "grpc"
+    kind = r.project.kind
+    if kind is not None:
+        return kind.value
     raise MigrationError("cannot tell whether the service is gRPC or HTTP (it is not in the service matrix, "
-                         "and neither its health check nor its dependencies say): add it to fastlint.yaml")
+                         "and neither its health check, its dependencies nor its source say): add it to "
+                         "fastlint.yaml")
 
-def _exposed_ports(r) -> list[tuple[int, int]]:
-    out = []
-    for word, line in r.exposed:
-        value = word
-        for k, v in r.env.items():
-            value = value.replace("${" + k + "}", v).replace("$" + k, v)
-        m = re.fullmatch(r"(\d+)(?:/(tcp|udp))?", value)
-        if m:
-            out.append((int(m.group(1)), line))
-    return out
 
-def _port(r) -> int:
-    exposed = _exposed_ports(r)
-    env_port = r.env.get("PORT", "")
-    if r.service is not None:
-        port = r.service.port
-        for p, line in exposed:
-            if p != port:
-                r.warn(line, f"EXPOSE {p} replaced by the service matrix's port {port}")
+def _port(r, svc_type: str, given: int | None) -> tuple[int, list[str]]:
+    """The port the health check probes, and the other ports the original image exposed (kept in EXPOSE)."""
+    candidates = r.project.ports.candidates
+    exposed = [c for c in candidates if c.how == "EXPOSE"]
+    if given is not None:
+        port, why = given, "fix --port"
+    elif r.service is not None:
+        port, why = r.service.port, "the service matrix"
+        for c in exposed:
+            if c.value != port:
+                r.warn(c.line, f"EXPOSE {c.value} replaced by the service matrix's port {port}")
+        env_port = r.env.get("PORT", "")
         if env_port.isdigit() and int(env_port) != port:
             r.warn(r.env_lines.get("PORT", 0), f"ENV PORT={env_port} differs from the service matrix's "
-                      f"port {port}: check which port the service listens on")
-        return port
-    if exposed:
-        if len(exposed) > 1:
-            r.warn(exposed[1][1], f"several ports exposed; the template exposes {exposed[0][0]} only")
-        return exposed[0][0]
-    if env_port.isdigit():
-        return int(env_port)
-    raise MigrationError("no port: the service is not in the service matrix and the Dockerfile has no EXPOSE "
-                         "or ENV PORT")
+                                               f"port {port}: check which port the service listens on")
+    else:
+        chosen = None
+        if svc_type == "http" and len({c.value for c in candidates}) > 1:
+            chosen = r.project.ports.http_port
+        chosen = chosen or (candidates[0] if candidates else None)
+        if chosen is None:
+            raise MigrationError("no port: the service is not in the service matrix, and neither the Dockerfile "
+                                 "(EXPOSE, ENV PORT), a compose file, Kubernetes manifests, Helm values, .env nor "
+                                 "the source say which port it listens on: give it with `fastlint fix --port N`")
+        port, why = chosen.value, f"{chosen.how} at {chosen.where}"
+        others = sorted({c.value for c in candidates if c.value != port and not c.how.startswith("source")})
+        if others:
+            r.warn(0, f"the health check probes port {port} ({why}); other ports found: "
+                      f"{', '.join(map(str, others))}")
+    extra = []
+    for word, _line in r.exposed:
+        value = r._expand(word)
+        m = re.fullmatch(r"(\d{1,5})(?:/(tcp|udp))?", value)
+        if m and (int(m.group(1)) != port or m.group(2) == "udp") and (r.service is None or given is not None):
+            extra.append(value if m.group(2) == "udp" else m.group(1))
+    return port, list(dict.fromkeys(extra))
 
-def _health_path(r) -> str | None:
-    if r.health is None:
-        return None
-    m = re.search(r"https?://[^/\s\"']+(/[^\s\"'|;&)]*)", " ".join(r.health.value))
-    return m.group(1) if m else None
+
+# -- dependencies -------------------------------------------------------------------------------------------------
+
+def _install(r) -> dict:
+    """How the dependencies stage installs, how the builder makes the production node_modules, and what native
+    modules need."""
+    project = r.project
+    lock = project.lockfile
+    in_context = lock is not None and not lock.file.startswith("..") and lock.error is None
+    natives = _natives(r)
+    rebuild = " ".join(n.name for n in natives if n.how != "platform package")
+    out: dict = {}
+    if natives:
+        out["build_packages"] = ["python3", "make", "g++"] if rebuild else []
+        names = ", ".join(f"{n.name} ({n.how})" for n in natives)
+        r.warn(0, f"native modules {names}: built in the dependencies stage"
+                  + (" with python3, make and g++, their install scripts allowed (`rebuild`)" if rebuild else ""))
+    if not in_context:
+        return {**out, **_npm_install(r, lock, rebuild)}
+    sync = project.lock_sync
+    frozen = sync.in_sync is True
+    if not frozen:
+        detail = sync.summary(limit=2) if sync.in_sync is False else (lock.error or "cannot be checked")
+        r.warn(0, f"{lock.file} is out of sync with package.json ({detail}): the dependencies stage installs "
+                  "without freezing it, so the image does not get what the lockfile locks (FL406); update the "
+                  "lockfile and commit it")
+    if lock.kind == "npm":
+        command = ("npm ci" if frozen else "npm install") + " --ignore-scripts"
+        return {**out, "manager": "npm", "install_sources": "package*.json",
+                "install_command": command + (f" && npm rebuild {rebuild}" if rebuild else "")}
+    sources = ["package.json", lock.path.name] + [f for f in (".npmrc", ".yarnrc") if _exists(r, f)]
+    if lock.kind == "yarn-classic":
+        command = "yarn install" + (" --frozen-lockfile" if frozen else "") + " --ignore-scripts"
+        rebuild_cmd = f" && npm rebuild {rebuild}" if rebuild else ""
+        return {**out, "manager": "yarn-classic", "install_sources": " ".join(sources),
+                "install_command": command + rebuild_cmd,
+                "prune_flags": " --ignore-scripts" + (f" && npm rebuild --prefix /prod {rebuild}" if rebuild else "")}
+    if lock.kind == "yarn-berry":
+        sources.append(".yarnrc.yml")
+        folders = [".yarn"] if _exists(r, ".yarn") else []
+        yarn = "yarn" if _yarn_path(r) else "corepack enable && yarn"
+        command = f"{yarn} install" + (" --immutable" if frozen else "") + ("" if rebuild else " --mode=skip-build")
+        return {**out, "manager": "yarn-berry", "install_sources": " ".join(dict.fromkeys(sources)),
+                "install_folders": folders, "install_command": command}
+    # pnpm, through corepack: the version packageManager pins, else the major that writes this lockfile
+    pinned = project.manager.value.name == "pnpm" and project.manager.value.version
+    prepare = "" if pinned else f" && corepack prepare pnpm@{_pnpm_major(lock.version)} --activate"
+    if _exists(r, "pnpm-workspace.yaml"):
+        sources.append("pnpm-workspace.yaml")
+    command = f"corepack enable{prepare} && pnpm install" + (" --frozen-lockfile" if frozen else
+                                                              " --no-frozen-lockfile") + " --ignore-scripts"
+    return {**out, "manager": "pnpm", "install_sources": " ".join(sources),
+            "install_command": command + (f" && pnpm rebuild {rebuild}" if rebuild else ""),
+            "prune_flags": " --ignore-scripts" + (f" && pnpm --dir /prod rebuild {rebuild}" if rebuild else "")}
+
+
+def _npm_install(r, lock, rebuild: str) -> dict:
+    """No lockfile in the build context: npm resolves the versions at every build (never a lockfile invented
+    silently: a warning here, FL403's finding on the file)."""
+    project = r.project
+    for field in ("dependencies", "devDependencies", "optionalDependencies"):
+        deps = project.package.get(field)
+        for name, spec in (deps.items() if isinstance(deps, dict) else []):
+            if isinstance(spec, str) and spec.startswith(NPM_CANNOT):
+                line = project.key_lines.get((field, name), 0)
+                raise MigrationError(f"no lockfile in the build context, and package.json:{line} asks for {name} "
+                                     f"by {spec.split(':', 1)[0]}:, which only {project.manager.value.label} can "
+                                     "install: commit its lockfile (a frozen install needs it)")
+    where = f" (the workspace's {lock.file} is outside the build context)" if lock is not None else ""
+    r.warn(0, f"no lockfile{where}: the dependencies stage runs `npm install`, so every build resolves the "
+              "versions again (FL403); commit a package-lock.json and the migration writes `npm ci`")
+    return {"manager": "npm", "install_sources": "package*.json",
+            "install_command": "npm install --ignore-scripts" + (f" && npm rebuild {rebuild}" if rebuild else "")}
+
+
+def _natives(r) -> list:
+    """The native modules production needs (dependencies, optional ones), each with how it is built; a module
+    with glibc builds only is refused (the policy's node images are Alpine: musl)."""
+    out = []
+    for fact in r.project.native:
+        n = fact.value
+        if not n.runtime or n.name == ".":
+            continue
+        if n.musl is False:
+            raise MigrationError(f"{n.name} ({fact.where}) ships glibc builds only ({n.how}) and the policy's "
+                                 "node images are Alpine (musl): it would not load there")
+        how = "platform package" if "platform package" in n.how else n.how
+        out.append(type(n)(n.name, how, n.musl, n.runtime))
+    return out
+
+
+def _pnpm_major(lockfile_version: str) -> str:
+    major = lockfile_version.split(".")[0]
+    return {"9": "9", "6": "8", "5": "7"}.get(major, "9")
+
+
+def _yarn_path(r) -> bool:
+    try:
+        text = (r.folder / ".yarnrc.yml").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    m = re.search(r"^yarnPath:\s*['\"]?(\S+?)['\"]?\s*$", text, re.M)
+    return bool(m) and _exists(r, m.group(1))
+
+
+def _exists(r, rel: str) -> bool:
+    """The path is in the build context the migrated file will have (after .dockerignore and FL404's)."""
+    from ...rules.lib.context import BuildContext
+
+    rel = posixpath.normpath(rel.lstrip("./")) if rel not in (".", "./") else "."
+    top = rel.split("/", 1)[0]
+    if top in IGNORED_BY_FL404 or top.startswith(".env.") or top.startswith("Dockerfile") or top.endswith(".log"):
+        return False
+    return BuildContext(r.path).exists(rel)
+
+
+# -- build --------------------------------------------------------------------------------------------------------
 
 def _build(r) -> dict:
     out: dict = {}
-    build = r.scripts.get("build")
-    if isinstance(build, str) and build.strip():
-        out["build_command"] = "npm run build"
+    build = r.project.build
+    manager = r.project.lockfile.manager if r.project.lockfile is not None else "npm"
+    runner = {"npm": "npm run", "yarn": "yarn run", "pnpm": "pnpm run"}.get(manager, "npm run")
+    if build is not None:
+        out["build_command"] = f"{runner} build"
     else:
-        out["build_command"] = "npm run build --if-present"
-        r.warn(0, "package.json has no build script: the builder runs `npm run build --if-present`")
-    protos = r.protos
-    proto_script = next((k for k in r.scripts if "proto" in k.lower() and isinstance(r.scripts[k], str)),
-                        None)
-    if protos and proto_script:
+        out["build_command"] = ""
+        r.warn(0, "package.json has no build script: the builder copies the sources, production takes what the "
+                  "start command needs")
+    proto_script = next((k for k in r.scripts if "proto" in k.lower() and isinstance(r.scripts[k], str)), None)
+    if r.protos and proto_script:
         out["has_proto"] = True
-        runs_it = re.search(rf"\brun(-script)?\s+{re.escape(proto_script)}\b", str(build or ""))
-        out["proto_command"] = "" if runs_it else f"npm run {proto_script}"
+        build_text = build.value.command if build is not None else ""
+        runs_it = re.search(rf"\brun(-script)?\s+{re.escape(proto_script)}\b", build_text)
+        out["proto_command"] = "" if runs_it else f"{runner} {proto_script}"
     return out
 
-def _start_command(r, workdir: str) -> list[str]:
+
+# -- start --------------------------------------------------------------------------------------------------------
+
+def _start_command(r, workdir: str, env: dict) -> list[str]:
     command: list[str] = []
     if r.entrypoint is not None:
         command = exec_form(r.entrypoint)
@@ -142,27 +308,224 @@ def _start_command(r, workdir: str) -> list[str]:
         else:
             raise MigrationError("no start command: the Dockerfile has no CMD or ENTRYPOINT and package.json "
                                  "no start script or main")
-    return _resolve_npm_start(r, command)
+    init: list[str] = []
+    name = command[0].rsplit("/", 1)[-1]
+    if name in INIT_PROGRAMS:
+        package, program = INIT_PROGRAMS[name]
+        rest = command[1:]
+        init = [program] + (["--"] if rest[:1] == ["--"] else [])
+        command = rest[1:] if rest[:1] == ["--"] else rest
+        if package not in r.runtime_packages:
+            r.runtime_packages.append(package)
+    return init + _resolve_start(r, command, env)
 
-def _resolve_npm_start(r, command: list[str]) -> list[str]:
-    """``npm start`` -> the start script itself, when that is one plain command and no hook runs around it."""
-    if command not in (["npm", "start"], ["npm", "run", "start"], ["npm", "run-script", "start"]):
+
+def _resolve_start(r, command: list[str], env: dict) -> list[str]:
+    """``npm start`` (``yarn start``, ``npm run start``) -> what the start script runs, when it is node running a
+    file: node runs as PID 1 and gets the signals, and no package manager is needed in production. A start
+    script that builds first (``npm run build && node dist/x.js``) runs the built file: the builder built it."""
+    starts = (["npm", "start"], ["npm", "run", "start"], ["npm", "run-script", "start"], ["yarn", "start"],
+              ["yarn", "run", "start"], ["pnpm", "start"], ["pnpm", "run", "start"])
+    if command not in starts:
         return command
     start = r.scripts.get("start")
-    if not isinstance(start, str) or "prestart" in r.scripts or "poststart" in r.scripts:
+    if not isinstance(start, str) or "poststart" in r.scripts:
+        return command
+    if "prestart" in r.scripts and not BUILD_WORDS.match(str(r.scripts["prestart"]).strip()):
         return command
     words = plain_words(start)
-    if not words:
+    if words:
+        return _unwrap(words, env) or words
+    parts = [p.strip() for p in start.split("&&")]
+    if any(not p for p in parts) or any(ch in start for ch in "|;`$<>"):
         return command
+    *before, last = parts
+    if any(not BUILD_WORDS.match(p) for p in before):
+        return command
+    try:
+        import shlex
+
+        words = shlex.split(last)
+    except ValueError:
+        return command
+    return _unwrap(words, env) or command
+
+
+def _unwrap(words: list[str], env: dict) -> list[str] | None:
+    """``cross-env A=1 node x.js`` / ``A=1 yarn node x.js`` -> ``node x.js`` with A=1 in ``env`` (NODE_ENV=production
+    is the template's already); None when what is left is not node."""
+    found: dict[str, str] = {}
+    while words and (words[0] in ENV_WRAPPERS or re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", words[0])):
+        if "=" in words[0]:
+            key, _, value = words[0].partition("=")
+            found[key] = value
+        words = words[1:]
+    if len(words) > 1 and words[0] in ("yarn", "pnpm") and words[1] == "node":
+        words = words[1:]
+    if not words or words[0] not in ("node", "nodejs"):
+        return None
+    for key, value in found.items():
+        if not (key == "NODE_ENV" and value == "production"):
+            env[key] = value
     return words
 
-def _output_dir(r, start: list[str]) -> str | None:
-    main = r.package.get("main")
-    for candidate in ([main] if isinstance(main, str) else []) + start[1:]:
-        parts = posixpath.normpath(candidate).split("/")
-        if len(parts) > 1 and parts[0] not in ("", ".", "..") and re.fullmatch(r"[\w.-]+", parts[0]):
-            return parts[0]
-    return None
+
+def _dotenv(r, env: dict) -> None:
+    """A service that loads its settings with dotenv from a file the build context leaves out (FL404 excludes
+    .env files): the settings of the production file become ENV lines, the secrets among them left to run time."""
+    deps = r.package.get("dependencies") if isinstance(r.package.get("dependencies"), dict) else {}
+    if "dotenv" not in deps:
+        return
+    for name in (".env.production.local", ".env.production", ".env"):
+        path = r.folder / name
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        secrets = []
+        for line in text.splitlines():
+            m = re.match(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$", line)
+            if not m or line.lstrip().startswith("#"):
+                continue
+            key, value = m.group(1), m.group(2)
+            if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+                value = value[1:-1]
+            if key == "NODE_ENV":
+                continue
+            if is_secret(key, value):
+                secrets.append(key)
+                continue
+            env.setdefault(key, value)
+        r.warn(0, f"the service reads {name} with dotenv, which the build context leaves out: its settings are ENV "
+                  "lines" + (f"; the secrets {', '.join(secrets)} are not (give them at run time)" if secrets else ""))
+        return
+
+
+def _quote(value: str) -> str:
+    return value if value and re.fullmatch(r"[A-Za-z0-9_./:,@%+=-]+", value) else json.dumps(value)
+
+
+# -- health -------------------------------------------------------------------------------------------------------
+
+def _health(r, ctx: dict, svc_type: str, workdir: str) -> dict:
+    """gRPC: grpc_health_probe (the template's). HTTP in the service matrix: the standard's curl check. Otherwise
+    node makes the request (the route the service defines, else any answer below 500), or the original image's
+    own check script is kept: no curl in production."""
+    port = ctx["port"]
+    if svc_type == "grpc":
+        return {}
+    legacy_path = _legacy_health_path(r)
+    if svc_type == "http" and r.service is not None:
+        path = legacy_path or "/health"
+        return {"health_path": path}
+    script = _legacy_health_script(r, workdir)
+    if script is not None:
+        r.warn(r.health.line, f"the original health check ({' '.join(script)}) is kept: the script is the service's own")
+        return {"health_command": script}
+    if svc_type == "tcp":
+        r.warn(0, f"health check: node connects to port {port} (a TCP server, no HTTP route to ask)")
+        code = (f"require('net').connect({port}, '127.0.0.1').on('connect', () => process.exit(0))"
+                ".on('error', () => process.exit(1))")
+        return {"health_command": ["node", "-e", code]}
+    route = r.project.health
+    if legacy_path:
+        path, limit, why = legacy_path, 400, "the path the original health check probed"
+    elif route is not None:
+        path, limit, why = route.value.path, 400, f"the route at {route.where}"
+    else:
+        path, limit, why = "/", 500, "no health route in the source: any answer below 500 means it is up"
+    r.warn(0, f"health check: node requests http://127.0.0.1:{port}{path} ({why}); no curl in production")
+    code = (f"require('http').get('http://127.0.0.1:{port}{path}', (r) => process.exit(r.statusCode < {limit} ? 0 : 1))"
+            ".on('error', () => process.exit(1))")
+    return {"health_command": ["node", "-e", code]}
+
+
+def _legacy_health_path(r) -> str | None:
+    if r.health is None:
+        return None
+    m = re.search(r"https?://[^/\s\"']+(/[^\s\"'|;&)]*)", " ".join(r.health.value))
+    return m.group(1) if m else None
+
+
+def _legacy_health_script(r, workdir: str) -> list[str] | None:
+    """The original HEALTHCHECK when it runs a file of the service (``bin/healthcheck.js``), in exec form."""
+    if r.health is None or not r.health.value or r.health.value[0].upper() != "CMD":
+        return None
+    words = list(r.health.value[1:]) if r.health.json else (plain_words(" ".join(r.health.value[1:])) or [])
+    if not words:
+        return None
+    rel = _under(words[0], workdir) or (words[0] if not words[0].startswith("/") else None)
+    if rel is None or not _exists(r, rel):
+        return None
+    return words
+
+
+def _under(path: str, workdir: str) -> str | None:
+    """``path`` relative to the workdir when it is inside it."""
+    if not path.startswith("/"):
+        return None
+    path = posixpath.normpath(path)
+    base = workdir.rstrip("/") + "/"
+    return path[len(base):] if path.startswith(base) else None
+
+
+# -- what production needs ----------------------------------------------------------------------------------------
+
+def _runtime_files(r, ctx: dict, workdir: str) -> tuple[list[str], list[str]]:
+    """(extra_copy, output_copy): the top-level files and folders production takes from the builder. Each must be
+    in the build context or made by the builder: a path neither provides is refused, never copied."""
+    project = r.project
+    build = project.build
+    outputs: list[str] = []
+    if build is not None:
+        out = build.value.output.value if build.value.output is not None else None
+        if out is None:
+            entry = project.start.entry
+            out = entry.value.split("/", 1)[0] if entry is not None and "/" in entry.value else None
+        if out is not None:
+            outputs.append(out.split("/", 1)[0])
+    wanted: dict[str, str] = {}
+    for top, fact in project.runtime_needs.paths.items():
+        wanted.setdefault(top, f"{fact.how} ({fact.where})")
+    for word in _command_words(r, ctx["start_command"]) + _command_words(r, ctx.get("health_command") or []):
+        rel = _under(word, workdir) or (word if not word.startswith(("/", "-")) else None)
+        if rel and ("/" in rel or "." in rel) and (_exists(r, rel) or rel in r.made_files):
+            wanted.setdefault(posixpath.normpath(rel).split("/", 1)[0], "the start command")
+    for asset in r.extra_copy:
+        wanted.setdefault(asset, "copied by the original image")
+    for made in sorted(r.made_files):
+        wanted.setdefault(made.split("/", 1)[0], "made by a RUN of the original image")
+    extra = []
+    for top, why in wanted.items():
+        if top in NOT_COPIED or top in outputs:
+            continue
+        if _exists(r, top) or top in r.made_files:
+            extra.append(top)
+            continue
+        if top in IGNORED_BY_FL404 or top.startswith(".env"):
+            continue  # dist without a build, .env files: never in the context
+        raise MigrationError(f"production needs {top} ({why}), which neither the build context nor the build "
+                             "provides")
+    if not outputs and not extra:
+        raise MigrationError("nothing to run: no build output, and the start command's files are not in the build "
+                             "context")
+    return sorted(extra), outputs
+
+
+def _command_words(r, command: list[str]) -> list[str]:
+    """The words of an exec-form command, with the script of ``sh -c SCRIPT`` split into words and its variables
+    expanded from the image's ENV."""
+    for i in range(len(command) - 2):
+        if command[i].rsplit("/", 1)[-1] in ("sh", "bash", "ash") and command[i + 1] == "-c":
+            import shlex
+
+            script = re.sub(r"\$\{?(\w+)\}?", lambda m: r.env.get(m.group(1), m.group(0)), command[i + 2])
+            try:
+                return command[:i + 2] + shlex.split(script)
+            except ValueError:
+                return command
+    return command
+
 
 def _place_copy(r, sources: list[str], dest: str, line: int, workdir: str) -> None:
     """A COPY of assets from the build context: the builder has them under the workdir."""
@@ -177,3 +540,29 @@ def _place_copy(r, sources: list[str], dest: str, line: int, workdir: str) -> No
     else:
         srcs = " ".join(f"{workdir}/{s}" for s in sources)
         r.copy_lines.append(f"COPY --from=builder --chown={{user}} {srcs} {dest}")
+
+
+# -- Node version -------------------------------------------------------------------------------------------------
+
+def _node_version(r, image: str) -> None:
+    """A service that asks for an older Node than the policy's base gets it anyway, said here and by FL409."""
+    from ...project.manager import node_major_range
+
+    m = re.match(r"^(?:[\w.-]+/)*node:(\d+)", image)
+    if m is None:
+        return
+    major = int(m.group(1))
+    wanted = r.project.node_version
+    if wanted is not None:
+        low, high = node_major_range(wanted.value)
+        if high is not None and high < major:
+            r.warn(0, f"{wanted.where}: the service asks for Node {wanted.value}; the policy's base {image} has Node "
+                      f"{major}: the image moves to a newer Node than the service supports (FL409)")
+        elif low is not None and low > major:
+            r.warn(0, f"{wanted.where}: the service asks for Node {wanted.value}; the policy's base {image} has Node "
+                      f"{major} (FL409)")
+    legacy = re.match(r"^(?:[\w.-]+/)*node:(\d+)", r.legacy_base or "")
+    if legacy and int(legacy.group(1)) < major:
+        r.warn(0, f"the original image ran Node {legacy.group(1)} ({r.legacy_base}); the migrated one runs Node "
+                  f"{major} ({image}): check what changed between them (e.g. an unhandled promise rejection ends the "
+                  "process since Node 15)")

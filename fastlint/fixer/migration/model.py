@@ -8,7 +8,12 @@ from ..loop import StructuralError
 
 
 class MigrationError(StructuralError):
-    """The file cannot be rewritten from the template; the message is one sentence."""
+    """The file cannot be rewritten from the template; the message is one sentence. ``untouched``: a Node.js
+    service the migration refuses (the file is left as it is, no other fix either); False for a file that is not
+    a service the template builds (no package.json: the other fixes still apply)."""
+
+    def __init__(self, message: str, untouched: bool = True):
+        super().__init__(message, untouched=untouched)
 
 
 @dataclass

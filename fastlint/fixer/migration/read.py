@@ -15,38 +15,42 @@ from ...engine.rule import Context
 from ...engine.runner import service_of
 from ...parser.tree import Dockerfile, Instruction
 from .model import MigrationError
-from .vocabulary import (APT_TO_APK, HOUSEKEEPING, NPM_TOOLS, PKG_MANAGERS, SAME_IN_ALPINE, USER_COMMANDS,
+from .vocabulary import (APT_TO_APK, DISTRO_NODE, DISTRO_NODE_NEEDS, FILE_COMMANDS, HOUSEKEEPING, NPM_TOOLS, PKG_MANAGERS, SAME_IN_ALPINE, USER_COMMANDS,
                          installed_packages, is_archive, is_build_input, is_build_tool, is_output, is_secret,
                          norm_source, pair_text)
 
 
-def read_package(folder: Path) -> dict:
-    f = folder / "package.json"
-    try:
-        raw = f.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise MigrationError(f"no package.json in {folder.as_posix() or '.'}: the template builds a Node.js "
-                             "service (use --no-template to apply the other fixes only)") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise MigrationError(f"{f}: cannot read: {getattr(err, 'strerror', None) or err}") from None
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as err:
-        raise MigrationError(f"{f}:{err.lineno}: invalid JSON: {err.msg}") from None
-    if not isinstance(data, dict):
-        raise MigrationError(f"{f}:1: not a package.json (the top level is not an object)")
-    return data
+def read_project(folder: Path, dockerfile: str):
+    """The service's folder as ``fastlint.project`` reads it; a Dockerfile without a readable package.json beside it
+    is not a Node.js service (``MigrationError``, not a refusal: the other fixes still apply)."""
+    from ...project import Project
+
+    project = Project(folder, dockerfile)
+    if project.package_error is not None:
+        hint = " (use --no-template to apply the other fixes only)" if "no package.json" in project.package_error \
+            else ""
+        what = ": the template builds a Node.js service" if "no package.json" in project.package_error else ""
+        raise MigrationError(project.package_error + what + hint, untouched=False)
+    return project
+
+
+def _one_line(scripts) -> str:
+    """A RUN's script on one line (its continuation lines joined)."""
+    text = " ".join(s.text for s in scripts) if scripts else ""
+    text = re.sub(r"\s*\\\r?\n\s*", " ", text)
+    return re.sub(r"(&&|\|\||;)\s+", r"\1 ", text).strip()
 
 
 class LegacyReader:
     """Walks the legacy Dockerfile once and sorts every instruction: carried over, replaced by the template, or
     kept as a comment."""
 
-    def __init__(self, df: Dockerfile, path: str, policy: Policy, package: dict, folder: Path):
-        self.df, self.path, self.policy, self.package, self.folder = df, path, policy, package, folder
-        self.scripts = package.get("scripts") if isinstance(package.get("scripts"), dict) else {}
-        # the service's .proto files (a protobuf generation step in the build)
-        self.protos = [p for p in folder.rglob("*.proto") if "node_modules" not in p.parts]
+    def __init__(self, df: Dockerfile, path: str, policy: Policy, project, folder: Path):
+        self.df, self.path, self.policy, self.folder = df, path, policy, folder
+        self.project = project  # fastlint.project.Project: everything read from the service's other files
+        self.package = project.package
+        self.scripts = project.scripts
+        self.protos = project.proto_files  # the service's .proto files (a protobuf generation step in the build)
         pragmas = read_pragmas(df)
         self.service = service_of(path, df, policy, pragmas.service)
         ctx = Context(df, policy, self.service, path)
@@ -73,6 +77,10 @@ class LegacyReader:
         self.entrypoint: Instruction | None = None
         self.workdir = "/"
         self.had_workdir = False
+        self.file_runs: list[tuple[str, int]] = []  # (script, line): RUNs of the image that only make files
+        self.made_files: set[str] = set()  # paths (relative to the workdir) those RUNs make
+        self.runtime_dirs: list[str] = []  # absolute folders the image made outside the workdir (mkdir)
+        self.legacy_base: str | None = None  # the image stage's FROM
 
     def warn(self, line: int, message: str) -> None:
         self.warnings.append((line, message))
@@ -90,6 +98,8 @@ class LegacyReader:
             if ins.keyword == "FROM":
                 if in_image:
                     self.workdir, self.env = "/", {}
+                    if ins.value and self.legacy_base is None:
+                        self.legacy_base = ins.value[0]
                 continue
             if handler is None:
                 self.keep(ins, f"{ins.keyword} has no place in the template")
@@ -208,22 +218,80 @@ class LegacyReader:
                 packages += installed_packages(c)
         if names & NPM_TOOLS:
             extra = self._npm_leftovers(commands)
-            if extra:
-                self.keep(ins, f"runs {', '.join(extra)}, which the template does not")
+            others = sorted(n for n in names - NPM_TOOLS - PKG_MANAGERS - HOUSEKEEPING - USER_COMMANDS
+                            - {"update-ca-certificates", "rimraf"})
+            if in_image and packages:
+                self._packages(packages, ins.line)
+            if extra or others:
+                self.keep(ins, f"runs {', '.join(extra + [f'`{o}`' for o in others])}, which the template does not")
             return
         if names <= (PKG_MANAGERS | HOUSEKEEPING | USER_COMMANDS) and (names & (PKG_MANAGERS | USER_COMMANDS)):
             if in_image:
                 self._packages(packages, ins.line)
+                self._folders(commands)
             elif packages:
                 tools = [p for p in packages if is_build_tool(p)]
                 others = [p for p in packages if not is_build_tool(p)]
                 if tools:
                     self.warn(ins.line, f"build tools {', '.join(tools)} of a build stage not carried over (the "
-                                        "template installs with --ignore-scripts, so no native addon is compiled)")
+                                        "template compiles native modules in its dependencies stage)")
                 if others:
                     self.keep(ins, f"packages {', '.join(others)} installed in a build stage")
             return
+        if in_image and names <= FILE_COMMANDS:
+            if self._folders(commands, only=True):
+                return  # folders of the workdir (the template's WORKDIR makes them) or made in production
+            made = self._made(commands)
+            if made is not None:
+                self.file_runs.append((_one_line(scripts), ins.line))
+                self.made_files |= made
+                self.warn(ins.line, "RUN carried into the builder (after the build): it makes "
+                                    f"{', '.join(sorted(made)) or 'files'} from the sources")
+                return
         self.keep(ins, "a RUN the template has no place for")
+
+    def _folders(self, commands, only: bool = False) -> bool:
+        """``mkdir`` of the workdir (the template's WORKDIR makes it) and of folders outside it (made in
+        production and given to the user). With ``only``: True when the RUN does nothing else."""
+        found = False
+        for c in commands:
+            if c.name != "mkdir":
+                if only and c.name not in ("chown", "chmod", "true", ":"):
+                    return False
+                continue
+            for word in c.args_no_flags():
+                path = self._expand(word)
+                if not path.startswith("/"):
+                    if only:
+                        return False
+                    continue
+                path = posixpath.normpath(path)
+                found = True
+                inside = self.workdir == path or self.workdir.startswith(path.rstrip("/") + "/") or \
+                    (self.had_workdir is False)
+                if not inside and not path.startswith(self.workdir.rstrip("/") + "/") \
+                        and path not in self.runtime_dirs:
+                    self.runtime_dirs.append(path)
+        return found
+
+    def _made(self, commands) -> set[str] | None:
+        """What a RUN of file commands makes, relative to the workdir (``cp a b``: b), or None when it touches
+        an absolute path (the template cannot tell where that lands)."""
+        made: set[str] = set()
+        for c in commands:
+            args = c.args_no_flags()
+            if any(self._expand(a).startswith("/") for a in args if c.name != "sed"):
+                return None
+            if c.name in ("cp", "mv", "ln") and len(args) >= 2:
+                made.add(posixpath.normpath(args[-1]))
+            elif c.name in ("touch", "mkdir"):
+                made |= {posixpath.normpath(a) for a in args}
+        return made
+
+    def _expand(self, word: str) -> str:
+        for k, v in self.env.items():
+            word = word.replace("${" + k + "}", v).replace("$" + k, v)
+        return word
 
     def _npm_leftovers(self, commands) -> list[str]:
         """The npm scripts a build RUN runs that the template does not (install, build, proto and their
@@ -249,6 +317,11 @@ class LegacyReader:
 
     def _packages(self, packages: list[str], line: int) -> None:
         tools = []
+        if DISTRO_NODE & set(packages):
+            dropped = [p for p in packages if p in DISTRO_NODE or p in DISTRO_NODE_NEEDS]
+            self.warn(line, f"OS packages {', '.join(dropped)} not carried over: the policy's node image has its "
+                            "own node, npm and yarn (with full ICU)")
+            packages = [p for p in packages if p not in dropped]
         for pkg in packages:
             if is_build_tool(pkg):
                 tools.append(pkg)

@@ -60,6 +60,18 @@ HOUSEKEEPING = {
 }
 
 
+# A distribution's Node.js (an image built on alpine/debian with `apk add nodejs npm`), and what only it needs: the
+# node image has its own.
+DISTRO_NODE = {"nodejs", "nodejs-current", "nodejs-lts", "npm", "yarn", "nodejs-npm"}
+DISTRO_NODE_NEEDS = {"icu-libs", "icu-data-full", "libstdc++", "libgcc"}
+
+
+# Commands of a RUN that only makes files from the sources (statsd: `cp exampleConfig.js config.js && sed -i ...`):
+# carried into the builder, after the build.
+FILE_COMMANDS = {"cp", "mv", "ln", "sed", "mkdir", "touch", "rm", "ls", "echo", "cat", "printf", "chmod", "chown",
+                 "true", ":", "test", "["}
+
+
 USER_COMMANDS = {"adduser", "addgroup", "useradd", "groupadd", "usermod", "groupmod"}
 
 

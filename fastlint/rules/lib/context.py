@@ -19,7 +19,7 @@ from functools import cached_property
 from pathlib import Path
 
 from .files import copy_dest, copy_sources
-from .stages import chain
+from .stages import chain, from_stage
 
 
 class BuildContext:
@@ -139,8 +139,11 @@ class StageFiles:
     ``/app/package-lock.json`` is ("/app/package-lock.json", "package-lock.json", False); ``COPY . /app`` is
     ("/app", ".", True). A ``COPY --from`` is recorded with the context path None (what it brings is unknown)."""
 
-    def __init__(self, df, stage, context: BuildContext, until=None):
+    def __init__(self, df, stage, context: BuildContext, until=None, depth: int = 0):
         self.copies: list[tuple[str, str | None, bool]] = []
+        # COPY --from of another stage of the file: (destination, that stage's files, source path, into a folder)
+        self.stage_copies: list[tuple[str, "StageFiles", str, bool]] = []
+        self._depth = depth
         self.unknown = False  # an ADD of a URL or an unresolved variable: anything may be there
         env: dict[str, str] = {}
         wd = "/"
@@ -183,6 +186,11 @@ class StageFiles:
                 continue
             if src_from is not None:
                 self.copies.append((dest_abs, None, True))
+                source = from_stage(df, stage, ins.flag_value("from")) if self._depth < 3 else None
+                if source is not None and source is not stage:
+                    files = StageFiles(df, source, context, depth=self._depth + 1)
+                    src_abs = posixpath.normpath(posixpath.join("/", text))  # the source stage's root
+                    self.stage_copies.append((dest_abs, files, src_abs, into_dir))
                 continue
             for rel in context.matches(text):
                 is_dir = rel == "." or (context.folder / rel).is_dir()
@@ -196,6 +204,18 @@ class StageFiles:
     def has_file(self, path: str, context: BuildContext) -> bool | None:
         """Whether a file is at the absolute ``path`` (True / False), None when a copy of unknown content could
         have put it there (``COPY --from``)."""
+        for dest, files, src, into_dir in self.stage_copies:  # what another stage of the file has, when known
+            base = dest.rstrip("/")
+            if path == dest:
+                candidates = [src]
+            elif path.startswith(base + "/"):
+                inner = path[len(base) + 1:]
+                candidates = [posixpath.join(src, inner)] + ([src] if into_dir and inner == posixpath.basename(src)
+                                                               else [])
+            else:
+                continue
+            if any(files.has_file(c, context) is True for c in candidates):
+                return True
         maybe = False
         for dest, rel, is_dir in self.copies:
             if not is_dir:
