@@ -73,7 +73,9 @@ def test_grpc_from_the_health_check(tmp_path):
 
 def test_http_health_path_is_kept(tmp_path):
     m = run(tmp_path, "FROM node:18\nEXPOSE 8080\nHEALTHCHECK CMD curl -f http://localhost:8080/healthz || exit 1\n")
-    assert "http://localhost:8080/healthz" in " ".join(values(m.text, "HEALTHCHECK")[0])
+    health = values(m.text, "HEALTHCHECK")[0]
+    assert health[:3] == ["CMD", "node", "-e"] and "http://127.0.0.1:8080/healthz" in health[3]
+    assert "curl" not in m.text  # outside the service matrix node makes the request: no curl in production
 
 
 def test_env_forms_and_quoting(tmp_path):
@@ -146,6 +148,9 @@ def test_multi_stage_original(tmp_path):
 
 
 def test_assets_copied_from_the_builder(tmp_path):
+    (tmp_path / "svc" / "templates").mkdir(parents=True)
+    (tmp_path / "svc" / "certs").mkdir()
+    (tmp_path / "svc" / "certs" / "ca.pem").write_text("x")
     m = run(tmp_path, "FROM node:18\nWORKDIR /app\nCOPY package*.json tsconfig.json ./\nCOPY src ./src\n"
                       "COPY templates ./templates\nCOPY certs/ca.pem /etc/ssl/ca.pem\nCOPY .env ./\nEXPOSE 80\n")
     assert m.context["extra_copy"] == ["templates"]
@@ -156,15 +161,20 @@ def test_assets_copied_from_the_builder(tmp_path):
     assert warned(m, ".env", "secrets")
 
 
+def test_a_copy_of_what_the_context_does_not_have_is_refused(tmp_path):
+    with pytest.raises(MigrationError, match="production needs templates .*neither the build context nor the build"):
+        run(tmp_path, "FROM node:18\nWORKDIR /app\nCOPY templates ./templates\nEXPOSE 80\n")
+
+
 def test_unplaced_instructions_become_a_commented_block(tmp_path):
     m = run(tmp_path, "FROM node:18\nEXPOSE 80\n# cache folder for uploads\nRUN mkdir -p /data/uploads\n"
                       "VOLUME /data\nRUN npm ci && npm run lint\nSHELL [\"/bin/bash\", \"-c\"]\n")
-    assert m.kept == [4, 5, 6, 7]
-    assert "# # cache folder for uploads\n# RUN mkdir -p /data/uploads\n" in m.text
+    assert m.kept == [5, 6, 7]
+    assert "mkdir -p /data/uploads && \\\n    chown nodejs:nodejs /data/uploads\n" in m.text  # made in production
     assert "# VOLUME /data\n" in m.text and '# SHELL ["/bin/bash", "-c"]\n' in m.text
     assert "# RUN npm ci && npm run lint\n" in m.text
     assert warned(m, "npm run lint")
-    assert m.text.count("# fastlint: kept from line") == 4
+    assert m.text.count("# fastlint: kept from line") == 3
 
 
 def test_proto_generation(tmp_path):
@@ -179,9 +189,18 @@ def test_proto_generation(tmp_path):
 
 
 def test_no_build_script(tmp_path):
-    m = run(tmp_path, "FROM node:18\nEXPOSE 80\n", package={"main": "dist/index.js", "dependencies": {"koa": "2"}})
-    assert "RUN npm run build --if-present" in m.text
+    (tmp_path / "svc" / "lib").mkdir(parents=True)
+    (tmp_path / "svc" / "index.js").write_text("require('./lib/app')\n")
+    (tmp_path / "svc" / "lib" / "app.js").write_text("module.exports = 1\n")
+    m = run(tmp_path, "FROM node:18\nEXPOSE 80\n", package={"main": "index.js", "dependencies": {"koa": "2"}})
+    assert "npm run build" not in m.text and m.context["output_copy"] == []
+    assert m.context["extra_copy"] == ["index.js", "lib"]  # what the start command needs, not a dist folder
     assert warned(m, "no build script")
+
+
+def test_no_build_script_and_an_entry_nothing_makes_is_refused(tmp_path):
+    with pytest.raises(MigrationError, match="nothing to run"):
+        run(tmp_path, "FROM node:18\nEXPOSE 80\n", package={"main": "dist/index.js", "dependencies": {"koa": "2"}})
 
 
 def test_matrix_service_gets_matrix_port_and_health_service(tmp_path):

@@ -298,7 +298,10 @@ def test_service_not_in_the_matrix_uses_what_the_dockerfile_says(tmp_path, monke
     assert "rewritten from the template" in r.stdout, r.stderr
     _, stage = final_stage((svc / "Dockerfile").read_text())
     assert [i.value for i in instructions(stage, "EXPOSE")] == [["3000"]]  # the legacy EXPOSE
-    assert "curl -f http://localhost:3000/health" in " ".join(instructions(stage, "HEALTHCHECK")[0].value)
+    # outside the matrix no curl is installed: node requests the route the service defines
+    health = " ".join(instructions(stage, "HEALTHCHECK")[0].value)
+    assert health.startswith("CMD node -e ") and "http://127.0.0.1:3000/health" in health
+    assert "curl" not in (svc / "Dockerfile").read_text()
 
 
 def test_unplaced_instructions_are_kept_as_comments(tmp_path, monkeypatch):
@@ -307,7 +310,7 @@ def test_unplaced_instructions_are_kept_as_comments(tmp_path, monkeypatch):
     shutil.copytree(SERVICES_DIR / "fast-validation-service", svc)
     legacy = (svc / "Dockerfile").read_text()
     legacy = legacy.replace("EXPOSE 50052", "# logs go to a volume\nVOLUME /var/log/app\nRUN mkdir -p /var/log/app\n"
-                                            "EXPOSE 50052")
+                                            "RUN node scripts/seed.js\nEXPOSE 50052")
     (svc / "Dockerfile").write_text(legacy)
     monkeypatch.chdir(tmp_path)
     reset_caches()
@@ -315,7 +318,9 @@ def test_unplaced_instructions_are_kept_as_comments(tmp_path, monkeypatch):
     text = (svc / "Dockerfile").read_text()
     assert "# fastlint: kept from line 10 of the original" in text
     assert "# # logs go to a volume\n# VOLUME /var/log/app\n" in text
-    assert "# RUN mkdir -p /var/log/app\n" in text
+    assert "# RUN node scripts/seed.js\n" in text
     assert "fast-validation-service/Dockerfile:10: VOLUME not placed by the template" in r.stderr
-    assert "fast-validation-service/Dockerfile:11: RUN not placed by the template" in r.stderr
+    assert "fast-validation-service/Dockerfile:12: RUN not placed by the template" in r.stderr
+    # a folder the original made outside the workdir is made in production, for the user that runs the service
+    assert "mkdir -p /var/log/app && \\\n    chown nodejs:nodejs /var/log/app\n" in text
     assert parse(text).error is None

@@ -42,7 +42,9 @@ def test_both_variants_have_the_four_stages_on_the_policy_bases():
 def test_grpc_variant_fetches_a_pinned_probe_and_health_checks_with_it():
     text = render(GRPC)
     assert re.search(r"^ARG GRPC_HEALTH_PROBE_VERSION=v0\.4\.\d+$", text, re.M)
-    assert re.search(r"^ARG GRPC_HEALTH_PROBE_SHA256=[0-9a-f]{64}$", text, re.M)
+    assert re.search(r"^ARG GRPC_HEALTH_PROBE_SHA256_AMD64=[0-9a-f]{64}$", text, re.M)
+    assert re.search(r"^ARG GRPC_HEALTH_PROBE_SHA256_ARM64=", text, re.M)  # per architecture (TARGETARCH)
+    assert "grpc_health_probe-linux-${arch}" in text and "ARG TARGETARCH" in text
     assert '| sha256sum -c -' in text
     prod = production(text)
     assert "COPY --from=runtime-tools /usr/local/bin/grpc_health_probe /usr/local/bin/grpc_health_probe" in prod
@@ -125,7 +127,8 @@ def test_custom_start_command_and_build_command():
 
 @pytest.mark.parametrize("context, message", [
     ({"type": "grpc", "port": 1}, "'service' is required"),
-    ({**GRPC, "type": "tcp"}, "'type' must be 'grpc' or 'http'"),
+    ({**GRPC, "type": "udp"}, "'type' must be 'grpc', 'http' or 'tcp'"),
+    ({**GRPC, "type": "tcp"}, "a 'tcp' service needs a 'health_command'"),
     ({**GRPC, "port": 70000}, "'port' must be a number from 1 to 65535"),
     ({**GRPC, "start_command": "node dist/index.js"}, "exec form"),
     ({**GRPC, "extra_lines": ["RUN rm -rf /"]}, "only ENV, ARG and LABEL"),

@@ -115,8 +115,19 @@ def _type(r) -> str:
 
 def _port(r, svc_type: str, given: int | None) -> tuple[int, list[str]]:
     """The port the health check probes, and the other ports the original image exposed (kept in EXPOSE)."""
-    candidates = r.project.ports.candidates
-    exposed = [c for c in candidates if c.how == "EXPOSE"]
+    from ...project.facts import Fact
+
+    dockerfile = posixpath.basename(r.path)
+    exposed = []
+    for word, line in r.exposed:
+        m = re.fullmatch(r"(\d{1,5})(?:/(tcp|udp))?", r._expand(word))
+        if m and m.group(2) != "udp" and 0 < int(m.group(1)) < 65536:
+            exposed.append(Fact(int(m.group(1)), dockerfile, line, "EXPOSE"))
+    env_port = r.env.get("PORT", "")
+    from_file = exposed + ([Fact(int(env_port), dockerfile, r.env_lines.get("PORT", 0), "ENV PORT")]
+                           if env_port.isdigit() else [])
+    # the original text is what is migrated (it may not be on disk yet): its EXPOSE and ENV PORT, then the rest
+    candidates = from_file + [c for c in r.project.ports.candidates if c.file != dockerfile]
     if given is not None:
         port, why = given, "fix --port"
     elif r.service is not None:
@@ -124,14 +135,14 @@ def _port(r, svc_type: str, given: int | None) -> tuple[int, list[str]]:
         for c in exposed:
             if c.value != port:
                 r.warn(c.line, f"EXPOSE {c.value} replaced by the service matrix's port {port}")
-        env_port = r.env.get("PORT", "")
         if env_port.isdigit() and int(env_port) != port:
             r.warn(r.env_lines.get("PORT", 0), f"ENV PORT={env_port} differs from the service matrix's "
                                                f"port {port}: check which port the service listens on")
     else:
         chosen = None
         if svc_type == "http" and len({c.value for c in candidates}) > 1:
-            chosen = r.project.ports.http_port
+            named = {h.value for h in r.project.ports.http}
+            chosen = next((c for c in candidates if c.value in named and not c.how.startswith("source")), None)
         chosen = chosen or (candidates[0] if candidates else None)
         if chosen is None:
             raise MigrationError("no port: the service is not in the service matrix, and neither the Dockerfile "

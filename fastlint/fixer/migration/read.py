@@ -267,10 +267,9 @@ class LegacyReader:
                     continue
                 path = posixpath.normpath(path)
                 found = True
-                inside = self.workdir == path or self.workdir.startswith(path.rstrip("/") + "/") or \
-                    (self.had_workdir is False)
-                if not inside and not path.startswith(self.workdir.rstrip("/") + "/") \
-                        and path not in self.runtime_dirs:
+                workdir = self.workdir if self.had_workdir and self.workdir != "/" else "/app"
+                makes_workdir = workdir == path or workdir.startswith(path.rstrip("/") + "/")
+                if not makes_workdir and path not in self.runtime_dirs:
                     self.runtime_dirs.append(path)
         return found
 

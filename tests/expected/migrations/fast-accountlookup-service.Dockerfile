@@ -16,11 +16,20 @@ RUN npm run build
 
 # Stage 3: runtime-tools - health check tools, OS packages upgraded
 FROM alpine:3.19 AS runtime-tools
+ARG TARGETARCH
 ARG GRPC_HEALTH_PROBE_VERSION=v0.4.37
-ARG GRPC_HEALTH_PROBE_SHA256=8302d54fc41d4ffbfea6871b6a04584265d5eabbe738aee2966f9a574b6f17d1
+ARG GRPC_HEALTH_PROBE_SHA256_AMD64=8302d54fc41d4ffbfea6871b6a04584265d5eabbe738aee2966f9a574b6f17d1
+ARG GRPC_HEALTH_PROBE_SHA256_ARM64=
 RUN apk upgrade --no-cache && \
-    wget -qO /usr/local/bin/grpc_health_probe "https://github.com/grpc-ecosystem/grpc-health-probe/releases/download/${GRPC_HEALTH_PROBE_VERSION}/grpc_health_probe-linux-amd64" && \
-    echo "${GRPC_HEALTH_PROBE_SHA256}  /usr/local/bin/grpc_health_probe" | sha256sum -c - && \
+    arch="${TARGETARCH:-$(uname -m)}" && \
+    case "$arch" in \
+        amd64|x86_64) arch=amd64 && sum="${GRPC_HEALTH_PROBE_SHA256_AMD64}" ;; \
+        arm64|aarch64) arch=arm64 && sum="${GRPC_HEALTH_PROBE_SHA256_ARM64}" ;; \
+        *) echo "grpc_health_probe: no build for architecture $arch" >&2 && exit 1 ;; \
+    esac && \
+    if [ -z "$sum" ]; then echo "grpc_health_probe-linux-$arch: no sha256 given (build argument GRPC_HEALTH_PROBE_SHA256_<ARCH>)" >&2 && exit 1; fi && \
+    wget -qO /usr/local/bin/grpc_health_probe "https://github.com/grpc-ecosystem/grpc-health-probe/releases/download/${GRPC_HEALTH_PROBE_VERSION}/grpc_health_probe-linux-${arch}" && \
+    echo "${sum}  /usr/local/bin/grpc_health_probe" | sha256sum -c - && \
     chmod 0755 /usr/local/bin/grpc_health_probe
 
 # Stage 4: production - runtime files only, non-root, health-checked
