@@ -27,6 +27,7 @@ The context (a dict; the fixer fills it from a legacy Dockerfile, the verifier's
 | start_command    | list[str]   | ["node", "dist/index.js"] | the exec-form CMD |
 | extra_lines      | list[str]   | []                 | whole ENV / ARG / LABEL instruction lines carried over; ARG lines go right after the production FROM (so RUN sees them), the others after `ENV NODE_ENV=production` |
 | extra_copy       | list[str]   | []                 | paths under workdir (non-source assets: config/, templates/, the files the start command needs) copied from builder into production |
+| extra_files      | list[str]   | []                 | files under workdir copied together in one COPY (several files of a service without a build step) |
 | output_copy      | list[str]   | [output_dir]       | the build output copied into production, last (it changes most often) |
 | output_dir       | str         | "dist"             | the build output when `output_copy` is not given |
 | runtime_packages | list[str]   | []                 | extra Alpine packages production needs at run time (`apk add --no-cache`) |
@@ -69,6 +70,7 @@ DEFAULTS: dict[str, Any] = {
     "start_command": ["node", "dist/index.js"],
     "extra_lines": [],
     "extra_copy": [],
+    "extra_files": [],
     "runtime_packages": [],
     "runtime_dirs": "",
     "workdir": "/app",
@@ -119,7 +121,7 @@ def _prepare(context: dict[str, Any]) -> dict[str, Any]:
     if "output_copy" not in context:
         values["output_copy"] = [values["output_dir"]] if values["output_dir"] else []
     values["extra_ports"] = [str(p) for p in values["extra_ports"]]
-    for key in ("extra_lines", "extra_copy", "output_copy", "runtime_packages", "extra_ports", "builder_runs",
+    for key in ("extra_lines", "extra_copy", "extra_files", "output_copy", "runtime_packages", "extra_ports", "builder_runs",
                 "install_folders", "build_packages"):
         if not isinstance(values[key], list) or not all(isinstance(v, str) and v.strip() for v in values[key]):
             raise TemplateError(f"template context: '{key}' must be a list of non-empty strings")
@@ -146,7 +148,7 @@ def _prepare(context: dict[str, Any]) -> dict[str, Any]:
                                 "exec form cannot carry (quotes, backslashes, spaces)")
     if not str(values["health_path"]).startswith("/"):
         raise TemplateError(f"template context: 'health_path' must start with '/', not {values['health_path']!r}")
-    for path in values["extra_copy"] + values["output_copy"] + values["install_folders"]:
+    for path in values["extra_copy"] + values["extra_files"] + values["output_copy"] + values["install_folders"]:
         if path.startswith("/") or ".." in Path(path).parts or " " in path:
             raise TemplateError(f"template context: the copied path {path!r} must be a relative path "
                                 "under the workdir, without '..' or spaces")
@@ -165,6 +167,7 @@ def _prepare(context: dict[str, Any]) -> dict[str, Any]:
     for name in ("npm", "yarn-classic", "yarn-berry", "pnpm"):
         values[name.replace("-", "_")] = values["manager"] == name
     values["build_packages"] = " ".join(values["build_packages"])
+    values["has_extra_files"] = bool(values["extra_files"])
     values["install_folders"] = [f.rstrip("/") for f in values["install_folders"]]
     values["start_command_json"] = json.dumps(start)
     values["extra_args"] = [l for l in values["extra_lines"] if l.split(None, 1)[0].upper() == "ARG"]

@@ -159,6 +159,14 @@ class Project:
 
         return runtime_needs(self.folder, self.start.entry, self.build, self.package, self.key_lines)
 
+    def runtime_needs_for(self, entry: str):
+        """RuntimeNeeds of another entry file (the one a Dockerfile's CMD runs), relative to the folder."""
+        from .build import runtime_needs
+        from .facts import Fact
+
+        return runtime_needs(self.folder, Fact(entry, "", 0, "the entry file"), self.build, self.package,
+                             self.key_lines)
+
     # -- the server -------------------------------------------------------------------------------------------
     @cached_property
     def source_files(self) -> list[Path]:

@@ -324,6 +324,9 @@ _STATIC = re.compile(r"""(?:\.static|serve|koaStatic|serveStatic|express\.static
 _READ = re.compile(r"""(?:readFileSync|readFile|createReadStream|existsSync|readdirSync)\(\s*['"`]\.?/?([\w@.-][\w@./-]*)['"`]""")
 # `${env.APP_ROOT}/static/...`, `${__dirname}/../public`: a folder named after a root or a dir variable
 _ROOT_TEMPLATE = re.compile(r"""\$\{[^}]*(?:ROOT|Root|root|DIR|Dir|dir|__dirname)[^}]*\}/((?:\.\./)*[\w@.-]+)""")
+# a string of the source naming a path of the service's folder: './privatekey.pem' in a config object, the
+# './servers/' of a require built at run time
+_LOCAL_LITERAL = re.compile(r"""['"`]\./([\w@][\w@.-]*)(?:/[^'"`]*)?['"`]""")
 _EXTS = ("", ".js", ".ts", ".mjs", ".cjs", ".mts", ".cts", ".json", ".jsx", ".tsx", "/index.js", "/index.ts",
          "/index.mjs", "/index.json")
 
@@ -397,6 +400,11 @@ def runtime_needs(folder: Path, entry: Fact[str] | None, build: Fact[BuildStep] 
                 top = cand.split("/", 1)[0]
                 if (folder / top).exists() or (out_dir and top == out_dir.split("/", 1)[0]):
                     needs.add(top, rel, line_of(text, m.start()), how)
+        for m in _LOCAL_LITERAL.finditer(text):
+            top = m.group(1)
+            if here in ("", ".") and (folder / top).exists() and top not in needs.paths \
+                    and not (out_dir and rel.startswith(_src_prefix(folder))):
+                needs.add(top, rel, line_of(text, m.start()), "named in the source")
         for m in _ROOT_TEMPLATE.finditer(text):
             top = posixpath.normpath(m.group(1)).split("/")[-1] if m.group(1).startswith("..") else m.group(1)
             if top and (folder / top).is_dir():

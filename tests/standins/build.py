@@ -73,6 +73,8 @@ ALPINE_BASE_PACKAGES = {
     "busybox-binsh": "1.35.0-r0", "ca-certificates-bundle": "20240226-r0", "apk-tools": "2.14.0-r5",
 }
 NODE_PACKAGE_NAME = "nodejs-standin"
+# Bumped when what a group's images hold changes: an image of an older revision is rebuilt (ensure_standins).
+REVISIONS = {"alpine": "1", "node-alpine": "3", "node-debian": "1"}
 
 
 def log(message: str) -> None:
@@ -192,6 +194,12 @@ def docker_client():
     return docker.from_env(timeout=600)
 
 
+def current(client, tag: str, group: str) -> bool:
+    """The image is of the group's current revision (REVISIONS)."""
+    labels = client.images.get(tag).attrs.get("Config", {}).get("Labels") or {}
+    return labels.get(f"{LABEL}.revision", "1") == REVISIONS[group]
+
+
 def image_exists(client, tag: str) -> bool:
     import docker
 
@@ -202,7 +210,7 @@ def image_exists(client, tag: str) -> bool:
         return False
 
 
-def build_image(client, context: Path, tags: list[str], timeout: float = 1200) -> str:
+def build_image(client, context: Path, tags: list[str], timeout: float = 1200, revision: str = "1") -> str:
     """Build `context` (its Dockerfile) with the classic builder, never pulling; tag it with every name."""
     import docker
 
@@ -210,7 +218,7 @@ def build_image(client, context: Path, tags: list[str], timeout: float = 1200) -
     try:
         image, _ = client.images.build(path=str(context), tag=tags[0], pull=False, rm=True, forcerm=True,
                                        network_mode="host", timeout=timeout,
-                                       labels={LABEL: "1"})
+                                       labels={LABEL: "1", f"{LABEL}.revision": revision})
     except docker.errors.BuildError as err:
         tail = "".join(str(chunk.get("stream", chunk.get("error", ""))) for chunk in err.build_log)[-3000:]
         raise RuntimeError(f"building stand-in {tags[0]} failed: {err.msg}\n{tail}") from None
@@ -281,12 +289,33 @@ exec "$@"
 """
 
 
+# yarn classic as the official node:20 images ship it (/opt/yarn-v1.22.22, from the npm registry's yarn package)
+YARN_VERSION = "1.22.22"
+NODE_HEADERS = Path("/usr/include/node")  # the host node's headers (the official images have /usr/local/include/node)
+
+
+def yarn_package_dir() -> Path:
+    """yarn@YARN_VERSION from the npm registry (`npm pack`), unpacked once into the cache."""
+    out = CACHE / f"yarn-v{YARN_VERSION}"
+    if (out / "bin" / "yarn").is_file():
+        return out
+    CACHE.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="yarn-", dir=CACHE) as tmp:
+        packed = run(["npm", "pack", "-q", f"yarn@{YARN_VERSION}"], cwd=tmp, timeout=600).stdout.strip().splitlines()[-1]
+        with tarfile.open(Path(tmp) / packed) as t:
+            t.extractall(tmp, filter="tar") if hasattr(tarfile, "data_filter") else t.extractall(tmp)
+        (top,) = [p for p in Path(tmp).iterdir() if p.is_dir()]
+        shutil.move(str(top), out)
+    return out
+
+
 def node_tar(path: Path, with_libraries: bool) -> None:
-    """The host's node and npm, laid out as the official node images lay them out (/usr/local/bin/node,
-    /usr/local/lib/node_modules/npm), with node's glibc libraries and loader when the base has none."""
+    """The host's node, npm and corepack, laid out as the official node images lay them out (/usr/local/bin/node,
+    /usr/local/lib/node_modules/npm and corepack, the headers in /usr/local/include/node), yarn classic in
+    /opt/yarn-vX, with node's glibc libraries and loader when the base has none."""
     with tarfile.open(path, "w") as tar:
         for d in ["usr", "usr/local", "usr/local/bin", "usr/local/lib", "usr/local/lib/node_modules",
-                  "usr/local/share", "usr/local/share/ca-certificates"]:
+                  "usr/local/share", "usr/local/share/ca-certificates", "usr/local/include", "opt"]:
             add_dir(tar, d)
         if with_libraries:
             add_glibc_program(tar, Path("/usr/bin/node"), set())
@@ -300,6 +329,15 @@ def node_tar(path: Path, with_libraries: bool) -> None:
         tar.add(str(npm_package_dir()), "usr/local/lib/node_modules/npm", filter=as_root)
         add_symlink(tar, "usr/local/bin/npm", "../lib/node_modules/npm/bin/npm-cli.js")
         add_symlink(tar, "usr/local/bin/npx", "../lib/node_modules/npm/bin/npx-cli.js")
+        corepack = npm_package_dir().parent / "corepack"
+        if corepack.is_dir():
+            tar.add(str(corepack), "usr/local/lib/node_modules/corepack", filter=as_root)
+            add_symlink(tar, "usr/local/bin/corepack", "../lib/node_modules/corepack/dist/corepack.js")
+        tar.add(str(yarn_package_dir()), f"opt/yarn-v{YARN_VERSION}", filter=as_root)
+        add_symlink(tar, "usr/local/bin/yarn", f"/opt/yarn-v{YARN_VERSION}/bin/yarn")
+        add_symlink(tar, "usr/local/bin/yarnpkg", f"/opt/yarn-v{YARN_VERSION}/bin/yarnpkg")
+        if NODE_HEADERS.is_dir():
+            tar.add(str(NODE_HEADERS), "usr/local/include/node", filter=as_root)
         add_host_file(tar, CA_BUNDLE, "usr/local/share/ca-certificates/host-ca.crt")
 
 
@@ -313,6 +351,11 @@ RUN {add_user}
 ADD node.tar /
 # The npm registry is reached through this machine's TLS proxy: node must trust the host's CA bundle.
 ENV NODE_EXTRA_CA_CERTS=/usr/local/share/ca-certificates/host-ca.crt
+# node-gyp takes node's headers from the image (the real one downloads them from nodejs.org, unreachable here).
+ENV npm_config_nodedir=/usr/local
+# The registries are reached directly: yarn 1 and corepack would otherwise send their https requests to the
+# HTTP_PROXY build argument (the stand-in package store, which is not a general proxy).
+ENV NO_PROXY=registry.npmjs.org,registry.yarnpkg.com,repo.yarnpkg.com no_proxy=registry.npmjs.org,registry.yarnpkg.com,repo.yarnpkg.com
 COPY docker-entrypoint.sh /usr/local/bin/
 LABEL {LABEL}.image="{image_name}"
 ENTRYPOINT ["docker-entrypoint.sh"]
@@ -340,7 +383,7 @@ def build_node_alpine(client) -> None:
             "# fastlint stand-in for node:20-alpine (tests/standins/build.py): the host's node and npm.\n"
             "FROM alpine:3.19\n"
             + node_layers("node:20-alpine", "addgroup -g 1000 node && adduser -u 1000 -G node -s /bin/sh -D node"))
-        build_image(client, ctx, NODE_ALPINE_TAGS)
+        build_image(client, ctx, NODE_ALPINE_TAGS, revision=REVISIONS["node-alpine"])
 
 
 def debootstrap_tarball() -> Path:
@@ -395,7 +438,7 @@ def build_node_debian(client) -> None:
             "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n"
             + node_layers("node:20 (also node:18, node:latest, node)",
                           "groupadd --gid 1000 node && useradd --uid 1000 --gid node --shell /bin/bash --create-home node"))
-        build_image(client, ctx, NODE_DEBIAN_TAGS)
+        build_image(client, ctx, NODE_DEBIAN_TAGS, revision=REVISIONS["node-debian"])
 
 
 # --- the package store ------------------------------------------------------------------------------------
@@ -404,7 +447,7 @@ def template_probe_pin() -> tuple[str, str]:
     """The grpc_health_probe version and sha256 the template pins (its ARG defaults)."""
     text = (REPO / "fastlint" / "policy" / "Dockerfile.template").read_text()
     version = re.search(r"ARG GRPC_HEALTH_PROBE_VERSION=(\S+)", text)
-    sha = re.search(r"ARG GRPC_HEALTH_PROBE_SHA256=(\S+)", text)
+    sha = re.search(r"ARG GRPC_HEALTH_PROBE_SHA256(?:_AMD64)?=(\S+)", text)
     if not version or not sha:
         raise RuntimeError("fastlint/policy/Dockerfile.template has no GRPC_HEALTH_PROBE_VERSION/SHA256 ARG")
     return version.group(1), sha.group(1)
@@ -483,6 +526,103 @@ def store_package(index_dir: Path, name: str, version: str, make) -> tuple[str, 
     return file, hashlib.sha256((index_dir / file).read_bytes()).hexdigest()
 
 
+# Alpine packages the migrated wild services install (`apk add`), made of the host's Debian packages: their files
+# and those of the packages they depend on (installed ones; a package not installed is fetched with `apt-get
+# download` from Debian's archive). name -> (Debian packages, {Debian path: Alpine path}). The compilers are the
+# host's gcc 12, glibc programs like everything on the alpine stand-in (docs/standins.md).
+APK_FROM_DEBIAN = {
+    "python3": (["python3"], {}),
+    "make": (["make"], {}),
+    "g++": (["g++"], {}),
+    "gcc": (["gcc"], {}),
+    "build-base": (["make", "gcc", "g++", "libc6-dev"], {}),
+    "jq": (["jq"], {}),
+    "sed": (["sed"], {}),
+    "tini": (["tini"], {"/usr/bin/tini": "/sbin/tini"}),
+    "dumb-init": (["dumb-init"], {}),
+}
+SKIPPED_PATHS = ("/usr/share/doc", "/usr/share/man", "/usr/share/info", "/usr/share/locale", "/usr/share/lintian",
+                 "/usr/share/bug", "/usr/lib/x86_64-linux-gnu/gconv")
+
+
+def _installed(package: str) -> bool:
+    out = subprocess.run(["dpkg-query", "-W", "-f", "${Status}", package], capture_output=True, text=True)
+    return out.returncode == 0 and "install ok installed" in out.stdout
+
+
+def debian_closure(packages: list[str]) -> list[str]:
+    """The packages and, recursively, the installed packages they depend on (Depends and Pre-Depends)."""
+    seen: list[str] = []
+    todo = list(packages)
+    while todo:
+        pkg = todo.pop()
+        if pkg in seen:
+            continue
+        seen.append(pkg)
+        if not _installed(pkg):
+            continue
+        deps = run(["dpkg-query", "-W", "-f", "${Depends}, ${Pre-Depends}", pkg]).stdout
+        for alternatives in deps.split(","):
+            names = [re.sub(r"[\s(].*", "", a.strip()).split(":")[0] for a in alternatives.split("|")]
+            installed = [n for n in names if n and _installed(n)]
+            if installed:
+                todo.append(installed[0])
+    return seen
+
+
+def debian_files(package: str, work: Path) -> list[tuple[Path, str]]:
+    """(file on this machine, its path in the image) of a Debian package: the installed files, or those of the
+    package downloaded from the archive and unpacked in ``work``."""
+    if _installed(package):
+        paths = [Path(p) for p in run(["dpkg", "-L", package]).stdout.splitlines() if p.startswith("/")]
+        # a link to a folder (merged /usr's /lib64 -> usr/lib64) is left out: the image has its own folders
+        return [(p, str(p)) for p in paths if (p.is_file() or p.is_symlink()) and not p.is_dir()
+                and not str(p).startswith(SKIPPED_PATHS)]
+    where = work / package
+    where.mkdir(parents=True, exist_ok=True)
+    result = subprocess.run(["apt-get", "download", package], cwd=where, capture_output=True, text=True, timeout=600)
+    if result.returncode != 0:
+        run(["apt-get", "update", "-qq"], timeout=600)
+        run(["apt-get", "download", package], cwd=where, timeout=600)
+    (deb,) = list(where.glob("*.deb"))
+    root = where / "root"
+    run(["dpkg-deb", "-x", str(deb), str(root)])
+    out = []
+    for p in sorted(root.rglob("*")):
+        inside = "/" + p.relative_to(root).as_posix()
+        if (p.is_file() or p.is_symlink()) and not p.is_dir() and not inside.startswith(SKIPPED_PATHS):
+            out.append((p, inside))
+    return out
+
+
+def debian_package(path: Path, packages: list[str], moves: dict[str, str]) -> None:
+    """An apk stand-in package made of Debian packages and what they depend on."""
+    with tempfile.TemporaryDirectory(prefix="apk-from-deb-", dir=CACHE) as tmp, \
+            tarfile.open(path, "w:gz", compresslevel=1) as tar:  # fast: made once, read over 127.0.0.1
+        seen: set[str] = set()
+        for pkg in debian_closure(packages):
+            for host, inside in debian_files(pkg, Path(tmp)):
+                arcname = moves.get(inside, inside).lstrip("/")
+                if arcname in seen:
+                    continue
+                seen.add(arcname)
+                if host.is_symlink():
+                    info = tarfile.TarInfo(arcname)
+                    info.type = tarfile.SYMTYPE
+                    info.linkname = os.readlink(host)
+                    tar.addfile(info)
+                else:
+                    add_host_file(tar, host, arcname)
+
+
+def debian_package_version(package: str) -> str:
+    if _installed(package):
+        return debian_version(package)
+    out = run(["apt-cache", "show", "--no-all-versions", package]).stdout
+    m = re.search(r"^Version:\s*(\S+)", out, re.M)
+    return re.split(r"[-+~]", (m.group(1) if m else "0").split(":")[-1])[0] + "-r0"
+
+
 def build_store() -> Path:
     """Fill the store folder (idempotent): APKINDEX, the curl and data packages, the probe download."""
     ensure_host_packages()
@@ -496,6 +636,11 @@ def build_store() -> Path:
         version = debian_version(debian)
         file, digest = store_package(index_dir, name, version, lambda path, roots=roots: data_package(path, roots))
         lines.append(f"{name}|{version}|{file}|{digest}|the host's {debian} files")
+    for name, (debian, moves) in APK_FROM_DEBIAN.items():
+        version = debian_package_version(debian[0])
+        file, digest = store_package(index_dir, name, version,
+                                     lambda path, debian=debian, moves=moves: debian_package(path, debian, moves))
+        lines.append(f"{name}|{version}|{file}|{digest}|the host's Debian {', '.join(debian)} with what it needs")
     (index_dir / "APKINDEX").write_text("\n".join(lines) + "\n")
 
     version, _ = template_probe_pin()
@@ -512,7 +657,8 @@ def probe_sha256() -> str:
 
 def build_args(store_url: str) -> dict[str, str]:
     """The build arguments a template-based build needs with the stand-ins and the store at `store_url`."""
-    return {"HTTP_PROXY": store_url, "GRPC_HEALTH_PROBE_SHA256": probe_sha256()}
+    sha = probe_sha256()  # the template's amd64 checksum (GRPC_HEALTH_PROBE_SHA256 for files of older templates)
+    return {"HTTP_PROXY": store_url, "GRPC_HEALTH_PROBE_SHA256_AMD64": sha, "GRPC_HEALTH_PROBE_SHA256": sha}
 
 
 # --- entry points -----------------------------------------------------------------------------------------
@@ -535,7 +681,7 @@ def ensure_standins(client=None, force: bool = False, only: list[str] | None = N
     for group in only or list(GROUPS):
         tags, builder = GROUPS[group]
         seconds = None
-        if force or not all(image_exists(client, t) for t in tags):
+        if force or not all(image_exists(client, t) and current(client, t, group) for t in tags):
             previous = {client.images.get(t).id for t in tags if image_exists(client, t)}
             start = time.monotonic()
             builder(client)

@@ -58,14 +58,21 @@ def build_context(r: LegacyReader, port: int | None = None) -> dict:
     for sources, dest, line in r._copies:
         _place_copy(r, sources, dest, line, workdir)
     extra, outputs = _runtime_files(r, ctx, workdir)
-    ctx["extra_copy"] = extra
+    files = [p for p in extra if p not in r.extra_copy and not (r.folder / p).is_dir() and p not in r.made_files
+             or (p in r.made_files and "." in p)]
+    if len(files) < 2:
+        files = []
+    ctx["extra_copy"] = [p for p in extra if p not in files]
+    if files:
+        ctx["extra_files"] = files  # one COPY for the service's loose files (one layer, not one per file)
     ctx["output_copy"] = outputs
     ctx["builder_runs"] = [script for script, _ in r.file_runs]
     env_lines = [f"ENV {k}={_quote(v)}" for k, v in env.items() if k not in r.env]
     ctx["extra_lines"] = list(dict.fromkeys(r.extra_lines + env_lines))
     ctx["runtime_packages"] = r.runtime_packages
-    if r.runtime_dirs:
-        ctx["runtime_dirs"] = " ".join(r.runtime_dirs)
+    dirs = [d for d in r.runtime_dirs if not (d == workdir or workdir.startswith(d.rstrip("/") + "/"))]
+    if dirs:
+        ctx["runtime_dirs"] = " ".join(dirs)
     user = r.policy.user or {}
     for key, name in (("user", "name"), ("uid", "uid"), ("gid", "gid")):
         if user.get(name) is not None:
@@ -496,8 +503,14 @@ def _runtime_files(r, ctx: dict, workdir: str) -> tuple[list[str], list[str]]:
         if out is not None:
             outputs.append(out.split("/", 1)[0])
     wanted: dict[str, str] = {}
-    for top, fact in project.runtime_needs.paths.items():
-        wanted.setdefault(top, f"{fact.how} ({fact.where})")
+    needs = [project.runtime_needs]
+    entry = _entry_of(ctx["start_command"], workdir)
+    if entry is not None and (r.folder / entry).is_file() and \
+            (project.start.entry is None or project.start.entry.value != entry):
+        needs.append(project.runtime_needs_for(entry))  # the file the CMD runs, not package.json's
+    for found in needs:
+        for top, fact in found.paths.items():
+            wanted.setdefault(top, f"{fact.how} ({fact.where})")
     for word in _command_words(r, ctx["start_command"]) + _command_words(r, ctx.get("health_command") or []):
         rel = _under(word, workdir) or (word if not word.startswith(("/", "-")) else None)
         if rel and ("/" in rel or "." in rel) and (_exists(r, rel) or rel in r.made_files):
@@ -521,6 +534,27 @@ def _runtime_files(r, ctx: dict, workdir: str) -> tuple[list[str], list[str]]:
         raise MigrationError("nothing to run: no build output, and the start command's files are not in the build "
                              "context")
     return sorted(extra), outputs
+
+
+def _entry_of(command: list[str], workdir: str) -> str | None:
+    """The file ``node`` runs in an exec-form command (relative to the workdir), or None."""
+    words = list(command)
+    while words and words[0].rsplit("/", 1)[-1] in ("tini", "dumb-init", "--"):
+        words = words[1:]
+    if not words or words[0].rsplit("/", 1)[-1] not in ("node", "nodejs"):
+        return None
+    args = words[1:]
+    i = 0
+    while i < len(args):
+        if args[i] in ("-r", "--require", "--import", "--loader"):
+            i += 2
+            continue
+        if args[i].startswith("-"):
+            i += 1
+            continue
+        path = _under(args[i], workdir) or args[i]
+        return None if path.startswith("/") else posixpath.normpath(path)
+    return None
 
 
 def _command_words(r, command: list[str]) -> list[str]:
