@@ -44,8 +44,10 @@ class FL403(InstructionRule):
             scripts_off = cmd.has_flag("ignore-scripts")
             exact = not ins.json and spot.end - spot.start == sub.end - sub.start
             if not inst.ci:
-                if self._no_npm_lockfile():
-                    continue  # npm ci would stop the build: FL405 tells why, nothing better to advise here
+                if self._no_npm_lockfile():  # npm ci would stop the build (FL405): the lockfile is what is missing
+                    yield self.hit(spot, f"`npm {sub.text}` without a lockfile in the build context: every build "
+                                         "resolves the versions again; commit a package-lock.json (then `npm ci`)")
+                    continue
                 text = "ci" + ("" if scripts_off or not in_deps else " --ignore-scripts")
                 fix = self.fix(Edit(spot.start, spot.end, text), description="use npm ci") if exact else None
                 yield self.hit(spot, f"`npm {sub.text}` resolves versions again and may rewrite the lockfile; use "

@@ -359,15 +359,16 @@ class Session:
     # --- containers --------------------------------------------------------------------------------------
 
     def run_until_healthy(self, image_id: str, timeout: float, health_interval: float | None = None,
-                          network: str = "none") -> dict:
+                          network: str = "none", environment: dict[str, str] | None = None) -> dict:
         """Start the image detached; wait until the engine reports it healthy, unhealthy, exited or `timeout`.
 
         Returns {"healthy": bool|None, "seconds_to_healthy": float|None, "uid": int|None, "status": str,
         "logs": str}. `healthy` is None when the image has no HEALTHCHECK. `uid` is what `id -u` prints inside
         the running container. `health_interval` (seconds) probes more often than the image's own interval;
-        None keeps the image's.
+        None keeps the image's. `environment`: variables the container gets (what a deployment would give it).
         """
-        kwargs: dict[str, Any] = dict(detach=True, network_mode=network, labels={"org.fastlint.run": "verify"})
+        kwargs: dict[str, Any] = dict(detach=True, network_mode=network, labels={"org.fastlint.run": "verify"},
+                                      environment=environment or {})
         if health_interval:
             # Test left empty: the engine keeps the image's command and takes only the new timing.
             ns = int(health_interval * 1e9)

@@ -528,14 +528,16 @@ def store_package(index_dir: Path, name: str, version: str, make) -> tuple[str, 
 
 # Alpine packages the migrated wild services install (`apk add`), made of the host's Debian packages: their files
 # and those of the packages they depend on (installed ones; a package not installed is fetched with `apt-get
-# download` from Debian's archive). name -> (Debian packages, {Debian path: Alpine path}). The compilers are the
+# download` from Debian's archive). name -> (Debian packages, {Debian path: Alpine path, or a new link: its target}).
+# The compilers are the
 # host's gcc 12, glibc programs like everything on the alpine stand-in (docs/standins.md).
 APK_FROM_DEBIAN = {
     "python3": (["python3"], {}),
     "make": (["make"], {}),
-    "g++": (["g++"], {}),
-    "gcc": (["gcc"], {}),
-    "build-base": (["make", "gcc", "g++", "libc6-dev"], {}),
+    # Debian's cc and c++ are alternatives (update-alternatives), no package's file: Alpine's gcc and g++ have them
+    "g++": (["g++"], {"/usr/bin/cc": "gcc", "/usr/bin/c++": "g++"}),
+    "gcc": (["gcc"], {"/usr/bin/cc": "gcc"}),
+    "build-base": (["make", "gcc", "g++", "libc6-dev"], {"/usr/bin/cc": "gcc", "/usr/bin/c++": "g++"}),
     "jq": (["jq"], {}),
     "sed": (["sed"], {}),
     "tini": (["tini"], {"/usr/bin/tini": "/sbin/tini"}),
@@ -600,6 +602,12 @@ def debian_package(path: Path, packages: list[str], moves: dict[str, str]) -> No
     with tempfile.TemporaryDirectory(prefix="apk-from-deb-", dir=CACHE) as tmp, \
             tarfile.open(path, "w:gz", compresslevel=1) as tar:  # fast: made once, read over 127.0.0.1
         seen: set[str] = set()
+        for link, target in moves.items():
+            if not Path(link).exists() or Path(link).is_symlink() and not os.readlink(link).startswith("/etc/"):
+                continue
+            if Path(link).is_symlink():  # an alternative (/usr/bin/cc -> /etc/alternatives/cc): the plain link
+                seen.add(link.lstrip("/"))
+                add_symlink(tar, link.lstrip("/"), target)
         for pkg in debian_closure(packages):
             for host, inside in debian_files(pkg, Path(tmp)):
                 arcname = moves.get(inside, inside).lstrip("/")
