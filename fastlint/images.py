@@ -21,17 +21,18 @@ DEFAULT_SOCKET = "/var/run/docker.sock"
 
 
 class ImageConfig:
-    """What the rules read of an image: its ENV (in order), OS, architecture and variant."""
+    """What the rules read of an image: its ENV (in order), SHELL, OS, architecture and variant."""
 
-    __slots__ = ("ref", "env", "os", "architecture", "variant")
+    __slots__ = ("ref", "env", "os", "architecture", "variant", "shell")
 
     def __init__(self, ref: str, env: list[tuple[str, str]], os: str = "", architecture: str = "",
-                 variant: str = ""):
+                 variant: str = "", shell: list[str] | None = None):
         self.ref = ref
         self.env = env
         self.os = os
         self.architecture = architecture
         self.variant = variant
+        self.shell = shell or []
 
     @property
     def platform(self) -> str:
@@ -127,11 +128,12 @@ def inspect(ref: str) -> ImageConfig | None:
     config = None
     if status == 200 and isinstance(data, dict):
         env = []
-        for item in (data.get("Config") or {}).get("Env") or []:
+        cfg = data.get("Config") or {}
+        for item in cfg.get("Env") or []:
             key, _, value = str(item).partition("=")
             env.append((key, value))
         config = ImageConfig(ref, env, str(data.get("Os") or ""), str(data.get("Architecture") or ""),
-                             str(data.get("Variant") or ""))
+                             str(data.get("Variant") or ""), [str(s) for s in cfg.get("Shell") or []])
     with _lock:
         _cache[ref] = config
     return config

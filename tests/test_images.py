@@ -5,14 +5,11 @@ records what it was asked; the last one asks the real engine (marker `docker`) f
 
 from __future__ import annotations
 
-import json
-import socketserver
 import sys
-import threading
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
+from fake_engine import FakeEngine
 
 from fastlint import images
 
@@ -23,52 +20,12 @@ IMAGES = {
 }
 
 
-class _Handler(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 (http.server's name)
-        self.server.asked.append(self.path)
-        if self.path == "/version":
-            body = {"Os": "linux", "Arch": "amd64"}
-        elif self.path.startswith("/images/") and self.path.endswith("/json"):
-            from urllib.parse import unquote
-
-            body = IMAGES.get(unquote(self.path[len("/images/"):-len("/json")]))
-        else:
-            body = None
-        if self.command == "GET" and body is None:
-            self.send_response(404)
-            self.end_headers()
-            return
-        data = json.dumps(body).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args):
-        pass
-
-
-class _Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
-    daemon_threads = True
-
-    def get_request(self):
-        request, _ = super().get_request()
-        return request, ("local", 0)
-
-
 @pytest.fixture()
 def fake_engine(tmp_path, monkeypatch):
-    sock = tmp_path / "engine.sock"
-    server = _Server(str(sock), _Handler)
-    server.asked = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    monkeypatch.setenv("DOCKER_HOST", f"unix://{sock}")
-    images.reset()
-    yield server
-    server.shutdown()
-    server.server_close()
+    with FakeEngine(tmp_path / "engine.sock", IMAGES) as engine:
+        monkeypatch.setenv("DOCKER_HOST", engine.docker_host)
+        images.reset()
+        yield engine
     images.reset()
 
 

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from ..policy import builtin
+from .registry import canonical
 
 CONFIG_NAMES = ("fastlint.yaml", "fastlint.yml", ".fastlint.yaml")
 HADOLINT_NAMES = (".hadolint.yaml", ".hadolint.yml")
@@ -49,7 +50,7 @@ class Policy:
     __slots__ = (
         "stages", "bases", "allowed_images", "user", "budgets", "target", "services", "ignore", "select",
         "severity", "disabled", "trusted_registries", "label_schema", "strict_labels", "failure_threshold",
-        "shellcheck", "allow_pragmas", "source"
+        "shellcheck", "allow_pragmas", "source", "buildkit_check"
     )
 
     def __init__(
@@ -72,6 +73,7 @@ class Policy:
         shellcheck: bool = True,
         allow_pragmas: bool = True,
         source: str = "built-in",
+        buildkit_check=None,
     ):
         self.stages = list(builtin.STAGES) if stages is None else stages
         self.bases = dict(builtin.BASES) if bases is None else bases
@@ -94,6 +96,9 @@ class Policy:
         self.shellcheck = shellcheck
         self.allow_pragmas = allow_pragmas
         self.source = source  # where the policy came from, for messages
+        # BuildKit's check configuration (engine/checks.CheckConfig) from ``buildkit: check:``, which replaces
+        # the Dockerfiles' ``# check=`` directive as the BUILDKIT_DOCKERFILE_CHECK build argument does
+        self.buildkit_check = buildkit_check
 
     def service_named(self, name: str | None) -> Service | None:
         return self.services.get(name) if name else None
@@ -268,11 +273,15 @@ class _Reader:
 
 
 def _check_code(v: str) -> str | None:
-    return None if _CODE.match(v.strip()) else f"'{v}' is not a rule ID or prefix (like DL3008, DL30, FL4, SC2086)"
+    from .registry import is_rule_name
+
+    if _CODE.match(v.strip()) or is_rule_name(v):
+        return None
+    return f"'{v}' is not a rule ID or prefix (like DL3008, DL30, FL4, SC2086, StageNameCasing)"
 
 
 TOP_KEYS = ("policy", "services", "rules", "trusted_registries", "label_schema", "strict_labels", "shellcheck",
-            "failure_threshold")
+            "failure_threshold", "buildkit")
 POLICY_KEYS = ("stages", "bases", "allowed_images", "user", "budgets", "target")
 SERVICE_KEYS = ("type", "port", "memory", "health_service")
 RULES_KEYS = ("ignore", "select", "severity", "allow_pragmas")
@@ -334,7 +343,7 @@ def load_config(path: Path) -> Policy:
                 msg = _check_code(str(code))
                 if msg:
                     raise r.error(msg, r.pos(sev, code))
-                p.severity[str(code).upper()] = r.level(sev, code)
+                p.severity[canonical(str(code))] = r.level(sev, code)
     if "trusted_registries" in data:
         p.trusted_registries = r.str_list(data, "trusted_registries")
     if "label_schema" in data:
@@ -346,7 +355,48 @@ def load_config(path: Path) -> Policy:
         p.shellcheck = r.boolean(data, "shellcheck")
     if "failure_threshold" in data:
         p.failure_threshold = r.level(data, "failure_threshold")
+    if "buildkit" in data:
+        p.buildkit_check = _read_buildkit(r, r.mapping(data, "buildkit", ("check",)))
     return p
+
+
+def _read_buildkit(r: _Reader, section):
+    """``buildkit: check:`` as the BUILDKIT_DOCKERFILE_CHECK build argument's string (``skip=A,B;error=true``)
+    or as a mapping (``skip: [A, B] | all``, ``experimental: [C] | all``, ``error: true``)."""
+    from .checks import CheckConfig, CheckOptionError
+    from .registry import all_rules
+
+    if "check" not in section:
+        return None
+    names = {code.upper(): code for code, cls in all_rules().items() if getattr(cls, "buildkit", False)}
+    value = section["check"]
+    if isinstance(value, str):
+        try:
+            cfg = CheckConfig.parse(value)
+        except CheckOptionError as err:
+            raise r.error(f"'check': {err}", r.pos(section, "check", True)) from None
+        for name in cfg.skip + cfg.experimental:
+            if name.upper() not in names:
+                raise r.error(f"'check': '{name}' is not one of BuildKit's checks", r.pos(section, "check", True))
+        return cfg
+    if not isinstance(value, dict):
+        raise r.error("'check' must be a string (skip=...;error=true) or a mapping", r.pos(section, "check", True))
+    check = r.mapping(section, "check", ("skip", "experimental", "error"))
+    cfg = CheckConfig()
+    for key in ("skip", "experimental"):
+        if key not in check:
+            continue
+        if check[key] == "all":
+            setattr(cfg, f"{key}_all", True)
+            continue
+
+        def known(name: str) -> str | None:
+            return None if name.upper() in names else f"'{name}' is not one of BuildKit's checks"
+
+        setattr(cfg, key, [names[n.upper()] for n in r.str_list(check, key, known)])
+    if "error" in check:
+        cfg.error = r.boolean(check, "error")
+    return cfg
 
 
 def _read_policy(r: _Reader, pol, p: Policy) -> None:
@@ -394,7 +444,7 @@ def load_hadolint(path: Path) -> Policy:
         over = r.mapping(data, "override", LEVEL_NAMES)
         for level in over:
             for code in r.str_list(over, level, _check_code):
-                p.severity[code.upper()] = level
+                p.severity[canonical(code)] = level
     if "trustedRegistries" in data:
         p.trusted_registries = r.str_list(data, "trustedRegistries")
     if "failure-threshold" in data:

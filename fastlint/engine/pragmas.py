@@ -45,9 +45,16 @@ def _codes(value: str) -> list[str] | None:
     """The rule IDs of an ignore list (a trailing ``# comment`` dropped); None when an entry is not a rule ID."""
     value = value.split("#", 1)[0]
     codes = [c.strip().upper() for c in re.split(r"[,\s]+", value) if c.strip()]
-    if not codes or not all(_RULE_ID.match(c) for c in codes):
+    if not codes or not all(_RULE_ID.match(c) or _is_name(c) for c in codes):
         return None
     return codes
+
+
+def _is_name(code: str) -> bool:
+    """A rule's name such as BuildKit's ``StageNameCasing`` (any case)."""
+    from .registry import is_rule_name
+
+    return code.isalnum() and is_rule_name(code)
 
 
 def read_pragmas(df: Dockerfile) -> Pragmas:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 
 from .rule import Rule
 
@@ -41,10 +42,32 @@ def all_rules() -> dict[str, type[Rule]]:
     return dict(sorted(_RULES.items()))
 
 
+_PREFIX = re.compile(r"^(?:DL|SC|FL)\d*$")
+
+
 def matches(code: str, patterns) -> bool:
-    """True when a code matches any ID or prefix (``DL30`` matches ``DL3008``; ``ALL`` matches everything)."""
+    """True when a code matches any ID or prefix (``DL30`` matches ``DL3008``; ``ALL`` matches everything).
+    Names (BuildKit's ``StageNameCasing``) match whole and without case; only DL/SC/FL IDs match as prefixes."""
+    upper = code.upper()
     for p in patterns:
         p = p.strip().upper()
-        if p and (p == "ALL" or code.startswith(p)):
+        if not p:
+            continue
+        if p == "ALL" or p == upper or (upper.startswith(p) and _PREFIX.match(p)):
             return True
     return False
+
+
+def canonical(code: str) -> str:
+    """A rule ID as registered (``stagenamecasing`` -> ``StageNameCasing``); other IDs upper-cased."""
+    upper = code.strip().upper()
+    for registered in all_rules():
+        if registered.upper() == upper:
+            return registered
+    return upper
+
+
+def is_rule_name(text: str) -> bool:
+    """A registered rule's name written in any case (``StageNameCasing``), as opposed to a DL/SC/FL ID."""
+    upper = text.strip().upper()
+    return any(code.upper() == upper and not _PREFIX.match(upper) for code in all_rules())

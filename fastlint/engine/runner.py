@@ -10,6 +10,8 @@ from pathlib import Path
 
 from ..parser import INSTRUCTIONS, parse
 from ..parser.tree import Dockerfile
+from .checks import directive_error, enabled_experimental, file_config
+from .checks import finish as finish_checks
 from .config import Policy
 from .manifests import is_yaml_name
 from .pragmas import read_pragmas, suppressed
@@ -94,15 +96,16 @@ def unknown_instruction(df: Dockerfile):
     return None
 
 
-def build_error(df: Dockerfile) -> tuple[int, str] | None:
-    """(line, message) when ``docker build`` rejects the file: a syntax error, or an unknown instruction; else
-    None. Rules do not run on such a file (DL1000 alone), the batching rules skip it, ``fix`` leaves it alone."""
+def build_error(df: Dockerfile, policy: Policy | None = None) -> tuple[int, str] | None:
+    """(line, message) when ``docker build`` rejects the file: a syntax error, an unknown instruction, or a
+    ``# check=`` directive BuildKit cannot read; else None. Rules do not run on such a file (DL1000 alone), the
+    batching rules skip it, ``fix`` leaves it alone."""
     if df.error is not None:
         return df.error.line, df.error.message
     unknown = unknown_instruction(df)
     if unknown is not None:
         return df.source.line_col(unknown.start)[0], f"unknown instruction: {unknown.keyword_raw}"
-    return None
+    return directive_error(df, policy)
 
 
 def lint_dockerfile(df: Dockerfile, policy: Policy, rules: list[type[Rule]], selection: Selection) -> list[Finding]:
@@ -117,10 +120,18 @@ def lint_dockerfile(df: Dockerfile, policy: Policy, rules: list[type[Rule]], sel
         f = _finding(df, path, DL1000[0], DL1000[1], f"unknown instruction: {unknown.keyword_raw}",
                      Hit(unknown.start, unknown.keyword_end))
         return [f] if _keep("DL1000", policy, selection) else []
+    bad_check = directive_error(df, policy)
+    if bad_check is not None:
+        start, end = df.source.line_span(bad_check[0])
+        f = _finding(df, path, DL1000[0], DL1000[1], bad_check[1], Hit(start, end))
+        return [f] if _keep("DL1000", policy, selection) else []
 
     pragmas = read_pragmas(df)
     ctx = Context(df, policy, service_of(path, df, policy, pragmas.service), path)
     ctx.pragmas = pragmas
+    ctx.check = file_config(df, policy)  # BuildKit's check configuration (engine/checks.py)
+    added = enabled_experimental(df, ctx.check, rules, policy, selection)
+    rules = rules + added
     # manifest rules (FL7xx) run on YAML files (engine/manifests.py), not on Dockerfiles
     instances = [cls(ctx) for cls in rules
                  if cls.tier != "manifest" and not (cls.needs_service and ctx.service is None)]
@@ -155,7 +166,7 @@ def lint_dockerfile(df: Dockerfile, policy: Policy, rules: list[type[Rule]], sel
     for r in instances:
         collect(r, r.finish())
 
-    findings: list[Finding] = []
+    kept: list[tuple[Finding, Rule, Hit]] = []
     seen: set[tuple] = set()
     for rule, h in raw:
         code = h.code or rule.code
@@ -171,7 +182,8 @@ def lint_dockerfile(df: Dockerfile, policy: Policy, rules: list[type[Rule]], sel
         if key in seen:
             continue
         seen.add(key)
-        findings.append(f)
+        kept.append((f, rule, h))
+    findings = finish_checks(kept, ctx, policy, selection, pragmas, set(added))
     findings.sort(key=report_order(path))
     return findings
 
