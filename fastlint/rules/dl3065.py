@@ -25,12 +25,16 @@ class DL3065(InstructionRule):
         yield self.hit(flag, fix=self._fix(ins, flag))
 
     def _fix(self, ins, flag):
-        """Remove the flag (and the blank after it). Safe: a stage is built for the target platform anyway, so
-        the image is the same."""
-        if sum(1 for f in ins.flags if f.name == "platform") != 1:
-            return None
-        text = self.ctx.df.text
-        end = flag.end
-        while end < len(text) and text[end] in " \t":
-            end += 1
-        return self.fix(Edit(flag.start, end, ""), description="remove --platform=$TARGETPLATFORM")
+        edit = drop_platform(self.ctx.df.text, ins, flag)
+        return self.fix(edit, description="remove --platform=$TARGETPLATFORM") if edit else None
+
+
+def drop_platform(text: str, ins, flag) -> Edit | None:
+    """Remove the flag (and the blank after it). Safe: a stage is built for the target platform anyway, so the
+    image is the same. (Also RedundantTargetPlatform's fix.)"""
+    if sum(1 for f in ins.flags if f.name == "platform") != 1:
+        return None
+    end = flag.end
+    while end < len(text) and text[end] in " \t":
+        end += 1
+    return Edit(flag.start, end, "")

@@ -19,9 +19,13 @@ class DL4000(InstructionRule):
     def check(self, ins):
         if ins.keyword != "MAINTAINER":
             return
-        fix = None
-        if ins.value:
-            label = "LABEL org.opencontainers.image.authors=" + json.dumps(ins.value[0])
-            fix = self.fix(Edit(ins.keyword_start, ins.args_end, label),
-                           description="replace with the OCI authors label")
+        edit = authors_label(ins)
+        fix = self.fix(edit, description="replace with the OCI authors label") if edit else None
         yield self.hit(ins, fix=fix)
+
+
+def authors_label(ins) -> Edit | None:
+    """MAINTAINER rewritten as the OCI authors label (also MaintainerDeprecated's fix)."""
+    if not ins.value:
+        return None
+    return Edit(ins.keyword_start, ins.args_end, "LABEL org.opencontainers.image.authors=" + json.dumps(ins.value[0]))
