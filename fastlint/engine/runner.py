@@ -273,6 +273,7 @@ def lint_paths(entries: list[tuple[Path, str, Policy]], selection: Selection) ->
     staged: list[tuple[str, Policy, Dockerfile | FileResult, list[type[Rule]] | None]] = []
     rules_by_policy: dict[int, list[type[Rule]]] = {}
     batches: dict[type[Rule], list[Dockerfile]] = {}
+    prefetches: dict = {}
     for path, display, policy in entries:
         if is_yaml_name(path.name):  # a Kubernetes manifest or CI file: the FL7xx rules
             from .manifests import lint_manifest
@@ -292,6 +293,12 @@ def lint_paths(entries: list[tuple[Path, str, Policy]], selection: Selection) ->
             for cls in rules:
                 if hasattr(cls, "prepare"):
                     batches.setdefault(cls, []).append(df)
+                if hasattr(cls, "prefetch"):  # one call per function, however many rules share it
+                    prefetches.setdefault(getattr(cls.prefetch, "__func__", cls.prefetch), (cls, []))[1].append(df)
+    # work done once for the run (a base image asked of the local engine) before any worker is forked: the
+    # workers inherit it; unlike ``prepare``, the rule itself still runs beside its peers
+    for cls, dfs in prefetches.values():
+        cls.prefetch(list({id(df): df for df in dfs}.values()))
     lintable = [i for i, item in enumerate(staged) if item[3] is not None]
     jobs = parallel_jobs(len(lintable))
     if jobs > 1:
