@@ -290,8 +290,10 @@ def finish(kept: list[tuple[Finding, Rule, Hit]], ctx, policy, selection, pragma
             continue
         governing = getattr(hit, "governing", None)
         here = local(cls, hit.start if governing is None else governing)
-        if not here.runs(cls.code, cls.experimental and cls in added):
-            drop.add(id(f))
+        if cls.experimental and here.runs(cls.code, True):
+            pass  # enabled: BuildKit runs an enabled experimental check whatever its skips say
+        elif cls in added or not here.runs(cls.code, False):
+            drop.add(id(f))  # added for another instruction's comment, or skipped
             continue
         if any(off(t, hit.start) for t in _twins_here(cls, keyword_at(hit.start)) if not t.startswith("FL")):
             drop.add(id(f))
