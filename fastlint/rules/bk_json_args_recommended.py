@@ -1,0 +1,28 @@
+"""JSONArgsRecommended (BuildKit): JSON arguments recommended for ENTRYPOINT/CMD to prevent unintended behavior
+related to OS signals."""
+
+from __future__ import annotations
+
+from ..engine.registry import register
+from ..engine.rule import InstructionRule
+from .bk_common import BuildKitCheck, UsesBaseImages, stage_scopes
+from .dl3025 import exec_form
+
+
+@register
+class JSONArgsRecommended(BuildKitCheck, UsesBaseImages, InstructionRule):
+    code = "JSONArgsRecommended"
+    message = "JSON arguments recommended for ENTRYPOINT/CMD to prevent unintended behavior related to OS signals"
+    fix_safety = "unsafe"
+    twins = {"DL3025": ("CMD", "ENTRYPOINT")}
+
+    def check(self, ins):
+        if ins.keyword not in ("CMD", "ENTRYPOINT") or not self.top_level(ins) or ins.json or not ins.value:
+            return
+        scope = stage_scopes(self.ctx).get(ins.index)
+        if scope is None or scope.shell:  # a SHELL in the stage chain (or the image's): shell form is deliberate
+            return
+        edit = exec_form(ins, ins.value[0], ins.args_start)
+        fix = self.fix(edit, description="rewrite in exec form") if edit else None
+        yield self.check_hit(ins, f"JSON arguments recommended for {ins.keyword_raw} to prevent unintended behavior "
+                                  "related to OS signals", fix)

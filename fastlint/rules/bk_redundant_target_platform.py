@@ -1,0 +1,35 @@
+"""RedundantTargetPlatform (BuildKit): FROM --platform=$TARGETPLATFORM is the default."""
+
+from __future__ import annotations
+
+from ..engine.registry import register
+from ..engine.rule import InstructionRule
+from .bk_common import BuildKitCheck, LexError, expand, meta_args
+from .dl3065 import drop_platform
+
+
+@register
+class RedundantTargetPlatform(BuildKitCheck, InstructionRule):
+    code = "RedundantTargetPlatform"
+    message = "Setting platform to predefined $TARGETPLATFORM in FROM is redundant as this is the default behavior"
+    fix_safety = "safe"
+    twins = {"DL3065": None}
+
+    def check(self, ins):
+        if ins.keyword != "FROM" or not self.top_level(ins):
+            return
+        flag = ins.flag("platform")
+        if flag is None or not flag.value:
+            return
+        env, _, ok = meta_args(self.ctx.df)
+        try:
+            result = expand(flag.value, env, self.ctx.df.escape)
+        except LexError:
+            return
+        # only TARGETPLATFORM substituted, and nothing else around it
+        if list(result.matched) != ["TARGETPLATFORM"] or result.unmatched or result.text != env["TARGETPLATFORM"]:
+            return
+        edit = drop_platform(self.ctx.df.text, ins, flag)
+        fix = self.fix(edit, description="remove --platform") if edit else None
+        yield self.check_hit(ins, f"Setting platform to predefined {flag.value} in FROM is redundant as this is the "
+                                  "default behavior", fix)

@@ -1,0 +1,41 @@
+"""SecretsUsedInArgOrEnv (BuildKit): sensitive data should not be used in ARG or ENV."""
+
+from __future__ import annotations
+
+import re
+
+from ..engine.registry import register
+from ..engine.rule import InstructionRule
+from .bk_common import BuildKitCheck, LexError, expand, go_quote
+
+_DENY = re.compile(r"(?i)(?:_|^)(?:apikey|auth|credential|credentials|key|password|pword|passwd|secret|token)(?:_|$)")
+_ALLOW = re.compile(r"(?i)(?:_|^)(?:public|file|version)(?:_|$)")
+
+
+def secret_key(name: str) -> bool:
+    """BuildKit's test: a word of the name (split on _) is a secret word, and none says it is not one."""
+    return bool(_DENY.search(name)) and not _ALLOW.search(name)
+
+
+@register
+class SecretsUsedInArgOrEnv(BuildKitCheck, InstructionRule):
+    code = "SecretsUsedInArgOrEnv"
+    message = "Sensitive data should not be used in the ARG or ENV commands"
+    # DL3064 is hadolint's version of this check; FL601 (policy) reports secrets too, and is never turned off
+    # through this check
+    twins = {"DL3064": None, "FL601": None}
+
+    def check(self, ins):
+        # BuildKit checks the ARG and ENV of stages (the ARGs before the first FROM are not checked)
+        if ins.keyword not in ("ARG", "ENV") or not self.top_level(ins) or ins.stage is None:
+            return
+        for p in ins.pairs:
+            key = p.key
+            if ins.keyword == "ENV":  # ENV keys are expanded before BuildKit looks at them
+                try:
+                    key = expand(p.key_raw, {}, self.ctx.df.escape).text or p.key
+                except LexError:
+                    pass
+            if secret_key(key):
+                yield self.check_hit(ins, f"Do not use ARG or ENV instructions for sensitive data "
+                                          f"({ins.keyword} {go_quote(key)})")

@@ -1,0 +1,32 @@
+"""WorkdirRelativePath (BuildKit): a relative WORKDIR before any absolute one in the build."""
+
+from __future__ import annotations
+
+from ..engine.registry import register
+from ..engine.rule import InstructionRule
+from .bk_common import BuildKitCheck, LexError, UsesBaseImages, expand, go_quote, stage_scopes
+
+
+@register
+class WorkdirRelativePath(BuildKitCheck, UsesBaseImages, InstructionRule):
+    code = "WorkdirRelativePath"
+    message = ("Relative workdir without an absolute workdir declared within the build can have unexpected results "
+               "if the base image changes")
+    twins = {"DL3000": None}
+
+    def check(self, ins):
+        if ins.keyword != "WORKDIR" or not self.top_level(ins) or not ins.value:
+            return
+        scope = stage_scopes(self.ctx).get(ins.index)
+        if scope is None or scope.workdir_set:  # only the first WORKDIR of a stage chain: fixing it fixes the rest
+            return
+        try:
+            result = expand(ins.value[0], scope.env, self.ctx.df.escape)
+        except LexError:
+            return
+        if result.unmatched and not scope.known:
+            return  # a variable the base image may set: its value is not known here
+        if result.text.startswith("/"):
+            return
+        yield self.check_hit(ins, f"Relative workdir {go_quote(result.text)} can have unexpected results if the base "
+                                  "image changes")

@@ -1,0 +1,105 @@
+"""BuildKit's checks on the shared corpus (356 real Dockerfiles) beside every other rule: a BuildKit check and the
+DL/FL rule that says the same thing never both report the same instruction, and the pairs do meet in the corpus
+(so the test is not passing for want of them). The run goes through `lint_paths`, so the many-process path of
+the engine is the one tested."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from conftest import corpus_files
+
+from fastlint.engine.config import builtin_policy
+from fastlint.engine.registry import all_rules
+from fastlint.engine.runner import Selection, lint_paths
+from fastlint.parser import parse
+
+RULES = all_rules()
+BUILDKIT = sorted(code for code, cls in RULES.items() if getattr(cls, "buildkit", False))
+
+
+@pytest.fixture(scope="module")
+def corpus_runs(tmp_path_factory):
+    """(the run with every rule, the run with BuildKit's checks alone), each {file: findings}."""
+    from fastlint import images
+
+    files = corpus_files()
+    if len(files) < 300:
+        pytest.fail(f"the shared corpus is missing or short ({len(files)} files)")
+    old = os.environ.get("DOCKER_HOST")
+    os.environ["DOCKER_HOST"] = f"unix://{tmp_path_factory.mktemp('engine') / 'none.sock'}"
+    images.reset()
+    try:
+        policy = builtin_policy()
+        entries = [(p, str(p), policy) for p in files]
+        every = {r.path: r.findings for r in lint_paths(entries, Selection(select=["ALL"]))}
+        alone = {r.path: r.findings for r in lint_paths(entries, Selection(select=BUILDKIT))}
+    finally:
+        if old is None:
+            os.environ.pop("DOCKER_HOST", None)
+        else:
+            os.environ["DOCKER_HOST"] = old
+        images.reset()
+    return every, alone
+
+
+def twin_instruction(df, code: str, line: int):
+    """The instruction where the twin of a BuildKit finding would report: the one at the line, or for
+    MultipleInstructionsDisallowed the next one of the same kind in the stage."""
+    ins = next(i for i in df.instructions if i.line <= line <= i.end_line)
+    if code == "MultipleInstructionsDisallowed":
+        later = [i for i in ins.stage.instructions if i.keyword == ins.keyword and i.line > ins.line]
+        return later[0]
+    return ins
+
+
+def twins_of(code: str, keyword: str) -> list[str]:
+    return [t for t, kws in (RULES[code].twins or {}).items() if kws is None or keyword in kws]
+
+
+def test_no_finding_twice(corpus_runs):
+    every, _ = corpus_runs
+    doubles = []
+    for path, findings in every.items():
+        paired = [f for f in findings if f.code in BUILDKIT and RULES[f.code].twins]
+        if not paired:
+            continue
+        df = parse(open(path, encoding="utf-8").read(), path)
+        for f in paired:
+            ins = twin_instruction(df, f.code, f.line)
+            for g in findings:
+                if g.code in twins_of(f.code, ins.keyword) and ins.line <= g.line <= ins.end_line:
+                    doubles.append((path, f.code, f.line, g.code, g.line))
+    assert not doubles, doubles[:10]
+
+
+def test_the_pairs_meet_in_the_corpus(corpus_runs):
+    """Where BuildKit's check fires alone and its twin fires in the full run at the same instruction, the full run
+    has the twin's finding instead: each such pair is counted, and there must be some for several checks."""
+    every, alone = corpus_runs
+    met: dict[str, int] = {}
+    for path, findings in alone.items():
+        full = every.get(path, [])
+        df = None
+        for f in findings:
+            if not RULES[f.code].twins:
+                continue
+            df = df or parse(open(path, encoding="utf-8").read(), path)
+            ins = twin_instruction(df, f.code, f.line)
+            twin_here = [g for g in full if g.code in twins_of(f.code, ins.keyword)
+                         and ins.line <= g.line <= ins.end_line]
+            if twin_here:
+                met[f.code] = met.get(f.code, 0) + 1
+                assert not any(g.code == f.code and g.line == f.line for g in full), (path, f.code, f.line)
+            else:  # no twin there: the BuildKit finding stays
+                assert any(g.code == f.code and g.line == f.line for g in full), (path, f.code, f.line)
+    assert {"MaintainerDeprecated", "JSONArgsRecommended", "MultipleInstructionsDisallowed"} <= set(met), met
+
+
+def test_buildkit_checks_run_on_the_corpus(corpus_runs):
+    """Every file that parses gets BuildKit's checks, and no check crashes a file (a crash is a read error)."""
+    every, alone = corpus_runs
+    assert sum(len(v) for v in alone.values()) > 500
+    assert {f.code for v in every.values() for f in v} & set(BUILDKIT) >= {
+        "LegacyKeyValueFormat", "FromAsCasing", "NoEmptyContinuation"}
