@@ -17,14 +17,8 @@ BUILDKIT = sorted(code for code, cls in all_rules().items() if getattr(cls, "bui
 CASING = "FROM scratch as base\ncopy Dockerfile .\n"  # FromAsCasing (line 1) and ConsistentInstructionCasing (2)
 
 
-@pytest.fixture(autouse=True)
-def no_engine(tmp_path, monkeypatch):
-    from fastlint import images
-
-    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path / 'no-engine.sock'}")
-    images.reset()
-    yield
-    images.reset()
+# cases never depend on the machine's Docker engine: none answers unless a case brings a fake one
+pytestmark = pytest.mark.usefixtures("no_engine")
 
 
 def check(tmp_path, capsys, text: str, *args: str, config: str | None = None, name: str = "Dockerfile"):

@@ -35,15 +35,8 @@ def write_case(root, case) -> str:
     return str(dockerfile)
 
 
-@pytest.fixture(autouse=True)
-def no_engine(tmp_path, monkeypatch):
-    """Cases never depend on the machine's Docker engine: none answers unless the case brings a fake one."""
-    from fastlint import images
-
-    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path / 'no-engine.sock'}")
-    images.reset()
-    yield
-    images.reset()
+# cases never depend on the machine's Docker engine: none answers unless a case brings a fake one
+pytestmark = pytest.mark.usefixtures("no_engine")
 
 
 @contextlib.contextmanager
