@@ -291,6 +291,8 @@ def _trim(value: str, pattern: str, suffix: bool, greedy: bool) -> str:
 
 def expand(word: str, env: dict[str, str], escape: str = "\\", skip_quotes: bool = False) -> Expansion:
     """BuildKit's ProcessWordWithMatches (and ProcessWords: ``.words``). Raises LexError where BuildKit fails."""
+    if "$" not in word and escape not in word and "'" not in word and '"' not in word and "<" not in word:
+        return Expansion(word, word.split(), {}, {})  # nothing to expand or unquote: most words
     lx = _Lexer(word, env, escape, skip_quotes)
     text, words = lx.process()
     return Expansion(text, words, lx.matched, lx.unmatched)
@@ -399,6 +401,14 @@ def default_args(target_stage: str = "default") -> dict[str, str]:
     return {"BUILDPLATFORM": platform, "BUILDOS": os_name, "BUILDOSVERSION": "", "BUILDARCH": arch,
             "BUILDVARIANT": "", "TARGETPLATFORM": platform, "TARGETOS": os_name, "TARGETOSVERSION": "",
             "TARGETARCH": arch, "TARGETVARIANT": "", "TARGETSTAGE": target_stage}
+
+
+def file_meta_args(ctx) -> tuple[dict[str, str], dict[str, object], bool]:
+    """meta_args of the context's file, worked out once per file."""
+    cached = getattr(ctx, "_bk_meta", None)
+    if cached is None:
+        cached = ctx._bk_meta = meta_args(ctx.df)
+    return cached
 
 
 def meta_args(df) -> tuple[dict[str, str], dict[str, object], bool]:
@@ -536,7 +546,7 @@ def stage_scopes(ctx) -> dict[int, Scope]:
     from .. import images
 
     df = ctx.df
-    meta, _, _ = meta_args(df)
+    meta, _, _ = file_meta_args(ctx)
     out: dict[int, Scope] = {}
     final: dict[int, Scope] = {}
     for stage in df.stages:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import InstructionRule
-from .bk_common import BuildKitCheck, LexError, expand, go_quote, meta_args, parse_platform
+from .bk_common import BuildKitCheck, LexError, expand, file_meta_args, go_quote, parse_platform
 
 
 @register
@@ -19,7 +19,7 @@ class FromPlatformFlagConstDisallowed(BuildKitCheck, InstructionRule):
         flag = ins.flag("platform")
         if flag is None or not flag.value:
             return
-        env, _, _ = meta_args(self.ctx.df)
+        env, _, _ = file_meta_args(self.ctx)
         try:
             result = expand(flag.value, env, self.ctx.df.escape)
         except LexError:

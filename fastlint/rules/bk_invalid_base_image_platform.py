@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import FileRule
-from .bk_common import BuildKitCheck, LexError, UsesBaseImages, base_image_ref, expand, meta_args, parse_platform
+from .bk_common import BuildKitCheck, LexError, UsesBaseImages, base_image_ref, expand, file_meta_args, parse_platform
 
 
 def _platform(os_name: str, arch: str, variant: str) -> str:
@@ -27,7 +27,7 @@ class InvalidBaseImagePlatform(BuildKitCheck, UsesBaseImages, FileRule):
         engine = images.engine_platform()
         if engine is None:
             return  # no local engine: the base images' platforms are not known
-        env, _, _ = meta_args(df)
+        env, _, _ = file_meta_args(self.ctx)
         for stage in df.stages:
             if stage.parent is not None:
                 continue

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import FileRule
-from .bk_common import BuildKitCheck, LexError, expand, meta_args, valid_reference
+from .bk_common import BuildKitCheck, LexError, expand, file_meta_args, valid_reference
 
 
 @register
@@ -15,7 +15,7 @@ class InvalidDefaultArgInFrom(BuildKitCheck, FileRule):
 
     def finish(self):
         df = self.ctx.df
-        env, _, ok = meta_args(df)  # the defaults alone, as if no --build-arg were given
+        env, _, ok = file_meta_args(self.ctx)  # the defaults alone, as if no --build-arg were given
         if not ok:
             return
         for stage in df.stages:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import InstructionRule
-from .bk_common import BuildKitCheck, LexError, expand, meta_args
+from .bk_common import BuildKitCheck, LexError, expand, file_meta_args
 from .dl3065 import drop_platform
 
 
@@ -21,7 +21,7 @@ class RedundantTargetPlatform(BuildKitCheck, InstructionRule):
         flag = ins.flag("platform")
         if flag is None or not flag.value:
             return
-        env, _, ok = meta_args(self.ctx.df)
+        env, _, ok = file_meta_args(self.ctx)
         try:
             result = expand(flag.value, env, self.ctx.df.escape)
         except LexError:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import InstructionRule
-from .bk_common import BuildKitCheck, LexError, expand, meta_args, suggest
+from .bk_common import BuildKitCheck, LexError, expand, file_meta_args, suggest
 
 
 @register
@@ -15,7 +15,7 @@ class UndefinedArgInFrom(BuildKitCheck, InstructionRule):
     def check(self, ins):
         if ins.keyword != "FROM" or not self.top_level(ins) or not ins.value:
             return
-        env, declared, ok = meta_args(self.ctx.df)
+        env, declared, ok = file_meta_args(self.ctx)
         if not ok:
             return
         keys = sorted(set(declared) | set(env))  # BuildKit's order is a Go map's: a tie picks any of them

@@ -10,7 +10,7 @@ from .bk_common import (
     NON_ENV_ARGS,
     UsesBaseImages,
     expand,
-    meta_args,
+    file_meta_args,
     stage_scopes,
     suggest,
 )
@@ -38,7 +38,7 @@ class UndefinedVar(BuildKitCheck, UsesBaseImages, InstructionRule):
             if ins.keyword == "ARG":
                 # each default is expanded with what the ARGs before it set; the names declared so far count
                 env, declared = dict(env), set(scope.args)
-                meta = meta_args(self.ctx.df)[0]
+                meta = file_meta_args(self.ctx)[0]
                 for p in ins.pairs:
                     value = None
                     if p.value is not None:
