@@ -26,7 +26,9 @@ rule (FL) is never turned off by a Dockerfile's ``# check=`` or by turning off i
 
 from __future__ import annotations
 
+import bisect
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -228,19 +230,23 @@ def enabled_experimental(df: Dockerfile, cfg: CheckConfig, active: list, policy,
 
 
 # -- pairs ---------------------------------------------------------------------------------------------------------
-def twin_map(rules: dict[str, type[Rule]]) -> dict[str, list[tuple[str, tuple[str, ...] | None]]]:
+@lru_cache(maxsize=1)
+def twin_map() -> dict[str, list[tuple[str, tuple[str, ...] | None]]]:
     """DL/FL code -> [(BuildKit check, keywords it pairs on)], from the checks' ``twins``."""
+    from .registry import all_rules
+
     out: dict[str, list[tuple[str, tuple[str, ...] | None]]] = {}
-    for code, cls in rules.items():
+    for code, cls in all_rules().items():
         for twin, keywords in (getattr(cls, "twins", None) or {}).items():
             out.setdefault(twin, []).append((code, keywords))
     return out
 
 
 def _instruction_at(df: Dockerfile, offset: int) -> Instruction | None:
-    for ins in df.instructions:
-        if ins.start <= offset < ins.end:
-            return ins
+    instructions = df.instructions
+    k = bisect.bisect_right([i.start for i in instructions], offset) - 1
+    if k >= 0 and instructions[k].start <= offset < instructions[k].end:
+        return instructions[k]
     return None
 
 
@@ -255,8 +261,9 @@ def finish(kept: list[tuple[Finding, Rule, Hit]], ctx, policy, selection, pragma
     from .pragmas import suppressed
     from .registry import all_rules, matches
 
-    if not kept:
-        return []
+    twins_of = twin_map()
+    if not any(getattr(type(r), "buildkit", False) or f.code in twins_of for f, r, _ in kept):
+        return [f for f, _, _ in kept]
     rules = all_rules()
     df = ctx.df
     cfg: CheckConfig = ctx.check
@@ -301,7 +308,6 @@ def finish(kept: list[tuple[Finding, Rule, Hit]], ctx, policy, selection, pragma
         if cfg.error and cls.code not in policy.severity:
             f.level = "error"
     # DL findings turned off through their BuildKit twin (never an FL policy rule)
-    twins_of = twin_map(rules)
     for f, rule, hit in kept:
         if getattr(type(rule), "buildkit", False) or f.code.startswith("FL") or f.code not in twins_of:
             continue
