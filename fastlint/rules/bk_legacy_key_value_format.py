@@ -27,13 +27,18 @@ class LegacyKeyValueFormat(BuildKitCheck, InstructionRule):
     def _fix(self, ins, pair, text: str):
         """``ENV key value`` -> ``ENV key=value``, the value quoted when it has blanks. Safe: the value is the same
         string (a multi-line value keeps its continuations; the indentation of its lines stays in the value, as
-        it was). No fix when the value has quotes, escapes or a comment line, whose reading would change."""
+        it was). A value that is one quoted string keeps its quotes. No fix when the value has other quotes, escapes
+        or a comment line, whose reading would change."""
         raw = text[pair.value_start:pair.value_end]
         gap = text[pair.key_end:pair.value_start]
         esc = self.ctx.df.escape
-        if not raw or any(c in raw for c in "\"'") or esc in raw.replace(esc + "\n", "") or "#" in gap:
+        if "#" in gap or (ins.comments and any(pair.value_start <= c.start < pair.value_end for c in ins.comments)):
             return None
-        if ins.comments and any(pair.value_start <= c.start < pair.value_end for c in ins.comments):
+        if _one_quoted_word(raw, esc) and "\n" not in gap:
+            # a value that is one quoted string reads the same after "=": LABEL maintainer "A B" -> maintainer="A B"
+            return self.fix(Edit(pair.key_end, pair.value_start, "="),
+                            description=f"write {ins.keyword_raw} {pair.key}=...")
+        if not raw or any(c in raw for c in "\"'") or esc in raw.replace(esc + "\n", ""):
             return None
         joined = pair.value or ""
         quote = '"' if any(c.isspace() for c in joined) or "\n" in raw else ""
@@ -43,3 +48,11 @@ class LegacyKeyValueFormat(BuildKitCheck, InstructionRule):
         if quote:
             edits.append(Edit(pair.value_end, pair.value_end, quote))
         return self.fix(*edits, description=f"write {ins.keyword_raw} {pair.key}=...")
+
+
+def _one_quoted_word(raw: str, escape: str) -> bool:
+    """``"..."`` or ``'...'`` on one line, with no quote of its kind nor escape character inside."""
+    if len(raw) < 2 or raw[0] not in "\"'" or raw[-1] != raw[0] or "\n" in raw:
+        return False
+    inner = raw[1:-1]
+    return raw[0] not in inner and escape not in inner
