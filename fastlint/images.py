@@ -148,7 +148,7 @@ def prefetch(refs) -> None:
     for t in threads:
         t.start()
     for t in threads:
-        t.join(TIMEOUT * 3)
+        t.join()  # every request has its own timeout; no thread may outlive this (the engine forks next)
     for r in todo[32:]:
         inspect(r)
 
