@@ -302,7 +302,9 @@ def finish(kept: list[tuple[Finding, Rule, Hit]], ctx, policy, selection, pragma
         elif cls in added or not here.runs(cls.code, False):
             drop.add(id(f))  # added for another instruction's comment, or skipped
             continue
-        if any(off(t, hit.start) for t in _twins_here(cls, keyword_at(hit.start)) if not t.startswith("FL")):
+        at = getattr(hit, "twin_at", None)
+        at = hit.start if at is None else at  # where the twin reports (its pragmas are there)
+        if any(off(t, at) for t in _twins_here(cls, keyword_at(at)) if not t.startswith("FL")):
             drop.add(id(f))
             continue
         if cfg.error and cls.code not in policy.severity:
