@@ -211,6 +211,10 @@ def test_multiple_instructions_pair_with_the_later_one(tmp_path, capsys):
     fewer = check(tmp_path, capsys, text, "--select", "MultipleInstructionsDisallowed,DL4003,DL3012",
                   "--ignore", "DL4003")[1]
     assert [f[:2] for f in fewer] == [("DL3012", 5)]
+    # a pragma for DL4003 where DL4003 reports (the later CMD) silences the pair
+    pragma = text.replace('CMD ["b"]', '# hadolint ignore=DL4003\nCMD ["b"]')
+    found = check(tmp_path, capsys, pragma, "--select", "MultipleInstructionsDisallowed,DL4003,DL3012")[1]
+    assert [f[:2] for f in found] == [("DL3012", 6)]
 
 
 def test_policy_twin_is_never_turned_off_through_buildkit(tmp_path, capsys):
