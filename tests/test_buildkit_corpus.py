@@ -103,3 +103,41 @@ def test_buildkit_checks_run_on_the_corpus(corpus_runs):
     assert sum(len(v) for v in alone.values()) > 500
     assert {f.code for v in every.values() for f in v} & set(BUILDKIT) >= {
         "LegacyKeyValueFormat", "FromAsCasing", "NoEmptyContinuation"}
+
+
+def test_safe_fixes_keep_what_buildkit_reads(tmp_path, no_engine):
+    """The BuildKit checks' safe fixes on a copy of the corpus: every changed file still parses with BuildKit's own
+    parser (the ``dockerfile`` package), has the same instructions with the same values, and its ENV and LABEL
+    pairs are the same keys and values; only keyword case, AS case, a stage name's case, a protocol's case and
+    empty continuation lines may change."""
+    import dockerfile as buildkit_parser
+
+    from fastlint.cli.fix import run as fix_run
+
+    # (MaintainerDeprecated and RedundantTargetPlatform reuse DL4000's and DL3065's fixes, tested with those)
+    fixable = [c for c in BUILDKIT if RULES[c].fix_safety == "safe"
+               and c not in ("MaintainerDeprecated", "RedundantTargetPlatform")]
+    (tmp_path / ".git").mkdir()
+    originals = {}
+    for k, p in enumerate(corpus_files()):
+        text = p.read_text(encoding="utf-8", errors="surrogateescape")
+        target = tmp_path / f"f{k}.Dockerfile"
+        target.write_text(text, encoding="utf-8", errors="surrogateescape")
+        originals[target] = text
+    fix_run([str(tmp_path)], select=",".join(fixable), no_config=True, template=False)
+    changed = 0
+    for path, before in originals.items():
+        after = path.read_text(encoding="utf-8", errors="surrogateescape")
+        if after == before:
+            continue
+        changed += 1
+        old, new = buildkit_parser.parse_string(before), buildkit_parser.parse_string(after)
+        assert [i.cmd.lower() for i in old] == [i.cmd.lower() for i in new], path
+        pairs = [[(p.key, p.value) for p in i.pairs] for i in parse(before).instructions]
+        assert pairs == [[(p.key, p.value) for p in i.pairs] for i in parse(after).instructions], path
+        for a, b in zip(old, new):
+            if a.cmd.lower() in ("env", "label"):
+                continue
+            same = [v.lower() for v in a.value] == [v.lower() for v in b.value]  # AS, a stage name, a protocol
+            assert a.value == b.value or (a.cmd.lower() in ("from", "expose") and same), (path, a, b)
+    assert changed > 200  # the legacy ENV/LABEL form alone is in most of the corpus
