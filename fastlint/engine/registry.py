@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import importlib
 import os
-import re
 
+from .ids import matches, register_name  # noqa: F401  (matches: the grammar's, re-exported for callers)
 from .rule import Rule
 
 _RULES: dict[str, type[Rule]] = {}
@@ -23,6 +23,7 @@ def register(cls: type[Rule]) -> type[Rule]:
     if cls.code in _RULES and _RULES[cls.code] is not cls:
         raise ValueError(f"rule {cls.code} is registered twice")
     _RULES[cls.code] = cls
+    register_name(cls.code)
     return cls
 
 
@@ -42,32 +43,11 @@ def all_rules() -> dict[str, type[Rule]]:
     return dict(sorted(_RULES.items()))
 
 
-_PREFIX = re.compile(r"^(?:DL|SC|FL)\d*$")
-
-
-def matches(code: str, patterns) -> bool:
-    """True when a code matches any ID or prefix (``DL30`` matches ``DL3008``; ``ALL`` matches everything).
-    Names (BuildKit's ``StageNameCasing``) match whole and without case; only DL/SC/FL IDs match as prefixes."""
-    upper = code.upper()
-    for p in patterns:
-        p = p.strip().upper()
-        if not p:
-            continue
-        if p == "ALL" or p == upper or (upper.startswith(p) and _PREFIX.match(p)):
-            return True
-    return False
-
-
-def canonical(code: str) -> str:
-    """A rule ID as registered (``stagenamecasing`` -> ``StageNameCasing``); other IDs upper-cased."""
-    upper = code.strip().upper()
-    for registered in all_rules():
-        if registered.upper() == upper:
-            return registered
-    return upper
-
-
-def is_rule_name(text: str) -> bool:
-    """A registered rule's name written in any case (``StageNameCasing``), as opposed to a DL/SC/FL ID."""
-    upper = text.strip().upper()
-    return any(code.upper() == upper and not _PREFIX.match(upper) for code in all_rules())
+def rule_for(code: str) -> type[Rule] | None:
+    """The rule whose findings carry this code: the rule of that code, or the family rule it belongs to
+    (``SC2086``: ShellCheck)."""
+    rules = all_rules()
+    cls = rules.get(code)
+    if cls is not None:
+        return cls
+    return next((c for c in rules.values() if c.owns(code)), None)
