@@ -1,4 +1,5 @@
-"""fastlint/images.py: a base image's config from a local engine, over its socket, never pulling.
+"""fastlint/images.py: a base image's config from a local engine, over its socket, never pulling; a run's
+``Lookups`` asks for each image once.
 
 Most tests talk to a small fake engine on a unix socket in a temporary folder (DOCKER_HOST=unix://...), which
 records what it was asked; the last one asks the real engine (marker `docker`) for a stand-in image."""
@@ -24,49 +25,53 @@ IMAGES = {
 def fake_engine(tmp_path, monkeypatch):
     with FakeEngine(tmp_path / "engine.sock", IMAGES) as engine:
         monkeypatch.setenv("DOCKER_HOST", engine.docker_host)
-        images.reset()
         yield engine
-    images.reset()
 
 
 def test_inspect_reads_env_and_platform(fake_engine):
-    cfg = images.inspect("node:20-alpine")
+    run = images.Lookups()
+    cfg = run.inspect("node:20-alpine")
     assert cfg.env == [("PATH", "/usr/bin:/bin"), ("NODE_VERSION", "20.1.0")]
     assert cfg.platform == "linux/amd64"
-    other = images.inspect("ghcr.io/acme/tool:1")
+    other = run.inspect("ghcr.io/acme/tool:1")
     assert other.env == [] and other.platform == "linux/arm64/v8"
-    assert images.engine_platform() == "linux/amd64"
+    assert run.engine_platform() == "linux/amd64"
 
 
 def test_missing_image_is_none_and_asked_once(fake_engine):
-    assert images.inspect("nothere:1") is None
-    assert images.inspect("nothere:1") is None
-    images.inspect("node:20-alpine")
-    images.inspect("node:20-alpine")
+    run = images.Lookups()
+    assert run.inspect("nothere:1") is None
+    assert run.inspect("nothere:1") is None
+    run.inspect("node:20-alpine")
+    run.inspect("node:20-alpine")
     asked = fake_engine.asked
     assert asked.count("/images/nothere:1/json") == 1 and asked.count("/images/node:20-alpine/json") == 1
     assert asked.count("/version") == 1
     assert not any("create" in a or "pull" in a for a in asked)  # inspect only
+    # another run asks again (an image pulled meanwhile is seen)
+    images.Lookups().inspect("node:20-alpine")
+    assert fake_engine.asked.count("/images/node:20-alpine/json") == 2
 
 
 def test_prefetch_fills_the_cache(fake_engine):
-    images.prefetch(["node:20-alpine", "ghcr.io/acme/tool:1", "nothere:2"])
+    run = images.Lookups()
+    run.prefetch(["node:20-alpine", "ghcr.io/acme/tool:1", "nothere:2"])
     before = len(fake_engine.asked)
-    assert images.inspect("ghcr.io/acme/tool:1") is not None
+    assert run.inspect("ghcr.io/acme/tool:1") is not None
     assert len(fake_engine.asked) == before
 
 
 def test_no_engine(tmp_path, monkeypatch):
     monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path / 'none.sock'}")
-    images.reset()
-    assert images.inspect("node:20-alpine") is None
-    assert not images.engine_answers()
-    images.reset()
+    run = images.Lookups()
+    assert run.inspect("node:20-alpine") is None
+    assert not run.engine_answers()
 
 
 def test_variables_and_scratch_are_not_asked(fake_engine):
-    assert images.inspect("scratch") is None
-    assert images.inspect("node:${TAG}") is None
+    run = images.Lookups()
+    assert run.inspect("scratch") is None
+    assert run.inspect("node:${TAG}") is None
     assert fake_engine.asked == []
 
 
@@ -87,17 +92,14 @@ def test_real_engine(monkeypatch):
     if not _engine_answers():
         pytest.skip("no Docker engine answers")
     monkeypatch.delenv("DOCKER_HOST", raising=False)
-    images.reset()
-    try:
-        import docker
+    run = images.Lookups()
+    import docker
 
-        client = docker.from_env()
-        tags = [t for img in client.images.list() for t in img.tags]
-        client.close()
-        if not tags:
-            pytest.skip("the engine has no tagged image")
-        cfg = images.inspect(tags[0])
-        assert cfg is not None and cfg.os and cfg.architecture
-        assert images.inspect("fastlint-surely-absent-image:0") is None
-    finally:
-        images.reset()
+    client = docker.from_env()
+    tags = [t for img in client.images.list() for t in img.tags]
+    client.close()
+    if not tags:
+        pytest.skip("the engine has no tagged image")
+    cfg = run.inspect(tags[0])
+    assert cfg is not None and cfg.os and cfg.architecture
+    assert run.inspect("fastlint-surely-absent-image:0") is None

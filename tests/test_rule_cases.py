@@ -47,14 +47,11 @@ def case_engine(tmp_path, case, monkeypatch):
         return
     from fake_engine import FakeEngine, image
 
-    from fastlint import images
-
     spec = json.loads(case.engine)
     table = {ref: image(i.get("os", "linux"), i.get("arch", "amd64"), i.get("env"), i.get("variant", ""),
                         i.get("shell")) for ref, i in spec.get("images", {}).items()}
     with FakeEngine(tmp_path / "engine.sock", table, spec.get("arch", "amd64")) as engine:
         monkeypatch.setenv("DOCKER_HOST", engine.docker_host)
-        images.reset()
         yield
 
 

@@ -17,23 +17,40 @@ enabled; an experimental check runs only when enabled (or when selected with ``-
 the BuildKit findings errors. Rule names are compared without case (BuildKit compares them exactly). A value
 BuildKit rejects (``skip``-less ``foo=bar``, ``error=maybe``) makes the build fail: reported as DL1000.
 
-Pairs: a BuildKit check that says what a DL/FL rule says names it in ``twins``. When both run, one finding is
-reported: the DL/FL one (its ID is the one baselines, pragmas and configurations already use, and it carries the
-fix); the BuildKit finding stays only where its twin did not fire. Silencing either member of a pair silences
-both (``--ignore``, ``rules: ignore``, ``severity: off``, a pragma, ``# check=skip=NAME``), except that a policy
-rule (FL) is never turned off by a Dockerfile's ``# check=`` or by turning off its BuildKit twin.
+``FileChecks`` applies it to one file for the engine (``runner.lint_dockerfile``): which BuildKit checks run at an
+instruction (``runs``: a check BuildKit would not run there reports nothing), which are skipped by name there
+(``skipped``: the pipeline's ``suppressed``, so that a skipped check's twin is silenced with it, as
+``Rule.off_with`` says), and the experimental checks the file enables (``enabled``).
+
+Pairs: a BuildKit check that says what a DL/FL rule says names it in ``Rule.same_as``, and those that are the
+same check under hadolint's name in ``Rule.off_with``; the pipeline (``pipeline.finalize``) keeps one finding,
+the DL/FL one (its ID is the one baselines, pragmas and configurations already use, and it carries the fix).
+``skip=all`` turns off BuildKit's checks only, never a DL/FL rule; FL601 (policy) is not in
+``SecretsUsedInArgOrEnv.off_with``: no BuildKit setting turns it off.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from functools import lru_cache
 from typing import TYPE_CHECKING
+
+from .ids import matches
 
 if TYPE_CHECKING:
     from ..parser.tree import Dockerfile, Instruction
-    from .rule import Finding, Hit, Rule
+
+# BuildKit's checks (moby/buildkit frontend/dockerfile/linter/ruleset.go): the names its check configuration
+# knows, so that fastlint.yaml's ``buildkit: check:`` is read without loading the rules (a test keeps this list
+# equal to the rules with ``buildkit = True``)
+NAMES = (
+    "ConsistentInstructionCasing", "CopyIgnoredFile", "DuplicateStageName", "ExposeInvalidFormat",
+    "ExposeProtoCasing", "FromAsCasing", "FromPlatformFlagConstDisallowed", "InvalidBaseImagePlatform",
+    "InvalidDefaultArgInFrom", "InvalidDefinitionDescription", "JSONArgsRecommended", "LegacyKeyValueFormat",
+    "MaintainerDeprecated", "MultipleInstructionsDisallowed", "NoEmptyContinuation", "RedundantTargetPlatform",
+    "ReservedStageName", "SecretsUsedInArgOrEnv", "StageNameCasing", "UndefinedArgInFrom", "UndefinedVar",
+    "WorkdirRelativePath",
+)
 
 _GO_WS = "\t\n\f\r "
 _DIRECTIVE_LINE = re.compile(r"^([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*$")
@@ -120,10 +137,13 @@ def directive(text: str) -> tuple[str, int] | None:
     word counts."""
     if text.startswith("\ufeff"):
         text = text[1:]
-    lines = text.split("\n")
+    if not text.startswith("#"):
+        return None
+    lines = _lines(text)
     number = 0
-    if lines and lines[0].startswith("#!"):
-        lines, number = lines[1:], 1
+    if text.startswith("#!"):
+        next(lines)
+        number = 1
     seen: set[str] = set()
     for line in lines:
         number += 1
@@ -141,6 +161,18 @@ def directive(text: str) -> tuple[str, int] | None:
         if key == "check":
             return m.group(2).split(" ", 1)[0], number
     return None
+
+
+def _lines(text: str):
+    """The lines of a text, one at a time (a directive is in the first few)."""
+    start = 0
+    while start <= len(text):
+        end = text.find("\n", start)
+        if end < 0:
+            yield text[start:]
+            return
+        yield text[start:end]
+        start = end + 1
 
 
 def comment_config(comments: list[str]) -> CheckConfig | None:
@@ -180,9 +212,8 @@ def previous_comments(df: Dockerfile) -> dict[int, list[str]]:
 def file_config(df: Dockerfile, policy) -> CheckConfig:
     """The file's configuration: fastlint.yaml's ``buildkit: check`` when set, else the ``# check=`` directive
     (an invalid directive: empty; ``directive_error`` reports it)."""
-    configured = getattr(policy, "buildkit_check", None)
-    if configured is not None:
-        return configured
+    if policy.buildkit_check is not None:
+        return policy.buildkit_check
     found = directive(df.text)
     if found is None:
         return CheckConfig()
@@ -195,7 +226,7 @@ def file_config(df: Dockerfile, policy) -> CheckConfig:
 def directive_error(df: Dockerfile, policy=None) -> tuple[int, str] | None:
     """(line, message) when the ``# check=`` directive has a value BuildKit rejects (and fastlint.yaml does not
     replace it): the build fails."""
-    if policy is not None and getattr(policy, "buildkit_check", None) is not None:
+    if policy is not None and policy.buildkit_check is not None:
         return None
     found = directive(df.text)
     if found is None:
@@ -207,133 +238,90 @@ def directive_error(df: Dockerfile, policy=None) -> tuple[int, str] | None:
     return None
 
 
-def enabled_experimental(df: Dockerfile, cfg: CheckConfig, active: list, policy, selection) -> list:
-    """The experimental checks that are not active but that the file enables (its configuration, or a
-    ``# check=experimental=`` comment above an instruction), unless the user turned them off."""
-    from .registry import all_rules, matches
-
-    candidates = [cls for cls in all_rules().values() if getattr(cls, "experimental", False) and cls not in active]
-    if not candidates:
-        return []
-    configs = [cfg] + [c for c in (comment_config(v) for v in previous_comments(df).values()) if c is not None]
-    out = []
-    for cls in candidates:
-        if matches(cls.code, policy.ignore) or matches(cls.code, selection.ignore):
-            continue
-        if policy.severity.get(cls.code) in ("off", "none"):
-            continue
-        if selection.select and not matches(cls.code, selection.select):
-            continue
-        if any(c.runs(cls.code, True) for c in configs):
-            out.append(cls)
-    return out
-
-
-# -- pairs ---------------------------------------------------------------------------------------------------------
-@lru_cache(maxsize=1)
-def twin_map() -> dict[str, list[tuple[str, tuple[str, ...] | None]]]:
-    """DL/FL code -> [(BuildKit check, keywords it pairs on)], from the checks' ``twins``."""
-    from .registry import all_rules
-
-    out: dict[str, list[tuple[str, tuple[str, ...] | None]]] = {}
-    for code, cls in all_rules().items():
-        for twin, keywords in (getattr(cls, "twins", None) or {}).items():
-            out.setdefault(twin, []).append((code, keywords))
-    return out
-
-
-def _instruction_at(df: Dockerfile, offset: int) -> Instruction | None:
-    instructions = df.instructions
-    k = bisect.bisect_right([i.start for i in instructions], offset) - 1
-    if k >= 0 and instructions[k].start <= offset < instructions[k].end:
-        return instructions[k]
+def _instruction_at(df: Dockerfile, starts: list[int], offset: int) -> Instruction | None:
+    k = bisect.bisect_right(starts, offset) - 1
+    if k >= 0:
+        ins = df.instructions[k]
+        if ins.start <= offset < ins.end:
+            return ins
     return None
 
 
-def _twins_here(cls, keyword: str) -> list[str]:
-    return [code for code, keywords in (getattr(cls, "twins", None) or {}).items()
-            if keywords is None or keyword in keywords]
+class FileChecks:
+    """BuildKit's check configuration applied to one Dockerfile: the file's (``config``), with the ``# check=``
+    comments above each instruction for the checks BuildKit runs there (``Rule.check_scope``)."""
 
+    def __init__(self, df: Dockerfile, policy, selection):
+        self.df = df
+        self.policy = policy
+        self.selection = selection
+        self._config: CheckConfig | None = None
+        self._comments: dict[int, CheckConfig | None] | None = None
+        self._starts: list[int] | None = None
 
-def finish(kept: list[tuple[Finding, Rule, Hit]], ctx, policy, selection, pragmas, added: set) -> list[Finding]:
-    """Apply the check configuration and the pairs to a file's findings (after selection and pragmas).
-    ``added``: the experimental checks that run because the file enables them (not because they were selected)."""
-    from .pragmas import suppressed
-    from .registry import all_rules, matches
+    @property
+    def config(self) -> CheckConfig:
+        if self._config is None:
+            self._config = file_config(self.df, self.policy)
+        return self._config
 
-    twins_of = twin_map()
-    if not any(getattr(type(r), "buildkit", False) or f.code in twins_of for f, r, _ in kept):
-        return [f for f, _, _ in kept]
-    rules = all_rules()
-    df = ctx.df
-    cfg: CheckConfig = ctx.check
-    prev = previous_comments(df)
-    drop: set[int] = set()  # ids of dropped findings
+    def _local(self) -> dict[int, CheckConfig | None]:
+        if self._comments is None:
+            self._comments = {index: comment_config(texts) for index, texts in previous_comments(self.df).items()}
+        return self._comments
 
-    def local(cls, offset: int) -> CheckConfig:
-        """The configuration at an instruction: the file's, with its comments' for the checks BuildKit runs
-        there (the others see the file's only)."""
-        if getattr(cls, "check_scope", "instruction") != "instruction":
-            return cfg
-        ins = _instruction_at(df, offset)
-        return cfg if ins is None else cfg.merged(comment_config(prev.get(ins.index, [])))
+    def at(self, cls, offset: int) -> CheckConfig:
+        """The configuration BuildKit runs the check (a rule class) with at the instruction holding ``offset``."""
+        if cls.check_scope != "instruction":
+            return self.config
+        local = self._local()
+        if not any(local.values()):
+            return self.config
+        if self._starts is None:
+            self._starts = [i.start for i in self.df.instructions]
+        ins = _instruction_at(self.df, self._starts, offset)
+        return self.config if ins is None else self.config.merged(local.get(ins.index))
 
-    def off(code: str, offset: int) -> bool:
-        """Turned off by the user: ignored, severity off, or a pragma at this place."""
-        if matches(code, policy.ignore) or matches(code, selection.ignore):
-            return True
-        if policy.severity.get(code) in ("off", "none"):
-            return True
-        return policy.allow_pragmas and pragmas is not None and suppressed(code, offset, False, pragmas)
+    def selected(self, cls) -> bool:
+        """An experimental check the user selected (``--select``, ``rules: select``): it runs as any other."""
+        return matches(cls.code, self.selection.select) or matches(cls.code, self.policy.select)
 
-    def keyword_at(offset: int) -> str:
-        ins = _instruction_at(df, offset)
-        return ins.keyword if ins is not None else ""
-
-    # the BuildKit checks: the configuration, and the DL twins turned off
-    for f, rule, hit in kept:
-        cls = type(rule)
-        if not getattr(cls, "buildkit", False):
-            continue
-        governing = getattr(hit, "governing", None)
-        here = local(cls, hit.start if governing is None else governing)
-        if cls.experimental and here.runs(cls.code, True):
-            pass  # enabled: BuildKit runs an enabled experimental check whatever its skips say
-        elif cls in added or not here.runs(cls.code, False):
-            drop.add(id(f))  # added for another instruction's comment, or skipped
-            continue
-        at = getattr(hit, "twin_at", None)
-        at = hit.start if at is None else at  # where the twin reports (its pragmas are there)
-        if any(off(t, at) for t in _twins_here(cls, keyword_at(at)) if not t.startswith("FL")):
-            drop.add(id(f))
-            continue
-        if cfg.error and cls.code not in policy.severity:
-            f.level = "error"
-    # DL findings turned off through their BuildKit twin (never an FL policy rule)
-    for f, rule, hit in kept:
-        if getattr(type(rule), "buildkit", False) or f.code.startswith("FL") or f.code not in twins_of:
-            continue
-        keyword = keyword_at(f.start)
-        for bk, keywords in twins_of[f.code]:
-            if keywords is not None and keyword not in keywords:
+    def enabled(self, candidates) -> list:
+        """The experimental checks (``buildkit`` rules not ``default_enabled``) among ``candidates`` (rules that
+        would not run) that the file enables (its configuration, or a check comment above an instruction), unless
+        the user turned them off or selected other rules."""
+        if "experimental" not in self.df.text and not self.config.enables_experimental():
+            return []
+        found = [cls for cls in candidates if cls.buildkit and not cls.default_enabled]
+        if not found:
+            return []
+        configs = [self.config] + [c for c in self._local().values() if c is not None]
+        policy, selection = self.policy, self.selection
+        out = []
+        for cls in found:
+            if matches(cls.code, policy.ignore) or matches(cls.code, selection.ignore):
                 continue
-            if local(rules[bk], f.start).skips_by_name(bk) or off(bk, f.start):
-                drop.add(id(f))
-                break
-    # one finding per pair: the twin's, where the twin fired
-    for f, rule, hit in kept:
-        cls = type(rule)
-        if id(f) in drop or not getattr(cls, "buildkit", False):
-            continue
-        target = getattr(hit, "twin_at", None)
-        ins = _instruction_at(df, hit.start if target is None else target)
-        if ins is None:
-            continue
-        twins = _twins_here(cls, ins.keyword)
-        partner = next((g for g, _, _ in kept if id(g) not in drop and g.code in twins
-                        and ins.start <= g.start < ins.end), None)
-        if partner is not None:
-            if f.level == "error":
-                partner.level = "error"  # error=true: the finding that stands for the check fails the build too
-            drop.add(id(f))
-    return [f for f, _, _ in kept if id(f) not in drop]
+            if policy.severity.get(cls.code.upper()) in ("off", "none"):
+                continue
+            if selection.select and not matches(cls.code, selection.select):
+                continue
+            if any(c.runs(cls.code, True) for c in configs):
+                out.append(cls)
+        return out
+
+    def runs(self, cls, hit) -> bool:
+        """Would BuildKit run the check (a rule class) where it found this hit? An experimental check that is
+        enabled there runs whatever the skips say (as in BuildKit); one the file enables elsewhere and the user
+        did not select runs nowhere else."""
+        here = self.at(cls, hit.start if hit.about is None else hit.about)
+        if not cls.default_enabled:
+            if here.runs(cls.code, True):
+                return True
+            if not self.selected(cls):
+                return False
+        return here.runs(cls.code, False)
+
+    def skipped(self, cls, offset: int) -> bool:
+        """``skip=NAME`` names the check at this place (``skip=all`` is not a skip by name: it leaves the DL/FL
+        twins alone)."""
+        return self.at(cls, offset).skips_by_name(cls.code)

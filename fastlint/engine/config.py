@@ -293,7 +293,9 @@ class _Reader:
 def _check_code(v: str) -> str | None:
     from .ids import is_rule_id
 
-    return None if is_rule_id(v) else f"'{v}' is not a rule ID or prefix (like DL3008, DL30, FL4, SC2086)"
+    if is_rule_id(v):
+        return None
+    return f"'{v}' is not a rule ID or prefix (like DL3008, DL30, FL4, SC2086, StageNameCasing)"
 
 
 TOP_KEYS = ("policy", "services", "rules", "trusted_registries", "label_schema", "strict_labels", "shellcheck",
@@ -379,12 +381,11 @@ def load_config(path: Path) -> Policy:
 def _read_buildkit(r: _Reader, section):
     """``buildkit: check:`` as the BUILDKIT_DOCKERFILE_CHECK build argument's string (``skip=A,B;error=true``)
     or as a mapping (``skip: [A, B] | all``, ``experimental: [C] | all``, ``error: true``)."""
-    from .checks import CheckConfig, CheckOptionError
-    from .registry import all_rules
+    from .checks import NAMES, CheckConfig, CheckOptionError
 
     if "check" not in section:
         return None
-    names = {code.upper(): code for code, cls in all_rules().items() if getattr(cls, "buildkit", False)}
+    names = {name.upper(): name for name in NAMES}
     value = section["check"]
     if isinstance(value, str):
         try:

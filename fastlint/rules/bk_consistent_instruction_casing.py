@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import Edit, FileRule
-from .bk_common import BuildKitCheck
+from .lib.buildkit import BuildKitCheck
 
 
 @register

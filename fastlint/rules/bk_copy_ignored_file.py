@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..engine.registry import register
 from ..engine.rule import InstructionRule
-from .bk_common import BuildKitCheck, LexError, UsesBaseImages, expand, go_quote, stage_scopes
+from .lib.buildkit import BuildKitCheck, LexError, UsesBaseImages, expand, go_quote, stage_scopes
 
 _ROOT_PATTERNS = ("*", "**", "**/*")
 

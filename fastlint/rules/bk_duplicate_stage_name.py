@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import FileRule
-from .bk_common import BuildKitCheck, go_quote
+from .lib.buildkit import BuildKitCheck, go_quote
 
 
 @register
@@ -12,7 +12,8 @@ class DuplicateStageName(BuildKitCheck, FileRule):
     code = "DuplicateStageName"
     message = "Stage names should be unique"
     check_scope = "file"  # BuildKit checks the stage names with the file's configuration only
-    twins = {"DL3024": None}
+    same_as = "DL3024"
+    off_with = ("DL3024",)
 
     def finish(self):
         seen: set[str] = set()

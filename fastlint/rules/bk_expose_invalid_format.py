@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import InstructionRule
-from .bk_common import BuildKitCheck, UsesBaseImages
-from .bk_expose_proto_casing import exposed
+from .lib.buildkit import BuildKitCheck, UsesBaseImages, exposed
 
 
 @register

@@ -4,25 +4,7 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import Edit, InstructionRule
-from .bk_common import BuildKitCheck, LexError, UsesBaseImages, expand, port_specs, stage_scopes
-
-
-def exposed(rule, ins) -> list[tuple[str, str, str, str, object]]:
-    """EXPOSE's ports as BuildKit reads them (each word expanded, then split): (raw, ip, host, proto, word)."""
-    scope = stage_scopes(rule.ctx).get(ins.index)
-    env = scope.env if scope is not None else {}
-    expanded = []
-    for word in ins.words:
-        try:
-            parts = expand(word.raw, env, rule.ctx.df.escape).words
-        except LexError:
-            return []
-        expanded += [(p, word) for p in parts]
-    by_raw = list(expanded)
-    out = []
-    for k, (raw, ip, host, proto) in enumerate(port_specs([p for p, _ in by_raw])):
-        out.append((raw, ip, host, proto, by_raw[k][1]))
-    return out
+from .lib.buildkit import BuildKitCheck, UsesBaseImages, exposed
 
 
 @register

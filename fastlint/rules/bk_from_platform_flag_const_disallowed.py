@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import InstructionRule
-from .bk_common import BuildKitCheck, LexError, expand, file_meta_args, go_quote, parse_platform
+from .lib.buildkit import BuildKitCheck, LexError, expand, file_meta_args, go_quote, parse_platform
 
 
 @register
 class FromPlatformFlagConstDisallowed(BuildKitCheck, InstructionRule):
     code = "FromPlatformFlagConstDisallowed"
     message = "FROM --platform flag should not use a constant value"
-    twins = {"DL3029": None}
+    same_as = "DL3029"
+    off_with = ("DL3029",)
 
     def check(self, ins):
         if ins.keyword != "FROM" or not self.top_level(ins) or ins.stage is None:

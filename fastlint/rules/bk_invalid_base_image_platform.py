@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import FileRule
-from .bk_common import BuildKitCheck, LexError, UsesBaseImages, base_image_ref, expand, file_meta_args, parse_platform
+from .lib.buildkit import (
+    BuildKitCheck,
+    LexError,
+    UsesBaseImages,
+    base_image_ref,
+    expand,
+    file_meta_args,
+    lookups,
+    parse_platform,
+)
 
 
 def _platform(os_name: str, arch: str, variant: str) -> str:
@@ -21,9 +30,8 @@ class InvalidBaseImagePlatform(BuildKitCheck, UsesBaseImages, FileRule):
     url = None  # BuildKit gives this check no page
 
     def finish(self):
-        from .. import images
-
         df = self.ctx.df
+        images = lookups(self.ctx.state)
         engine = images.engine_platform()
         if engine is None:
             return  # no local engine: the base images' platforms are not known

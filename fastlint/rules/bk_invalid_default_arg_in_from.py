@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import FileRule
-from .bk_common import BuildKitCheck, LexError, expand, file_meta_args, valid_reference
+from .lib.buildkit import BuildKitCheck, LexError, expand, file_meta_args, valid_reference
 
 
 @register

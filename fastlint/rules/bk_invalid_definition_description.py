@@ -6,16 +6,16 @@ from __future__ import annotations
 from ..engine.checks import previous_comments
 from ..engine.registry import register
 from ..engine.rule import FileRule
-from .bk_common import BuildKitCheck
+from .lib.buildkit import BuildKitCheck
 
 
 @register
 class InvalidDefinitionDescription(BuildKitCheck, FileRule):
     code = "InvalidDefinitionDescription"
-    message = ("Comment for build stage or argument should follow the format: `# <arg/stage name> <description>`. "
-               "If this is not intended to be a description comment, add an empty line or comment between the "
-               "instruction and the comment.")
-    experimental = True
+    # BuildKit's description goes on: "If this is not intended to be a description comment, add an empty line or
+    # comment between the instruction and the comment." (the catalogue page says it)
+    message = "Comment for build stage or argument should follow the format: `# <arg/stage name> <description>`"
+    default_enabled = False  # experimental: a file enables it with # check=experimental=
 
     def finish(self):
         df = self.ctx.df

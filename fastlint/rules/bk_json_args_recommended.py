@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import InstructionRule
-from .bk_common import BuildKitCheck, UsesBaseImages, stage_scopes
-from .dl3025 import exec_form
+from .lib.buildkit import BuildKitCheck, UsesBaseImages, stage_scopes
+from .lib.twins import exec_form
 
 
 @register
@@ -14,7 +14,8 @@ class JSONArgsRecommended(BuildKitCheck, UsesBaseImages, InstructionRule):
     code = "JSONArgsRecommended"
     message = "JSON arguments recommended for ENTRYPOINT/CMD to prevent unintended behavior related to OS signals"
     fix_safety = "unsafe"
-    twins = {"DL3025": ("CMD", "ENTRYPOINT")}
+    same_as = "DL3025"
+    off_with = ("DL3025",)
 
     def check(self, ins):
         if ins.keyword not in ("CMD", "ENTRYPOINT") or not self.top_level(ins) or ins.json or not ins.value:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import InstructionRule
-from .bk_common import BuildKitCheck
-from .dl4000 import authors_label
+from .lib.buildkit import BuildKitCheck
+from .lib.twins import authors_label
 
 
 @register
@@ -13,7 +13,8 @@ class MaintainerDeprecated(BuildKitCheck, InstructionRule):
     code = "MaintainerDeprecated"
     message = "The MAINTAINER instruction is deprecated, use a label instead to define an image author"
     fix_safety = "safe"
-    twins = {"DL4000": None}
+    same_as = "DL4000"
+    off_with = ("DL4000",)
 
     def check(self, ins):
         if ins.keyword != "MAINTAINER" or not self.top_level(ins):

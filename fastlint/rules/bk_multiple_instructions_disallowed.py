@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import StageRule
-from .bk_common import BuildKitCheck
+from .lib.buildkit import BuildKitCheck
 
-_ONCE = ("CMD", "ENTRYPOINT", "HEALTHCHECK")
+# each instruction's hadolint twin, which reports the later instruction of the pair (this check the earlier one)
+_ONCE = {"CMD": "DL4003", "ENTRYPOINT": "DL4004", "HEALTHCHECK": "DL3012"}
 
 
 @register
 class MultipleInstructionsDisallowed(BuildKitCheck, StageRule):
     code = "MultipleInstructionsDisallowed"
     message = "Multiple instructions of the same type should not be used in the same stage"
-    # DL4003/DL4004/DL3012 report the later instruction of the pair, this check the earlier one
-    twins = {"DL4003": ("CMD",), "DL4004": ("ENTRYPOINT",), "DL3012": ("HEALTHCHECK",)}
+    same_as = ("DL4003", "DL4004", "DL3012")
+    off_with = ("DL4003", "DL4004", "DL3012")
 
     def __init__(self, ctx):
         super().__init__(ctx)
@@ -31,6 +32,7 @@ class MultipleInstructionsDisallowed(BuildKitCheck, StageRule):
         if previous is None:
             return
         # BuildKit reports where the overridden one is, with the later one's name and its `# check=` comments
-        yield self.check_hit(previous, f"Multiple {ins.keyword_raw} instructions should not be used in the same "
-                                       "stage because only the last one will be used",
-                             governing=ins.start, twin_at=ins.start)
+        h = self.check_hit(previous, f"Multiple {ins.keyword_raw} instructions should not be used in the same "
+                                     "stage because only the last one will be used", about=ins.start)
+        h.same_as = (_ONCE[ins.keyword],)
+        yield h

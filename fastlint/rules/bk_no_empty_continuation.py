@@ -6,7 +6,7 @@ import re
 
 from ..engine.registry import register
 from ..engine.rule import Edit, FileRule
-from .bk_common import BuildKitCheck
+from .lib.buildkit import BuildKitCheck
 
 _WARNING = re.compile(r"^line (\d+): empty continuation line$")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import InstructionRule
-from .bk_common import BuildKitCheck, LexError, expand, file_meta_args
-from .dl3065 import drop_platform
+from .lib.buildkit import BuildKitCheck, LexError, expand, file_meta_args
+from .lib.twins import drop_platform
 
 
 @register
@@ -13,7 +13,8 @@ class RedundantTargetPlatform(BuildKitCheck, InstructionRule):
     code = "RedundantTargetPlatform"
     message = "Setting platform to predefined $TARGETPLATFORM in FROM is redundant as this is the default behavior"
     fix_safety = "safe"
-    twins = {"DL3065": None}
+    same_as = "DL3065"
+    off_with = ("DL3065",)
 
     def check(self, ins):
         if ins.keyword != "FROM" or not self.top_level(ins):

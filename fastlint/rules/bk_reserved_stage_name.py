@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import FileRule
-from .bk_common import BuildKitCheck, go_quote
-from .dl3063 import RESERVED
+from .lib.buildkit import BuildKitCheck, go_quote
+from .lib.twins import RESERVED
 
 
 @register
@@ -13,7 +13,8 @@ class ReservedStageName(BuildKitCheck, FileRule):
     code = "ReservedStageName"
     message = "Reserved words should not be used as stage names"
     check_scope = "file"
-    twins = {"DL3063": None}
+    same_as = "DL3063"
+    off_with = ("DL3063",)
 
     def finish(self):
         for stage in self.ctx.df.stages:

@@ -6,7 +6,7 @@ import re
 
 from ..engine.registry import register
 from ..engine.rule import InstructionRule
-from .bk_common import BuildKitCheck, LexError, expand, go_quote
+from .lib.buildkit import BuildKitCheck, LexError, expand, go_quote
 
 _DENY = re.compile(r"(?i)(?:_|^)(?:apikey|auth|credential|credentials|key|password|pword|passwd|secret|token)(?:_|$)")
 _ALLOW = re.compile(r"(?i)(?:_|^)(?:public|file|version)(?:_|$)")
@@ -23,7 +23,8 @@ class SecretsUsedInArgOrEnv(BuildKitCheck, InstructionRule):
     message = "Sensitive data should not be used in the ARG or ENV commands"
     # DL3064 is hadolint's version of this check; FL601 (policy) reports secrets too, and is never turned off
     # through this check
-    twins = {"DL3064": None, "FL601": None}
+    same_as = ("DL3064", "FL601")
+    off_with = ("DL3064",)
 
     def check(self, ins):
         # BuildKit checks the ARG and ENV of stages (the ARGs before the first FROM are not checked)

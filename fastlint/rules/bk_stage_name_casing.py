@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import Edit, InstructionRule
-from .bk_common import BuildKitCheck
+from .lib.buildkit import BuildKitCheck
 
 
 @register

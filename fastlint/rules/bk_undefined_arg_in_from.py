@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import InstructionRule
-from .bk_common import BuildKitCheck, LexError, expand, file_meta_args, suggest
+from .lib.buildkit import BuildKitCheck, LexError, expand, file_meta_args, suggest
 
 
 @register

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import InstructionRule
-from .bk_common import (
+from .lib.buildkit import (
     BuildKitCheck,
     LexError,
     NON_ENV_ARGS,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import InstructionRule
-from .bk_common import BuildKitCheck, LexError, UsesBaseImages, expand, go_quote, stage_scopes
+from .lib.buildkit import BuildKitCheck, LexError, UsesBaseImages, expand, go_quote, stage_scopes
 
 
 @register
@@ -12,7 +12,8 @@ class WorkdirRelativePath(BuildKitCheck, UsesBaseImages, InstructionRule):
     code = "WorkdirRelativePath"
     message = ("Relative workdir without an absolute workdir declared within the build can have unexpected results "
                "if the base image changes")
-    twins = {"DL3000": None}
+    same_as = "DL3000"
+    off_with = ("DL3000",)
 
     def check(self, ins):
         if ins.keyword != "WORKDIR" or not self.top_level(ins) or not ins.value:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 from ..engine.registry import register
-from ..engine.rule import Edit, InstructionRule
+from ..engine.rule import InstructionRule
+from .lib.twins import exec_form
 
 
 @register
@@ -29,20 +28,3 @@ class DL3025(InstructionRule):
     def _fix(self, ins, script: str, start: int):
         edit = exec_form(ins, script, start)
         return self.fix(edit, description="rewrite in exec form") if edit else None
-
-
-def exec_form(ins, script: str, start: int) -> Edit | None:
-    """Exec form of a simple command line (no shell syntax). Unsafe: the process is no longer started by
-    /bin/sh -c, so it becomes PID 1 and gets signals itself (the point of the rule), and variables in its
-    arguments are no longer expanded. Commands with shell syntax get no fix. (Also JSONArgsRecommended's.)"""
-    from ..parser.shell import parse_shell
-
-    if any(ch in script for ch in "$`|&;<>(){}*?~\\\n'\"") or "#" in script:
-        return None
-    sh = parse_shell(script)
-    if not sh.ok or len(sh.commands) != 1:
-        return None
-    cmd = sh.commands[0]
-    if cmd.assignments:
-        return None
-    return Edit(start, ins.args_end, json.dumps([cmd.name] + cmd.arg_texts))

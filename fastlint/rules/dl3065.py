@@ -4,7 +4,8 @@ behavior."""
 from __future__ import annotations
 
 from ..engine.registry import register
-from ..engine.rule import Edit, InstructionRule
+from ..engine.rule import InstructionRule
+from .lib.twins import drop_platform
 
 
 @register
@@ -27,14 +28,3 @@ class DL3065(InstructionRule):
     def _fix(self, ins, flag):
         edit = drop_platform(self.ctx.df.text, ins, flag)
         return self.fix(edit, description="remove --platform=$TARGETPLATFORM") if edit else None
-
-
-def drop_platform(text: str, ins, flag) -> Edit | None:
-    """Remove the flag (and the blank after it). Safe: a stage is built for the target platform anyway, so the
-    image is the same. (Also RedundantTargetPlatform's fix.)"""
-    if sum(1 for f in ins.flags if f.name == "platform") != 1:
-        return None
-    end = flag.end
-    while end < len(text) and text[end] in " \t":
-        end += 1
-    return Edit(flag.start, end, "")

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 from ..engine.registry import register
-from ..engine.rule import Edit, InstructionRule
+from ..engine.rule import InstructionRule
+from .lib.twins import authors_label
 
 
 @register
@@ -22,10 +21,3 @@ class DL4000(InstructionRule):
         edit = authors_label(ins)
         fix = self.fix(edit, description="replace with the OCI authors label") if edit else None
         yield self.hit(ins, fix=fix)
-
-
-def authors_label(ins) -> Edit | None:
-    """MAINTAINER rewritten as the OCI authors label (also MaintainerDeprecated's fix)."""
-    if not ins.value:
-        return None
-    return Edit(ins.keyword_start, ins.args_end, "LABEL org.opencontainers.image.authors=" + json.dumps(ins.value[0]))

@@ -1,12 +1,18 @@
-"""What BuildKit's build checks share: their class attributes, BuildKit's word expansion (``shell.Lex``, with the
+"""What BuildKit's build checks share: their base class, BuildKit's word expansion (``shell.Lex``, with the
 variables it found and missed), its "did you mean" suggestion, the build's argument scopes, image-reference and
-platform parsing.
+platform parsing, EXPOSE's ports.
 
 A BuildKit check is a rule class with ``BuildKitCheck`` mixed in: its ID is BuildKit's name, its level is
-``warning`` (``# check=error=true`` makes it ``error``: engine/checks.py), ``url`` is its page on docs.docker.com,
-``experimental`` checks are off unless enabled, ``twins`` names the DL/FL rules that say the same thing
-(``{code: keywords it pairs on, or None}``), and ``check_scope`` says whether BuildKit reads the ``# check=``
-comments above an instruction for it (``instruction``) or only the file's configuration (``file``).
+``warning`` (``# check=error=true`` makes it ``error``: fastlint/engine/checks.py), ``url`` is its page on
+docs.docker.com, and the contract's ``buildkit`` is True. What a check declares beside (``Rule.same_as``,
+``Rule.off_with``, ``Rule.check_scope``, ``default_enabled = False`` for an experimental check) is the rule
+contract's (fastlint/engine/rule.py). Checks that read base images from a local engine mix in ``UsesBaseImages``.
+
+BuildKit checks an instruction inside ONBUILD nowhere it is written: its parser keeps the trigger as text
+(``instructions.parseOnBuild``), so the checks run while parsing never see it, and the checks run while building
+see it only when a stage of the same file is built FROM that stage, at that stage's FROM (``initOnBuildTriggers``
+parses the trigger again and reports at the child's FROM). ``top_level`` is how a check leaves it out; the
+checks run while building follow it into those stages with ``trigger_sites``.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ import os
 import re
 from typing import ClassVar
 
-from ..engine.rule import Hit
+from ...engine.rule import Hit
 
 URL = "https://docs.docker.com/go/dockerfile/rule/{}/"
 
@@ -29,12 +35,7 @@ class BuildKitCheck:
     """Mixed into a rule class (before InstructionRule / StageRule / FileRule)."""
 
     buildkit: ClassVar[bool] = True
-    experimental: ClassVar[bool] = False
-    check_scope: ClassVar[str] = "instruction"
-    twins: ClassVar[dict] = {}
-    url: ClassVar[str | None] = None
     level = "warning"
-    description: ClassVar[str] = ""  # BuildKit's one-line description of the check
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -42,27 +43,17 @@ class BuildKitCheck:
             cls.name = kebab(cls.code)
         if cls.code and "url" not in cls.__dict__:
             cls.url = URL.format(kebab(cls.code))
-        if cls.experimental:
-            cls.default_enabled = False
 
-    def check_hit(self, node, message: str, fix=None, governing: int | None = None,
-                  twin_at: int | None = None) -> CheckHit:
-        """A hit whose ``# check=`` comments are those of the instruction at ``governing`` (default: where it is)
-        and whose twin would report at ``twin_at``."""
+    def check_hit(self, node, message: str, fix=None, about: int | None = None) -> Hit:
+        """A hit on a node; ``about``: the offset of the instruction it is about when it reports another one
+        (``Hit.about``: the twin's finding and the ``# check=`` comments are looked for there)."""
         h = self.hit(node, message, fix)
-        out = CheckHit(h.start, h.end, message, fix)
-        out.governing = governing
-        out.twin_at = twin_at
-        return out
+        h.about = about
+        return h
 
     def top_level(self, ins) -> bool:
-        """An instruction BuildKit checks: not the inner instruction of ONBUILD (BuildKit stores that as text
-        and runs no check on it)."""
+        """An instruction BuildKit checks where it is written: not the inner instruction of ONBUILD."""
         return ins.parent is None
-
-
-class CheckHit(Hit):
-    __slots__ = ("governing", "twin_at")
 
 
 # -- BuildKit's word expansion (frontend/dockerfile/shell) ---------------------------------------------------------
@@ -405,10 +396,7 @@ def default_args(target_stage: str = "default") -> dict[str, str]:
 
 def file_meta_args(ctx) -> tuple[dict[str, str], dict[str, object], bool]:
     """meta_args of the context's file, worked out once per file."""
-    cached = getattr(ctx, "_bk_meta", None)
-    if cached is None:
-        cached = ctx._bk_meta = meta_args(ctx.df)
-    return cached
+    return ctx.once(file_meta_args, lambda: meta_args(ctx.df))
 
 
 def meta_args(df) -> tuple[dict[str, str], dict[str, object], bool]:
@@ -515,37 +503,38 @@ def base_image_ref(stage) -> str | None:
     return root.resolved
 
 
+def lookups(state):
+    """The run's questions to the local engine (fastlint/images.py), kept in its RunState."""
+    from ...images import Lookups
+
+    return Lookups() if state is None else state.of(Lookups, Lookups)
+
+
 class UsesBaseImages:
     """Mixed into the checks that read base images from the local engine: the engine calls ``prefetch`` once per
-    run with every parsed file, before the files are linted (forked workers inherit what it fetched)."""
+    run with every parsed file they run on, before the files are linted and before it forks its workers
+    (``Rule.prefetch``), and the run's ``Lookups`` asks the engine for every base image at once."""
 
     @classmethod
-    def prefetch(cls, dfs) -> None:
-        prefetch_images(dfs)
-
-
-def prefetch_images(dfs) -> None:
-    """Ask the local engine for every base image of the run at once."""
-    from .. import images
-
-    refs = set()
-    for df in dfs:
-        for stage in df.stages:
-            ref = base_image_ref(stage)
-            if ref:
-                refs.add(ref)
-    images.prefetch(refs)
+    def prefetch(cls, state, dfs) -> None:
+        refs = set()
+        for df in dfs:
+            for stage in df.stages:
+                ref = base_image_ref(stage)
+                if ref:
+                    refs.add(ref)
+        lookups(state).prefetch(refs)
 
 
 def stage_scopes(ctx) -> dict[int, Scope]:
     """The Scope before each top-level instruction of every stage (by instruction index), FROM included (the
     scope the stage starts with). Worked out once per file."""
-    cached = getattr(ctx, "_bk_scopes", None)
-    if cached is not None:
-        return cached
-    from .. import images
+    return ctx.once(stage_scopes, lambda: _scopes(ctx))
 
+
+def _scopes(ctx) -> dict[int, Scope]:
     df = ctx.df
+    images = lookups(ctx.state)
     meta, _, _ = file_meta_args(ctx)
     out: dict[int, Scope] = {}
     final: dict[int, Scope] = {}
@@ -568,7 +557,6 @@ def stage_scopes(ctx) -> dict[int, Scope]:
             out[ins.index] = scope.copy()
             apply(scope, ins, meta, df.escape)
         final[stage.index] = scope
-    ctx._bk_scopes = out
     return out
 
 
@@ -640,3 +628,20 @@ def _port_range_ok(text: str) -> bool:
         return True
     b = number(end)
     return b is not None and b >= a
+
+
+def exposed(rule, ins) -> list[tuple[str, str, str, str, object]]:
+    """EXPOSE's ports as BuildKit reads them (each word expanded, then split): (raw, ip, host, proto, word)."""
+    scope = stage_scopes(rule.ctx).get(ins.index)
+    env = scope.env if scope is not None else {}
+    expanded = []
+    for word in ins.words:
+        try:
+            parts = expand(word.raw, env, rule.ctx.df.escape).words
+        except LexError:
+            return []
+        expanded += [(p, word) for p in parts]
+    out = []
+    for k, (raw, ip, host, proto) in enumerate(port_specs([p for p, _ in expanded])):
+        out.append((raw, ip, host, proto, expanded[k][1]))
+    return out
