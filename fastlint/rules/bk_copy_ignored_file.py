@@ -35,7 +35,10 @@ class CopyIgnoredFile(BuildKitCheck, UsesBaseImages, InstructionRule):
         return self._ignore
 
     def check(self, ins):
-        if ins.keyword not in ("COPY", "ADD") or not self.top_level(ins) or ins.stage is None:
+        if ins.keyword not in ("COPY", "ADD"):
+            return
+        sites = self.sites(ins)
+        if not sites:
             return
         if ins.keyword == "COPY" and ins.flag("from") is not None:
             return  # from another stage or image, not from the context
@@ -43,10 +46,13 @@ class CopyIgnoredFile(BuildKitCheck, UsesBaseImages, InstructionRule):
         # BuildKit does not judge when there is no .dockerignore or when it has exceptions (!)
         if rules is None or rules.path is None or rules.has_exclusions or not rules.patterns:
             return
+        for site, key in sites:  # where BuildKit runs it: the COPY, or an ONBUILD COPY in a stage built on it
+            scope = stage_scopes(self.ctx).get(key)
+            yield from self._excluded(ins, site, scope.env if scope is not None else {}, rules)
+
+    def _excluded(self, ins, site, env, rules):
         from ..dockerignore import DockerIgnoreError, clean
 
-        scope = stage_scopes(self.ctx).get(ins.index)
-        env = scope.env if scope is not None else {}
         openers = {(d.start, d.end) for d in ins.heredocs}
         words = [w for w in ins.words if (w.start, w.end) not in openers]
         verb = "Add" if ins.keyword == "ADD" else "Copy"
@@ -65,5 +71,5 @@ class CopyIgnoredFile(BuildKitCheck, UsesBaseImages, InstructionRule):
             except DockerIgnoreError:
                 continue
             if excluded:
-                yield self.check_hit(ins, f"Attempting to {verb} file {go_quote(src)} that is excluded by "
-                                          ".dockerignore")
+                yield self.check_hit(site, f"Attempting to {verb} file {go_quote(src)} that is excluded by "
+                                           ".dockerignore")

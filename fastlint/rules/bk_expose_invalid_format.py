@@ -14,9 +14,10 @@ class ExposeInvalidFormat(BuildKitCheck, UsesBaseImages, InstructionRule):
                "in a future release")
 
     def check(self, ins):
-        if ins.keyword != "EXPOSE" or not self.top_level(ins) or ins.stage is None:
+        if ins.keyword != "EXPOSE":
             return
-        for raw, ip, host, _, _ in exposed(self, ins):
-            if ip or host:
-                yield self.check_hit(ins, "EXPOSE instruction should not define an IP address or host-port mapping, "
-                                          f"found '{raw}'")
+        for site, key in self.sites(ins):  # the EXPOSE, or an ONBUILD EXPOSE in a stage built on it
+            for raw, ip, host, _, _ in exposed(self, ins, key):
+                if ip or host:
+                    yield self.check_hit(site, "EXPOSE instruction should not define an IP address or host-port "
+                                               f"mapping, found '{raw}'")

@@ -18,12 +18,13 @@ class JSONArgsRecommended(BuildKitCheck, UsesBaseImages, InstructionRule):
     off_with = ("DL3025",)
 
     def check(self, ins):
-        if ins.keyword not in ("CMD", "ENTRYPOINT") or not self.top_level(ins) or ins.json or not ins.value:
+        if ins.keyword not in ("CMD", "ENTRYPOINT") or ins.json or not ins.value:
             return
-        scope = stage_scopes(self.ctx).get(ins.index)
-        if scope is None or scope.shell:  # a SHELL in the stage chain (or the image's): shell form is deliberate
-            return
-        edit = exec_form(ins, ins.value[0], ins.args_start)
-        fix = self.fix(edit, description="rewrite in exec form") if edit else None
-        yield self.check_hit(ins, f"JSON arguments recommended for {ins.keyword_raw} to prevent unintended behavior "
-                                  "related to OS signals", fix)
+        for site, key in self.sites(ins):  # the instruction, or an ONBUILD CMD in a stage built on it
+            scope = stage_scopes(self.ctx).get(key)
+            if scope is None or scope.shell:  # a SHELL in the stage chain (or the image's): shell form is deliberate
+                continue
+            edit = exec_form(ins, ins.value[0], ins.args_start)
+            fix = self.fix(edit, description="rewrite in exec form") if edit else None
+            yield self.check_hit(site, f"JSON arguments recommended for {ins.keyword_raw} to prevent unintended "
+                                       "behavior related to OS signals", fix, about=ins.keyword_start)

@@ -14,15 +14,16 @@ class LegacyKeyValueFormat(BuildKitCheck, InstructionRule):
     fix_safety = "safe"
 
     def check(self, ins):
-        if ins.keyword not in ("ENV", "LABEL") or not self.top_level(ins) or len(ins.pairs) != 1:
+        if ins.keyword not in ("ENV", "LABEL") or len(ins.pairs) != 1:
             return
         pair = ins.pairs[0]
         text = self.ctx.df.text
         if "=" in text[pair.key_end:pair.value_start]:
             return  # key=value
         name = ins.keyword_raw
-        yield self.check_hit(ins, f'"{name} key=value" should be used instead of legacy "{name} key value" format',
-                             self._fix(ins, pair, text))
+        for site, _ in self.sites(ins, in_stage=False):  # the instruction, or an ONBUILD ENV in a stage built on it
+            yield self.check_hit(site, f'"{name} key=value" should be used instead of legacy "{name} key value" '
+                                       "format", self._fix(ins, pair, text))
 
     def _fix(self, ins, pair, text: str):
         """``ENV key value`` -> ``ENV key=value``, the value quoted when it has blanks. Safe: the value is the same

@@ -27,8 +27,12 @@ class SecretsUsedInArgOrEnv(BuildKitCheck, InstructionRule):
     off_with = ("DL3064",)
 
     def check(self, ins):
-        # BuildKit checks the ARG and ENV of stages (the ARGs before the first FROM are not checked)
-        if ins.keyword not in ("ARG", "ENV") or not self.top_level(ins) or ins.stage is None:
+        # BuildKit checks the ARG and ENV of stages (the ARGs before the first FROM are not checked), and an
+        # ONBUILD ARG/ENV in the stages built on its stage
+        if ins.keyword not in ("ARG", "ENV"):
+            return
+        sites = self.sites(ins)
+        if not sites:
             return
         for p in ins.pairs:
             key = p.key
@@ -38,5 +42,6 @@ class SecretsUsedInArgOrEnv(BuildKitCheck, InstructionRule):
                 except LexError:
                     pass
             if secret_key(key):
-                yield self.check_hit(ins, f"Do not use ARG or ENV instructions for sensitive data "
-                                          f"({ins.keyword} {go_quote(key)})")
+                for site, _ in sites:
+                    yield self.check_hit(site, f"Do not use ARG or ENV instructions for sensitive data "
+                                               f"({ins.keyword} {go_quote(key)})", about=ins.keyword_start)

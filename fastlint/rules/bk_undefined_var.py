@@ -26,11 +26,14 @@ class UndefinedVar(BuildKitCheck, UsesBaseImages, InstructionRule):
     message = "Variables should be defined before their use"
 
     def check(self, ins):
-        if not self.top_level(ins) or ins.stage is None or ins.keyword == "FROM":
+        if ins.keyword == "FROM":
             return
-        scope = stage_scopes(self.ctx).get(ins.index)
-        if scope is None:
-            return
+        for site, key in self.sites(ins):  # the instruction, or an ONBUILD trigger in a stage built on it
+            scope = stage_scopes(self.ctx).get(key)
+            if scope is not None:
+                yield from self._undefined(ins, site, scope)
+
+    def _undefined(self, ins, site, scope):
         esc = self.ctx.df.escape
         missing: dict[str, None] = {}
         env = scope.env
@@ -66,7 +69,7 @@ class UndefinedVar(BuildKitCheck, UsesBaseImages, InstructionRule):
                 continue
             hint = suggest(name, list(env))
             message = f"Usage of undefined variable '${name}'" + (f" (did you mean ${hint}?)" if hint else "")
-            yield self.check_hit(ins, message + scope.assumption())
+            yield self.check_hit(site, message + scope.assumption())
 
     def _words(self, ins):
         """(text, raw) of every word BuildKit expands: raw for the body of a COPY/ADD heredoc (expanded with

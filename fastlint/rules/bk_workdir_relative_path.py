@@ -16,18 +16,19 @@ class WorkdirRelativePath(BuildKitCheck, UsesBaseImages, InstructionRule):
     off_with = ("DL3000",)
 
     def check(self, ins):
-        if ins.keyword != "WORKDIR" or not self.top_level(ins) or not ins.value:
+        if ins.keyword != "WORKDIR" or not ins.value:
             return
-        scope = stage_scopes(self.ctx).get(ins.index)
-        if scope is None or scope.workdir_set:  # only the first WORKDIR of a stage chain: fixing it fixes the rest
-            return
-        try:
-            result = expand(ins.value[0], scope.env, self.ctx.df.escape)
-        except LexError:
-            return
-        if result.unmatched and not scope.known:
-            return  # a variable the base image may set: its value is not known here
-        if result.text.startswith("/"):
-            return
-        yield self.check_hit(ins, f"Relative workdir {go_quote(result.text)} can have unexpected results if the base "
-                                  "image changes")
+        for site, key in self.sites(ins):  # the WORKDIR, or an ONBUILD WORKDIR in a stage built on it
+            scope = stage_scopes(self.ctx).get(key)
+            if scope is None or scope.workdir_set:  # only the first WORKDIR of a stage chain: fixing it fixes the rest
+                continue
+            try:
+                result = expand(ins.value[0], scope.env, self.ctx.df.escape)
+            except LexError:
+                continue
+            if result.unmatched and not scope.known:
+                continue  # a variable the base image may set: its value is not known here
+            if result.text.startswith("/"):
+                continue
+            yield self.check_hit(site, f"Relative workdir {go_quote(result.text)} can have unexpected results if the "
+                                       "base image changes", about=ins.keyword_start)

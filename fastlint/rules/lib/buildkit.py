@@ -11,8 +11,8 @@ contract's (fastlint/engine/rule.py). Checks that read base images from a local 
 BuildKit checks an instruction inside ONBUILD nowhere it is written: its parser keeps the trigger as text
 (``instructions.parseOnBuild``), so the checks run while parsing never see it, and the checks run while building
 see it only when a stage of the same file is built FROM that stage, at that stage's FROM (``initOnBuildTriggers``
-parses the trigger again and reports at the child's FROM). ``top_level`` is how a check leaves it out; the
-checks run while building follow it into those stages with ``trigger_sites``.
+parses the trigger again and reports at the child's FROM). ``top_level`` is how a check run while parsing leaves
+it out; the checks run while building follow it into those stages with ``BuildKitCheck.sites``.
 """
 
 from __future__ import annotations
@@ -54,6 +54,29 @@ class BuildKitCheck:
     def top_level(self, ins) -> bool:
         """An instruction BuildKit checks where it is written: not the inner instruction of ONBUILD."""
         return ins.parent is None
+
+    def sites(self, ins, in_stage: bool = True) -> list[tuple[object, object]]:
+        """Where BuildKit's checks that run while building (dispatch) see an instruction: ``(site, key)`` with
+        the instruction to report and the key of the scope before it in ``stage_scopes``. A top-level instruction
+        of a stage: itself (before the first FROM: itself too when not ``in_stage``, else nowhere). An ONBUILD
+        trigger: the FROM of each stage of the file built on its stage (BuildKit dispatches the trigger there,
+        before the stage's own instructions, and reports that FROM); a trigger no stage of the file runs: nowhere."""
+        if ins.parent is None:
+            return [(ins, ins.index)] if ins.stage is not None or not in_stage else []
+        onbuild = ins.parent
+        if onbuild.keyword != "ONBUILD" or onbuild.stage is None:
+            return []
+        return [(child.from_, (child.index, onbuild.index)) for child in self.ctx.df.stages
+                if child.parent is onbuild.stage]
+
+
+def triggers(stage) -> list:
+    """The ONBUILD triggers BuildKit runs first in a stage: those of the stage of the file it is built on (its
+    ``initOnBuildTriggers``; a base image's own triggers are not known here), as (ONBUILD, inner instruction)."""
+    parent = stage.parent
+    if parent is None:
+        return []
+    return [(i, i.sub) for i in parent.instructions if i.keyword == "ONBUILD" and i.sub is not None]
 
 
 # -- BuildKit's word expansion (frontend/dockerfile/shell) ---------------------------------------------------------
@@ -526,17 +549,18 @@ class UsesBaseImages:
         lookups(state).prefetch(refs)
 
 
-def stage_scopes(ctx) -> dict[int, Scope]:
+def stage_scopes(ctx) -> dict[object, Scope]:
     """The Scope before each top-level instruction of every stage (by instruction index), FROM included (the
-    scope the stage starts with). Worked out once per file."""
+    scope the stage starts with), and before each ONBUILD trigger a stage runs (by (stage index, ONBUILD's
+    index)). Worked out once per file."""
     return ctx.once(stage_scopes, lambda: _scopes(ctx))
 
 
-def _scopes(ctx) -> dict[int, Scope]:
+def _scopes(ctx) -> dict[object, Scope]:
     df = ctx.df
     images = lookups(ctx.state)
     meta, _, _ = file_meta_args(ctx)
-    out: dict[int, Scope] = {}
+    out: dict[object, Scope] = {}
     final: dict[int, Scope] = {}
     for stage in df.stages:
         if stage.parent is not None and stage.parent.index in final:
@@ -551,6 +575,9 @@ def _scopes(ctx) -> dict[int, Scope]:
         if "PATH" not in scope.env:
             scope.env["PATH"] = DEFAULT_PATH
         out[stage.from_.index] = scope.copy()
+        for onbuild, trigger in triggers(stage):  # the parent stage's ONBUILD triggers run first
+            out[(stage.index, onbuild.index)] = scope.copy()
+            apply(scope, trigger, meta, df.escape)
         for ins in stage.instructions:
             if ins.parent is not None:
                 continue
@@ -630,9 +657,10 @@ def _port_range_ok(text: str) -> bool:
     return b is not None and b >= a
 
 
-def exposed(rule, ins) -> list[tuple[str, str, str, str, object]]:
-    """EXPOSE's ports as BuildKit reads them (each word expanded, then split): (raw, ip, host, proto, word)."""
-    scope = stage_scopes(rule.ctx).get(ins.index)
+def exposed(rule, ins, key) -> list[tuple[str, str, str, str, object]]:
+    """EXPOSE's ports as BuildKit reads them (each word expanded with the scope at ``key``, then split): (raw, ip,
+    host, proto, word)."""
+    scope = stage_scopes(rule.ctx).get(key)
     env = scope.env if scope is not None else {}
     expanded = []
     for word in ins.words:
