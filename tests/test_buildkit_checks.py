@@ -261,3 +261,35 @@ def test_rule_command_prints_the_docs_url():
     out = CliRunner().invoke(app, ["rule", "stagenamecasing"])
     assert out.exit_code == 0
     assert "https://docs.docker.com/go/dockerfile/rule/stage-name-casing/" in out.output
+
+
+# -- BuildKit's docs examples ---------------------------------------------------------------------------------------
+def test_buildkit_docs_examples_are_cases_and_pass(tmp_path, capsys):
+    """Each check with a page on docs.docker.com (all but InvalidBaseImagePlatform, which has none) has its docs'
+    examples among its catalogue cases (titled "BuildKit's docs ..."): a bad one fires at exactly the lines BuildKit
+    names, a good one (a pass case, or the page's "Use instead") does not. Where BuildKit's code and its docs
+    disagree, the case follows the code and its title says so."""
+    from test_rule_cases import run_check, write_case
+
+    from fastlint.catalogue import load
+
+    without_page = [c for c in BUILDKIT if all_rules()[c].url is None]
+    assert without_page == ["InvalidBaseImagePlatform"]
+    ran = 0
+    for code in BUILDKIT:
+        if code in without_page:
+            continue
+        doc = load(code)
+        examples = [c for c in doc.cases if "BuildKit's docs" in c.title]
+        assert any(c.kind == "fail" and c.lines for c in examples), f"{code}: no docs example among the fail cases"
+        assert any(c.kind == "pass" for c in examples) or "```dockerfile" in doc.section("Use instead"), code
+        for k, case in enumerate(examples):
+            path = write_case(tmp_path / f"{code}-{k}", case)
+            _, findings = run_check(capsys, "--select", code, path)
+            lines = sorted({f["line"] for f in findings if f["code"] == code})
+            if case.kind == "fail":
+                assert lines == sorted(set(case.lines)), (code, case.title, lines)
+            else:
+                assert lines == [], (code, case.title, lines)
+            ran += 1
+    assert ran >= 40  # 21 pages, most with several examples
