@@ -42,7 +42,10 @@ def bk(tmp_path, capsys, text, *args, **kw):
 
 
 def test_all_22_checks_are_there():
+    from fastlint.engine.checks import NAMES
+
     assert len(BUILDKIT) == 22
+    assert sorted(NAMES) == BUILDKIT  # the names fastlint.yaml's buildkit: check: accepts
     rules = all_rules()
     # experimental: off unless selected or enabled (BuildKit's ruleset)
     assert [c for c in BUILDKIT if not rules[c].default_enabled] == ["InvalidDefinitionDescription"]
@@ -216,6 +219,13 @@ def test_multiple_instructions_pair_with_the_later_one(tmp_path, capsys):
     pragma = text.replace('CMD ["b"]', '# hadolint ignore=DL4003\nCMD ["b"]')
     found = check(tmp_path, capsys, pragma, "--select", "MultipleInstructionsDisallowed,DL4003,DL3012")[1]
     assert [f[:2] for f in found] == [("DL3012", 6)]
+
+
+def test_a_twin_turned_off_silences_only_its_own_pair(tmp_path, capsys):
+    # DL4003 is the CMD pair's twin, not the HEALTHCHECK pair's
+    text = "FROM alpine\nCMD [\"a\"]\nCMD [\"b\"]\nHEALTHCHECK CMD [\"c\"]\nHEALTHCHECK NONE\n"
+    found = check(tmp_path, capsys, text, "--select", "MultipleInstructionsDisallowed", "--ignore", "DL4003")[1]
+    assert [f[:2] for f in found] == [("MultipleInstructionsDisallowed", 4)]
 
 
 def test_policy_twin_is_never_turned_off_through_buildkit(tmp_path, capsys):

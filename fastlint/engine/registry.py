@@ -24,11 +24,12 @@ def register(cls: type[Rule]) -> type[Rule]:
         raise ValueError(f"{cls.__name__} has no code")
     if cls.code in _RULES and _RULES[cls.code] is not cls:
         raise ValueError(f"rule {cls.code} is registered twice")
-    _RULES[cls.code] = cls
-    register_name(cls.code)
     for twin in cls.off_with:
         if twin not in cls.twins():
             raise ValueError(f"{cls.code}: off_with names {twin}, which is not one of its same_as codes")
+    _RULES[cls.code] = cls
+    register_name(cls.code)
+    for twin in cls.off_with:
         _OFF_WITH[twin.upper()] = _OFF_WITH.get(twin.upper(), ()) + (cls.code,)
     if cls.buildkit:
         _BUILDKIT[cls.code.upper()] = cls
