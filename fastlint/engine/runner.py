@@ -1,8 +1,10 @@
 """The engine: read files, run the selected rules over each in one pass, turn their hits into findings.
 
 * ``lint_paths(entries, selection, state)``: the batch a command runs: every file is read and parsed first, the
-  rules that share work across files (``Rule.batches``: ShellCheck) get them all at once (``prepare_batches``),
-  then each file is linted, by several processes for a large run. YAML files (Kubernetes manifests, CI files)
+  rules that fetch something once per run do it (``Rule.prefetch``: BuildKit's checks ask a local engine for the
+  base images) before any worker is forked, the rules that share work across files (``Rule.batches``:
+  ShellCheck) get them all at once (``prepare_batches``), then each file is linted, by several processes for a
+  large run. YAML files (Kubernetes manifests, CI files)
   are linted by ``manifests.lint_manifest``: another kind of file of the same pipeline.
 * ``lint_text`` / ``lint_dockerfile``: one Dockerfile.
 
