@@ -1,0 +1,58 @@
+"""What the parser makes of the words BuildKit's own rules define: heredoc chomping, quotes and escapes in ENV,
+LABEL and ARG, and the variable operators of FROM lines. Each case is a behaviour a one-line slip in the parser
+would change (found by mutation testing, issue 19) and the rules then read wrong."""
+
+from __future__ import annotations
+
+import pytest
+
+from fastlint.parser import parse
+
+
+def test_heredoc_dash_strips_leading_tabs_only():
+    """``<<-EOT``: a terminator indented with tabs ends the heredoc; one indented with spaces is body text."""
+    df = parse("FROM alpine:3.19\nRUN <<-EOT sh\n\techo a\n  EOT\n\tEOT\nRUN echo after\n", "Dockerfile")
+    run, after = df.instructions[1], df.instructions[2]
+    (doc,) = run.heredocs
+    assert doc.chomp
+    assert doc.content == "\techo a\n  EOT\n"
+    assert after.keyword == "RUN" and after.line == 6
+
+
+def test_heredoc_without_dash_needs_the_terminator_at_the_line_start():
+    df = parse("FROM alpine:3.19\nRUN <<EOT sh\necho a\n\tEOT\nEOT\n", "Dockerfile")
+    (doc,) = df.instructions[1].heredocs
+    assert not doc.chomp
+    assert doc.content == "echo a\n\tEOT\n"
+
+
+def values(text: str) -> dict[str, str]:
+    df = parse(text, "Dockerfile")
+    return {p.key: p.value for ins in df.instructions for p in ins.pairs}
+
+
+def test_env_words_single_quotes_keep_backslashes_and_dollars():
+    got = values("FROM alpine:3.19\nENV A='a\\b' B=\"c\\\"d\" C=e\\f D='$x' E=\"it's\"\n")
+    assert got == {"A": "a\\b", "B": 'c"d', "C": "ef", "D": "$x", "E": "it's"}
+
+
+def test_label_key_and_arg_default_in_single_quotes_keep_backslashes():
+    got = values("FROM alpine:3.19\nLABEL 'k\\1'=v\nARG P='C:\\tmp'\n")
+    assert got == {"k\\1": "v", "P": "C:\\tmp"}
+
+
+@pytest.mark.parametrize(("word", "resolved"), [
+    ("${SET_EMPTY-.1}", "alpine:3.19"),      # set (even empty): its value
+    ("${SET_EMPTY:-.1}", "alpine:3.19.1"),   # set but empty: the default
+    ("${SET_EMPTY+.1}", "alpine:3.19.1"),    # set (even empty): the alternative
+    ("${SET_EMPTY:+.1}", "alpine:3.19"),     # set but empty: nothing
+    ("${UNSET-.1}", "alpine:3.19.1"),
+    ("${UNSET+.1}", "alpine:3.19"),
+    ("${FULL-.1}", "alpine:3.19.2"),
+    ("${FULL:+.1}", "alpine:3.19.1"),
+])
+def test_from_variable_operators_tell_set_and_empty_from_unset(word, resolved):
+    df = parse(f"ARG SET_EMPTY=\nARG UNSET\nARG FULL=.2\nFROM alpine:3.19{word}\n", "Dockerfile")
+    (stage,) = df.stages
+    assert stage.resolved == resolved
+    assert not stage.unresolved
