@@ -225,7 +225,7 @@ def mutated() -> tuple[str, list[int]] | None:
 
 def tests_for(rel: str, rows: list[int]) -> list[str]:
     """The tests that run the changed lines (node ids, in a stable order). A line run only at import (a class
-    attribute, a default value) is tied to no test: then every test file that runs anything in the module."""
+    attribute, a default value) is tied to no test: then every test that runs anything in the module."""
     from coverage import CoverageData
 
     data = CoverageData(basename=str(COVERAGE))
@@ -239,8 +239,9 @@ def tests_for(rel: str, rows: list[int]) -> list[str]:
     if tests or not any(r in by_line for r in hit):
         took = json.loads(DURATIONS.read_text()) if DURATIONS.exists() else {}
         return sorted(tests, key=lambda t: (took.get(t, 60.0), t))  # the fastest first: -x stops at the first fail
-    files = sorted({c.split("::")[0] for cs in by_line.values() for c in cs if c})
-    return files
+    every = {c for cs in by_line.values() for c in cs if c}
+    took = json.loads(DURATIONS.read_text()) if DURATIONS.exists() else {}
+    return sorted(every, key=lambda t: (took.get(t, 60.0), t))
 
 
 def run_tests() -> int:
@@ -256,8 +257,14 @@ def run_tests() -> int:
     args_file = STATE / "tests.args"
     args_file.write_text("\n".join(tests) + "\n", encoding="utf-8")
     cfg = settings()["mutation"]
-    proc = subprocess.run([sys.executable, "-m", "pytest", *cfg["pytest-args"], f"@{args_file}"],
-                          cwd=WORK, env=env(), capture_output=True, text=True)
+    took = json.loads(DURATIONS.read_text()) if DURATIONS.exists() else {}
+    limit = 60 + 3 * sum(took.get(t, 10.0) for t in tests)  # past this the mutant loops: killed
+    try:
+        proc = subprocess.run([sys.executable, "-m", "pytest", *cfg["pytest-args"], f"@{args_file}"],
+                              cwd=WORK, env=env(), capture_output=True, text=True, timeout=limit)
+    except subprocess.TimeoutExpired:
+        print(f"{len(tests)} tests for {rel}:{rows}: no end after {limit:.0f} s")
+        return 1
     print(f"{len(tests)} tests for {rel}:{rows}\n{proc.stdout[-3000:]}{proc.stderr[-2000:]}")
     return 0 if proc.returncode in (0, 5) else 1
 
