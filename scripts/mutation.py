@@ -47,6 +47,8 @@ COVERAGE_KEY = STATE / "coverage.key"
 DURATIONS = STATE / "durations.json"
 SETTINGS = ROOT / "scripts" / "cosmic-ray.toml"
 EQUIVALENTS = ROOT / "tests" / "mutation_equivalents.txt"
+# files of the mutation tooling itself: no test reads them, so a change to them keeps the coverage map
+OWN_FILES = {"scripts/mutation.py", "scripts/cosmic-ray.toml", "scripts/mutation_contexts.py"}
 
 
 def settings() -> dict:
@@ -88,7 +90,7 @@ def tree_key() -> str:
     h = hashlib.sha256()
     for name in sorted(git("ls-files", "-c", "-o", "--exclude-standard", cwd=WORK).split("\n")):
         p = WORK / name
-        if name and p.is_file():
+        if name and p.is_file() and name not in OWN_FILES:
             h.update(name.encode() + b"\0" + p.read_bytes())
     return h.hexdigest()
 
@@ -146,6 +148,29 @@ def changed_lines(base: str) -> dict[str, set[int]]:
     return {k: v for k, v in out.items() if v}
 
 
+def annotation_spans(path: Path) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """Where a module's type annotations are, when it has ``from __future__ import annotations``: they are never
+    evaluated there, so a mutant inside one (``str | None`` to ``str // None``) is equivalent by construction."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    future = any(isinstance(n, ast.ImportFrom) and n.module == "__future__" and
+                 any(a.name == "annotations" for a in n.names) for n in tree.body)
+    if not future:
+        return []
+    spans = []
+    for node in ast.walk(tree):
+        notes = []
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            a = node.args
+            notes = [x.annotation for x in [*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg] if x]
+            notes.append(node.returns)
+        elif isinstance(node, ast.AnnAssign):
+            notes = [node.annotation]
+        spans += [((n.lineno, n.col_offset), (n.end_lineno, n.end_col_offset)) for n in notes if n is not None]
+    return spans
+
+
 def package_of(path: str, packages: list[str]) -> str:
     return next((p for p in packages if path == p or path.startswith(p.rstrip("/") + "/")), path)
 
@@ -171,6 +196,7 @@ def init_session(targets: list[str], lines: dict[str, set[int]] | None, sample: 
     subprocess.run([sys.executable, "-m", "cosmic_ray.cli", "init", str(CONFIG), str(SESSION)], cwd=WORK,
                    check=True)
     excluded = [re.compile(x) for x in mine.get("exclude-operators", [])]
+    annotations = {t: annotation_spans(WORK / t) for t in targets}
     skip: list[str] = []
     keep: dict[str, list] = {}
     with use_db(str(SESSION), WorkDB.Mode.open) as db:
@@ -178,8 +204,11 @@ def init_session(targets: list[str], lines: dict[str, set[int]] | None, sample: 
             m = item.mutations[0]
             path = str(m.module_path)
             rows = range(m.start_pos[0], m.end_pos[0] + 1)
+            at = tuple(m.start_pos)
             if any(x.search(m.operator_name) for x in excluded):
                 skip.append(item.job_id)
+            elif any(a <= at < b for a, b in annotations.get(path, [])):
+                skip.append(item.job_id)  # in a type annotation: never evaluated
             elif lines is not None and not lines.get(path, set()).intersection(rows):
                 skip.append(item.job_id)
             else:
