@@ -121,3 +121,16 @@ def test_migration_refuses_a_custom_template_whose_output_does_not_parse(tmp_pat
     broken = TEMPLATE_PATH.read_text(encoding="utf-8") + "RUN <<EOT\n"  # an unterminated heredoc at the end
     with pytest.raises(MigrationError, match="the template's output does not parse"):
         migrate(text, str(d / "Dockerfile"), builtin_policy(), broken)
+
+
+# -- engine/manifests -----------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("indent", ["- {}", "-  {}"])
+def test_a_finding_on_an_empty_container_is_placed_at_it(project, capsys, indent):
+    """Mutant: the fallback position's end column ``col + 1`` -> ``col | 1`` (before the start on an odd column)."""
+    (project / "deploy").mkdir()
+    (project / "deploy" / "d.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: fast-validation-service\nspec:\n  template:\n"
+        f"    spec:\n      containers:\n      {indent}\n")
+    found = json.loads(check(capsys, "--format", "json", "--select", "FL701", "deploy/d.yaml"))
+    column = 6 + len(indent) - 1  # the `{`, 1-based
+    assert [(f["line"], f["column"], f["end_line"], f["end_column"]) for f in found] == [(9, column, 9, column)]

@@ -56,3 +56,17 @@ def test_from_variable_operators_tell_set_and_empty_from_unset(word, resolved):
     (stage,) = df.stages
     assert stage.resolved == resolved
     assert not stage.unresolved
+
+
+@pytest.mark.parametrize(("line", "too_long"), [
+    ("# " + "x" * 29998, False),        # long, but well within the limit
+    ("# " + "x" * 65533, False),        # 65535 bytes: the longest line BuildKit's scanner takes
+    ("# " + "x" * 65534, True),         # 65536 bytes
+    ("# " + "\U0001F600" * 16400, True),  # 16,402 characters but 65,602 bytes (4 bytes each in UTF-8)
+])
+def test_the_longest_line_is_counted_in_bytes(line, too_long):
+    df = parse(f"FROM alpine:3.19\n{line}\nRUN true\n", "Dockerfile")
+    if too_long:
+        assert df.error is not None and df.error.line == 2 and "line too long" in df.error.message
+    else:
+        assert df.error is None
