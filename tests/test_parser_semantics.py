@@ -70,3 +70,10 @@ def test_the_longest_line_is_counted_in_bytes(line, too_long):
         assert df.error is not None and df.error.line == 2 and "line too long" in df.error.message
     else:
         assert df.error is None
+
+
+def test_an_escaped_quote_inside_double_quotes_does_not_end_them_before_a_heredoc():
+    df = parse('FROM alpine:3.19\nRUN echo "\\"" <<EOT\nhi\nEOT\n', "Dockerfile")
+    assert df.error is None
+    (doc,) = df.instructions[1].heredocs
+    assert (doc.name, doc.content) == ("EOT", "hi\n")
