@@ -10,6 +10,7 @@ reason, in ``tests/mutation_equivalents.txt``).
     python scripts/mutation.py run --full          # fastlint/rules, parser, engine, fixer and report
     python scripts/mutation.py run --full --sample 60   # 60 mutants per package, drawn with the seed in the config
     python scripts/mutation.py rerun               # the survivors again, with the tests as they are now
+    python scripts/mutation.py resume              # go on with a run that was stopped
     python scripts/mutation.py report              # the score and the survivors of the last run
     python scripts/mutation.py count --full        # how many mutants a run would make (nothing runs)
 
@@ -283,9 +284,10 @@ def run_tests() -> int:
     if not tests:
         print(f"no test runs {rel}:{rows[0]}")
         return 0
+    cfg = settings()["mutation"]
+    tests = tests[: cfg["max-tests"]]  # the fastest that cover the line: a survivor in hot code costs no full suite
     args_file = STATE / "tests.args"
     args_file.write_text("\n".join(tests) + "\n", encoding="utf-8")
-    cfg = settings()["mutation"]
     took = json.loads(DURATIONS.read_text()) if DURATIONS.exists() else {}
     limit = 60 + 3 * sum(took.get(t, 10.0) for t in tests)  # past this the mutant loops: killed
     try:
@@ -411,6 +413,7 @@ def main(argv: list[str] | None = None) -> int:
         what.add_argument("--paths", nargs="+", metavar="PATH", help="mutate these files or folders")
         p.add_argument("--sample", type=int, metavar="N", help="N mutants per package, drawn with the config's seed")
     sub.add_parser("rerun", help="run the survivors of the last run again with the current tests")
+    sub.add_parser("resume", help="go on with the mutants of the last run that have not run yet")
     sub.add_parser("report", help="the score and the survivors of the last run")
     sub.add_parser("_test", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -421,6 +424,8 @@ def main(argv: list[str] | None = None) -> int:
         return report()
     if args.command == "rerun":
         return rerun()
+    if args.command == "resume":
+        return report(execute())
     prepare()
     (WORK / "scripts" / "mutation_contexts.py").write_text(contexts_plugin_source(), encoding="utf-8")
     lines = changed_lines(args.base) if args.base else None
