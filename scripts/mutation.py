@@ -105,17 +105,27 @@ def coverage_map() -> None:
     print("coverage map: running the fast suite under coverage (one context per test) ...", flush=True)
     COVERAGE.unlink(missing_ok=True)
     t = time.monotonic()
-    cmd = ["nice", "-n", "10", sys.executable, "-m", "coverage", "run", f"--data-file={COVERAGE}",
-           f"--source={WORK / 'fastlint'}", "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not docker",
-           "-p", "mutation_contexts"]
+    for old in STATE.glob(COVERAGE.name + ".*"):
+        old.unlink()
+    # Processes the tests start (python -m fastlint, the action's script) are measured too: coverage starts in
+    # them through COVERAGE_PROCESS_START, and the test that started one is their static context (the plugin
+    # sets MUTATION_CONTEXT before each test); every process writes its own file, combined at the end.
+    rc = STATE / "coveragerc"
+    rc.write_text(f"[run]\nparallel = True\nsource = {WORK / 'fastlint'}\ndata_file = {COVERAGE}\n"
+                  "context = ${MUTATION_CONTEXT-}\n", encoding="utf-8")
+    cmd = ["nice", "-n", "10", sys.executable, "-m", "coverage", "run", f"--rcfile={rc}",
+           "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not docker", "-p", "mutation_contexts"]
     e = env()
     e["PYTHONPATH"] = f"{WORK}{os.pathsep}{WORK / 'scripts'}"
     e.pop("PYTHONDONTWRITEBYTECODE")  # compiled once here, so that each mutant's run compiles only its module
     e["MUTATION_DURATIONS"] = str(DURATIONS)
+    e["COVERAGE_PROCESS_START"] = str(rc)
+    e.pop("MUTATION_CONTEXT", None)
     proc = subprocess.run(cmd, cwd=WORK, env=e, capture_output=True, text=True)
     tail = (proc.stdout.strip().splitlines() or ["(no output)"])[-1]
     if proc.returncode != 0:
         sys.exit(f"mutation: the suite does not pass in the scratch copy, so no mutant can be judged:\n{tail}")
+    subprocess.run([sys.executable, "-m", "coverage", "combine", f"--rcfile={rc}", "-q"], cwd=STATE, check=True)
     COVERAGE_KEY.write_text(key)
     print(f"coverage map: {tail} ({time.monotonic() - t:.0f} s)")
 
@@ -319,9 +329,11 @@ def pytest_runtest_protocol(item, nextitem):
     cov = coverage.Coverage.current()
     if cov is not None:
         cov.switch_context(item.nodeid)
+    os.environ["MUTATION_CONTEXT"] = item.nodeid  # the processes this test starts
     t = time.monotonic()
     yield
     DURATIONS[item.nodeid] = round(time.monotonic() - t, 3)
+    os.environ.pop("MUTATION_CONTEXT", None)
     if cov is not None:
         cov.switch_context("")
 
