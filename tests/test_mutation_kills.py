@@ -98,15 +98,16 @@ def test_sarif_describes_the_parse_error_rule(project, capsys):
 
 
 def test_text_report_shows_a_window_around_a_finding_at_the_end_of_a_long_line(project, capsys):
-    """Mutant: ``len(src) - MAX_SNIPPET`` -> ``len(src) % MAX_SNIPPET`` (the window does not reach the finding)."""
+    """Mutants: ``len(src) - MAX_SNIPPET`` -> ``len(src) % MAX_SNIPPET`` (the window does not reach the finding),
+    the closing dots shown when the window reaches the end, and the caret's start shifted by ``^`` for ``+``."""
     packages = " ".join(f"pkg{i:03d}=1.0" for i in range(40))  # 400 characters of pinned packages
-    line = f"RUN apt-get install -y {packages} curl"
+    line = f"RUN apt-get install -y {packages} git"
     (project / "Dockerfile").write_text(f"FROM debian:12.5\n{line}\n")
     out = check(capsys, "--format", "text", "--color", "never", "--select", "DL3008", "Dockerfile").split("\n")
     at = next(i for i, text in enumerate(out) if text.startswith("Dockerfile:2:"))
     shown, caret = out[at + 2], out[at + 3]
-    assert shown.startswith("2 | ...") and shown.endswith(" curl")
-    assert caret.endswith("^^^^") and len(caret) == len(shown)
+    assert shown.startswith("2 | ...") and shown.endswith(" git")
+    assert caret.endswith(" ^^^") and len(caret) == len(shown)
 
 
 def test_migration_refuses_a_custom_template_whose_output_does_not_parse(tmp_path):
@@ -134,3 +135,39 @@ def test_a_finding_on_an_empty_container_is_placed_at_it(project, capsys, indent
     found = json.loads(check(capsys, "--format", "json", "--select", "FL701", "deploy/d.yaml"))
     column = 6 + len(indent) - 1  # the `{`, 1-based
     assert [(f["line"], f["column"], f["end_line"], f["end_column"]) for f in found] == [(9, column, 9, column)]
+
+
+def test_migration_warns_at_the_second_exposed_port(tmp_path):
+    """Mutant: the warning placed at ``exposed[2]`` instead of ``exposed[1]`` (an IndexError with two ports)."""
+    m = migrated(tmp_path, "svc", "FROM node:18\nEXPOSE 3000\nEXPOSE 9229\nCMD node dist/index.js\n")
+    assert (3, "several ports exposed; the template exposes 3000 only") in m.warnings
+
+
+# -- report/github, report/summary ----------------------------------------------------------------------------------
+def test_github_annotations_report_a_path_that_cannot_be_read(project, capsys):
+    """Mutant: the loop over the run's errors made empty (an unreadable path vanished from the annotations)."""
+    (project / "Dockerfile").write_text("FROM alpine:3.19\n")
+    out = check(capsys, "--format", "github", "--select", "DL3006", "Dockerfile", "missing.Dockerfile")
+    errors = [line for line in out.splitlines() if line.startswith("::error title=fastlint::")]
+    assert len(errors) == 1 and "missing.Dockerfile" in errors[0]
+
+
+def test_summary_counts_the_findings_that_fail_the_check(tmp_path, capsys):
+    """Mutants: ``sum(1 for ...)`` -> ``sum(0 for ...)``, and the closing ``+ "\\n"`` -> ``| "\\n"``."""
+    from fastlint.report.summary import main as summary_main
+
+    findings = [
+        {"code": "DL3006", "level": "warning", "file": "a/Dockerfile", "line": 1, "column": 6, "end_line": 1,
+         "end_column": 10, "message": "Always tag the version of an image explicitly", "fixable": False},
+        {"code": "DL3025", "level": "warning", "file": "a/Dockerfile", "line": 2, "column": 1, "end_line": 2,
+         "end_column": 5, "message": "Use arguments JSON notation", "fixable": True},
+        {"code": "DL3059", "level": "info", "file": "b/Dockerfile", "line": 3, "column": 1, "end_line": 3,
+         "end_column": 5, "message": "Multiple consecutive RUN", "fixable": False},
+    ]
+    (tmp_path / "findings.json").write_text(json.dumps(findings))
+    capsys.readouterr()
+    assert summary_main(["--findings", str(tmp_path / "findings.json"), "--fail-on", "warning"]) == 0
+    out = capsys.readouterr().out
+    assert "**3 findings** in 2 files; 1 fixable with `fastlint fix`.\n" in out
+    assert "2 at `warning` or above (`--fail-on warning`): the check fails.\n" in out
+    assert out.endswith("| `b/Dockerfile` | 0 | 0 | 1 | 0 |\n")
