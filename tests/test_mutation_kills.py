@@ -171,3 +171,62 @@ def test_summary_counts_the_findings_that_fail_the_check(tmp_path, capsys):
     assert "**3 findings** in 2 files; 1 fixable with `fastlint fix`.\n" in out
     assert "2 at `warning` or above (`--fail-on warning`): the check fails.\n" in out
     assert out.endswith("| `b/Dockerfile` | 0 | 0 | 1 | 0 |\n")
+
+
+def test_migration_keeps_a_cmd_with_an_assignment_in_shell_form(tmp_path):
+    """Mutant: ``... or sh.commands[0].assignments`` -> ``and`` (exec form without the assignment)."""
+    m = migrated(tmp_path, "svc", "FROM node:18\nEXPOSE 3000\nCMD NODE_OPTIONS=--max-old-space-size=512 node dist/index.js\n")
+    assert production_lines(m.text, "CMD") == [
+        'CMD ["/bin/sh", "-c", "NODE_OPTIONS=--max-old-space-size=512 node dist/index.js"]']
+
+
+def test_text_report_window_in_the_middle_of_a_long_line(project, capsys):
+    """Mutant: ``end - left`` -> ``end << left`` (the caret runs to the end of the window)."""
+    before = " ".join(f"pkg{i:03d}=1.0" for i in range(20))
+    after = " ".join(f"lib{i:03d}=2.0" for i in range(20))
+    (project / "Dockerfile").write_text(f"FROM debian:12.5\nRUN apt-get install -y {before} git {after}\n")
+    out = check(capsys, "--format", "text", "--color", "never", "--select", "DL3008", "Dockerfile").split("\n")
+    at = next(i for i, text in enumerate(out) if text.startswith("Dockerfile:2:"))
+    shown, caret = out[at + 2], out[at + 3]
+    assert shown.startswith("2 | ...") and shown.endswith("...")
+    assert shown[caret.index("^") - 1: caret.index("^") + 4] == " git "
+    assert caret.endswith(" ^^^")
+
+
+# -- fixer: another file that cannot be read ------------------------------------------------------------------------
+def test_a_dockerignore_that_is_not_utf8_is_left_alone_with_a_warning(project):
+    """Mutant: UnicodeDecodeError left out of the errors the other-file fix catches (a traceback)."""
+    from typer.testing import CliRunner
+
+    from fastlint.cli.app import app
+
+    (project / "Dockerfile").write_text("FROM node:20-alpine\n")
+    (project / ".dockerignore").write_bytes(b"node_modules\n# caf\xe9\n")
+    reset_caches()
+    r = CliRunner().invoke(app, ["fix", "--unsafe-fixes", "--no-template", "--select", "FL404", "Dockerfile"])
+    assert r.exit_code == 1, r.stdout + r.stderr
+    assert (project / ".dockerignore").read_bytes() == b"node_modules\n# caf\xe9\n"
+    assert "FL404: fix of" in r.stdout + r.stderr and "not applied" in r.stdout + r.stderr
+
+
+# -- parser/shell: positions in a heredoc ---------------------------------------------------------------------------
+def test_findings_in_a_heredoc_are_placed_in_its_body(project, capsys):
+    """Mutant: the body's offset ``h.body_start + start`` -> ``h.body_start << start`` (the rules that point at a
+    command or a word of a heredoc script)."""
+    (project / "Dockerfile").write_text("FROM debian:12.5\nRUN <<EOF\necho hi\napt-get install -y curl\nEOF\n")
+    found = json.loads(check(capsys, "--format", "json", "--select", "DL3008,SC", "Dockerfile"))
+    assert [(f["code"], f["line"], f["column"], f["end_line"], f["end_column"]) for f in found] == [
+        ("DL3008", 4, 20, 4, 24)]
+
+
+# -- engine/config --------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("gid", "ok"), [(2**31, True), (2**31 + 1, False)])
+def test_the_policys_gid_is_at_most_2_to_the_31(project, capsys, gid, ok):
+    """Mutant: the upper bound ``2**31`` -> ``2<<31``."""
+    (project / "fastlint.yaml").write_text(f"policy:\n  user: {{name: app, uid: 1001, gid: {gid}}}\n")
+    (project / "Dockerfile").write_text("FROM node:20-alpine\n")
+    reset_caches()
+    capsys.readouterr()
+    rc = check_main(["--select", "DL3006", "Dockerfile"])
+    err = capsys.readouterr().err
+    assert (rc, err == "") == ((0, True) if ok else (2, False)), err
