@@ -284,6 +284,26 @@ def tests_for(rel: str, rows: list[int]) -> list[str]:
     return sorted(every, key=lambda t: (took.get(t, 60.0), t))
 
 
+def spread(tests: list[str], cap: int) -> list[str]:
+    """At most ``cap`` of ``tests`` (fastest first), taken in turns from each group: a test function, or one rule's
+    cases of it (``test_case[DL4003-...]``), so that code every rule runs is tried against every rule's cases
+    rather than against the first 400 cases of one rule."""
+    if len(tests) <= cap:
+        return tests
+    groups: dict[str, list[str]] = {}
+    for t in tests:
+        base, _, param = t.partition("[")
+        groups.setdefault(base + "[" + param.split("-")[0] if param else base, []).append(t)
+    out: list[str] = []
+    for turn in range(max(len(g) for g in groups.values())):
+        for g in groups.values():
+            if turn < len(g):
+                out.append(g[turn])
+                if len(out) == cap:
+                    return out
+    return out
+
+
 def run_tests() -> int:
     found = mutated()
     if found is None:
@@ -295,7 +315,7 @@ def run_tests() -> int:
         print(f"no test runs {rel}:{rows[0]}")
         return 0
     cfg = settings()["mutation"]
-    tests = tests[: cfg["max-tests"]]  # the fastest that cover the line: a survivor in hot code costs no full suite
+    tests = spread(tests, cfg["max-tests"])  # a survivor in code every test runs costs no whole suite run
     args_file = STATE / "tests.args"
     args_file.write_text("\n".join(tests) + "\n", encoding="utf-8")
     took = json.loads(DURATIONS.read_text()) if DURATIONS.exists() else {}
