@@ -230,3 +230,10 @@ def test_the_policys_gid_is_at_most_2_to_the_31(project, capsys, gid, ok):
     rc = check_main(["--select", "DL3006", "Dockerfile"])
     err = capsys.readouterr().err
     assert (rc, err == "") == ((0, True) if ok else (2, False)), err
+
+
+def test_migration_keeps_an_arg_default(tmp_path):
+    """Mutant: ``p.key if p.value is None else _pair_text(p)`` inverted (ARG NAME=default kept as ARG NAME)."""
+    m = migrated(tmp_path, "svc", "FROM node:18\nARG APP_VERSION=1.2.3\nARG BUILD_ID\nEXPOSE 3000\nCMD node dist/index.js\n")
+    kept = [line for line in m.text.splitlines() if line.startswith("ARG ")]
+    assert "ARG APP_VERSION=1.2.3" in kept and "ARG BUILD_ID" in kept, kept

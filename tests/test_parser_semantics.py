@@ -77,3 +77,10 @@ def test_an_escaped_quote_inside_double_quotes_does_not_end_them_before_a_heredo
     assert df.error is None
     (doc,) = df.instructions[1].heredocs
     assert (doc.name, doc.content) == ("EOT", "hi\n")
+
+
+def test_healthcheck_type_word_after_a_long_run_of_spaces():
+    """Offsets past 256 (Python's cached small ints end there: an ``is`` for ``<`` would only show here)."""
+    df = parse("FROM alpine:3.19\nHEALTHCHECK --interval=30s" + " " * 300 + "NONE\n", "Dockerfile")
+    assert df.error is None
+    assert df.instructions[1].value == ["NONE"]
