@@ -237,3 +237,39 @@ def test_migration_keeps_an_arg_default(tmp_path):
     m = migrated(tmp_path, "svc", "FROM node:18\nARG APP_VERSION=1.2.3\nARG BUILD_ID\nEXPOSE 3000\nCMD node dist/index.js\n")
     kept = [line for line in m.text.splitlines() if line.startswith("ARG ")]
     assert "ARG APP_VERSION=1.2.3" in kept and "ARG BUILD_ID" in kept, kept
+
+
+def test_migration_says_which_file_runs_without_a_cmd_or_start_script(tmp_path):
+    """Mutant: the warning given line 1 instead of 0 (a warning about the file, not a line)."""
+    d = tmp_path / "svc"
+    d.mkdir()
+    (d / "package.json").write_text(json.dumps({"name": "svc", "main": "server.js", "scripts": {"build": "tsc"},
+                                                "dependencies": {"express": "^4"}}))
+    reset_caches()
+    m = migrate("FROM node:18\nEXPOSE 3000\n", str(d / "Dockerfile"), builtin_policy())
+    assert (0, "no CMD and no start script: the image runs `node server.js`") in m.warnings
+
+
+def test_sarif_rule_tags_and_help_for_a_policy_rule(project, capsys):
+    """Mutants: the FL group tag looked up by ``code[:4]``, and the help text's title left out."""
+    (project / "Dockerfile").write_text("FROM node:20-alpine\n")
+    doc = json.loads(check(capsys, "--format", "sarif", "--select", "FL501", "Dockerfile"))
+    (rule,) = [r for r in doc["runs"][0]["tool"]["driver"]["rules"] if r["id"] == "FL501"]
+    assert rule["properties"]["tags"][:3] == ["dockerfile", "fast-policy", "healthcheck"]
+    assert rule["help"]["text"].startswith("No HEALTHCHECK in the production stage\n\nWhat it does:\n")
+
+
+@pytest.mark.parametrize("fail_on", ["error", "info"])
+def test_summary_says_what_fails_at_every_threshold(tmp_path, capsys, fail_on):
+    """Mutant: ``fail_on != "none"`` -> ``>`` (no verdict line for --fail-on error or info)."""
+    from fastlint.report.summary import main as summary_main
+
+    (tmp_path / "f.json").write_text(json.dumps([
+        {"code": "DL3006", "level": "warning", "file": "Dockerfile", "line": 1, "column": 1, "end_line": 1,
+         "end_column": 2, "message": "m", "fixable": False}]))
+    capsys.readouterr()
+    summary_main(["--findings", str(tmp_path / "f.json"), "--fail-on", fail_on])
+    out = capsys.readouterr().out
+    verdict = "0 at `error` or above (`--fail-on error`): the check passes." if fail_on == "error" else \
+        "1 at `info` or above (`--fail-on info`): the check fails."
+    assert verdict in out

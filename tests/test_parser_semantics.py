@@ -84,3 +84,10 @@ def test_healthcheck_type_word_after_a_long_run_of_spaces():
     df = parse("FROM alpine:3.19\nHEALTHCHECK --interval=30s" + " " * 300 + "NONE\n", "Dockerfile")
     assert df.error is None
     assert df.instructions[1].value == ["NONE"]
+
+
+def test_shell_words_lose_their_double_quotes():
+    from fastlint.parser.shell import parse_shell
+
+    (cmd,) = parse_shell('echo "a b" \'c d\' e"f"').commands
+    assert cmd.arg_texts == ["a b", "c d", "ef"]
