@@ -273,3 +273,12 @@ def test_summary_says_what_fails_at_every_threshold(tmp_path, capsys, fail_on):
     verdict = "0 at `error` or above (`--fail-on error`): the check passes." if fail_on == "error" else \
         "1 at `info` or above (`--fail-on info`): the check fails."
     assert verdict in out
+
+
+@pytest.mark.parametrize("run", ["RUN apt-get -y install ffmpeg", "RUN apt-get install -y ffmpeg"])
+def test_migration_carries_os_packages_whatever_the_option_order(tmp_path, run):
+    """Mutant: ``args.index(verb) + 1 if verb in args`` inverted (``-y install`` read from its first word: the
+    package list got `install`)."""
+    m = migrated(tmp_path, "svc", f"FROM node:18\n{run}\nEXPOSE 3000\nCMD node dist/index.js\n")
+    adds = [line.strip() for line in m.text.split(" AS production\n", 1)[1].splitlines() if "apk add" in line]
+    assert adds == ["apk add --no-cache ffmpeg && \\"]  # (a gRPC service: no curl)
