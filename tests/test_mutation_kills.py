@@ -282,3 +282,14 @@ def test_migration_carries_os_packages_whatever_the_option_order(tmp_path, run):
     m = migrated(tmp_path, "svc", f"FROM node:18\n{run}\nEXPOSE 3000\nCMD node dist/index.js\n")
     adds = [line.strip() for line in m.text.split(" AS production\n", 1)[1].splitlines() if "apk add" in line]
     assert adds == ["apk add --no-cache ffmpeg && \\"]  # (a gRPC service: no curl)
+
+
+def test_a_single_quoted_yaml_value_with_a_doubled_quote_is_one_token(project, capsys):
+    """Mutant: the ``''`` escape of a single-quoted YAML scalar not read (the finding ended at `it'`)."""
+    (project / "deploy").mkdir()
+    (project / "deploy" / "d.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: fast-validation-service\nspec:\n  template:\n"
+        "    spec:\n      containers:\n      - name: app\n        image: gcr.io/gpp-g3/fast-validation-service:2.1.0\n"
+        "        resources: {limits: {memory: 'half a gig, it''s fine'}}\n")
+    found = json.loads(check(capsys, "--format", "json", "--select", "FL701", "deploy/d.yaml"))
+    assert [(f["line"], f["column"], f["end_line"], f["end_column"]) for f in found] == [(11, 38, 11, 62)]
