@@ -107,6 +107,7 @@ def test_text_report_shows_a_window_around_a_finding_at_the_end_of_a_long_line(p
     at = next(i for i, text in enumerate(out) if text.startswith("Dockerfile:2:"))
     shown, caret = out[at + 2], out[at + 3]
     assert shown.startswith("2 | ...") and shown.endswith(" git")
+    assert len(shown) == len("2 | ...") + 120  # a window of MAX_SNIPPET columns, the dots outside it
     assert caret.endswith(" ^^^") and len(caret) == len(shown)
 
 
@@ -293,3 +294,22 @@ def test_a_single_quoted_yaml_value_with_a_doubled_quote_is_one_token(project, c
         "        resources: {limits: {memory: 'half a gig, it''s fine'}}\n")
     found = json.loads(check(capsys, "--format", "json", "--select", "FL701", "deploy/d.yaml"))
     assert [(f["line"], f["column"], f["end_line"], f["end_column"]) for f in found] == [(11, 38, 11, 62)]
+
+
+def test_migration_carries_a_copied_archive_but_keeps_an_added_one(tmp_path):
+    """Mutant: ``ins.keyword == "ADD"`` -> ``>=`` (a COPY of an archive kept as if it were ADD's extraction)."""
+    m = migrated(tmp_path, "svc", "FROM node:18\nWORKDIR /app\nCOPY assets.tar.gz /app/assets.tar.gz\n"
+                                  "EXPOSE 3000\nCMD node dist/index.js\n")
+    assert "COPY --from=builder --chown=nodejs:nodejs /app/assets.tar.gz ./assets.tar.gz" in \
+        production_lines(m.text, "COPY")
+    assert m.kept == []
+
+
+def test_summary_help_starts_with_what_it_makes(capsys):
+    """Mutant: the description taken from the module doc's second paragraph."""
+    from fastlint.report.summary import main as summary_main
+
+    with pytest.raises(SystemExit):
+        summary_main(["--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "A Markdown summary of a run for a CI job page" in out

@@ -45,3 +45,11 @@ def test_text_caret_covers_exactly_the_finding(project, capsys):
     assert out[at + 1: at + 4] == ["  |", "2 | CMD node dist/index.js \\", "  | " + "^" * 24]  # all of line 2
     at = next(i for i, line in enumerate(out) if line.startswith("Dockerfile:4:24: DL3008"))
     assert out[at + 1: at + 4] == ["  |", "4 | RUN apt-get install -y curl", "  | " + " " * 23 + "^^^^"]  # a tab shows as one space
+
+
+def test_text_caret_of_a_finding_past_line_256(project, capsys):
+    """Python caches small ints up to 256: an identity test where equality is meant shows only past that line."""
+    (project / "Dockerfile").write_text("# x\n" * 299 + "FROM node AS base\n")
+    out = run(capsys, "--format", "text").split("\n")
+    at = out.index("Dockerfile:300:6: DL3006 Always tag the version of an image explicitly (warning)")
+    assert out[at + 1: at + 4] == ["    |", "300 | FROM node AS base", "    |      ^^^^"]
