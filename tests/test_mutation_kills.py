@@ -313,3 +313,29 @@ def test_summary_help_starts_with_what_it_makes(capsys):
         summary_main(["--help"])
     out = " ".join(capsys.readouterr().out.split())
     assert "A Markdown summary of a run for a CI job page" in out
+
+
+def test_findings_in_the_second_heredoc_of_a_run(project, capsys):
+    """Mutant: ``h.content == script.text`` -> ``is not`` (the first heredoc's offsets used for the second)."""
+    (project / "Dockerfile").write_text(
+        "FROM debian:12.5\nRUN <<ONE bash && <<TWO bash\necho one\nONE\napt-get install -y curl\nTWO\n")
+    found = json.loads(check(capsys, "--format", "json", "--select", "DL3008", "Dockerfile"))
+    assert [(f["line"], f["column"], f["end_column"]) for f in found] == [(5, 20, 24)]
+
+
+def test_shellcheck_checks_a_heredoc_that_names_bash(project, capsys):
+    """Mutant: ``own_shell is False`` -> ``> False`` (a heredoc naming bash was skipped, or the run failed)."""
+    (project / "Dockerfile").write_text("FROM debian:12.5\nRUN <<EOF\n#!/bin/bash\nls $DIR/*.txt\nEOF\n")
+    found = json.loads(check(capsys, "--format", "json", "--select", "SC", "Dockerfile"))
+    assert [(f["code"], f["line"], f["column"]) for f in found] == [("SC2086", 4, 4)]
+
+
+def test_yaml_value_ends_where_its_quotes_end(project, capsys):
+    """Mutant: the backslash test of a double-quoted YAML scalar ``==`` -> ``is not`` (every character escaped)."""
+    (project / "deploy").mkdir()
+    (project / "deploy" / "d.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: fast-validation-service\nspec:\n  template:\n"
+        "    spec:\n      containers:\n      - name: app\n        image: gcr.io/gpp-g3/fast-validation-service:2.1.0\n"
+        '        resources: {limits: {memory: "half a \\"gig\\""}}\n')
+    found = json.loads(check(capsys, "--format", "json", "--select", "FL701", "deploy/d.yaml"))
+    assert [(f["line"], f["column"], f["end_line"], f["end_column"]) for f in found] == [(11, 38, 11, 54)]
