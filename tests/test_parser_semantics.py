@@ -91,3 +91,15 @@ def test_shell_words_lose_their_double_quotes():
 
     (cmd,) = parse_shell('echo "a b" \'c d\' e"f"').commands
     assert cmd.arg_texts == ["a b", "c d", "ef"]
+
+
+@pytest.mark.parametrize(("text", "removed"), [
+    ("rm -rf /var/lib/{x,apt}/lists", True),      # the folder named after the first comma
+    ("rm -rf /var/lib/{x,y,apt}/lists", True),
+    ("rm -rf /var/lib/{x,apt-old}/lists", False),
+])
+def test_rm_of_a_brace_expansion_covers_each_alternative(text, removed):
+    from fastlint.parser.shell import parse_shell
+
+    (cmd,) = parse_shell(text).commands
+    assert cmd.removes("/var/lib/apt/lists") is removed
