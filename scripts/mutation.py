@@ -32,6 +32,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import tomllib
 from collections import Counter
@@ -105,13 +106,15 @@ def coverage_map() -> None:
     print("coverage map: running the fast suite under coverage (one context per test) ...", flush=True)
     COVERAGE.unlink(missing_ok=True)
     t = time.monotonic()
-    for old in STATE.glob(COVERAGE.name + ".*"):
-        old.unlink()
+    # every process writes its own data file into a folder anyone may write to (a test may run fastlint as
+    # another user: an unwritable data file would put coverage's error on that process's stderr)
+    parts = Path(tempfile.mkdtemp(prefix="fastlint-mutation-coverage-"))
+    parts.chmod(0o1777)
     # Processes the tests start (python -m fastlint, the action's script) are measured too: coverage starts in
     # them through COVERAGE_PROCESS_START, and the test that started one is their static context (the plugin
     # sets MUTATION_CONTEXT before each test); every process writes its own file, combined at the end.
     rc = STATE / "coveragerc"
-    rc.write_text(f"[run]\nparallel = True\nsource = {WORK / 'fastlint'}\ndata_file = {COVERAGE}\n"
+    rc.write_text(f"[run]\nparallel = True\nsource = {WORK / 'fastlint'}\ndata_file = {parts / COVERAGE.name}\n"
                   "context = ${MUTATION_CONTEXT-}\n", encoding="utf-8")
     cmd = ["nice", "-n", "10", sys.executable, "-m", "coverage", "run", f"--rcfile={rc}",
            "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not docker", "-p", "mutation_contexts"]
@@ -122,10 +125,15 @@ def coverage_map() -> None:
     e["COVERAGE_PROCESS_START"] = str(rc)
     e.pop("MUTATION_CONTEXT", None)
     proc = subprocess.run(cmd, cwd=WORK, env=e, capture_output=True, text=True)
-    tail = (proc.stdout.strip().splitlines() or ["(no output)"])[-1]
+    lines = proc.stdout.strip().splitlines() or ["(no output)"]
+    tail = lines[-1]
     if proc.returncode != 0:
-        sys.exit(f"mutation: the suite does not pass in the scratch copy, so no mutant can be judged:\n{tail}")
-    subprocess.run([sys.executable, "-m", "coverage", "combine", f"--rcfile={rc}", "-q"], cwd=STATE, check=True)
+        shutil.rmtree(parts, ignore_errors=True)
+        failed = "\n".join(line for line in lines if line.startswith(("FAILED", "ERROR")))
+        sys.exit(f"mutation: the suite does not pass in the scratch copy, so no mutant can be judged:\n{failed}\n{tail}")
+    subprocess.run([sys.executable, "-m", "coverage", "combine", f"--rcfile={rc}", f"--data-file={COVERAGE}", "-q",
+                    str(parts)], cwd=STATE, check=True)
+    shutil.rmtree(parts, ignore_errors=True)
     COVERAGE_KEY.write_text(key)
     print(f"coverage map: {tail} ({time.monotonic() - t:.0f} s)")
 
