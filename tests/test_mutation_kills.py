@@ -339,3 +339,48 @@ def test_yaml_value_ends_where_its_quotes_end(project, capsys):
         '        resources: {limits: {memory: "half a \\"gig\\""}}\n')
     found = json.loads(check(capsys, "--format", "json", "--select", "FL701", "deploy/d.yaml"))
     assert [(f["line"], f["column"], f["end_line"], f["end_column"]) for f in found] == [(11, 38, 11, 54)]
+
+
+def test_a_finding_at_a_yaml_key_ends_on_its_line(project, capsys):
+    """Mutant: the key position's end line ``line + 1`` -> ``line * 1`` (one line before its start)."""
+    (project / "deploy").mkdir()
+    (project / "deploy" / "d.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: fast-validation-service\nspec:\n  template:\n"
+        "    spec:\n      containers:\n      - name: app\n        image: gcr.io/gpp-g3/fast-validation-service:2.1.0\n"
+        "        resources: {limits: {}}\n")
+    found = json.loads(check(capsys, "--format", "json", "--select", "FL701", "deploy/d.yaml"))
+    assert [(f["line"], f["column"], f["end_line"], f["end_column"]) for f in found] == [(11, 21, 11, 27)]
+
+
+def test_a_stage_pragma_before_the_second_from_covers_the_second_stage(project, capsys):
+    """Mutant: the next FROM after the pragma found by ``f.start != offset`` (the first stage) instead of ``>``."""
+    (project / "Dockerfile").write_text(
+        "FROM debian:12.5 AS one\nRUN apt-get install -y wget\n# hadolint stage ignore=DL3008\n"
+        "FROM debian:12.5 AS two\nRUN apt-get install -y curl\n")
+    found = json.loads(check(capsys, "--format", "json", "--select", "DL3008", "Dockerfile"))
+    assert [f["line"] for f in found] == [2]
+
+
+def test_gitlab_categories(project, capsys):
+    """Mutant: ``f.code[:3] == "FL4"`` inverted (the build-cache rules not Performance, the others Performance)."""
+    (project / "Dockerfile").write_text("FROM node:20-alpine\nRUN npm install\nMAINTAINER me\n")
+    issues = json.loads(check(capsys, "--format", "gitlab", "--select", "FL403,DL4000", "Dockerfile"))
+    assert sorted((i["check_name"], i["categories"]) for i in issues) == [
+        ("DL4000", ["Bug Risk"]), ("FL403", ["Performance"])]
+
+
+def test_text_caret_of_a_one_character_finding_in_a_long_line(project, capsys):
+    """Mutant: the window's caret at least ``start + 2`` wide instead of ``start + 1``."""
+    (project / "Dockerfile").write_text("FROM a AS " + "s" * 130 + "\n")
+    out = check(capsys, "--format", "text", "--color", "never", "--select", "DL3006", "Dockerfile").split("\n")
+    at = next(i for i, text in enumerate(out) if text.startswith("Dockerfile:1:6: DL3006"))
+    assert out[at + 3] == "  |      ^"
+
+
+def test_text_summary_of_one_finding_hidden_by_the_baseline(project, capsys):
+    """Mutant: ``baseline_hidden == 1`` -> ``== 0`` ("1 more are in the baseline")."""
+    (project / "Dockerfile").write_text("FROM node\n")
+    check(capsys, "--select", "DL3006", "--write-baseline", "baseline.json", "Dockerfile")
+    (project / "Dockerfile").write_text("FROM node\nFROM node:latest AS two\n")
+    out = check(capsys, "--select", "DL3006,DL3007", "--baseline", "baseline.json", "--color", "never", "Dockerfile")
+    assert "1 more is in the baseline." in out
