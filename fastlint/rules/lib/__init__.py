@@ -20,6 +20,10 @@ imports from here (and from the engine and the parser), never from another rule 
 * ``context``: the build context of a Dockerfile (its folder with a package.json, after ``.dockerignore``) and
   what a stage's COPY/ADD bring from it (FL403, FL405-FL408, FL504).
 * ``secrets``: what FL601 calls a secret (the migration removes exactly those).
+* ``buildkit``: BuildKit's build checks' base class (``BuildKitCheck``: ``sites`` for an ONBUILD trigger), its word
+  expansion, the build's argument scopes (with the base image's ENV from a local engine), references, platforms.
+* ``twins``: what a hadolint rule and BuildKit's check that says the same thing share (the same fix, the same
+  words).
 
 Nothing here imports anything heavy: this is on the lint path.
 """
