@@ -139,9 +139,10 @@ def test_a_finding_on_an_empty_container_is_placed_at_it(project, capsys, indent
 
 
 def test_migration_warns_at_the_second_exposed_port(tmp_path):
-    """Mutant: the warning placed at ``exposed[2]`` instead of ``exposed[1]`` (an IndexError with two ports)."""
+    """Mutant: the warning placed at another line than the second exposed port's (the port the check does not
+    probe); the migration now probes the first port and names the others."""
     m = migrated(tmp_path, "svc", "FROM node:18\nEXPOSE 3000\nEXPOSE 9229\nCMD node dist/index.js\n")
-    assert (3, "several ports exposed; the template exposes 3000 only") in m.warnings
+    assert (3, "the health check probes port 3000 (EXPOSE at Dockerfile:2); other ports found: 9229") in m.warnings
 
 
 # -- report/github, report/summary ----------------------------------------------------------------------------------
@@ -246,6 +247,7 @@ def test_migration_says_which_file_runs_without_a_cmd_or_start_script(tmp_path):
     d.mkdir()
     (d / "package.json").write_text(json.dumps({"name": "svc", "main": "server.js", "scripts": {"build": "tsc"},
                                                 "dependencies": {"express": "^4"}}))
+    (d / "server.js").write_text("require('express')().listen(3000)\n")  # production needs it: it must exist
     reset_caches()
     m = migrate("FROM node:18\nEXPOSE 3000\n", str(d / "Dockerfile"), builtin_policy())
     assert (0, "no CMD and no start script: the image runs `node server.js`") in m.warnings
@@ -298,6 +300,8 @@ def test_a_single_quoted_yaml_value_with_a_doubled_quote_is_one_token(project, c
 
 def test_migration_carries_a_copied_archive_but_keeps_an_added_one(tmp_path):
     """Mutant: ``ins.keyword == "ADD"`` -> ``>=`` (a COPY of an archive kept as if it were ADD's extraction)."""
+    (tmp_path / "svc").mkdir()
+    (tmp_path / "svc" / "assets.tar.gz").write_bytes(b"")  # in the build context, as the original COPY needs
     m = migrated(tmp_path, "svc", "FROM node:18\nWORKDIR /app\nCOPY assets.tar.gz /app/assets.tar.gz\n"
                                   "EXPOSE 3000\nCMD node dist/index.js\n")
     assert "COPY --from=builder --chown=nodejs:nodejs /app/assets.tar.gz ./assets.tar.gz" in \

@@ -74,7 +74,7 @@ ALPINE_BASE_PACKAGES = {
 }
 NODE_PACKAGE_NAME = "nodejs-standin"
 # Bumped when what a group's images hold changes: an image of an older revision is rebuilt (ensure_standins).
-REVISIONS = {"alpine": "2", "node-alpine": "5", "node-debian": "1"}
+REVISIONS = {"alpine": "2", "node-alpine": "6", "node-debian": "1"}
 
 
 def log(message: str) -> None:
@@ -292,6 +292,7 @@ exec "$@"
 # yarn classic as the official node:20 images ship it (/opt/yarn-v1.22.22, from the npm registry's yarn package)
 YARN_VERSION = "1.22.22"
 NODE_HEADERS = Path("/usr/include/node")  # the host node's headers (the official images have /usr/local/include/node)
+HEADERS_ARCH = "linux-x86_64"  # the host node's openssl configuration (include/node/openssl/archs/<this>)
 
 
 def yarn_package_dir() -> Path:
@@ -326,6 +327,15 @@ def node_tar(path: Path, with_libraries: bool) -> None:
             info.uname = info.gname = "root"
             return info
 
+        def this_arch_headers(info: tarfile.TarInfo) -> tarfile.TarInfo | None:
+            # openssl's configuration headers of the host's architecture only: Debian ships those of 23 targets
+            # (51 MB, which made the stand-in 56 MB larger than the real image and its users' images with it)
+            parts = info.name.split("/")
+            if "archs" in parts and len(parts) > parts.index("archs") + 1 and \
+                    parts[parts.index("archs") + 1] != HEADERS_ARCH:
+                return None
+            return as_root(info)
+
         tar.add(str(npm_package_dir()), "usr/local/lib/node_modules/npm", filter=as_root)
         add_symlink(tar, "usr/local/bin/npm", "../lib/node_modules/npm/bin/npm-cli.js")
         add_symlink(tar, "usr/local/bin/npx", "../lib/node_modules/npm/bin/npx-cli.js")
@@ -337,7 +347,7 @@ def node_tar(path: Path, with_libraries: bool) -> None:
         add_symlink(tar, "usr/local/bin/yarn", f"/opt/yarn-v{YARN_VERSION}/bin/yarn")
         add_symlink(tar, "usr/local/bin/yarnpkg", f"/opt/yarn-v{YARN_VERSION}/bin/yarnpkg")
         if NODE_HEADERS.is_dir():
-            tar.add(str(NODE_HEADERS), "usr/local/include/node", filter=as_root)
+            tar.add(str(NODE_HEADERS), "usr/local/include/node", filter=this_arch_headers)
         add_host_file(tar, CA_BUNDLE, "usr/local/share/ca-certificates/host-ca.crt")
 
 

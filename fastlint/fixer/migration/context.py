@@ -158,7 +158,8 @@ def _port(r, svc_type: str, given: int | None) -> tuple[int, list[str]]:
         port, why = chosen.value, f"{chosen.how} at {chosen.where}"
         others = sorted({c.value for c in candidates if c.value != port and not c.how.startswith("source")})
         if others:
-            r.warn(0, f"the health check probes port {port} ({why}); other ports found: "
+            at = next((c.line for c in from_file if c.value in others), 0)  # the first other port's line here
+            r.warn(at, f"the health check probes port {port} ({why}); other ports found: "
                       f"{', '.join(map(str, others))}")
     extra = []
     for word, _line in r.exposed:
