@@ -240,3 +240,41 @@ def test_file_wide_pragmas_are_carried_over(tmp_path):
 def test_crlf_file_stays_crlf(tmp_path):
     m = run(tmp_path, "FROM node:18\r\nEXPOSE 80\r\n")
     assert m.text.count("\r\n") == m.text.count("\n")
+
+
+def _runs(text: str) -> list[str]:
+    return [" ".join(i.value) if isinstance(i.value, list) else str(i.value)
+            for s in parse(text).stages for i in s.instructions if i.keyword == "RUN"]
+
+
+@pytest.mark.parametrize(("base", "legacy"), [("node:14.14.0-alpine3.12", True), ("node:8", True),
+                                              ("node:16-slim", False), ("alpine:3.19", False)])
+def test_a_service_written_for_npm_6_installs_without_peer_dependencies(tmp_path, base, legacy):
+    """npm 6 (Node before 15) did not install peer dependencies; npm 7+ rejects conflicting ranges (ERESOLVE, a
+    wild service: graphql ^16 beside type-graphql's peer graphql ^15). Without a lockfile the install and the prune
+    keep npm 6's behaviour."""
+    package = {"name": "svc", "scripts": {"start": "node index.js"}, "dependencies": {"express": "^4"}}
+    (tmp_path / "svc").mkdir()
+    (tmp_path / "svc" / "index.js").write_text("require('express')().listen(3000)\n")
+    m = run(tmp_path, f"FROM {base}\nWORKDIR /app\nCOPY . .\nRUN npm install\nEXPOSE 3000\nCMD node index.js\n",
+            package=package)
+    runs = _runs(m.text)
+    assert any(r.startswith("npm install --legacy-peer-deps ") for r in runs) is legacy, runs
+    assert any(r.endswith("npm prune --omit=dev --prefix /prod --legacy-peer-deps") for r in runs) is legacy, runs
+    assert warned(m, "--legacy-peer-deps") is legacy
+
+
+def test_an_optional_native_module_that_does_not_build_is_left_out(tmp_path):
+    """An optional dependency whose install script fails is left out by npm, and the service does without it
+    (redis-commander falls back to bcryptjs); the migration's rebuild does the same instead of failing the build.
+    A required one still fails it."""
+    package = {"name": "svc", "scripts": {"start": "node index.js"},
+               "dependencies": {"express": "^4", "sharp": "^0.33"}, "optionalDependencies": {"bcrypt": "~3.0.0"}}
+    (tmp_path / "svc").mkdir()
+    (tmp_path / "svc" / "index.js").write_text("require('express')().listen(3000)\n")
+    m = run(tmp_path, "FROM node:20-alpine\nWORKDIR /app\nCOPY . .\nRUN npm install\nEXPOSE 3000\n"
+                      "CMD node index.js\n", package=package)
+    install = next(r for r in _runs(m.text) if r.startswith("npm install"))
+    assert "(npm rebuild bcrypt || rm -rf node_modules/bcrypt)" in install, install
+    assert "&& npm rebuild sharp && (" in install, install  # required: its failure fails the build
+    assert warned(m, "bcrypt is an optional dependency")

@@ -23,7 +23,7 @@ The context (a dict; the fixer fills it from a legacy Dockerfile, the verifier's
 | install_folders  | list[str]   | []                 | folders copied too before the install (`.yarn`: yarn berry's release and patches) |
 | install_command  | str         | "npm ci --ignore-scripts" | the dependencies stage's install (`yarn install --frozen-lockfile ...`, `... && npm rebuild bcrypt`) |
 | build_packages   | list[str]   | []                 | Alpine packages the dependencies stage needs to compile native modules (python3, make, g++) |
-| prune_flags      | str         | ""                 | yarn/pnpm: flags added to the production install in /prod (` --ignore-scripts`, ` && npm rebuild x`) |
+| prune_flags      | str         | ""                 | flags added to the production install or prune in /prod (` --ignore-scripts`, ` && npm rebuild x`, ` --legacy-peer-deps`) |
 | start_command    | list[str]   | ["node", "dist/index.js"] | the exec-form CMD |
 | extra_lines      | list[str]   | []                 | whole ENV / ARG / LABEL instruction lines carried over; ARG lines go right after the production FROM (so RUN sees them), the others after `ENV NODE_ENV=production` |
 | extra_copy       | list[str]   | []                 | paths under workdir (non-source assets: config/, templates/, the files the start command needs) copied from builder into production |

@@ -179,7 +179,12 @@ def _install(r) -> dict:
     lock = project.lockfile
     in_context = lock is not None and not lock.file.startswith("..") and lock.error is None
     natives = _natives(r)
-    rebuild = " ".join(n.name for n in natives if n.how != "platform package")
+    built = [n.name for n in natives if n.how != "platform package"]
+    rebuild = _rebuild(r, built)
+
+    def then_rebuild(tool: str, modules: str = "node_modules") -> str:
+        return f" && {rebuild.format(tool=tool, modules=modules)}" if rebuild else ""
+
     out: dict = {}
     if natives:
         out["build_packages"] = ["python3", "make", "g++"] if rebuild else []
@@ -187,7 +192,9 @@ def _install(r) -> dict:
         r.warn(0, f"native modules {names}: built in the dependencies stage"
                   + (" with python3, make and g++, their install scripts allowed (`rebuild`)" if rebuild else ""))
     if not in_context:
-        return {**out, **_npm_install(r, lock, rebuild)}
+        return {**out, **_npm_install(r, lock, then_rebuild("npm rebuild"))}
+    if lock.kind == "npm" and lock.version == "1":
+        out.update(_legacy_peers(r))
     sync = project.lock_sync
     frozen = sync.in_sync is True
     if not frozen:
@@ -196,16 +203,15 @@ def _install(r) -> dict:
                   "without freezing it, so the image does not get what the lockfile locks (FL406); update the "
                   "lockfile and commit it")
     if lock.kind == "npm":
-        command = ("npm ci" if frozen else "npm install") + " --ignore-scripts"
+        command = ("npm ci" if frozen else "npm install") + out.get("prune_flags", "") + " --ignore-scripts"
         return {**out, "manager": "npm", "install_sources": "package*.json",
-                "install_command": command + (f" && npm rebuild {rebuild}" if rebuild else "")}
+                "install_command": command + then_rebuild("npm rebuild")}
     sources = ["package.json", lock.path.name] + [f for f in (".npmrc", ".yarnrc") if _exists(r, f)]
     if lock.kind == "yarn-classic":
         command = "yarn install" + (" --frozen-lockfile" if frozen else "") + " --ignore-scripts"
-        rebuild_cmd = f" && npm rebuild {rebuild}" if rebuild else ""
         return {**out, "manager": "yarn-classic", "install_sources": " ".join(sources),
-                "install_command": command + rebuild_cmd,
-                "prune_flags": " --ignore-scripts" + (f" && npm rebuild --prefix /prod {rebuild}" if rebuild else "")}
+                "install_command": command + then_rebuild("npm rebuild"),
+                "prune_flags": " --ignore-scripts" + then_rebuild("npm rebuild --prefix /prod", "/prod/node_modules")}
     if lock.kind == "yarn-berry":
         sources.append(".yarnrc.yml")
         folders = [".yarn"] if _exists(r, ".yarn") else []
@@ -221,11 +227,11 @@ def _install(r) -> dict:
     command = f"corepack enable{prepare} && pnpm install" + (" --frozen-lockfile" if frozen else
                                                               " --no-frozen-lockfile") + " --ignore-scripts"
     return {**out, "manager": "pnpm", "install_sources": " ".join(sources),
-            "install_command": command + (f" && pnpm rebuild {rebuild}" if rebuild else ""),
-            "prune_flags": " --ignore-scripts" + (f" && pnpm --dir /prod rebuild {rebuild}" if rebuild else "")}
+            "install_command": command + then_rebuild("pnpm rebuild"),
+            "prune_flags": " --ignore-scripts" + then_rebuild("pnpm --dir /prod rebuild", "/prod/node_modules")}
 
 
-def _npm_install(r, lock, rebuild: str) -> dict:
+def _npm_install(r, lock, then_rebuild: str) -> dict:
     """No lockfile in the build context: npm resolves the versions at every build (never a lockfile invented
     silently: a warning here, FL403's finding on the file)."""
     project = r.project
@@ -240,8 +246,36 @@ def _npm_install(r, lock, rebuild: str) -> dict:
     where = f" (the workspace's {lock.file} is outside the build context)" if lock is not None else ""
     r.warn(0, f"no lockfile{where}: the dependencies stage runs `npm install`, so every build resolves the "
               "versions again (FL403); commit a package-lock.json and the migration writes `npm ci`")
-    return {"manager": "npm", "install_sources": "package*.json",
-            "install_command": "npm install --ignore-scripts" + (f" && npm rebuild {rebuild}" if rebuild else "")}
+    peers = _legacy_peers(r)
+    return {**peers, "manager": "npm", "install_sources": "package*.json",
+            "install_command": "npm install" + peers.get("prune_flags", "") + " --ignore-scripts" + then_rebuild}
+
+
+def _rebuild(r, names: list[str]) -> str:
+    """The command that runs the native modules' install scripts, ``{tool}`` standing for the rebuilding program
+    (``npm rebuild``, ``pnpm rebuild``) and ``{modules}`` for its node_modules folder: an optional dependency that does not build is removed, as npm does when
+    an optional dependency's install script fails (the service does without it), instead of failing the build."""
+    optional = r.project.package.get("optionalDependencies")
+    optional = set(optional) if isinstance(optional, dict) else set()
+    needed = [n for n in names if n not in optional]
+    parts = [f"{{tool}} {' '.join(needed)}"] if needed else []
+    for name in (n for n in names if n in optional):
+        parts.append(f"({{tool}} {name} || rm -rf {{modules}}/{name})")
+        r.warn(0, f"{name} is an optional dependency: if it does not build here, it is left out of the image, as "
+                  "npm leaves out an optional dependency whose install fails")
+    return " && ".join(parts)
+
+
+def _legacy_peers(r) -> dict:
+    """npm before 7 (Node before 15) did not install peer dependencies: a service written for it may declare
+    ranges npm 7+ rejects as a conflict (ERESOLVE). Without a lockfile of npm 7+ its install keeps npm 6's
+    behaviour (``--legacy-peer-deps``), which npm's own error message offers."""
+    legacy = re.match(r"^(?:[\w.-]+/)*node:(\d+)", r.legacy_base or "")
+    if legacy is None or int(legacy.group(1)) >= 15:
+        return {}
+    r.warn(0, f"the original image ran npm 6 (Node {legacy.group(1)}), which does not install peer dependencies: "
+              "npm install and npm prune keep that behaviour (--legacy-peer-deps)")
+    return {"prune_flags": " --legacy-peer-deps"}
 
 
 def _natives(r) -> list:
