@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left
 
 from .tree import (
     Blank,
@@ -32,7 +33,6 @@ from .tree import (
 # Go's regexp \s is [\t\n\f\r ]; Go's unicode.IsSpace is Python's isspace minus \x1c-\x1f.
 _DIRECTIVE = re.compile(r"^#[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*$")
 _WS_SPLIT = re.compile(r"[\t\v\f\r ]+")
-_HEREDOC = re.compile(r"^(\d*)<<(-?)([^<]*)$")
 VALID_DIRECTIVES = ("escape", "syntax", "check")
 HEREDOC_INSTRUCTIONS = ("ADD", "COPY", "RUN")
 # Go's unicode.IsSpace: ASCII \t \n \v \f \r space, U+0085, U+00A0 and the White_Space characters above Latin-1
@@ -258,7 +258,7 @@ class _Parser:
         # heredocs
         target = ins.sub if ins.sub is not None else ins
         if target.keyword in HEREDOC_INSTRUCTIONS and not target.json:
-            for doc in _heredocs_in(logical):
+            for doc in _heredocs_in(logical, start_line):
                 doc.line = self.source.line_of(doc.start)
                 i = self._read_heredoc(doc, i, start_line)
                 target.heredocs.append(doc)
@@ -324,54 +324,87 @@ class _Parser:
 
 
 # -- builder flags ---------------------------------------------------------------------------------------------
+# BuildKit reads the builder flags and the HEALTHCHECK type word byte by byte: each byte of the UTF-8 text is taken
+# as the character of that code (Go's ``rune(line[pos])``). So a byte 0x85 or 0xA0 inside a character (U+00A0,
+# U+2005, U+2028...) ends a word as a space would, U+3000 does not, and a flag's non-ASCII characters come out as
+# their bytes read as Latin-1 (``--chown=\u00e9`` gives ``--chown=\u00c3\u00a9``). Where BuildKit cuts inside a
+# character (and would leave invalid UTF-8), the offsets here move to the end of that character.
+_BYTE_SPACES = frozenset("\t\n\v\f\r \x85\xa0")  # Go's unicode.IsSpace below U+0100
+
+
+class _Bytes:
+    """``line[lo:hi]`` as BuildKit's bytewise loops see it: ``text`` holds one character per UTF-8 byte; ``char``
+    maps a byte offset back to an offset in ``line``."""
+
+    def __init__(self, line: str, lo: int, hi: int):
+        seg = line[lo:hi]
+        self.lo = lo
+        if seg.isascii():
+            self.text, self.starts = seg, None
+            return
+        self.text = seg.encode("utf-8", "surrogatepass").decode("latin-1")
+        starts, pos = [], 0
+        for ch in seg:
+            starts.append(pos)
+            pos += 1 if ch < "\x80" else len(ch.encode("utf-8", "surrogatepass"))
+        self.starts = starts
+
+    def char(self, pos: int) -> int:
+        if self.starts is None:
+            return self.lo + pos
+        return self.lo + bisect_left(self.starts, pos)
+
+
 def _extract_flags(line: str, lo: int, hi: int) -> tuple[list[tuple[int, int, str]], int]:
     """BuildKit's extractBuilderFlags: leading ``--words`` (quotes and backslashes resolved) and where the rest
     starts. Returns ``[(start, end, raw)]`` logical spans."""
+    seg = _Bytes(line, lo, hi)
+    b, n = seg.text, len(seg.text)
     words: list[tuple[int, int, str]] = []
-    pos = lo
+    pos = 0
     while True:
-        while pos < hi and _is_space(line[pos]):
+        while pos < n and b[pos] in _BYTE_SPACES:
             pos += 1
-        if pos >= hi:
+        if pos >= n:
             return words, hi
-        if not (line[pos] == "-" and pos + 1 < hi and line[pos + 1] == "-"):
-            return words, pos
+        if not (b[pos] == "-" and pos + 1 < n and b[pos + 1] == "-"):
+            return words, seg.char(pos)
         wstart = pos
         buf: list[str] = []
         blank_ok = False
         quote = ""
         in_quote = False
-        while pos < hi:
-            ch = line[pos]
+        while pos < n:
+            ch = b[pos]
             if in_quote:
                 if ch == quote:
                     in_quote = False
                 elif ch == "\\":
-                    if pos + 1 == hi:
+                    if pos + 1 == n:
                         in_quote = False
                     else:
                         pos += 1
-                        buf.append(line[pos])
+                        buf.append(b[pos])
                 else:
                     buf.append(ch)
                 pos += 1
                 continue
-            if _is_space(ch):
+            if ch in _BYTE_SPACES:
                 break
             if ch in "'\"":
                 quote, in_quote, blank_ok = ch, True, True
             elif ch == "\\":
-                if pos + 1 < hi:
+                if pos + 1 < n:
                     pos += 1
-                    buf.append(line[pos])
+                    buf.append(b[pos])
             else:
                 buf.append(ch)
             pos += 1
         word = "".join(buf)
         if word == "--":
-            return words, pos
+            return words, seg.char(pos)
         if blank_ok or word:
-            words.append((wstart, pos, word))
+            words.append((seg.char(wstart), seg.char(pos), word))
 
 
 # -- per-instruction argument rules ----------------------------------------------------------------------------
@@ -622,12 +655,15 @@ def _parse_arg(ins: Instruction, logical: LogicalLine, lo: int, hi: int, parser)
 def _parse_health(ins: Instruction, logical: LogicalLine, lo: int, hi: int, parser=None) -> None:
     """parseHealthConfig: a type word (CMD / NONE) then maybe-JSON."""
     line = logical.text
-    sep = lo
-    while sep < hi and not _is_space(line[sep]):
-        sep += 1
-    nxt = sep
-    while nxt < hi and _is_space(line[nxt]):
-        nxt += 1
+    seg = _Bytes(line, lo, hi)  # bytewise, as the flags
+    b, n = seg.text, len(seg.text)
+    k = 0
+    while k < n and b[k] not in _BYTE_SPACES:
+        k += 1
+    sep = seg.char(k)
+    while k < n and b[k] in _BYTE_SPACES:
+        k += 1
+    nxt = seg.char(k)
     if sep == lo:
         return
     ins.value = [line[lo:sep]]
@@ -689,57 +725,242 @@ INSTRUCTIONS = tuple(sorted(_DISPATCH))
 
 
 # -- heredocs ---------------------------------------------------------------------------------------------------
-def _shell_words_raw(line: str) -> list[tuple[int, int, str]]:
-    """Split a line into shell words, quotes and escapes kept (BuildKit's lexer with RawQuotes/RawEscapes)."""
-    words: list[tuple[int, int, str]] = []
-    i, n = 0, len(line)
-    while i < n:
-        while i < n and _is_space(line[i]):
-            i += 1
-        if i >= n:
-            break
-        start = i
-        quote = ""
-        while i < n:
-            ch = line[i]
-            if quote:
-                if ch == quote:
-                    quote = ""
-                elif ch == "\\" and quote == '"' and i + 1 < n:
-                    i += 1
-            elif ch in "'\"":
-                quote = ch
-            elif ch == "\\" and i + 1 < n:
-                i += 1
-            elif ch == "$" and i + 1 < n and line[i + 1] == "{":
-                close = line.find("}", i)
-                if close > 0:
-                    i = close
-            elif _is_space(ch):
-                break
-            i += 1
-        if quote:  # BuildKit's lexer fails on an unterminated quote, and then finds no words at all
-            return []
-        words.append((start, i, line[start:i]))
-    return words
+# BuildKit finds heredocs with its shell lexer (frontend/dockerfile/shell, ``NewLex('\\')`` whatever the file's
+# escape character, no variables set and ``SkipUnsetEnv``): the logical line is split into words with quotes and
+# escapes kept (a line the lexer fails on, such as one with an unclosed ``${``, has no heredocs at all), each word
+# matching ``^(\d*)<<(-?)([^<]*)$`` is a candidate, and its rest is lexed again, once with quotes removed (it must
+# give exactly one word, the name: ``<<''`` gives none and is no heredoc) and once with quotes kept (a quote in
+# one but not the other makes the body unexpanded). A lexer error on the rest fails the whole file.
+_HEREDOC_WORD = re.compile(r"([0-9]*)<<(-?)([^<]*)", re.S)
+_SPECIAL_PARAMS = frozenset("@*#?-$!0")
 
 
-def _heredocs_in(logical: LogicalLine) -> list[Heredoc]:
-    if "<<" not in logical.text:  # no heredoc word can be there: skip the word split (a third of parse time)
+class _LexError(Exception):
+    pass
+
+
+class _Words:
+    """Words as the lexer builds them, each with the source span it came from: a space ends a word, a quoted
+    part (even an empty one) joins the word it is in."""
+
+    __slots__ = ("out", "chars", "in_word", "start", "end")
+
+    def __init__(self):
+        self.out: list[tuple[int, int, str]] = []
+        self.chars: list[str] = []
+        self.in_word = False
+        self.start = self.end = 0
+
+    def raw(self, text: str, a: int, b: int) -> None:
+        if not self.in_word:
+            self.start = a
+        self.chars.append(text)
+        self.in_word = True
+        self.end = b
+
+    def char(self, ch: str, a: int, b: int) -> None:
+        if not _is_space(ch):
+            self.raw(ch, a, b)
+        elif self.in_word and any(self.chars):  # an empty quoted part alone does not end a word
+            self.flush()
+
+    def expansion(self, text: str, a: int, b: int) -> None:
+        """A ``$`` expansion: split on the spaces it holds (offsets inside it map one to one when it is as
+        long as the source it came from)."""
+        exact = len(text) == b - a
+        for k, ch in enumerate(text):
+            self.char(ch, a + k if exact else a, a + k + 1 if exact else b)
+
+    def flush(self) -> None:
+        word = "".join(self.chars)
+        if word:
+            self.out.append((self.start, self.end, word))
+        self.chars = []
+        self.in_word = False
+
+    def done(self) -> list[tuple[int, int, str]]:
+        self.flush()
+        return self.out
+
+
+class _Lexer:
+    """BuildKit's shell lexer over ``text`` with no variables set: ``words()`` or ``_LexError``."""
+
+    def __init__(self, text: str, raw_quotes: bool, raw_escapes: bool):
+        self.s = text
+        self.n = len(text)
+        self.i = 1 if text.startswith("\ufeff") else 0  # Go's text/scanner skips a leading BOM
+        self.raw_quotes = raw_quotes
+        self.raw_escapes = raw_escapes
+
+    def words(self) -> list[tuple[int, int, str]]:
+        return self._until(None, _Words())[1]
+
+    def _until(self, stop: str | None, words: _Words | None) -> tuple[str, list]:
+        s, n = self.s, self.n
+        result: list[str] = []
+        while self.i < n:
+            ch = s[self.i]
+            if ch == stop:
+                self.i += 1
+                return "".join(result), words.done() if words else []
+            a = self.i
+            if ch == "$":
+                part = self._dollar()
+                result.append(part)
+                if words:
+                    words.expansion(part, a, self.i)
+                continue
+            if ch == "'" or ch == '"':
+                part = self._single() if ch == "'" else self._double()
+                result.append(part)
+                if words:
+                    words.raw(part, a, self.i)
+                continue
+            self.i += 1
+            if ch == "\\":
+                if self.raw_escapes:
+                    result.append(ch)
+                    if words:
+                        words.raw(ch, a, self.i)
+                if self.i >= n:
+                    break
+                ch = s[self.i]
+                self.i += 1
+                if words:
+                    words.raw(ch, a, self.i)
+            elif words:
+                words.char(ch, a, self.i)
+            result.append(ch)
+        if stop is not None:
+            raise _LexError(f"unexpected end of statement while looking for matching {stop}")
+        return "".join(result), words.done() if words else []
+
+    def _single(self) -> str:
+        """'...': every character as it is; no escape."""
+        s, n = self.s, self.n
+        close = s.find("'", self.i + 1)
+        if close < 0:
+            self.i = n
+            raise _LexError("unexpected end of statement while looking for matching single-quote")
+        a = self.i if self.raw_quotes else self.i + 1
+        self.i = close + 1
+        return s[a : self.i if self.raw_quotes else close]
+
+    def _double(self) -> str:
+        """"...": ``$`` expands; ``\\`` escapes only ``"``, ``$`` and ``\\`` (and is doubled when kept raw
+        before any other character, as BuildKit writes it twice)."""
+        s, n = self.s, self.n
+        out = ['"'] if self.raw_quotes else []
+        self.i += 1
+        while True:
+            if self.i >= n:
+                raise _LexError("unexpected end of statement while looking for matching double-quote")
+            ch = s[self.i]
+            if ch == '"':
+                self.i += 1
+                if self.raw_quotes:
+                    out.append(ch)
+                return "".join(out)
+            if ch == "$":
+                out.append(self._dollar())
+                continue
+            self.i += 1
+            if ch == "\\":
+                if self.raw_escapes:
+                    out.append(ch)
+                if self.i >= n:
+                    continue
+                if s[self.i] in '"$\\':
+                    ch = s[self.i]
+                    self.i += 1
+            out.append(ch)
+
+    def _dollar(self) -> str:
+        """``$name``, ``${name}``, ``${name<op>word}``: kept as written (no variable is set); errors as BuildKit's."""
+        s, n = self.s, self.n
+        self.i += 1
+        if self.i >= n or s[self.i] != "{":
+            return "$" + self._name()
+        self.i += 1
+        if self.i >= n:
+            raise _LexError("syntax error: missing '}'")
+        if s[self.i] in "{}:":
+            raise _LexError("syntax error: bad substitution")
+        name = self._name()
+        op = s[self.i] if self.i < n else ""
+        self.i += 1 if op else 0
+        if op == "}":
+            return "${" + name + "}"
+        if op == ":":
+            second = s[self.i] if self.i < n else "\ufffd"  # Go's string(scanner.EOF)
+            self.i += 1 if self.i < n else 0
+            op += second
+        elif op not in ("+", "-", "?"):
+            raise _LexError(f"unsupported modifier ({op or chr(0xfffd)}) in substitution")
+        try:
+            word, _ = self._until("}", None)
+        except _LexError:
+            if self.i >= n:
+                raise _LexError("syntax error: missing '}'") from None
+            raise
+        return "${" + name + op + word + "}"
+
+    def _name(self) -> str:
+        """A variable name: a run of digits, one special parameter, or letters, digits and ``_``."""
+        s, n, a = self.s, self.n, self.i
+        if a >= n:
+            return ""
+        if s[a].isdecimal():
+            while self.i < n and s[self.i].isdecimal():
+                self.i += 1
+            return s[a : self.i]
+        if s[a] in _SPECIAL_PARAMS:
+            self.i += 1
+            return s[a]
+        while self.i < n and (s[self.i].isalpha() or s[self.i].isdecimal() or s[self.i] == "_"):
+            self.i += 1
+        return s[a : self.i]
+
+
+def _heredoc_of_word(word: str) -> tuple[int, bool, str, bool] | None:
+    """BuildKit's ParseHeredoc: (fd, chomp, name, expand) of a heredoc word, None when it is no heredoc;
+    ``_LexError`` when its rest does not lex."""
+    m = _HEREDOC_WORD.fullmatch(word)
+    if m is None or not m.group(3):
+        return None
+    rest = m.group(3)
+    try:
+        names = _Lexer(rest, raw_quotes=False, raw_escapes=False).words()
+        if len(names) != 1:
+            return None
+        raws = _Lexer(rest, raw_quotes=True, raw_escapes=False).words()
+    except _LexError as err:
+        raise _LexError(f"failed to process {json.dumps(rest, ensure_ascii=False)}: {err}") from None
+    if len(raws) != 1:
+        raise _LexError(f"internal lexing of heredoc produced inconsistent results: {rest}")
+    name, raw = names[0][2], raws[0][2]
+    expand = name.count("'") + name.count('"') == raw.count("'") + raw.count('"')
+    return int(m.group(1) or 0), m.group(2) == "-", name, expand
+
+
+def _heredocs_in(logical: LogicalLine, line: int) -> list[Heredoc]:
+    """The heredocs BuildKit opens on a logical line (``line`` is where the instruction starts, for errors)."""
+    if "<<" not in logical.text:  # no heredoc word can be there: skip the lexer (a third of parse time)
+        return []
+    try:
+        words = _Lexer(logical.text, raw_quotes=True, raw_escapes=True).words()
+    except _LexError:  # BuildKit ignores the lexer's error here: the line has no heredocs
         return []
     docs: list[Heredoc] = []
-    for ws, we, word in _shell_words_raw(logical.text):
-        m = _HEREDOC.match(word)
-        if not m or not m.group(3):
+    for ws, we, word in words:
+        try:
+            found = _heredoc_of_word(word)
+        except _LexError as err:
+            raise ParseError(str(err), line) from None
+        if found is None:
             continue
-        rest = m.group(3)
-        inner = _shell_words_raw(rest)
-        if len(inner) != 1:
-            continue
-        name = _unquote(rest)
-        quoted = any(q in rest for q in "'\"")
+        fd, chomp, name, expand = found
         s, e = logical.span(ws, we)
-        docs.append(
-            Heredoc(start=s, end=e, name=name, fd=int(m.group(1) or 0), chomp=m.group(2) == "-", expand=not quoted)
-        )
+        docs.append(Heredoc(start=s, end=e, name=name, fd=fd, chomp=chomp, expand=expand))
     return docs
