@@ -12,15 +12,19 @@ What it measures (every figure is wall time on this machine; medians of ``--runs
    ``.ci-cache/bench``, never a project dependency), and fastlint's time as a share of hadolint's. hadolint cannot
    turn ShellCheck off (ignoring SC codes only hides them), so both fastlint figures are compared with its one;
 4. a generated Dockerfile of 300 ENV and 300 RUN lines, linted with ShellCheck on by both;
-5. import costs (``python -X importtime``): the lint path's modules, and the ~100 rule modules the registry loads.
+5. import costs (``python -X importtime``): the lint path's modules, and the ~100 rule modules the registry loads;
+6. scaling: generated files that once took quadratic time (one ENV of 1,000 / 2,000 / 4,000 pairs for DL3044;
+   1,000 / 3,000 / 6,000 stages for DL3022, DL3024, FL403 and the stage lookups), every rule, ShellCheck off,
+   in-process: the time per pair or per stage stays flat when the work is linear.
 
-    python scripts/benchmark.py [--runs 5] [--hadolint-runs 1] [--no-hadolint] [--corpus DIR]
+    python scripts/benchmark.py [--runs 5] [--hadolint-runs 1] [--no-hadolint] [--corpus DIR] [--only scaling]
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
+import gc
 import os
 import resource
 import statistics
@@ -152,6 +156,46 @@ def env_run_file(n: int = 300) -> str:
     return "\n".join(lines) + "\n"
 
 
+def env_pairs_file(n: int) -> str:
+    """One ENV with n pairs, each value reading a variable the file never sets (DL3044 tests every pair); 50
+    pairs a line (BuildKit rejects a line over 64 KiB)."""
+    pairs = [f"V{i}=$HOME/v{i}" for i in range(n)]
+    lines = [" ".join(pairs[k : k + 50]) for k in range(0, n, 50)]
+    return "FROM alpine:3.19\nENV " + " \\\n    ".join(lines) + "\n"
+
+
+def stages_file(n: int) -> str:
+    """n stages, every other one built on the stage before it, each copying from the one before and running
+    npm ci (DL3022, DL3024, DL3026, FL403 and the parser look stages up by name)."""
+    lines = []
+    for i in range(n):
+        base = f"s{i - 1}" if i % 2 else "node:20-alpine"
+        lines += [f"FROM {base} AS s{i}", f"COPY --from=s{max(i - 1, 0)} /app /app", "RUN npm ci"]
+    return "\n".join(lines) + "\n"
+
+
+def scaling(runs: int) -> None:
+    """Lint the generated files in-process, every rule, ShellCheck off; time per unit of size."""
+    from fastlint.engine.config import builtin_policy
+    from fastlint.engine.runner import Selection, lint_text
+
+    policy = copy.copy(builtin_policy())
+    policy.shellcheck = False
+    selection = Selection(select=["ALL"], ignore=["SC"])
+    for title, make, sizes, unit in (("one ENV with N pairs (DL3044)", env_pairs_file, (1000, 2000, 4000), "pair"),
+                                     ("N stages (DL3022, DL3024, FL403)", stages_file, (1000, 3000, 6000), "stage")):
+        print(f"-- {title}")
+        first = None
+        for n in sizes:
+            text = make(n)
+            gc.collect()  # the garbage of the size before is not this size's work
+            w, c, result = median_time(lambda: lint_text(text, "Dockerfile", policy, selection), runs)
+            per = c / n * 1e6  # CPU time: other work on the machine inflates the wall time
+            first = first or per
+            print(f"N = {n:5}: {fmt(w, c)}  cpu {per:6.1f} us per {unit}  ({per / first:4.2f}x the first size's; "
+                  f"{len(result.findings)} findings)")
+
+
 # -- import cost ----------------------------------------------------------------------------------------------------
 
 def import_profile(code: str, runs: int) -> dict[str, float]:
@@ -184,7 +228,13 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=5, help="runs per fastlint figure (median)")
     ap.add_argument("--hadolint-runs", type=int, default=1, help="runs per hadolint figure (it is slow)")
     ap.add_argument("--no-hadolint", action="store_true", help="skip hadolint (and its installation)")
+    ap.add_argument("--only", choices=["scaling"], help="run one section only")
     args = ap.parse_args()
+    if args.only == "scaling":
+        print("== scaling: generated files, every rule, ShellCheck off, in-process (median of "
+              f"{min(args.runs, 3)} runs)")
+        scaling(min(args.runs, 3))
+        return 0
     if not args.corpus.is_dir():
         print(f"no corpus at {args.corpus} (set FASTLINT_SHARED or --corpus)", file=sys.stderr)
         return 2
@@ -292,6 +342,10 @@ def main() -> int:
     samples = [run_cmd([py, "-c", probe]).stdout.decode().split() for _ in range(max(args.runs, 5))]
     ms = statistics.median(float(x[1]) for x in samples)
     print(f"registry: importing {samples[0][0]} rule modules (all_rules()): {ms:.1f} ms")
+
+    # 6. scaling
+    print(f"\n== scaling: generated files, every rule, ShellCheck off, in-process (median of {min(args.runs, 3)} runs)")
+    scaling(min(args.runs, 3))
 
     # summary
     print("\n== targets (wall time; CPU time in brackets)")

@@ -5,8 +5,16 @@ from __future__ import annotations
 
 import json
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from fastlint.cli.check import main as check_main
+from fastlint.engine.config import builtin_policy
+from fastlint.engine.rule import Context
+from fastlint.parser import parse
 from fastlint.parser.shell import parse_shell
+from fastlint.parser.stages import Stage
+from fastlint.rules.dl3044 import DL3044, references, refers_to
 
 
 def nested(depth: int, inner: str = "x") -> str:
@@ -38,3 +46,30 @@ def test_deep_subshells_and_pipelines_keep_their_order():
     assert [c.name for c in script.commands] == ["a", "b", "c", "d", "e", "f"]
     assert [[s.name for s in p] for p in script.pipelines] == [["c", "d"], ["a", "b", "e"]]
     assert all(c.in_subshell for c in script.commands[:5]) and not script.commands[5].in_subshell
+
+
+# -- linear time (figures: scripts/benchmark.py --only scaling) ------------------------------------------------------
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(["$", "{", "}", "${", "$A", "${A}", "${AB}", "$AB", "_", "B", "-", ":", "$$",
+                                 "${${A}}", "${A:-x}", "$1"]), max_size=8).map("".join))
+def test_dl3044_reads_each_value_once_with_the_same_verdict(text):
+    """The names a value refers to, read once per pair, are the names ``refers_to`` would find one by one."""
+    refs = references(text)
+    for name in ("A", "B", "AB", "A_B", "1", "x"):
+        assert (name in refs) == refers_to(name, text), (name, text)
+
+
+def test_dl3044_on_a_long_env_finds_the_pair_that_refers_to_another():
+    pairs = [f"V{i}=v{i}" for i in range(2000)] + ["W=${V7}/x"]
+    df = parse("FROM alpine:3.19\nENV " + " \\\n  ".join(pairs) + "\n")
+    hits = list(DL3044(Context(df, builtin_policy(), None, "Dockerfile")).check(df.instructions[1]))
+    assert [df.source.text[h.start:h.end] for h in hits] == ["W=${V7}/x"]
+
+
+def test_stage_lookup_by_name_is_the_first_stage_without_case_and_follows_new_stages():
+    df = parse("FROM a AS Build\nFROM b AS x\nFROM c AS build\n")
+    assert df.stage_named("BUILD").index == 0 and df.stage_named("x").index == 1
+    assert df.stage_named("nope") is None
+    df.stages.append(Stage(index=3, from_=df.instructions[0], name="late", base="d"))
+    assert df.stage_named("LATE").index == 3
