@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -14,6 +15,7 @@ from fastlint.engine.rule import Context
 from fastlint.parser import parse
 from fastlint.parser.shell import parse_shell
 from fastlint.parser.stages import Stage
+from fastlint.rules import shellcheck
 from fastlint.rules.dl3044 import DL3044, references, refers_to
 
 
@@ -73,3 +75,54 @@ def test_stage_lookup_by_name_is_the_first_stage_without_case_and_follows_new_st
     assert df.stage_named("nope") is None
     df.stages.append(Stage(index=3, from_=df.instructions[0], name="late", base="d"))
     assert df.stage_named("LATE").index == 3
+
+
+# -- ShellCheck bounded in time and memory ------------------------------------------------------------------------
+
+def sc_check(tmp_path, capsys, text: str) -> tuple[int, list[dict]]:
+    (tmp_path / ".git").mkdir(exist_ok=True)
+    path = tmp_path / "Dockerfile"
+    path.write_text(text)
+    code = check_main(["--format", "json", "--select", "SC", str(path)])
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err and "ShellCheck failed" not in captured.err, captured.err
+    return code, json.loads(captured.out)
+
+
+@pytest.fixture
+def own_sc_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("FASTLINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("FASTLINT_NO_CACHE", raising=False)
+    shellcheck._RESULTS.clear()
+
+
+@pytest.mark.parametrize("script, reason", [
+    ("echo " + nested(1000), "of memory"),  # 20 s and 1.9 GB unbounded
+    ("echo " + "$(echo " * 16 + "x" + ")" * 16, "of CPU time"),  # exponential: 29 s at 15 deep
+])
+def test_shellcheck_gives_up_on_one_run_and_the_run_goes_on(tmp_path, capsys, own_sc_cache, script, reason):
+    code, findings = sc_check(tmp_path, capsys,
+                              f"FROM alpine:3.19\nRUN cp $a /x\nRUN {script}\nRUN cp $b /y\n")
+    assert code == 1
+    gave_up = [f for f in findings if f["code"] == shellcheck.GAVE_UP]
+    assert [(f["line"], f["level"]) for f in gave_up] == [(3, "warning")]
+    assert "ShellCheck gave up" in gave_up[0]["message"] and reason in gave_up[0]["message"]
+    assert {(f["code"], f["line"]) for f in findings} >= {("SC2086", 2), ("SC2086", 4)}
+    assert not (tmp_path / "cache").exists() or not any(  # a script given up on is tried again next run
+        shellcheck.GAVE_UP in p.read_text() for p in (tmp_path / "cache").rglob("*.json"))
+
+
+def test_a_batch_past_its_bound_is_checked_again_in_halves(tmp_path, capsys, own_sc_cache, monkeypatch):
+    """The deep script in a batch with others (not set apart by its nesting): the batch dies at its bound, its
+    halves are checked again, and only the deep script is given up on."""
+    monkeypatch.setattr(shellcheck, "DEEP_NESTING", 10**6)
+    monkeypatch.setattr(shellcheck, "MIN_SCRIPTS_PER_PROCESS", 1000)  # one batch for all
+    monkeypatch.setattr(shellcheck, "MEMORY_LIMIT", 200 * 2**20)
+    monkeypatch.setattr(shellcheck, "CPU_BASE", 1.0)
+    runs = [f"RUN cp $v{i} /x{i}" for i in range(6)]
+    runs.insert(3, "RUN echo " + nested(1000))
+    before = shellcheck.STATS["processes"]
+    code, findings = sc_check(tmp_path, capsys, "FROM alpine:3.19\n" + "\n".join(runs) + "\n")
+    assert [f["line"] for f in findings if f["code"] == shellcheck.GAVE_UP] == [5]
+    assert sorted(f["line"] for f in findings if f["code"] == "SC2086") == [2, 3, 4, 6, 7, 8]
+    assert shellcheck.STATS["processes"] - before > 1

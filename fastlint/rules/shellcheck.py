@@ -54,7 +54,14 @@ _PRAGMA = re.compile(r"^(?:fastlint:?|hadolint)\s+shell\s*=\s*(.*?)\s*$", re.IGN
 
 MIN_SCRIPTS_PER_PROCESS = 24  # below this, a second process costs more than it saves
 MAX_FILES_PER_PROCESS = 4000  # keeps the command line well under the system's limit
-TIMEOUT_SECONDS = 300
+# Bounds of one ShellCheck process. ShellCheck's time and memory grow steeply with nesting (a RUN of 1,000 nested
+# ``$(`` takes it 20 s and 1.9 GB, ``$(echo`` 15 deep 29 s): a process past its bound is killed, its scripts are
+# checked again in halves, and a script that goes past the bound alone gets one GAVE_UP finding. The CPU time
+# allowed grows with the work (a normal script costs ShellCheck a few milliseconds; 60 KB of script, 2 s).
+MEMORY_LIMIT = 512 * 2**20  # bytes of address space
+CPU_BASE, CPU_PER_BYTE, CPU_PER_SCRIPT = 1.5, 1e-4, 0.01  # seconds
+DEEP_NESTING = 6  # scripts with parentheses nested deeper are checked alone (their own bound)
+GAVE_UP = "SC0000"
 _CACHE_LIMIT = 50_000
 
 # What ShellCheck runs cost in this process: processes started, scripts they checked, scripts found in the
@@ -393,36 +400,75 @@ def _run_shellcheck(exe: str, items: list[tuple[tuple, Job]]) -> list[tuple]:
     """Run ShellCheck on the scripts; fill ``_RESULTS``; return the keys it checked (not those of a failed run)."""
     import subprocess
     import tempfile
+    from collections import deque
 
     checked: list[tuple] = []
-    n = max(1, min(os.cpu_count() or 1, len(items) // MIN_SCRIPTS_PER_PROCESS))
-    n = max(n, -(-len(items) // MAX_FILES_PER_PROCESS))
+    cpus = os.cpu_count() or 1
+    if not os.access(exe, os.X_OK):  # said here: under the bounds, /bin/sh would be the one to fail to start it
+        _warn(f"cannot run ShellCheck ({exe}): {'not executable' if os.path.exists(exe) else 'not found'}; "
+              f"SC rules skipped")
+        return checked
     with tempfile.TemporaryDirectory(prefix="fastlint-sc-") as tmp:
         names: list[str] = []
+        sizes: dict[str, int] = {}
+        deep: list[list[str]] = []
         for i, (_, job) in enumerate(items):
             name = f"{i}.sh"
-            names.append(name)
             header = f"#!/bin/{job.shell}\n" + _declare(job.declared)
             with open(os.path.join(tmp, name), "w", encoding="utf-8", newline="") as fh:
                 fh.write(header + job.body)
-        chunks = _balanced(names, [len(job.body) for _, job in items], n)
+            sizes[name] = len(job.body)
+            if _nesting(job.body) > DEEP_NESTING:
+                deep.append([name])
+            else:
+                names.append(name)
+        n = max(1, min(cpus, len(names) // MIN_SCRIPTS_PER_PROCESS))
+        n = max(n, -(-len(names) // MAX_FILES_PER_PROCESS))
+        queue = deque(deep + (_balanced(names, [sizes[x] for x in names], n) if names else []))
         base = [exe, "--norc", "--format=json1", "--exclude=" + ",".join(c[2:] for c in EXCLUDED)]
         running = []
-        for chunk in chunks:
+        while queue or running:
             # at most os.cpu_count() at once; more chunks only when the command line would be too long
-            if len(running) >= (os.cpu_count() or 1):
-                checked += _collect(running.pop(0), items)
-            try:
-                proc = subprocess.Popen(base + chunk, cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-            except OSError as err:
-                _warn(f"cannot run ShellCheck ({exe}): {err.strerror or err}; SC rules skipped")
-                break
-            STATS["processes"] += 1
-            STATS["scripts"] += len(chunk)
-            running.append((proc, chunk))
-        for r in running:
-            checked += _collect(r, items)
+            if queue and len(running) < cpus:
+                chunk = queue.popleft()
+                seconds = CPU_BASE + sum(sizes[x] * CPU_PER_BYTE + CPU_PER_SCRIPT for x in chunk)
+                try:
+                    proc = subprocess.Popen(_bounded(base + chunk, seconds), cwd=tmp, stdout=subprocess.PIPE,
+                                            stderr=subprocess.PIPE)
+                except OSError as err:
+                    _warn(f"cannot run ShellCheck ({exe}): {err.strerror or err}; SC rules skipped")
+                    queue.clear()
+                    continue
+                STATS["processes"] += 1
+                STATS["scripts"] += len(chunk)
+                running.append((proc, chunk, seconds))
+                continue
+            done, again = _collect(running.pop(0), items)
+            checked += done
+            queue.extend(again)
     return checked
+
+
+def _nesting(body: str) -> int:
+    """How deep the script's parentheses nest (``$($(x))`` is 2): a cheap sign of a script ShellCheck may take
+    very long on."""
+    depth = deepest = 0
+    for ch in body:
+        if ch == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch == ")" and depth:
+            depth -= 1
+    return deepest
+
+
+def _bounded(cmd: list[str], seconds: float) -> list[str]:
+    """``cmd`` under the process bounds: its address space and CPU time limited before it starts (POSIX
+    ``ulimit`` in ``/bin/sh``, which then becomes ShellCheck; elsewhere only the wall-clock timeout holds)."""
+    if os.name != "posix" or not os.path.exists("/bin/sh"):
+        return cmd
+    limits = f"ulimit -v {MEMORY_LIMIT // 1024} 2>/dev/null; ulimit -t {max(1, round(seconds))} 2>/dev/null; "
+    return ["/bin/sh", "-c", limits + 'exec "$0" "$@"', *cmd]
 
 
 def _declare(names: tuple[str, ...]) -> str:
@@ -447,29 +493,35 @@ def _balanced(names: list[str], sizes: list[int], n: int) -> list[list[str]]:
     return [c for c in chunks if c]
 
 
-def _collect(running, items) -> list[tuple]:
-    """Read one ShellCheck process's findings into ``_RESULTS``; the keys of the scripts it checked (none when the
-    process failed)."""
+def _collect(running, items) -> tuple[list[tuple], list[list[str]]]:
+    """Read one ShellCheck process's findings into ``_RESULTS``: the keys of the scripts it checked (none when the
+    process failed), and the chunks to check again (the halves of a chunk that went past its bound)."""
     import json
+    import signal
     import subprocess
 
-    proc, chunk = running
+    proc, chunk, seconds = running
+    wall = round(4 * seconds + 30)  # the CPU bound ends it first, unless the machine is very busy
     try:
-        out, err = proc.communicate(timeout=TIMEOUT_SECONDS)
+        out, err = proc.communicate(timeout=wall)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.communicate()
-        _warn(f"ShellCheck took longer than {TIMEOUT_SECONDS} s; SC findings of {len(chunk)} scripts skipped")
-        return []
-    if proc.returncode not in (0, 1):
+        return _past_bound(chunk, items, f"{wall} s")
+    code = proc.returncode
+    if code == 251:  # GHC's "out of memory" / "heap overflow"
+        return _past_bound(chunk, items, f"{MEMORY_LIMIT >> 20} MiB of memory")
+    if code in (-signal.SIGXCPU, -signal.SIGKILL):
+        return _past_bound(chunk, items, f"{max(1, round(seconds))} s of CPU time")
+    if code not in (0, 1):
         first = (err.decode("utf-8", "replace").strip().splitlines() or ["no message"])[0]
-        _warn(f"ShellCheck failed (exit {proc.returncode}): {first}")
-        return []
+        _warn(f"ShellCheck failed (exit {code}): {first}")
+        return [], []
     try:
         comments = json.loads(out or b"{}").get("comments", [])
     except ValueError:
         _warn("ShellCheck gave output that is not JSON; SC findings skipped")
-        return []
+        return [], []
     found: dict[int, list[tuple]] = {}
     for c in comments:
         try:
@@ -485,7 +537,21 @@ def _collect(running, items) -> list[tuple]:
              c.get("endColumn", c["column"]), c.get("level", "warning"), f"SC{c['code']}", c.get("message", ""))
             for c in cs
         ]
-    return [items[int(name.split(".", 1)[0])][0] for name in chunk]
+    return [items[int(name.split(".", 1)[0])][0] for name in chunk], []
+
+
+def _past_bound(chunk: list[str], items, what: str) -> tuple[list[tuple], list[list[str]]]:
+    """A process killed at its bound: its chunk is checked again in halves; a single script gets the GAVE_UP
+    finding on its first line (kept for this run only, not in the disk cache: the next run tries again)."""
+    if len(chunk) > 1:
+        half = len(chunk) // 2
+        return [], [chunk[:half], chunk[half:]]
+    key, job = items[int(chunk[0].split(".", 1)[0])]
+    first_line = len(job.body.split("\n", 1)[0])
+    _RESULTS[key] = [(0, 1, 0, first_line + 1, "warning", GAVE_UP,
+                      f"ShellCheck gave up on this script: it needed more than {what} (the limit of one "
+                      f"ShellCheck run); its SC findings are not reported")]
+    return [], []
 
 
 class DiskCache:
