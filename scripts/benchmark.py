@@ -15,7 +15,9 @@ What it measures (every figure is wall time on this machine; medians of ``--runs
 5. import costs (``python -X importtime``): the lint path's modules, and the ~100 rule modules the registry loads;
 6. scaling: generated files that once took quadratic time (one ENV of 1,000 / 2,000 / 4,000 pairs for DL3044;
    1,000 / 3,000 / 6,000 stages for DL3022, DL3024, FL403 and the stage lookups), every rule, ShellCheck off,
-   in-process: the time per pair or per stage stays flat when the work is linear.
+   in-process: the time per pair or per stage stays flat when the work is linear; and a RUN of 1,000 nested
+   ``"$(`` (8.9 KB) through the CLI with ShellCheck on (bounded: see ``rules/SC.md``): wall and CPU time, and the
+   peak memory of the largest process (fastlint or one of its ShellCheck processes) and of fastlint alone.
 
     python scripts/benchmark.py [--runs 5] [--hadolint-runs 1] [--no-hadolint] [--corpus DIR] [--only scaling]
 """
@@ -174,6 +176,23 @@ def stages_file(n: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+def nested_file(depth: int = 1000) -> str:
+    """One RUN of ``depth`` nested command substitutions, each in quotes with an assignment (8.9 KB; unbounded,
+    ShellCheck takes over 20 s and 2 GB on it)."""
+    return "FROM alpine:3.19\nRUN echo " + '"$(x=1 ' * depth + "x" + ')"' * depth + "\n"
+
+
+def peak_run(cmd: list[str]) -> tuple[float, float, int]:
+    """(wall s, CPU s, peak RSS in MB of the largest process) of a command and its children, in a fresh Python
+    that runs it and reads its own children's usage."""
+    probe = ("import resource, subprocess, sys, time\n"
+             "t = time.perf_counter(); subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL)\n"
+             "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+             "print(time.perf_counter() - t, u.ru_utime + u.ru_stime, u.ru_maxrss)")
+    out = run_cmd([sys.executable, "-c", probe, *cmd]).stdout.decode().split()
+    return float(out[0]), float(out[1]), int(out[2]) // 1024
+
+
 def scaling(runs: int) -> None:
     """Lint the generated files in-process, every rule, ShellCheck off; time per unit of size."""
     from fastlint.engine.config import builtin_policy
@@ -194,6 +213,18 @@ def scaling(runs: int) -> None:
             first = first or per
             print(f"N = {n:5}: {fmt(w, c)}  cpu {per:6.1f} us per {unit}  ({per / first:4.2f}x the first size's; "
                   f"{len(result.findings)} findings)")
+    with tempfile.TemporaryDirectory(prefix="fastlint-bench-") as tmp:
+        path = Path(tmp) / "Dockerfile"
+        path.write_text(nested_file(), encoding="utf-8")
+        exe = Path(sys.executable).parent / "fastlint"
+        cmd = [str(exe) if exe.is_file() else sys.executable, *([] if exe.is_file() else ["-m", "fastlint"]),
+               "check", "--no-config", "--select", "SC", str(path)]
+        print(f"-- one RUN of 1,000 nested \"$( ({path.stat().st_size / 1024:.1f} KB), ShellCheck on, through the CLI "
+              f"(target: under 5 s and 500 MB)")
+        for _ in range(max(runs, 1)):
+            w, c, mb = peak_run(cmd)
+            _, _, own = peak_run([*cmd[:-3], "--no-shellcheck", str(path)])
+            print(f"wall {w:6.2f} s  cpu {c:6.2f} s  largest process {mb} MB (fastlint alone {own} MB)")
 
 
 # -- import cost ----------------------------------------------------------------------------------------------------
