@@ -4,6 +4,12 @@ would not end, Ctrl-C. (Parser parity cases are in test_parser_parity.py, the fu
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -126,3 +132,70 @@ def test_a_batch_past_its_bound_is_checked_again_in_halves(tmp_path, capsys, own
     assert [f["line"] for f in findings if f["code"] == shellcheck.GAVE_UP] == [5]
     assert sorted(f["line"] for f in findings if f["code"] == "SC2086") == [2, 3, 4, 6, 7, 8]
     assert shellcheck.STATS["processes"] - before > 1
+
+
+# -- Ctrl-C ---------------------------------------------------------------------------------------------------------
+
+def _children(pid: int) -> set[tuple[int, str]]:
+    """(pid, start time) of the processes whose parent is ``pid`` (/proc)."""
+    out = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                out.add((int(entry), fields[19]))
+    return out
+
+
+def _alive(pid: int, start: str) -> bool:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return False
+    return fields[19] == start and fields[0] != "Z"
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_text()
+    except OSError:
+        return ""
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc (Linux)")
+@pytest.mark.parametrize("to", ["the process", "its process group"])
+def test_ctrl_c_ends_every_child_and_writes_nothing(tmp_path, to):
+    """A real run with forked lint workers and ShellCheck processes, interrupted by SIGINT sent to fastlint alone
+    (``kill -INT``) or to its process group (a terminal's Ctrl-C): one line, exit 130, no process left, no output
+    file (nor its temporary file)."""
+    (tmp_path / ".git").mkdir()
+    for i in range(70):  # enough files for FASTLINT_JOBS=2 to fork a worker
+        (tmp_path / f"s{i}").mkdir()
+        (tmp_path / f"s{i}" / "Dockerfile").write_text(
+            f"FROM alpine:3.19\nRUN cp $a{i} /x && echo $(ls $b{i})\nRUN for f in *; do cat $f; done\n")
+    (tmp_path / "deep.Dockerfile").write_text(  # keeps ShellCheck busy for its whole bound
+        "FROM alpine:3.19\nRUN echo " + '"$(x=1 ' * 1000 + "x" + ')"' * 1000 + "\n")
+    env = {**os.environ, "FASTLINT_NO_CACHE": "1", "FASTLINT_JOBS": "2"}
+    proc = subprocess.Popen([sys.executable, "-m", "fastlint", "check", "--format", "json", "--output", "out.json",
+                             "."], cwd=tmp_path, stderr=subprocess.PIPE, env=env,
+                            start_new_session=(to != "the process"))
+    seen: set[tuple[int, str]] = set()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        seen |= _children(proc.pid)
+        if any("shellcheck" in _cmdline(pid) for pid, _ in seen):
+            break
+        time.sleep(0.02)
+    assert any("shellcheck" in _cmdline(pid) for pid, _ in seen), "no ShellCheck process was seen"
+    if to == "the process":
+        os.kill(proc.pid, signal.SIGINT)
+    else:
+        os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    assert err.decode() == "fastlint: interrupted\n"
+    assert [pid for pid, start in seen if _alive(pid, start)] == []
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith((".out", "out"))]

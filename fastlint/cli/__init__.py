@@ -7,7 +7,16 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> None:
-    argv = sys.argv[1:] if argv is None else list(argv)
+    from . import interrupt
+
+    interrupt.install()  # Ctrl-C: one line, exit 130, no child process left (cli/interrupt.py)
+    try:
+        _main(sys.argv[1:] if argv is None else list(argv))
+    except interrupt.Interrupted:
+        interrupt.finish()
+
+
+def _main(argv: list[str]) -> None:
     if argv and argv[0] == "check" and "_FASTLINT_COMPLETE" not in os.environ:
         from .check import main as check_main
 

@@ -71,6 +71,14 @@ STATS = {"processes": 0, "scripts": 0, "cached": 0}
 # ShellCheck's findings per distinct script: key -> [(body_line, col, end_body_line, end_col, level, code, msg)]
 _RESULTS: dict[tuple, list[tuple]] = {}
 _WARNED: set[str] = set()
+_STOPPED = False  # set by ``stop`` (Ctrl-C): no new process, and what the killed ones left is not read
+
+
+def stop() -> None:
+    """Start no more ShellCheck processes in this run (the CLI calls this on Ctrl-C, then ends the running
+    ones)."""
+    global _STOPPED
+    _STOPPED = True
 
 
 def dialect(words: list[str]) -> str | None:
@@ -429,6 +437,8 @@ def _run_shellcheck(exe: str, items: list[tuple[tuple, Job]]) -> list[tuple]:
         running = []
         while queue or running:
             # at most os.cpu_count() at once; more chunks only when the command line would be too long
+            if _STOPPED:
+                queue.clear()
             if queue and len(running) < cpus:
                 chunk = queue.popleft()
                 seconds = CPU_BASE + sum(sizes[x] * CPU_PER_BYTE + CPU_PER_SCRIPT for x in chunk)
@@ -509,6 +519,8 @@ def _collect(running, items) -> tuple[list[tuple], list[list[str]]]:
         proc.communicate()
         return _past_bound(chunk, items, f"{wall} s")
     code = proc.returncode
+    if _STOPPED or code == -signal.SIGINT:  # Ctrl-C (the terminal sends it to ShellCheck too): nothing to say
+        return [], []
     if code == 251:  # GHC's "out of memory" / "heap overflow"
         return _past_bound(chunk, items, f"{MEMORY_LIMIT >> 20} MiB of memory")
     if code in (-signal.SIGXCPU, -signal.SIGKILL):
