@@ -3,7 +3,7 @@
 
 What it measures (every figure is wall time on this machine; medians of ``--runs`` runs unless said):
 
-1. the shared corpus (356 Dockerfiles) with every rule (``--select ALL``), ShellCheck off and on:
+1. the corpus (356 Dockerfiles, tests/data/corpus) with every rule (``--select ALL``), ShellCheck off and on:
    in-process (``lint_paths``, the engine as the CLI drives it, ShellCheck's result cache emptied before each run)
    and through the CLI (``python -m fastlint check``, a new process each run); files per second;
 2. the start-up of ``fastlint check ONE-FILE`` (a new process each run, default rules), ShellCheck off and on,
@@ -39,7 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-DEFAULT_CORPUS = Path(os.environ.get("FASTLINT_SHARED", ROOT.parent / "shared")) / "corpus"
+DEFAULT_CORPUS = ROOT / "tests" / "data" / "corpus"
 BENCH_VENV = ROOT / ".ci-cache" / "bench"
 ONE_FILE = ROOT / "fixtures" / "services" / "fast-validation-service" / "Dockerfile"
 FIRST_RULES = ["DL3006", "DL3007", "DL3025", "DL4000", "FL501"]  # the rules of the first target
@@ -267,7 +267,7 @@ def main() -> int:
         scaling(min(args.runs, 3))
         return 0
     if not args.corpus.is_dir():
-        print(f"no corpus at {args.corpus} (set FASTLINT_SHARED or --corpus)", file=sys.stderr)
+        print(f"no corpus at {args.corpus} (--corpus DIR)", file=sys.stderr)
         return 2
     files = corpus_files(args.corpus)
     names = [str(p) for p in files]
