@@ -74,6 +74,11 @@ REGRESSIONS = {
     "U+2005 inside a flag": "FROM alpine\nRUN --a=x\u2005y z\n",
     "non-ASCII flag value": "FROM alpine\nCOPY --chown=\u00e9 a b\n",
     "HEALTHCHECK type word and U+3000": "FROM alpine\nHEALTHCHECK CMD\u3000x\n",
+    # JSON nested deeper than Python's decoder goes: Go's goes to 10,000, so an array of arrays (rejected) ...
+    "JSON array 1,500 deep": "FROM alpine\nCMD " + "[" * 1500 + "]" * 1500 + "\n",
+    "JSON array 1,500 deep, not closed": "FROM alpine\nCMD " + "[" * 1500 + "]" * 1499 + "\n",
+    # ... but not past 10,000 (not JSON: the shell form)
+    "JSON array 10,001 deep": "FROM alpine\nCMD " + "[" * 10001 + "]" * 10001 + "\n",
     # the oracle drops an ONBUILD's heredocs; BuildKit reads them (the end line shows it)
     "ONBUILD heredoc": "FROM alpine\nONBUILD RUN <<EOF\nx\nEOF\nRUN y\n",
 }

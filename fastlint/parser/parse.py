@@ -450,7 +450,11 @@ def _parse_json(ins: Instruction, logical: LogicalLine, lo: int, hi: int) -> lis
     try:
         # BuildKit decodes the first JSON value and ignores what follows it (json.Decoder.Decode)
         data, _ = _JSON.raw_decode(line[lo:hi])
-    except (ValueError, RecursionError):
+    except ValueError:
+        return None
+    except RecursionError:  # nested deeper than Python's decoder goes: Go's goes to 10,000
+        if _deep_json_is_valid(line, lo, hi):
+            raise _NotStringArray() from None  # an array holding an array: not strings only
         return None
     if not isinstance(data, list):
         return None
@@ -459,6 +463,57 @@ def _parse_json(ins: Instruction, logical: LogicalLine, lo: int, hi: int) -> lis
             raise _NotStringArray()
     _json_word_spans(ins, logical, lo, hi, data)
     return data
+
+
+_JSON_TOKEN = re.compile(
+    r'''[ \t\n\r]*(?:(?P<open>[\[{])|(?P<close>[\]}])|(?P<comma>,)|(?P<colon>:)'''
+    r'''|(?P<string>"(?:[^"\\\x00-\x1f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*")'''
+    r'''|(?P<scalar>-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null))''')
+_GO_JSON_MAX_DEPTH = 10000
+
+
+def _deep_json_is_valid(line: str, lo: int, hi: int) -> bool:
+    """Whether ``line[lo:hi]`` starts with one valid JSON value no deeper than Go's decoder takes (10,000), read
+    without recursion (only for values too deep for Python's decoder)."""
+    stack: list[str] = []  # "[" or "{" of each open container
+    expect = "value"  # value, value-or-close, comma-or-close, key, key-or-close, colon
+    pos = lo
+    while pos < hi:
+        m = _JSON_TOKEN.match(line, pos, hi)
+        if m is None:
+            return False
+        pos = m.end()
+        kind = m.lastgroup
+        if kind == "open" and expect in ("value", "value-or-close"):
+            stack.append(m.group("open"))
+            if len(stack) > _GO_JSON_MAX_DEPTH:
+                return False
+            expect = "value-or-close" if m.group("open") == "[" else "key-or-close"
+            continue
+        if kind == "close":
+            bracket = m.group("close")
+            empty = "value-or-close" if bracket == "]" else "key-or-close"  # right after the opening bracket
+            if not stack or expect not in ("comma-or-close", empty):
+                return False
+            if stack.pop() != ("[" if bracket == "]" else "{"):
+                return False
+        elif kind in ("string", "scalar") and expect in ("value", "value-or-close"):
+            pass
+        elif kind == "string" and expect in ("key", "key-or-close"):
+            expect = "colon"
+            continue
+        elif kind == "colon" and expect == "colon":
+            expect = "value"
+            continue
+        elif kind == "comma" and expect == "comma-or-close":
+            expect = "value" if stack[-1] == "[" else "key"
+            continue
+        else:
+            return False
+        if not stack:
+            return True  # the first value is complete; what follows is ignored, as Go's Decoder does
+        expect = "comma-or-close"
+    return False
 
 
 def _json_word_spans(ins: Instruction, logical: LogicalLine, lo: int, hi: int, data: list[str]) -> None:
