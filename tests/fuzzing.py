@@ -19,10 +19,12 @@ plain seeded ``random.Random`` (``RandomChooser``: a time budget, millions of in
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
-KEYWORDS = ["FROM", "RUN", "COPY", "ADD", "ENV", "LABEL", "ARG", "CMD", "ENTRYPOINT", "HEALTHCHECK", "ONBUILD",
-            "EXPOSE", "USER", "WORKDIR", "SHELL", "VOLUME", "MAINTAINER", "STOPSIGNAL", "run", "Copy", "from",
-            "FOO", "echo", "EOF"]
+KNOWN_KEYWORDS = ["FROM", "RUN", "COPY", "ADD", "ENV", "LABEL", "ARG", "CMD", "ENTRYPOINT", "HEALTHCHECK",
+                  "ONBUILD", "EXPOSE", "USER", "WORKDIR", "SHELL", "VOLUME", "MAINTAINER", "STOPSIGNAL", "run", "Copy",
+                  "from"]
+KEYWORDS = KNOWN_KEYWORDS + ["FOO", "echo", "EOF"]
 WORDS = ["a", "echo", "hi", "/x", "k=v", "k=", "=v", "a=b=c", 'k="v w"', "k='v w'", 'k=\\"', "build", "AS", "as",
          "alpine:3.19", "NONE", "CMD", "RUN", "80/tcp", "&&", "|", ";", "#", "#x", "--", "-", "--x", "-y", "=", "[",
          "]", ",", "x\u00e9", "{", "}", "(", "$(", ")"]
@@ -55,8 +57,8 @@ OPENERS = [("<<EOF", "EOF"), ("<<-EOF", "EOF"), ("<<'EOF'", "EOF"), ('<<"EOF"', 
            ('<<E"O"F', "EOF"), ("2<<X", "X"), ("<<''X", "X"), ("<<${x}", "${x}"), ("<<$x", "$x"),
            ('<<"a b"', "a b"), ("<<\\EOF", "EOF"), ("<<-\\X", "X"), ("0<<-X", "X"), ("<<''", ""),
            ('<<-""', ""), ("<<${a:-x}", "${a:-x}"), ("<<E\\ F", "E F"), ("<<'a\\'", "a\\"), ("<<\u00e9", "\u00e9")]
-HEREDOC_KEYWORDS = ["RUN", "RUN", "COPY", "ADD", "run", "ONBUILD RUN", "ONBUILD COPY", "RUN --mount=type=cache,target=/x",
-                    "COPY --chown=1:1", "CMD", "RUN [\"a\"]", "FOO"]
+HEREDOC_KEYWORDS = ["RUN", "RUN", "COPY", "ADD", "run", "ONBUILD RUN", "ONBUILD COPY", "COPY --chown=1:1", "CMD",
+                    "RUN --mount=type=cache,target=/x", "RUN [\"a\"]", "FOO"]
 DIRECTIVES = ["# escape=`", "# escape=\\", "# syntax=docker/dockerfile:1", "#escape = `", "# ESCAPE=`",
               "# directive=x", "# escape=x", "# escape=`", "#  syntax = a", "# escape="]
 TOKENS = [WORDS, QUOTES, ESCAPES, VARIABLES, HEREDOCS, JSON]
@@ -96,24 +98,31 @@ class DrawChooser:
         return self.data.draw(self.st.integers(0, 99)) < percent
 
 
-def _token(c) -> str:
-    group = c.pick(TOKENS)
-    token = c.pick(group)
+TAME_TOKENS = [WORDS, QUOTES, ESCAPES, VARIABLES, JSON]  # no heredoc openers (most would be left unterminated)
+
+
+def _token(c, tame: bool = False) -> str:
+    groups = TAME_TOKENS if tame else TOKENS
+    token = c.pick(c.pick(groups))
     if c.chance(25):  # glue two tokens into one word: a"b", <<$x, ${a}''
-        token += c.pick(c.pick(TOKENS))
+        token += c.pick(c.pick(groups))
     return token
 
 
-def _instruction(c, eol: str) -> list[str]:
-    """One instruction's physical lines, and the heredoc body lines after it."""
-    keyword = c.pick(KEYWORDS)
+def _instruction(c, eol: str, tame: bool = False) -> list[str]:
+    """One instruction's physical lines, and the heredoc body lines after it (``tame``: known instructions and
+    no stray body lines, so that more files are ones BuildKit accepts and every rule looks at)."""
+    keywords = KNOWN_KEYWORDS if tame else KEYWORDS
+    keyword = c.pick(keywords)
     if keyword == "ONBUILD" and c.chance(80):
-        keyword += c.pick(SEPARATORS[:3]) + c.pick(KEYWORDS)
+        keyword += c.pick(SEPARATORS[:3]) + c.pick(keywords)
     parts = [c.pick(FLAGS) for _ in range(c.between(0, 2))] if c.chance(40) else []
-    if c.chance(15):
+    if c.chance(3):  # nesting hundreds deep: recursion in the parser, the shell model or a rule
+        parts.append(_deep(c))
+    elif c.chance(15):
         parts.append(c.pick(JSON))
     else:
-        parts += [_token(c) for _ in range(c.between(0, 5))]
+        parts += [_token(c, tame) for _ in range(c.between(0, 5))]
     lines = [keyword]
     for part in parts:
         if c.chance(12):  # a continuation between two parts, maybe with comment or empty lines inside
@@ -124,11 +133,18 @@ def _instruction(c, eol: str) -> list[str]:
             lines[-1] += c.pick(SEPARATORS) + part
     if c.chance(8):
         lines[-1] += c.pick(CONTINUATIONS)  # a continuation at the end: the next line joins (or the file ends)
-    if any("<<" in p for p in parts) or c.chance(10):
+    if any("<<" in p for p in parts) or (c.chance(10) and not tame):
         lines += [c.pick(BODY) for _ in range(c.between(0, 6))]
     if c.chance(10):
         lines[0] = c.pick(SEPARATORS[:6]) + lines[0]
     return lines
+
+
+def _deep(c) -> str:
+    k = c.between(50, 1200)
+    return c.pick(["$(" * k + "x" + ")" * k, "( " * k + "x" + " )" * k, "[" * k + "]" * k,
+                   "${a:-" * k + "x" + "}" * k, "{ " * k + "x;" + " }" * k, '"$(' * k + "x" + ')"' * k,
+                   "$((" + "(" * k + "1" + ")" * k + "))", "a=" * k, "`echo " * 3 + "x" + "`" * 3])
 
 
 def _heredoc_instruction(c) -> list[str]:
@@ -149,6 +165,7 @@ def _heredoc_instruction(c) -> list[str]:
 
 def generate(c) -> str:
     """A Dockerfile-like text aimed at the parser's branches."""
+    tame = c.chance(40)
     eol = c.pick(["\n", "\n", "\r\n"])
     lines: list[str] = []
     if c.chance(25):
@@ -156,13 +173,15 @@ def generate(c) -> str:
     if c.chance(85):
         lines.append("FROM alpine:3.19" if c.chance(80) else c.pick(["FROM", "ARG a=1", "from x AS b"]))
     for _ in range(c.between(0, 6)):
-        kind = c.between(0, 9)
+        kind = c.between(0, 29)
         if kind == 0:
+            lines.append(c.pick(["RUN", "CMD", "ONBUILD RUN", "ENV a=", "LABEL a="]) + " " + _deep(c))
+        elif kind < 4:
             lines.append(c.pick(INSIDE))
-        elif kind < 3:
+        elif kind < 10:
             lines += _heredoc_instruction(c)
         else:
-            lines += _instruction(c, eol)
+            lines += _instruction(c, eol, tame)
     if c.chance(5):
         eol2 = "\r\n" if eol == "\n" else "\n"
         text = "".join(line + (eol if c.chance(70) else eol2) for line in lines)
@@ -290,3 +309,209 @@ def compare(text: str) -> str | None:
     if len(got) != len(want):
         return f"{len(got)} instructions, BuildKit has {len(want)}"
     return None
+
+
+# -- the fuzzer: what every input must satisfy ---------------------------------------------------------------------
+
+HANG_SECONDS = 20  # one input's parse, lint and fixes; far above the slowest seen (a file of the corpus: < 1 s)
+
+
+class Hang(Exception):
+    pass
+
+
+class _Deadline:
+    """Raise ``Hang`` in the main thread when the block takes longer than ``seconds`` (SIGALRM; POSIX)."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+
+    def __enter__(self):
+        import signal
+
+        def ring(signum, frame):  # noqa: ARG001
+            raise Hang()
+
+        self.previous = signal.signal(signal.SIGALRM, ring)
+        signal.setitimer(signal.ITIMER_REAL, self.seconds)
+
+    def __exit__(self, *exc):
+        import signal
+
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, self.previous)
+        return False
+
+
+class Checker:
+    """Runs the checks on one input; ``figures`` counts what was checked. The linter runs every rule (``ALL``)
+    but ShellCheck (a process per script would make the fuzzer a ShellCheck benchmark; its bounds have their own
+    tests)."""
+
+    def __init__(self, fix_every: int = 1):
+        import copy
+        import tempfile
+        from collections import Counter
+
+        from fastlint.engine.config import builtin_policy
+        from fastlint.engine.runner import Selection
+        from fastlint.parser.parse import INSTRUCTIONS
+
+        self.policy = copy.copy(builtin_policy())
+        self.policy.shellcheck = False
+        self.selection = Selection(select=["ALL"], ignore=["SC"])
+        self.path = str(Path(tempfile.mkdtemp(prefix="fastlint-fuzz-")) / "svc" / "Dockerfile")
+        self.known = frozenset(INSTRUCTIONS)
+        self.fix_every = fix_every
+        self.figures: Counter = Counter()
+
+    def check(self, text: str) -> list[str]:
+        """The problems of one input (none when all is well)."""
+        self.figures["inputs"] += 1
+        try:
+            with _Deadline(HANG_SECONDS):
+                return self._check(text)
+        except Hang:
+            self.figures["hangs"] += 1
+            return [f"no answer within {HANG_SECONDS} s"]
+        except Exception as err:  # the point of the fuzzer: any exception is a finding
+            import traceback
+
+            self.figures["exceptions"] += 1
+            frame = traceback.extract_tb(err.__traceback__)[-1]
+            return [f"{type(err).__name__}: {err} (at {Path(frame.filename).name}:{frame.lineno})"]
+
+    def _check(self, text: str) -> list[str]:
+        from fastlint.engine.runner import lint_text
+        from fastlint.parser import parse
+
+        problems: list[str] = []
+        if parse(text).print() != text:
+            problems.append("the syntax tree does not print back the text")
+        rejects = None
+        if comparable(text):
+            try:
+                want, _ = oracle(text)
+                rejects = want is None or any(w["instruction"] not in self.known for w in want)
+                self.figures["compared with BuildKit"] += 1
+                self.figures["BuildKit rejects" if rejects else "BuildKit accepts"] += 1
+            except Undecodable:
+                self.figures["not comparable (oracle)"] += 1
+            if rejects is not None:
+                problem = compare(text)
+                if problem is not None:
+                    self.figures["parser parity failures"] += 1
+                    problems.append(f"parser parity: {problem}")
+        else:
+            self.figures["not comparable (check= or NUL)"] += 1
+        result = lint_text(text, self.path, self.policy, self.selection)
+        dl1000 = any(f.code == "DL1000" for f in result.findings)
+        if rejects is not None and dl1000 != rejects:
+            self.figures["DL1000 disagreements"] += 1
+            problems.append(f"DL1000 {'reported' if dl1000 else 'not reported'} but BuildKit "
+                            f"{'rejects' if rejects else 'accepts'} the file")
+        if self.figures["inputs"] % self.fix_every == 0:
+            problems += self._check_fix(text)
+        return problems
+
+    def _check_fix(self, text: str) -> list[str]:
+        from fastlint.engine.runner import build_error
+        from fastlint.fixer.loop import fix_text
+        from fastlint.parser import parse
+
+        self.figures["fixed"] += 1
+        before = parse(text)
+        out = fix_text(text, self.path, self.policy, self.selection, unsafe=True)
+        if build_error(before) is not None:
+            return [] if out.text == text else ["a file docker build rejects was changed by fix"]
+        if out.text == text:
+            return []
+        self.figures["changed by fix"] += 1
+        after = parse(out.text)
+        problems = []
+        rejected = build_error(after)
+        if rejected is not None:
+            problems.append(f"the fixed file does not parse: line {rejected[0]}: {rejected[1]}")
+        kept = [c.text for c in after.comments]
+        for c in _comments_to_keep(before):
+            if c in kept:
+                kept.remove(c)
+            else:
+                problems.append(f"fix lost the comment {c!r}")
+                break
+        again = fix_text(out.text, self.path, self.policy, self.selection, unsafe=True)
+        if again.text != out.text:
+            problems.append("fix is not idempotent: a second run changed the file again")
+        if problems:
+            self.figures["fix failures"] += 1
+        return problems
+
+
+def _is_pragma(comment: str) -> bool:
+    low = comment.lower()
+    return "ignore=" in low and ("hadolint" in low or "fastlint" in low)
+
+
+def _comments_to_keep(df) -> list[str]:
+    """The comments a fix must keep: all but those inside an instruction's continuation lines (they go with the
+    instruction when a fix removes it, as DL4003 removes an earlier CMD) and the comment blocks that hold an
+    ignore pragma (they go with the instruction they silence)."""
+    from fastlint.parser.tree import Comment
+
+    keep: list[str] = []
+    block: list[str] = []
+    for item in [*df.items, None]:
+        if isinstance(item, Comment) and not item.inside:
+            block.append(item.text)
+            continue
+        if not any(_is_pragma(t) for t in block):
+            keep += block
+        block = []
+    return keep
+
+
+def shrink(text: str, fails, tries: int = 300) -> str:
+    """A smaller text that still ``fails`` (lines first, then characters of a short text)."""
+    lines = text.splitlines(keepends=True)
+    i = len(lines) - 1
+    while i >= 0 and tries > 0:
+        candidate = "".join(lines[:i] + lines[i + 1 :])
+        tries -= 1
+        if candidate and fails(candidate):
+            lines = lines[:i] + lines[i + 1 :]
+        i -= 1
+    text = "".join(lines)
+    i = len(text) - 1
+    while i >= 0 and tries > 0 and len(text) < 400:
+        candidate = text[:i] + text[i + 1 :]
+        tries -= 1
+        if candidate and fails(candidate):
+            text = candidate
+        i -= 1
+    return text
+
+
+def run(seed: int, corpus: list[str], inputs: int | None = None, seconds: float | None = None,
+        fix_every: int = 1, on_failure=None) -> tuple[Checker, list[tuple[str, str, list[str]]]]:
+    """Check ``inputs`` inputs (or as many as ``seconds`` allow), half generated, half mutated corpus files, from
+    a ``random.Random(seed)``; ``(checker, failures)``, each failure ``(kind, input, problems)``."""
+    import time
+
+    rng = random.Random(seed)
+    c = RandomChooser(rng)
+    checker = Checker(fix_every)
+    failures: list[tuple[str, str, list[str]]] = []
+    start = time.monotonic()
+    n = 0
+    while (inputs is None or n < inputs) and (seconds is None or time.monotonic() - start < seconds):
+        n += 1
+        kind = "generated" if n % 2 else "mutated"
+        text = generate(c) if kind == "generated" or not corpus else mutate(c.pick(corpus), c, corpus)
+        checker.figures[kind] += 1
+        problems = checker.check(text)
+        if problems:
+            failures.append((kind, text, problems))
+            if on_failure is not None:
+                on_failure(kind, text, problems)
+    checker.figures["seconds"] = round(time.monotonic() - start)
+    return checker, failures
