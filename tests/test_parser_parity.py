@@ -68,6 +68,9 @@ REGRESSIONS = {
     "spaces before the terminator of a chomped heredoc": "FROM alpine\nRUN <<-EOT\n x\n  EOT\nEOT\n",
     # BuildKit rejects the file when the heredoc word's rest does not lex
     "heredoc word cut in an expansion": 'FROM alpine\nRUN <<${a:-"x y"}\nx\n',
+    # hundreds of nested ${a:-...} on a line with a heredoc: BuildKit's lexer recurses, fastlint's does not need to
+    "heredoc after ${a:-...} 600 deep": "FROM alpine\nRUN cat <<EOF " + "${a:-" * 600 + "x" + "}" * 600 + "\nx\nEOF\n",
+    "heredoc after ${a:-...} 600 deep, not closed": "FROM alpine\nRUN cat <<EOF " + "${a:-" * 600 + "}" * 599 + "\n",
     # flags are read byte by byte: a 0xA0 byte ends a flag, U+3000 does not, non-ASCII comes out as Latin-1
     "NBSP after a flag": "FROM alpine\nRUN --mount=type=cache,target=/x\u00a0echo hi\n",
     "U+3000 after a flag": "FROM alpine\nRUN --network=none\u3000echo hi\n",

@@ -838,144 +838,137 @@ class _Words:
         return self.out
 
 
-class _Lexer:
-    """BuildKit's shell lexer over ``text`` with no variables set: ``words()`` or ``_LexError``."""
+def _lex(text: str, raw_quotes: bool, raw_escapes: bool) -> list[tuple[int, int, str]]:
+    """BuildKit's shell lexer over ``text`` with no variables set: the words with their spans, or ``_LexError``.
 
-    def __init__(self, text: str, raw_quotes: bool, raw_escapes: bool):
-        self.s = text
-        self.n = len(text)
-        self.i = 1 if text.startswith("\ufeff") else 0  # Go's text/scanner skips a leading BOM
-        self.raw_quotes = raw_quotes
-        self.raw_escapes = raw_escapes
+    BuildKit's lexer recurses into every ``${name<op>word}`` and ``"..."``; here a stack of open parts does, so
+    that ``${a:-${a:-...}}`` thousands deep is read like any other line. A part is ``[kind, pieces, prefix,
+    start]``: ``top`` (the line, to its end), ``sub`` (the word of ``${name<op>``, to ``}``; ``prefix`` is
+    ``${name<op>``) or ``dq`` (a double-quoted string, to ``"``)."""
+    s, n = text, len(text)
+    i = 1 if text.startswith("\ufeff") else 0  # Go's text/scanner skips a leading BOM
+    words = _Words()
+    stack: list[list] = [["top", [], "", 0]]
 
-    def words(self) -> list[tuple[int, int, str]]:
-        return self._until(None, _Words())[1]
+    def deliver(piece: str, a: int, b: int, quoted: bool) -> None:
+        """A finished ``$`` expansion or quoted string joins the part it is in (and, at the top, the words)."""
+        top = stack[-1]
+        top[1].append(piece)
+        if top[0] == "top":
+            (words.raw if quoted else words.expansion)(piece, a, b)
 
-    def _until(self, stop: str | None, words: _Words | None) -> tuple[str, list]:
-        s, n = self.s, self.n
-        result: list[str] = []
-        while self.i < n:
-            ch = s[self.i]
-            if ch == stop:
-                self.i += 1
-                return "".join(result), words.done() if words else []
-            a = self.i
-            if ch == "$":
-                part = self._dollar()
-                result.append(part)
-                if words:
-                    words.expansion(part, a, self.i)
-                continue
-            if ch == "'" or ch == '"':
-                part = self._single() if ch == "'" else self._double()
-                result.append(part)
-                if words:
-                    words.raw(part, a, self.i)
-                continue
-            self.i += 1
-            if ch == "\\":
-                if self.raw_escapes:
-                    result.append(ch)
-                    if words:
-                        words.raw(ch, a, self.i)
-                if self.i >= n:
-                    break
-                ch = s[self.i]
-                self.i += 1
-                if words:
-                    words.raw(ch, a, self.i)
-            elif words:
-                words.char(ch, a, self.i)
-            result.append(ch)
-        if stop is not None:
-            raise _LexError(f"unexpected end of statement while looking for matching {stop}")
-        return "".join(result), words.done() if words else []
-
-    def _single(self) -> str:
-        """'...': every character as it is; no escape."""
-        s, n = self.s, self.n
-        close = s.find("'", self.i + 1)
-        if close < 0:
-            self.i = n
-            raise _LexError("unexpected end of statement while looking for matching single-quote")
-        a = self.i if self.raw_quotes else self.i + 1
-        self.i = close + 1
-        return s[a : self.i if self.raw_quotes else close]
-
-    def _double(self) -> str:
-        """"...": ``$`` expands; ``\\`` escapes only ``"``, ``$`` and ``\\`` (and is doubled when kept raw
-        before any other character, as BuildKit writes it twice)."""
-        s, n = self.s, self.n
-        out = ['"'] if self.raw_quotes else []
-        self.i += 1
+    try:
         while True:
-            if self.i >= n:
-                raise _LexError("unexpected end of statement while looking for matching double-quote")
-            ch = s[self.i]
-            if ch == '"':
-                self.i += 1
-                if self.raw_quotes:
-                    out.append(ch)
-                return "".join(out)
-            if ch == "$":
-                out.append(self._dollar())
+            kind, pieces = stack[-1][0], stack[-1][1]
+            if i >= n:
+                if kind == "top":
+                    return words.done()
+                if kind == "dq":
+                    raise _LexError("unexpected end of statement while looking for matching double-quote")
+                raise _LexError("unexpected end of statement while looking for matching }")
+            ch = s[i]
+            if kind == "sub" and ch == "}":
+                i += 1
+                _, pieces, prefix, start = stack.pop()
+                deliver(prefix + "".join(pieces) + "}", start, i, quoted=False)
                 continue
-            self.i += 1
+            if kind == "dq" and ch == '"':
+                i += 1
+                _, pieces, _, start = stack.pop()
+                deliver("".join(pieces) + ('"' if raw_quotes else ""), start, i, quoted=True)
+                continue
+            if ch == "$":
+                i = _lex_dollar(s, i, stack, deliver)
+                continue
+            if kind == "dq":  # inside "...": a backslash escapes only ", $ and itself (and stays when kept raw)
+                i += 1
+                if ch == "\\":
+                    if raw_escapes:
+                        pieces.append(ch)
+                    if i < n and s[i] in '"$\\':
+                        ch = s[i]
+                        i += 1
+                pieces.append(ch)
+                continue
+            if ch == "'":  # every character as it is, to the next '
+                close = s.find("'", i + 1)
+                if close < 0:
+                    i = n
+                    raise _LexError("unexpected end of statement while looking for matching single-quote")
+                a, i = i, close + 1
+                deliver(s[a:i] if raw_quotes else s[a + 1 : close], a, i, quoted=True)
+                continue
+            if ch == '"':
+                stack.append(["dq", ['"'] if raw_quotes else [], "", i])
+                i += 1
+                continue
+            a = i
+            i += 1
             if ch == "\\":
-                if self.raw_escapes:
-                    out.append(ch)
-                if self.i >= n:
-                    continue
-                if s[self.i] in '"$\\':
-                    ch = s[self.i]
-                    self.i += 1
-            out.append(ch)
+                if raw_escapes:
+                    pieces.append(ch)
+                    if kind == "top":
+                        words.raw(ch, a, i)
+                if i >= n:
+                    continue  # a backslash at the end: the line ends (a part still open fails above)
+                ch = s[i]
+                i += 1
+                if kind == "top":
+                    words.raw(ch, a, i)
+            elif kind == "top":
+                words.char(ch, a, i)
+            pieces.append(ch)
+    except _LexError:
+        # an error inside ${...} at the end of the text is BuildKit's "missing '}'"
+        if i >= n and any(part[0] == "sub" for part in stack):
+            raise _LexError("syntax error: missing '}'") from None
+        raise
 
-    def _dollar(self) -> str:
-        """``$name``, ``${name}``, ``${name<op>word}``: kept as written (no variable is set); errors as BuildKit's."""
-        s, n = self.s, self.n
-        self.i += 1
-        if self.i >= n or s[self.i] != "{":
-            return "$" + self._name()
-        self.i += 1
-        if self.i >= n:
-            raise _LexError("syntax error: missing '}'")
-        if s[self.i] in "{}:":
-            raise _LexError("syntax error: bad substitution")
-        name = self._name()
-        op = s[self.i] if self.i < n else ""
-        self.i += 1 if op else 0
-        if op == "}":
-            return "${" + name + "}"
-        if op == ":":
-            second = s[self.i] if self.i < n else "\ufffd"  # Go's string(scanner.EOF)
-            self.i += 1 if self.i < n else 0
-            op += second
-        elif op not in ("+", "-", "?"):
-            raise _LexError(f"unsupported modifier ({op or chr(0xfffd)}) in substitution")
-        try:
-            word, _ = self._until("}", None)
-        except _LexError:
-            if self.i >= n:
-                raise _LexError("syntax error: missing '}'") from None
-            raise
-        return "${" + name + op + word + "}"
 
-    def _name(self) -> str:
-        """A variable name: a run of digits, one special parameter, or letters, digits and ``_``."""
-        s, n, a = self.s, self.n, self.i
-        if a >= n:
-            return ""
-        if s[a].isdecimal():
-            while self.i < n and s[self.i].isdecimal():
-                self.i += 1
-            return s[a : self.i]
-        if s[a] in _SPECIAL_PARAMS:
-            self.i += 1
-            return s[a]
-        while self.i < n and (s[self.i].isalpha() or s[self.i].isdecimal() or s[self.i] == "_"):
-            self.i += 1
-        return s[a : self.i]
+def _lex_dollar(s: str, i: int, stack: list[list], deliver) -> int:
+    """``$name``, ``${name}`` (kept as written: no variable is set) or the start of ``${name<op>word}`` (a ``sub``
+    part pushed on the stack); BuildKit's errors. Returns the position after what was read."""
+    n, a = len(s), i
+    i += 1
+    if i >= n or s[i] != "{":
+        i = _name_end(s, i)
+        deliver("$" + s[a + 1 : i], a, i, quoted=False)
+        return i
+    i += 1
+    if i >= n:
+        raise _LexError("syntax error: missing '}'")
+    if s[i] in "{}:":
+        raise _LexError("syntax error: bad substitution")
+    name_start, i = i, _name_end(s, i)
+    name = s[name_start:i]
+    op = s[i] if i < n else ""
+    i += 1 if op else 0
+    if op == "}":
+        deliver("${" + name + "}", a, i, quoted=False)
+        return i
+    if op == ":":  # the next character, whatever it is, is part of the operator (Go's fallthrough)
+        op += s[i] if i < n else "\ufffd"  # Go's string(scanner.EOF)
+        i += 1 if i < n else 0
+    elif op not in ("+", "-", "?"):
+        raise _LexError(f"unsupported modifier ({op or chr(0xfffd)}) in substitution")
+    stack.append(["sub", [], "${" + name + op, a])
+    return i
+
+
+def _name_end(s: str, i: int) -> int:
+    """The end of a variable name at ``i``: a run of digits, one special parameter, or letters, digits and ``_``."""
+    n = len(s)
+    if i >= n:
+        return i
+    if s[i].isdecimal():
+        while i < n and s[i].isdecimal():
+            i += 1
+        return i
+    if s[i] in _SPECIAL_PARAMS:
+        return i + 1
+    while i < n and (s[i].isalpha() or s[i].isdecimal() or s[i] == "_"):
+        i += 1
+    return i
 
 
 def _heredoc_of_word(word: str) -> tuple[int, bool, str, bool] | None:
@@ -986,10 +979,10 @@ def _heredoc_of_word(word: str) -> tuple[int, bool, str, bool] | None:
         return None
     rest = m.group(3)
     try:
-        names = _Lexer(rest, raw_quotes=False, raw_escapes=False).words()
+        names = _lex(rest, raw_quotes=False, raw_escapes=False)
         if len(names) != 1:
             return None
-        raws = _Lexer(rest, raw_quotes=True, raw_escapes=False).words()
+        raws = _lex(rest, raw_quotes=True, raw_escapes=False)
     except _LexError as err:
         raise _LexError(f"failed to process {json.dumps(rest, ensure_ascii=False)}: {err}") from None
     if len(raws) != 1:
@@ -1004,7 +997,7 @@ def _heredocs_in(logical: LogicalLine, line: int) -> list[Heredoc]:
     if "<<" not in logical.text:  # no heredoc word can be there: skip the lexer (a third of parse time)
         return []
     try:
-        words = _Lexer(logical.text, raw_quotes=True, raw_escapes=True).words()
+        words = _lex(logical.text, raw_quotes=True, raw_escapes=True)
     except _LexError:  # BuildKit ignores the lexer's error here: the line has no heredocs
         return []
     docs: list[Heredoc] = []
