@@ -102,17 +102,18 @@ def own_sc_cache(tmp_path, monkeypatch):
     shellcheck._RESULTS.clear()
 
 
-@pytest.mark.parametrize("script, reason", [
-    ("echo " + nested(1000), "of memory"),  # 20 s and 1.9 GB unbounded
-    ("echo " + "$(echo " * 16 + "x" + ")" * 16, "of CPU time"),  # exponential: 29 s at 15 deep
+@pytest.mark.parametrize("script", [
+    "echo " + nested(1000),  # 20 s and 1.9 GB unbounded
+    "echo " + "$(echo " * 16 + "x" + ")" * 16,  # exponential: 29 s at 15 deep, little memory
 ])
-def test_shellcheck_gives_up_on_one_run_and_the_run_goes_on(tmp_path, capsys, own_sc_cache, script, reason):
+def test_shellcheck_gives_up_on_one_run_and_the_run_goes_on(tmp_path, capsys, own_sc_cache, script):
     code, findings = sc_check(tmp_path, capsys,
                               f"FROM alpine:3.19\nRUN cp $a /x\nRUN {script}\nRUN cp $b /y\n")
     assert code == 1
     gave_up = [f for f in findings if f["code"] == shellcheck.GAVE_UP]
     assert [(f["line"], f["level"]) for f in gave_up] == [(3, "warning")]
-    assert "ShellCheck gave up" in gave_up[0]["message"] and reason in gave_up[0]["message"]
+    message = gave_up[0]["message"]  # which bound it meets first depends on the machine
+    assert "ShellCheck gave up" in message and ("MiB of memory" in message or "s of CPU time" in message)
     assert {(f["code"], f["line"]) for f in findings} >= {("SC2086", 2), ("SC2086", 4)}
     assert not (tmp_path / "cache").exists() or not any(  # a script given up on is tried again next run
         shellcheck.GAVE_UP in p.read_text() for p in (tmp_path / "cache").rglob("*.json"))

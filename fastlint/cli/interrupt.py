@@ -6,7 +6,8 @@ for any left after a second) and raises ``Interrupted`` in the main thread. ``In
 ``KeyboardInterrupt``, so nothing on the way catches it as one (click would print "Aborted!"), while every
 ``finally`` and ``except BaseException`` runs: atomic writes remove their temporary file, the verifier removes
 what it built. ``cli.main`` then ends any child started meanwhile, prints ``fastlint: interrupted`` and exits with
-130 (128 + SIGINT), as shells do.
+130 (128 + SIGINT), as shells do. The unwinding gets ``UNWIND_SECONDS``: a thread then finishes in its place
+(leaving a ``with ProcessPoolExecutor`` waits for a result a killed worker may have half written, for ever).
 
 A forked lint worker inherits the handler: there it exits at once and silently (the main process is ending).
 """
@@ -16,10 +17,13 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import threading
 import time
 
 EXIT_CODE = 128 + signal.SIGINT
+UNWIND_SECONDS = 3.0
 _MAIN_PID = os.getpid()
+_FINISHING = threading.Lock()
 
 
 class Interrupted(BaseException):
@@ -37,12 +41,18 @@ def _on_sigint(signum, frame) -> None:  # noqa: ARG001 - the signal module's sig
         os._exit(EXIT_CODE)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C does not interrupt the clean-up
     end_children()
+    watchdog = threading.Timer(UNWIND_SECONDS, finish)
+    watchdog.daemon = True
+    watchdog.start()
     raise Interrupted()
 
 
 def finish() -> None:
-    """After ``Interrupted`` reached ``cli.main``: end what is left, say so in one line, exit 130 (without the
-    interpreter's exit handlers, which would wait for worker threads)."""
+    """After ``Interrupted`` reached ``cli.main`` (or the unwinding took too long): end what is left, say so in one
+    line, exit 130 (without the interpreter's exit handlers, which would wait for worker threads). Once."""
+    if not _FINISHING.acquire(blocking=False):
+        while True:  # the other thread is finishing: it ends the process
+            time.sleep(1)
     end_children()
     try:
         sys.stdout.flush()
@@ -55,9 +65,9 @@ def finish() -> None:
 def end_children(grace: float = 1.0) -> None:
     """End every process this one started (and theirs): no new ShellCheck process, SIGTERM to all, SIGKILL to
     those still there after ``grace`` seconds; the direct children are reaped."""
-    shellcheck = sys.modules.get("fastlint.rules.shellcheck")
-    if shellcheck is not None:
-        shellcheck.stop()
+    stop = getattr(sys.modules.get("fastlint.rules.shellcheck"), "stop", None)  # None: not imported (yet)
+    if stop is not None:
+        stop()
     pids = _descendants()
     _send(pids, signal.SIGTERM)
     ended = list(pids)

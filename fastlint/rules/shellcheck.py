@@ -437,8 +437,9 @@ def _run_shellcheck(exe: str, items: list[tuple[tuple, Job]]) -> list[tuple]:
         running = []
         while queue or running:
             # at most os.cpu_count() at once; more chunks only when the command line would be too long
-            if _STOPPED:
+            if _STOPPED and queue:
                 queue.clear()
+                continue
             if queue and len(running) < cpus:
                 chunk = queue.popleft()
                 seconds = CPU_BASE + sum(sizes[x] * CPU_PER_BYTE + CPU_PER_SCRIPT for x in chunk)
