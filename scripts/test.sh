@@ -3,8 +3,8 @@
 # starts the tests' own Docker engine (scripts/engine/own-engine.sh: a dockerd of their own under .ci-cache/engine,
 # beside any other engine, installing Debian's docker.io if needed), runs pytest with DOCKER_HOST pointing at it,
 # and stops that engine when pytest ends (if this run started it). The engine tests build their stand-in base images
-# there (tests/standins/), never in a user's engine. FASTLINT_SKIP_ENGINE=1: no engine (the engine tests then skip,
-# or fail under CI=true). Extra arguments go to pytest.
+# there (tests/standins/), never in a user's engine. FASTLINT_SKIP_ENGINE=1: no engine at all (the engine tests
+# then skip, or fail under CI=true). Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +23,8 @@ if [ "${FASTLINT_SKIP_ENGINE:-}" != "1" ]; then
     DOCKER_HOST="$(bash scripts/engine/own-engine.sh start)"
     export DOCKER_HOST
     echo "test.sh: the tests' own Docker engine: $DOCKER_HOST"
+else
+    export FASTLINT_NO_ENGINE_START=1  # nor do the engine fixtures start one: the engine tests skip (fail under CI)
 fi
 
 "$venv/bin/python" -m pytest -q -p no:cacheprovider "$@"
