@@ -99,7 +99,6 @@ def sc_check(tmp_path, capsys, text: str) -> tuple[int, list[dict]]:
 def own_sc_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("FASTLINT_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("FASTLINT_NO_CACHE", raising=False)
-    shellcheck._RESULTS.clear()
 
 
 @pytest.mark.parametrize("script", [
