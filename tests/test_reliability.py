@@ -183,18 +183,27 @@ def test_ctrl_c_ends_every_child_and_writes_nothing(tmp_path, to):
                              "."], cwd=tmp_path, stderr=subprocess.PIPE, env=env,
                             start_new_session=(to != "the process"))
     seen: set[tuple[int, str]] = set()
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and proc.poll() is None:
-        seen |= _children(proc.pid)
-        if any("shellcheck" in _cmdline(pid) for pid, _ in seen):
-            break
-        time.sleep(0.02)
-    assert any("shellcheck" in _cmdline(pid) for pid, _ in seen), "no ShellCheck process was seen"
-    if to == "the process":
-        os.kill(proc.pid, signal.SIGINT)
-    else:
-        os.killpg(proc.pid, signal.SIGINT)
-    _, err = proc.communicate(timeout=30)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None:
+            seen |= _children(proc.pid)
+            if any("shellcheck" in _cmdline(pid) for pid, _ in seen):
+                break
+            time.sleep(0.02)
+        assert any("shellcheck" in _cmdline(pid) for pid, _ in seen), "no ShellCheck process was seen"
+        if to == "the process":
+            os.kill(proc.pid, signal.SIGINT)
+        else:
+            os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    finally:  # a failing run leaves nothing behind either
+        for pid, start in [(proc.pid, None), *seen]:
+            if proc.poll() is None or (start is not None and _alive(pid, start)):
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+        proc.wait(timeout=30)
     assert proc.returncode == 130
     assert err.decode() == "fastlint: interrupted\n"
     assert [pid for pid, start in seen if _alive(pid, start)] == []
