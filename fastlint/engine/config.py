@@ -48,7 +48,7 @@ class Policy:
     __slots__ = (
         "stages", "bases", "allowed_images", "user", "budgets", "target", "services", "ignore", "select",
         "severity", "disabled", "trusted_registries", "label_schema", "strict_labels", "failure_threshold",
-        "externals", "allow_pragmas", "source"
+        "externals", "allow_pragmas", "source", "custom_rules"
     )
 
     def __init__(
@@ -93,6 +93,7 @@ class Policy:
         self.externals = {"shellcheck": shellcheck}  # external program -> whether its rules run
         self.allow_pragmas = allow_pragmas
         self.source = source  # where the policy came from, for messages
+        self.custom_rules = None  # the data rules of custom_rules: (fastlint.datarules.read.CustomRules), or None
 
     def service_named(self, name: str | None) -> Service | None:
         return self.services.get(name) if name else None
@@ -288,12 +289,15 @@ class _Reader:
 
 def _check_code(v: str) -> str | None:
     from .ids import is_rule_id
+    from .packages import installed
 
-    return None if is_rule_id(v) else f"'{v}' is not a rule ID or prefix (like DL3008, DL30, FL4, SC2086)"
+    if is_rule_id(v) or (installed() and is_rule_id(v)):  # the rule packages' prefixes are IDs once read
+        return None
+    return f"'{v}' is not a rule ID or prefix (like DL3008, DL30, FL4, SC2086)"
 
 
 TOP_KEYS = ("policy", "services", "rules", "trusted_registries", "label_schema", "strict_labels", "shellcheck",
-            "failure_threshold")
+            "failure_threshold", "custom_rules")
 POLICY_KEYS = ("stages", "bases", "allowed_images", "user", "budgets", "target")
 SERVICE_KEYS = ("type", "port", "memory", "health_service")
 RULES_KEYS = ("ignore", "select", "severity", "allow_pragmas")
@@ -317,6 +321,10 @@ def load_config(path: Path) -> Policy:
     for key in data:
         if key not in TOP_KEYS:
             raise r.error(f"unknown key '{key}' (expected one of: {', '.join(TOP_KEYS)})", r.pos(data, key))
+    if "custom_rules" in data:  # first: its prefix makes its IDs rule IDs for the rest of the file
+        from ..datarules.read import read_custom_rules
+
+        p.custom_rules = read_custom_rules(r, data, "custom_rules")
     if "policy" in data:
         _read_policy(r, r.mapping(data, "policy", POLICY_KEYS), p)
     if "services" in data:
