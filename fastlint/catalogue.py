@@ -167,11 +167,19 @@ def parse_doc(path: Path) -> RuleDoc:
 
 
 @lru_cache(maxsize=None)
-def load(code: str) -> RuleDoc | None:
-    path = catalogue_dir() / f"{code.upper()}.md"
+def load(code: str, directory: Path | None = None) -> RuleDoc | None:
+    """A rule's page in fastlint's catalogue, or in ``directory`` (a rule package's)."""
+    path = (directory or catalogue_dir()) / f"{code.upper()}.md"
     if not path.is_file():
         return None
     return parse_doc(path)
+
+
+def page(code: str) -> RuleDoc | None:
+    """The page of any rule: fastlint's, or its rule package's (``CATALOGUE``; that package is loaded)."""
+    from .engine.registry import catalogue_of
+
+    return load(code, catalogue_of(code))
 
 
 def load_all() -> dict[str, RuleDoc]:
