@@ -325,3 +325,11 @@ def test_a_package_prefix_may_not_clash_with_a_rule_name(monkeypatch, tmp_path):
                                      "fastlint's rule SecretsUsedInArgOrEnv; not loaded"]
     finally:
         registry.forget_packages()
+
+
+def test_the_readme_shows_the_example_rule_as_it_is():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    marker = "```python\n# examples/fastlint-acme-rules/src/fastlint_acme_rules/acme003.py\n"
+    shown = readme.split(marker, 1)[1].split("```\n", 1)[0]
+    module = (EXAMPLE / "src" / "fastlint_acme_rules" / "acme003.py").read_text(encoding="utf-8")
+    assert module.endswith(shown)
