@@ -41,6 +41,14 @@ def site(tmp_path_factory) -> Path:
     return target
 
 
+@pytest.fixture(autouse=True)
+def cache(tmp_path_factory, monkeypatch) -> Path:
+    """A cache folder of the test's own (the index of entry points is kept there)."""
+    folder = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("FASTLINT_CACHE_DIR", str(folder))
+    return folder
+
+
 def run(args, cwd, *paths: Path, stdin: str | None = None) -> subprocess.CompletedProcess:
     """A new fastlint process with ``paths`` (installed packages) on its path."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(str(p) for p in paths), "FASTLINT_JOBS": "1",
@@ -232,9 +240,26 @@ def test_a_package_is_imported_only_when_its_rules_may_run(site, project, args, 
     assert r.stderr.split()[-2] == str(imported), r.stderr
 
 
-def test_with_no_package_installed_importlib_metadata_is_not_even_imported(project):
-    r = run(["-c", PROBE, "Dockerfile"], project)
-    assert r.stderr.split()[-2:] == ["False", "False"], r.stderr
+def test_with_no_package_installed_importlib_metadata_is_not_even_imported(project, cache):
+    for _ in range(2):  # the first look at the dist-infos, then the index it wrote
+        r = run(["-c", PROBE, "Dockerfile"], project)
+        assert r.stderr.split()[-2:] == ["False", "False"], r.stderr
+    [index] = cache.glob("entry-points-*")
+    assert index.read_text().endswith("\n--\n")  # nothing found
+
+
+def test_the_index_of_entry_points_follows_installs(site, project, cache, tmp_path):
+    """The index saves importlib.metadata's 30 ms while the folders on the path are unchanged; installing a
+    distribution into one of them changes it, and the next run reads the entry points again."""
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    for _ in range(2):
+        r = run(["-c", PROBE, "--select", "ACME,BAD", "Dockerfile"], project, site, extra)
+    assert r.stderr.split()[-2:] == ["True", "False"], r.stderr  # the package imported, importlib.metadata not
+    fake_package(extra, "bad-rules", "BAD", "bad_rules", "import no_such_module\n")
+    r = run(["-c", PROBE, "--select", "ACME,BAD", "Dockerfile"], project, site, extra)
+    assert "rule package bad-rules 1.0 (BAD) not loaded" in r.stderr
+    assert r.stderr.split()[-2:] == ["True", "True"], r.stderr
 
 
 def fake_package(root: Path, dist: str, prefix: str, module: str, source: str) -> Path:
@@ -312,8 +337,8 @@ def test_a_package_prefix_may_not_clash_with_a_rule_name(monkeypatch, tmp_path):
     class SecretsUsedInArgOrEnv(InstructionRule):
         code, message = "SecretsUsedInArgOrEnv", "Do not use ARG or ENV instructions for sensitive data"
 
-    fake_package(tmp_path, "sec-rules", "SEC", "sec_rules", "RULES = []\n")
-    monkeypatch.syspath_prepend(str(tmp_path))
+    fake_package(tmp_path / "site", "sec-rules", "SEC", "sec_rules", "RULES = []\n")
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
     monkeypatch.setattr(ids, "_prefixes", list(ids._prefixes))
     monkeypatch.setattr(ids, "_CODE", ids._CODE)
     monkeypatch.setattr(registry, "_RULES", {**registry.all_rules(), "SecretsUsedInArgOrEnv": SecretsUsedInArgOrEnv})

@@ -19,8 +19,12 @@ registry (``registry.package_rules``) imports a package's module when one of its
 package that fails to load is one line of warning naming it, and the other rules run.
 
 Start-up: importing ``importlib.metadata`` costs about 30 ms, as much as the rest of ``fastlint check`` on one
-file. So a first look (``_may_be_installed``: the ``entry_points.txt`` of the distributions on ``sys.path``, a few
-small files) decides whether there is anything to read; with no rule package installed that is all it costs.
+file, and even looking for ``entry_points.txt`` files costs a system call per installed distribution. So what
+was found is kept in a small index file (``entry-points-*`` in ``$FASTLINT_CACHE_DIR``, default
+``~/.cache/fastlint``), valid while the folders of ``sys.path`` keep their modification times (installing or
+removing a distribution adds or removes a folder in one of them): a run then reads one file and stats the
+folders. When the index is stale, a first look (``_may_be_installed``: the dist-infos' ``entry_points.txt``)
+decides whether ``importlib.metadata`` needs to be asked at all. An index that cannot be written is not used.
 
 What this module finds is kept for the process (like the registry's rules and ``sys.modules``: installing a
 package needs a new process); ``forget()`` starts over (tests).
@@ -57,6 +61,18 @@ class RulePackage:
     @property
     def module(self) -> str:
         return self.value.split(":", 1)[0].strip()
+
+    def metadata(self):
+        """The distribution's metadata (``importlib.metadata``: for reports, never on the lint path), or None."""
+        dist = self.entry_point.dist if self.entry_point is not None else None
+        if dist is None:
+            from importlib.metadata import PackageNotFoundError, distribution
+
+            try:
+                dist = distribution(self.dist)
+            except PackageNotFoundError:
+                return None
+        return dist.metadata
 
     def load(self):
         """Import the package's module (and its object, for ``module:object``)."""
@@ -112,23 +128,16 @@ def forget() -> None:
 
 
 def _read() -> list[RulePackage]:
-    if not _may_be_installed():
-        return []
-    from importlib.metadata import entry_points
-
     candidates: list[RulePackage] = []
-    for ep in entry_points(group=GROUP):
-        dist = ep.dist
-        name = dist.name if dist is not None else "?"
-        version = dist.version if dist is not None else ""
-        pkg = RulePackage(ep.name, ep.value, name, version, ep)
+    for pkg in _entry_points():
+        name = pkg.prefix
         try:
-            pkg.prefix = check_prefix(ep.name)
+            pkg.prefix = check_prefix(name)
         except ValueError as err:
             if "clashes" in str(err):
                 error(f"rule package {pkg.label}: {err}; not loaded")
             else:
-                warn(f"rule package {pkg.label}: entry point {ep.name!r}: {err}; not loaded")
+                warn(f"rule package {pkg.label}: entry point {name!r}: {err}; not loaded")
             continue
         candidates.append(pkg)
     clashing: set[int] = set()
@@ -144,6 +153,75 @@ def _read() -> list[RulePackage]:
     for p in found:
         register_prefix(p.prefix)
     return sorted(found, key=lambda p: p.prefix)
+
+
+def _entry_points() -> list[RulePackage]:
+    """The group's entry points (their names not checked yet): from the index when it is fresh, else from
+    importlib.metadata (when a first look finds any), and the index written again."""
+    entries = list(dict.fromkeys(e or "." for e in sys.path))
+    stamp = "\n".join(f"{_mtime(e)} {e}" for e in entries)
+    index = _index_path(entries)
+    if index is not None:
+        try:
+            with open(index, encoding="utf-8") as f:
+                saved = f.read()
+        except (OSError, UnicodeDecodeError):
+            saved = ""
+        head, sep, body = saved.partition("\n--\n")
+        if sep and head == f"{INDEX_FORMAT}\n{stamp}":
+            return [RulePackage(*line.split("\t")) for line in body.splitlines() if line.count("\t") == 3]
+    found = []
+    if _may_be_installed():
+        from importlib.metadata import entry_points
+
+        for ep in entry_points(group=GROUP):
+            dist = ep.dist
+            found.append(RulePackage(ep.name, ep.value, dist.name if dist is not None else "?",
+                                     dist.version if dist is not None else "", ep))
+    if index is not None:
+        lines = [f"{p.prefix}\t{p.value}\t{p.dist}\t{p.version}" for p in found]
+        _write(index, f"{INDEX_FORMAT}\n{stamp}\n--\n" + "".join(line + "\n" for line in lines))
+    return found
+
+
+INDEX_FORMAT = "fastlint entry points 1"
+
+
+def _mtime(path: str) -> str:
+    try:
+        return str(os.stat(path).st_mtime_ns)
+    except OSError:
+        return "-"
+
+
+def _index_path(entries: list[str]) -> str | None:
+    """The index file of this ``sys.path`` (one per environment), or None when there is no cache folder."""
+    import zlib
+
+    root = os.environ.get("FASTLINT_CACHE_DIR")
+    if not root:
+        home = os.path.expanduser("~")
+        if home == "~":
+            return None
+        root = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.join(home, ".cache"), "fastlint")
+    key = zlib.crc32("\0".join(entries).encode("utf-8", "surrogatepass"))
+    return os.path.join(root, f"entry-points-{key:08x}")
+
+
+def _write(path: str, text: str) -> None:
+    """Replace the index in one rename (another process reads the old one or the new one); silently not at all
+    when the folder cannot be written."""
+    tmp = f"{path}.{os.getpid()}.tmp"
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except OSError:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
 
 
 def _may_be_installed() -> bool:

@@ -135,10 +135,9 @@ def _extension(pkg, codes: list[str], first_message: dict) -> dict:
 
 def _home_page(pkg) -> str | None:
     """The package's home page from its metadata (Project-URL Homepage/Documentation/Source, else Home-page)."""
-    dist = pkg.entry_point.dist if pkg.entry_point is not None else None
-    if dist is None:
+    meta = pkg.metadata()
+    if meta is None:
         return None
-    meta = dist.metadata
     urls = {}
     for entry in meta.get_all("Project-URL") or []:
         label, _, url = entry.partition(",")
