@@ -229,13 +229,15 @@ print(code, 'fastlint_acme_rules' in sys.modules, 'importlib.metadata' in sys.mo
 """
 
 
-@pytest.mark.parametrize(("args", "imported"), [
-    (["--select", "DL3007"], False),
-    (["--ignore", "ACME"], False),
-    (["--select", "DL3007,ACME004"], True),
-    ([], True),
+@pytest.mark.parametrize(("args", "config", "imported"), [
+    (["--select", "DL3007"], "", False),
+    (["--ignore", "ACME"], "", False),
+    ([], "rules:\n  ignore: [ACME]\n", False),
+    (["--select", "DL3007,ACME004"], "", True),
+    ([], "", True),
 ])
-def test_a_package_is_imported_only_when_its_rules_may_run(site, project, args, imported):
+def test_a_package_is_imported_only_when_its_rules_may_run(site, project, args, config, imported):
+    (project / "fastlint.yaml").write_text(config)
     r = run(["-c", PROBE, *args, "Dockerfile"], project, site)
     assert r.stderr.split()[-2] == str(imported), r.stderr
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Callable, Iterable
 
 from .ids import canonical, matches, names_family
-from .registry import known_rules
+from .registry import all_rules, known_rules
 from .rule import Finding, Hit, Rule
 
 DOCKERFILE = "dockerfile"
@@ -110,13 +110,17 @@ def active_rules(policy, selection: Selection, kind: str | None = None) -> list[
 
 def wants_kinds(selection: Selection, kinds: Iterable[str]) -> bool:
     """Whether some rule reading one of these kinds can run under the command line's selection (a policy may
-    still turn it off for its files): folders are searched for YAML files only then."""
+    still turn it off for its files): folders are searched for YAML files only then. The rule packages are asked
+    (imported) only when fastlint's own rules do not want the files already."""
     kinds = tuple(kinds)
-    rules = known_rules(lambda prefix: package_wanted(prefix, _NO_POLICY, selection))
-    codes = [code for code, cls in rules.items() if any(k in cls.kinds for k in kinds)]
-    if selection.select:
-        codes = [c for c in codes if matches(c, selection.select)]
-    return any(not matches(c, selection.ignore) for c in codes)
+
+    def wanted(rules) -> bool:
+        codes = [code for code, cls in rules.items() if any(k in cls.kinds for k in kinds)]
+        if selection.select:
+            codes = [c for c in codes if matches(c, selection.select)]
+        return any(not matches(c, selection.ignore) for c in codes)
+
+    return wanted(all_rules()) or wanted(known_rules(lambda prefix: package_wanted(prefix, _NO_POLICY, selection)))
 
 
 class _NoPolicy:
