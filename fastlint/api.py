@@ -14,6 +14,9 @@
     for r in run.results:       # one FileResult per file: path, findings, parse tree
         ...
 
+    for info in api.rules():    # every rule: fastlint's, the rule packages', the fastlint.yaml's data rules
+        print(info.code, info.level, info.source)
+
 The policy of a text is, in order: ``policy`` (a ``Policy`` object), ``config`` (a ``fastlint.yaml`` or
 ``.hadolint.yaml`` file), the nearest configuration file above ``path`` unless ``no_config``, the built-in one.
 ``select`` and ``ignore`` take rule IDs or prefixes (``fastlint.engine.ids``), as ``--select``/``--ignore`` do.
