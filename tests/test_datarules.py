@@ -192,3 +192,40 @@ def test_rules_and_rule_show_the_data_rules(tmp_path, monkeypatch):
     text = api.rule_docs("org002")
     assert text.startswith("# ORG002: Use npm ci, not {command}\n\nLevel: error · Fix: no fix · From: ")
     assert f"A data rule (forbidden_commands) written at {tmp_path / 'fastlint.yaml'}:7." in text
+
+
+def load_yaml(text: str):
+    from ruamel.yaml import YAML
+
+    return YAML(typ="safe").load(text)
+
+
+def test_the_json_schema_accepts_the_example_and_what_the_reader_accepts(tmp_path):
+    """The section's JSON Schema (for the fastlint.yaml schema editors read) agrees with the reader on the
+    example and on the cases of the errors test that a schema can judge."""
+    import jsonschema
+
+    from fastlint.datarules.read import json_schema
+
+    schema = {"$schema": "http://json-schema.org/draft-07/schema#", "type": "object",
+              "properties": {"custom_rules": json_schema()}}
+    validator = jsonschema.Draft7Validator(schema)
+    validator.check_schema(schema)
+    example = load_yaml((EXAMPLE / "fastlint.yaml").read_text())
+    assert list(validator.iter_errors(example)) == []
+    assert list(validator.iter_errors(load_yaml(PROJECT_CONFIG.split("rules:\n  ignore")[0]))) == []
+    rejected = [HEAD + "      regex: a\n", HEAD + "      message: x\n",
+                HEAD + "      message: x\n      regex: a\n      forbidden_instructions: [ADD]\n",
+                HEAD + "      message: x\n      level: fatal\n      regex: a\n",
+                HEAD + "      message: x\n      forbidden_instructions: [ADD, COPPY]\n",
+                HEAD + "      message: x\n      required_instructions: []\n",
+                HEAD + "      message: x\n      regex: a\n      pattern: b\n",
+                HEAD + "      message: x\n      required_label: team\n      stages: [production]\n",
+                "custom_rules:\n  prefix: ORG\n", "custom_rules:\n  prefix: org-1\n  rules: {}\n",
+                "custom_rules:\n  prefix: ORG\n  rules:\n    ORG001: just a message\n"]
+    for text in rejected:
+        config = tmp_path / "fastlint.yaml"
+        config.write_text(text)
+        with pytest.raises(api.ConfigError):
+            api.policy_for(config=config)
+        assert list(validator.iter_errors(load_yaml(text))), text

@@ -176,3 +176,69 @@ def _keyword(value: str) -> str | None:
     if value.strip().upper() in INSTRUCTIONS:
         return None
     return f"'{value}' is not an instruction (like RUN, ADD, HEALTHCHECK)"
+
+
+# -- the section's JSON Schema (for the fastlint.yaml schema editors read) ---------------------------------------
+def json_schema() -> dict:
+    """The JSON Schema (draft-07) of ``custom_rules``: what ``read_custom_rules`` accepts, as far as a schema can
+    say it (a clash with an installed package's prefix is known only at run time)."""
+    from ..parser import INSTRUCTIONS
+
+    def any_case(words) -> str:
+        return "^(" + "|".join("".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else re.escape(c) for c in w)
+                               for w in words) + ")$"
+
+    def strings(item: dict, min_items: int = 1) -> dict:
+        return {"anyOf": [{"type": "array", "items": item, "minItems": min_items}, item]}
+
+    text = {"type": "string", "minLength": 1}
+    nonblank = {"type": "string", "pattern": r"\S"}
+    keyword = {"type": "string", "pattern": any_case(INSTRUCTIONS)}
+    checks = {
+        "required_label": (text, "The label the image must set (in the stage that becomes the image)."),
+        "allowed_registries": (strings(nonblank), "The registries base images may come from (globs; docker.io is "
+                                                  "Docker Hub)."),
+        "forbidden_registries": (strings(nonblank), "The registries base images may not come from (globs)."),
+        "allowed_images": (strings(nonblank), "Globs of the base images allowed (node:*, registry.acme.io/base/*)."),
+        "forbidden_images": (strings(nonblank), "Globs of the base images forbidden (*:latest)."),
+        "forbidden_instructions": (strings(keyword), "Instructions that may not be used (ADD, MAINTAINER)."),
+        "forbidden_commands": (strings(nonblank), "Commands RUN may not run, by name and first operands "
+                                                  "('npm install', sudo)."),
+        "required_instructions": (strings(keyword), "Instructions the stage that becomes the image must have."),
+        "regex": (text, "A regular expression: a finding where it matches an instruction's arguments."),
+    }
+    extras = {
+        "pattern": (text, "A regular expression the label's whole value must match."),
+        "instruction": (strings(keyword), "The instructions whose arguments the regex reads (default: all)."),
+        "stages": (strings(nonblank), "Only these stages, by AS name; the stage that becomes the image also "
+                                      "answers to the policy's last stage name (production)."),
+    }
+    common = {
+        "message": (text, "The finding's message; {image}, {registry}, {label}, {value}, {instruction}, {command}, "
+                          "{match}, {stage} name what was found."),
+        "level": ({"type": "string", "pattern": any_case(LEVELS)}, "error, warning (default), info or style."),
+        "description": (text, "What the rule is for (fastlint rule ID prints it)."),
+    }
+
+    def kind_schema(kind: str) -> dict:
+        keys = {**common, kind: checks[kind]}
+        for name in EXTRA_KEYS.get(kind, ()) + (("stages",) if kind in STAGED else ()):
+            keys[name] = extras[name]
+        return {"type": "object", "required": ["message", kind], "additionalProperties": False,
+                "properties": {name: {**schema, "description": doc} for name, (schema, doc) in keys.items()}}
+
+    return {
+        "type": "object",
+        "description": "Your own simple rules, without Python: each with its ID (the prefix and digits), message, "
+                       "level and one check.",
+        "required": list(SECTION_KEYS),
+        "additionalProperties": False,
+        "properties": {
+            "prefix": {"type": "string", "pattern": "^[A-Za-z]{2,8}$",
+                       "description": "The rules' prefix: 2 to 8 letters, not DL, SC, FL, ALL or an installed rule "
+                                      "package's."},
+            "rules": {"type": "object", "description": "The rules, by ID (the prefix and digits: ORG001).",
+                      "propertyNames": {"pattern": "^[A-Z]{2,8}[0-9]+$"},
+                      "additionalProperties": {"oneOf": [kind_schema(k) for k in KINDS]}},
+        },
+    }
