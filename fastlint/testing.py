@@ -10,9 +10,12 @@ What is checked, as fastlint's tests check the built-in catalogue:
 
 * each case (``check_case``): its files are written to a folder of their own, ``fastlint check --select CODE``
   runs on it (``api.check``), and the rule fires (a ``fail`` case; at exactly the lines its heading lists), or
-  does not (a ``pass`` case); a fix a finding carries is graded as the rule declares (``fix_safety``);
+  does not (a ``pass`` case); a fix a finding carries is graded as the rule declares (``fix_safety``); a failing
+  case offers a fix exactly when it has a ``fixed`` block;
 * each case with a ``fixed`` block (``fix_case``): ``fastlint fix --select CODE`` (``--unsafe-fixes`` when the
-  rule's fix is unsafe) makes exactly that text of it (else a unified diff), and the rule no longer fires;
+  rule's fix is unsafe) makes exactly that text of it (else a unified diff), and the rule no longer fires; each
+  failing case without one (``no_fix_case``): ``fastlint fix --unsafe-fixes --no-template --select CODE``
+  changes none of its files;
 * each page (``docs_problems``, ``example_problems``): the docs' sections, at least one failing and one passing case, the heading
   ``# CODE: message`` equal to the rule's message, a rule that declares a fix shows one in a case, the docs'
   Example fires and its "Use instead" does not;
@@ -201,6 +204,9 @@ def check_case(suite: Suite, code: str, case: Case, root: Path) -> list[str]:
                             f"{_lines(f.line for f in mine)}:\n{_listing(mine)}")
         if case.fixed is not None and mine and not any(f.fix is not None for f in mine):
             problems.append(f"the case has a fixed block but no finding of {code} carries a fix")
+        fixable = [f for f in mine if f.fix is not None]
+        if case.fixed is None and fixable:
+            problems.append(f"the case has no fixed block but {code} offers a fix:\n{_listing(fixable)}")
     elif mine:
         problems.append(f"{code} should not fire and does:\n{_listing(mine)}")
     for f in mine:
@@ -244,9 +250,43 @@ def fix_case(suite: Suite, code: str, case: Case, root: Path) -> list[str]:
     return []
 
 
+def no_fix_case(suite: Suite, code: str, case: Case, root: Path) -> list[str]:
+    """A failing case without a ``fixed`` block: ``fastlint fix --unsafe-fixes --no-template --select CODE``
+    leaves every file of the case (the Dockerfile and the files beside it) byte for byte as it was."""
+    if case.kind != "fail" or case.fixed is not None:
+        return []
+    from .engine.pipeline import Selection
+    from .fixer.run import FixOptions, fix_file
+
+    from .engine.manifests import is_yaml_name
+
+    if is_yaml_name(Path(case.path).name):
+        return []  # `fastlint fix` leaves YAML files alone (their rules have no fixes)
+    try:
+        path = write_case(root, case, suite.config)
+        before = _snapshot(root)
+        report = fix_file(path, str(path), FixOptions(selection=Selection(select=[code]), unsafe=True,
+                                                      template=False))
+    except Exception as err:  # noqa: BLE001
+        return [f"the case cannot run: {type(err).__name__}: {err}"]
+    if report.errors:
+        return ["fastlint fix failed: " + "; ".join(report.errors)]
+    after = _snapshot(root)
+    changed = sorted(name for name in set(before) | set(after) if before.get(name) != after.get(name))
+    if changed:
+        return [f"the case has no fixed block but `fastlint fix --unsafe-fixes --no-template --select {code}` "
+                f"changes {', '.join(changed)}"]
+    return []
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
 def run_case(suite: Suite, code: str, case: Case, root: Path) -> list[str]:
-    """``check_case`` and ``fix_case`` (each in a folder of its own under ``root``)."""
-    return check_case(suite, code, case, root / "check") + fix_case(suite, code, case, root / "fix")
+    """``check_case``, ``fix_case`` and ``no_fix_case`` (each in a folder of its own under ``root``)."""
+    return (check_case(suite, code, case, root / "check") + fix_case(suite, code, case, root / "fix")
+            + no_fix_case(suite, code, case, root / "nofix"))
 
 
 def _indent(text: str) -> str:
