@@ -196,16 +196,18 @@ def _mtime(path: str) -> str:
 
 def _index_path(entries: list[str]) -> str | None:
     """The index file of this ``sys.path`` (one per environment), or None when there is no cache folder."""
-    import zlib
-
     root = os.environ.get("FASTLINT_CACHE_DIR")
     if not root:
         home = os.path.expanduser("~")
         if home == "~":
             return None
         root = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.join(home, ".cache"), "fastlint")
-    key = zlib.crc32("\0".join(entries).encode("utf-8", "surrogatepass"))
-    return os.path.join(root, f"entry-points-{key:08x}")
+    # FNV-1a over 8-byte words: a stable name without importing zlib or hashlib (start-up time)
+    data = "\0".join(entries).encode("utf-8", "surrogatepass")
+    key = 0xCBF29CE484222325
+    for i in range(0, len(data), 8):
+        key = ((key ^ int.from_bytes(data[i:i + 8], "little")) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return os.path.join(root, f"entry-points-{key:016x}")
 
 
 def _write(path: str, text: str) -> None:
