@@ -126,7 +126,7 @@ def check(paths: Iterable[str], *, config: str | Path | None = None, no_config: 
     work across files get all of them at once). ``shellcheck=False`` turns the external ShellCheck off unless
     ``select`` names it. Raises ``ConfigError`` for a bad configuration file; never for bad input files."""
     from .engine.discovery import discover
-    from .engine.packages import errors as package_errors
+    from .engine.registry import package_errors
     from .engine.pipeline import YAML_KINDS, active_rules, wants_kinds
     from .engine.runner import lint_paths
 

@@ -145,7 +145,7 @@ def rule_command(code: Annotated[str, typer.Argument(help="A rule ID, e.g. DL300
 
 def _package_errors() -> None:
     """Rule packages whose prefixes clash: said on stderr (each is an error: exit code 2 at the end)."""
-    from ..engine.packages import errors
+    from ..engine.registry import package_errors as errors
 
     for e in errors():
         typer.echo(f"fastlint: {e}", err=True)

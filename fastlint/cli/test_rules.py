@@ -14,7 +14,7 @@ def run(target: str, *, config: str | None = None, select: str = "", verbose: bo
         out=None) -> int:
     """The whole command; returns the exit code."""
     from ..engine.ids import split_option
-    from ..engine.packages import errors
+    from ..engine.registry import package_errors as errors
     from ..testing import SuiteError, run_suite, suite_for
 
     out = out or sys.stdout

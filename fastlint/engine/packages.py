@@ -20,10 +20,10 @@ package that fails to load is one line of warning naming it, and the other rules
 
 Start-up: importing ``importlib.metadata`` costs about 30 ms, as much as the rest of ``fastlint check`` on one
 file, and even looking for ``entry_points.txt`` files costs a system call per installed distribution. So what
-was found is kept in a small index file (``entry-points-*`` in ``$FASTLINT_CACHE_DIR``, default
-``~/.cache/fastlint``), valid while the folders of ``sys.path`` keep their modification times (installing or
-removing a distribution adds or removes a folder in one of them): a run then reads one file and stats the
-folders. When the index is stale, a first look (``_may_be_installed``: the dist-infos' ``entry_points.txt``)
+was found is kept in a small index file (``entry_index.py``), valid while the folders of ``sys.path`` keep their
+modification times (installing or removing a distribution adds or removes a folder in one of them): a run then
+reads one file and stats the folders, and with no package installed imports nothing more (not even this
+module). When the index is stale, a first look (``_may_be_installed``: the dist-infos' ``entry_points.txt``)
 decides whether ``importlib.metadata`` needs to be asked at all. An index that cannot be written is not used.
 
 What this module finds is kept for the process (like the registry's rules and ``sys.modules``: installing a
@@ -158,18 +158,11 @@ def _read() -> list[RulePackage]:
 def _entry_points() -> list[RulePackage]:
     """The group's entry points (their names not checked yet): from the index when it is fresh, else from
     importlib.metadata (when a first look finds any), and the index written again."""
-    entries = list(dict.fromkeys(e or "." for e in sys.path))
-    stamp = "\n".join(f"{_mtime(e)} {e}" for e in entries)
-    index = _index_path(entries)
-    if index is not None:
-        try:
-            with open(index, encoding="utf-8") as f:
-                saved = f.read()
-        except (OSError, UnicodeDecodeError):
-            saved = ""
-        head, sep, body = saved.partition("\n--\n")
-        if sep and head == f"{INDEX_FORMAT}\n{stamp}":
-            return [RulePackage(*line.split("\t")) for line in body.splitlines() if line.count("\t") == 3]
+    from . import entry_index
+
+    cached = entry_index.cached()
+    if cached is not None:
+        return [RulePackage(*item) for item in cached]
     found = []
     if _may_be_installed():
         from importlib.metadata import entry_points
@@ -178,52 +171,8 @@ def _entry_points() -> list[RulePackage]:
             dist = ep.dist
             found.append(RulePackage(ep.name, ep.value, dist.name if dist is not None else "?",
                                      dist.version if dist is not None else "", ep))
-    if index is not None:
-        lines = [f"{p.prefix}\t{p.value}\t{p.dist}\t{p.version}" for p in found]
-        _write(index, f"{INDEX_FORMAT}\n{stamp}\n--\n" + "".join(line + "\n" for line in lines))
+    entry_index.write([(p.prefix, p.value, p.dist, p.version) for p in found])
     return found
-
-
-INDEX_FORMAT = "fastlint entry points 1"
-
-
-def _mtime(path: str) -> str:
-    try:
-        return str(os.stat(path).st_mtime_ns)
-    except OSError:
-        return "-"
-
-
-def _index_path(entries: list[str]) -> str | None:
-    """The index file of this ``sys.path`` (one per environment), or None when there is no cache folder."""
-    root = os.environ.get("FASTLINT_CACHE_DIR")
-    if not root:
-        home = os.path.expanduser("~")
-        if home == "~":
-            return None
-        root = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.join(home, ".cache"), "fastlint")
-    # FNV-1a over 8-byte words: a stable name without importing zlib or hashlib (start-up time)
-    data = "\0".join(entries).encode("utf-8", "surrogatepass")
-    key = 0xCBF29CE484222325
-    for i in range(0, len(data), 8):
-        key = ((key ^ int.from_bytes(data[i:i + 8], "little")) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
-    return os.path.join(root, f"entry-points-{key:016x}")
-
-
-def _write(path: str, text: str) -> None:
-    """Replace the index in one rename (another process reads the old one or the new one); silently not at all
-    when the folder cannot be written."""
-    tmp = f"{path}.{os.getpid()}.tmp"
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except OSError:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
 
 
 def _may_be_installed() -> bool:
