@@ -41,3 +41,18 @@ def test_docs_examples(tmp_path, code):
 
 def test_pages_without_a_rule():
     assert sorted(set(SUITE.pages) - set(SUITE.rules)) == []
+
+
+def test_the_runner_serves_a_case_engine_block(tmp_path):
+    """A case's ``engine`` block is the local Docker engine its rule reads base images from (a fake one, started
+    by the runner); without the block no engine answers, whatever the machine runs."""
+    served = [(code, case) for code, _, case in CASES if case.engine and case.kind == "fail"]
+    assert served
+    code, case = served[0]
+    assert check_case(SUITE, code, case, tmp_path / "with") == []
+    engine, case.engine = case.engine, None
+    try:
+        problems = check_case(SUITE, code, case, tmp_path / "without")
+    finally:
+        case.engine = engine
+    assert problems and problems[0].startswith(f"{code} should fire and does not.")

@@ -189,7 +189,13 @@ def _rule(code: str, fired_message: str | None, foreign: _Foreign | None = None)
         markdown = f"{code}: {title}\n\nSee the [ShellCheck wiki]({help_uri})."
     else:
         help_uri = DOCS_URI.format(code=code)
-    tags = ["dockerfile", foreign.tag if foreign is not None else _FAMILY_TAGS.get(code[:2], "other")]
+    if cls is not None and not family and cls.url:
+        help_uri = cls.url  # BuildKit's checks: their page on docs.docker.com (a package's rule: its own page)
+    if foreign is not None:
+        tag = foreign.tag
+    else:
+        tag = "buildkit" if cls is not None and cls.buildkit else _FAMILY_TAGS.get(code[:2], "other")
+    tags = ["dockerfile", tag]
     if foreign is None and code[:3] in _FL_GROUP_TAGS:
         tags.append(_FL_GROUP_TAGS[code[:3]])
     props = {"tags": tags, "fixable": fixable}

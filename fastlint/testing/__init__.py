@@ -21,15 +21,20 @@ What is checked, as fastlint's tests check the built-in catalogue:
   Example fires and its "Use instead" does not;
 * the suite: every rule of a package has a page, every page a rule.
 
+Each check runs with the local Docker engine the case says (its ``engine`` block: a fake one,
+``testing/engine.py``), else with none answering (``case_engine``): results never depend on the machine's engine.
+
 Each check returns problems, one readable paragraph each; no problem means it passed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import os
 from pathlib import Path
 
-from .catalogue import Case, RuleDoc, catalogue_dir, parse_doc
+from ..catalogue import Case, RuleDoc, catalogue_dir, parse_doc
 
 DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety")
 
@@ -68,8 +73,8 @@ def load_pages(directory: Path) -> dict[str, RuleDoc]:
 
 
 def builtin_suite() -> Suite:
-    from . import __version__
-    from .engine.registry import all_rules
+    from .. import __version__
+    from ..engine.registry import all_rules
 
     return Suite(f"fastlint {__version__}", load_pages(catalogue_dir()), all_rules())
 
@@ -99,8 +104,8 @@ def suite_for(target: str, config: Path | None = None) -> Suite:
         suite = builtin_suite()
         suite.config = config_text
         return suite
-    from .engine.packages import find
-    from .engine.registry import installed_packages, load_package
+    from ..engine.packages import find
+    from ..engine.registry import installed_packages, load_package
 
     pkg = find(target)
     if pkg is None or pkg not in installed_packages():
@@ -140,24 +145,55 @@ def rule_of(code: str, suite: Suite, dockerfile: Path | None = None):
     cls = suite.rules.get(code)
     if cls is not None:
         return cls
-    from .engine.registry import rule_for
+    from ..engine.registry import rule_for
 
     cls = rule_for(code)
     if cls is not None or dockerfile is None:
         return cls
-    from . import api
+    from .. import api
 
     policy = api.policy_for(dockerfile)
     if policy.custom_rules is None:
         return None
-    from .datarules.checks import rule_classes
+    from ..datarules.checks import rule_classes
 
     return rule_classes(policy).get(code.upper())
 
 
+@contextlib.contextmanager
+def case_engine(case: Case | None):
+    """``DOCKER_HOST`` for the block: the fake engine of the case's ``engine`` block (JSON: ``{"arch": ...,
+    "images": {reference: {"os", "arch", "variant", "env", "shell"}}}``), else a socket nothing listens on. The
+    variable is restored after."""
+    import json
+    import tempfile
+
+    from .engine import FakeEngine, image
+
+    old = os.environ.get("DOCKER_HOST")
+    with tempfile.TemporaryDirectory(prefix="fastlint-engine-") as folder:  # short: a socket path has a limit
+        socket = os.path.join(folder, "engine.sock")
+        try:
+            if case is not None and case.engine:
+                spec = json.loads(case.engine)
+                table = {ref: image(i.get("os", "linux"), i.get("arch", "amd64"), i.get("env"), i.get("variant", ""),
+                                    i.get("shell")) for ref, i in spec.get("images", {}).items()}
+                with FakeEngine(socket, table, spec.get("arch", "amd64")) as engine:
+                    os.environ["DOCKER_HOST"] = engine.docker_host
+                    yield
+            else:
+                os.environ["DOCKER_HOST"] = f"unix://{socket}"
+                yield
+        finally:
+            if old is None:
+                os.environ.pop("DOCKER_HOST", None)
+            else:
+                os.environ["DOCKER_HOST"] = old
+
+
 def findings_of(dockerfile: Path, code: str) -> list:
     """``fastlint check --select CODE`` on the file (the library's ``check``)."""
-    from . import api
+    from .. import api
 
     run = api.check([str(dockerfile)], select=[code])
     if run.errors:
@@ -189,7 +225,8 @@ def check_case(suite: Suite, code: str, case: Case, root: Path) -> list[str]:
         if cls is None:
             return [f"{code}: no such rule (not fastlint's, not an installed package's, not a data rule of the "
                     "case's fastlint.yaml)"]
-        findings = findings_of(path, code)
+        with case_engine(case):
+            findings = findings_of(path, code)
     except CaseError as err:
         return [f"the case cannot run: {err}"]
     except Exception as err:  # noqa: BLE001  (a ConfigError, a rule's bug: said, not a traceback)
@@ -222,8 +259,8 @@ def fix_case(suite: Suite, code: str, case: Case, root: Path) -> list[str]:
     ``--unsafe-fixes`` when the rule's fix is unsafe), then the rule must no longer fire."""
     if case.fixed is None:
         return []
-    from .engine.pipeline import Selection
-    from .fixer.run import FixOptions, fix_file
+    from ..engine.pipeline import Selection
+    from ..fixer.run import FixOptions, fix_file
 
     try:
         path = write_case(root, case, suite.config)
@@ -231,16 +268,17 @@ def fix_case(suite: Suite, code: str, case: Case, root: Path) -> list[str]:
         if cls is None:
             return [f"{code}: no such rule"]
         unsafe = cls.fix_safety == "unsafe"
-        report = fix_file(path, str(path), FixOptions(selection=Selection(select=[code]), unsafe=unsafe))
-        if report.errors:
-            return ["fastlint fix failed: " + "; ".join(report.errors)]
-        result = path.read_text(encoding="utf-8")
-        command = f"fastlint fix --select {code}{' --unsafe-fixes' if unsafe else ''}"
-        if result != case.fixed:
-            diff = "".join(difflib.unified_diff(case.fixed.splitlines(True), result.splitlines(True),
-                                                "the case's fixed block", command))
-            return [f"`{command}` makes another text of the case:\n{_indent(diff)}"]
-        left = [f for f in findings_of(path, code) if cls.owns(f.code)]
+        with case_engine(case):
+            report = fix_file(path, str(path), FixOptions(selection=Selection(select=[code]), unsafe=unsafe))
+            if report.errors:
+                return ["fastlint fix failed: " + "; ".join(report.errors)]
+            result = path.read_text(encoding="utf-8")
+            command = f"fastlint fix --select {code}{' --unsafe-fixes' if unsafe else ''}"
+            if result != case.fixed:
+                diff = "".join(difflib.unified_diff(case.fixed.splitlines(True), result.splitlines(True),
+                                                    "the case's fixed block", command))
+                return [f"`{command}` makes another text of the case:\n{_indent(diff)}"]
+            left = [f for f in findings_of(path, code) if cls.owns(f.code)]
     except CaseError as err:
         return [f"the case cannot run: {err}"]
     except Exception as err:  # noqa: BLE001
@@ -255,18 +293,19 @@ def no_fix_case(suite: Suite, code: str, case: Case, root: Path) -> list[str]:
     leaves every file of the case (the Dockerfile and the files beside it) byte for byte as it was."""
     if case.kind != "fail" or case.fixed is not None:
         return []
-    from .engine.pipeline import Selection
-    from .fixer.run import FixOptions, fix_file
+    from ..engine.pipeline import Selection
+    from ..fixer.run import FixOptions, fix_file
 
-    from .engine.manifests import is_yaml_name
+    from ..engine.manifests import is_yaml_name
 
     if is_yaml_name(Path(case.path).name):
         return []  # `fastlint fix` leaves YAML files alone (their rules have no fixes)
     try:
         path = write_case(root, case, suite.config)
         before = _snapshot(root)
-        report = fix_file(path, str(path), FixOptions(selection=Selection(select=[code]), unsafe=True,
-                                                      template=False))
+        with case_engine(case):
+            report = fix_file(path, str(path), FixOptions(selection=Selection(select=[code]), unsafe=True,
+                                                          template=False))
     except Exception as err:  # noqa: BLE001
         return [f"the case cannot run: {type(err).__name__}: {err}"]
     if report.errors:
@@ -351,7 +390,8 @@ def _example_problems(suite: Suite, code: str, doc: RuleDoc, first: Case | None,
         case = Case(kind="fail", title=section, dockerfile=text, path=first.path if first else "Dockerfile",
                     files=dict(first.files) if first else {}, config=first.config if first else None)
         try:
-            findings = findings_of(write_case(root / section.replace(" ", "_"), case, suite.config), code)
+            with case_engine(first):
+                findings = findings_of(write_case(root / section.replace(" ", "_"), case, suite.config), code)
         except Exception as err:  # noqa: BLE001
             problems.append(f"the docs' {section} cannot run: {type(err).__name__}: {err}")
             continue
@@ -374,7 +414,7 @@ class Result:
 
 def run_suite(suite: Suite, root: Path, select: list[str] | None = None) -> list[Result]:
     """Every check of the suite, in page order (``select``: only the pages of these codes or prefixes)."""
-    from .engine.ids import matches
+    from ..engine.ids import matches
 
     results = [Result(code, "package", [p]) for p in suite.problems() for code in [p.split()[0]]]
     for n, code in enumerate(suite.pages):
