@@ -91,7 +91,7 @@ HEAD = "custom_rules:\n  prefix: ORG\n  rules:\n    ORG001:\n"
     ("custom_rules:\n  prefix: ORG\n  rules:\n    ORG001: just a message\n", "4:13",
      "rule 'ORG001' must be a mapping (message:, level:, and one check)"),
     (HEAD + "      message: x\n      regex: a\nrules:\n  ignore: [ORG001, ORG9, OTHER1]\n", "8:26",
-     "'OTHER1' is not a rule ID or prefix (like DL3008, DL30, FL4, SC2086)"),
+     "'OTHER1' is not a rule ID or prefix (like DL3008, DL30, FL4, SC2086, StageNameCasing)"),
 ])
 def test_errors_name_the_yaml_line_and_column(tmp_path, yaml, where, message):
     config = tmp_path / "fastlint.yaml"
