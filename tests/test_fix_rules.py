@@ -12,10 +12,10 @@ import json
 import os
 
 import pytest
-from typer.testing import CliRunner
+from cli_runner import CliRunner
 
 from fastlint.catalogue import load_all
-from fastlint.cli.app import app
+from fastlint.cli import main as app
 from fastlint.cli.check import main as check_main
 from fastlint.engine.config import policy_for, reset_caches
 from fastlint.engine.registry import all_rules

@@ -10,7 +10,7 @@ import subprocess
 import sys
 
 import pytest
-from typer.testing import CliRunner
+from cli_runner import CliRunner
 
 from conftest import ROOT
 
@@ -29,7 +29,7 @@ def _rules() -> dict[str, dict]:
 
 
 def _rule(runner: CliRunner, code: str):
-    from fastlint.cli.app import app
+    from fastlint.cli import main as app
 
     return runner.invoke(app, ["rule", code])
 

@@ -1,6 +1,16 @@
 """The policy a file is checked against: the built-in standard, overridden by ``fastlint.yaml``, or adjusted by
 a ``.hadolint.yaml`` when there is no ``fastlint.yaml``.
 
+A configuration file is read by its content, whatever its name: a file with hadolint's keys (``ignored``,
+``override``, ``trustedRegistries``, ...) is a hadolint configuration, read as hadolint 2.15 reads it; any other is
+a ``fastlint.yaml``. With no file near the Dockerfile, hadolint's own user-wide files are read as hadolint finds
+them (``$XDG_CONFIG_HOME/hadolint.yaml``, ``~/.config/hadolint.yaml``, ``~/.hadolint/hadolint.yaml``,
+``~/.hadolint/config.yaml``, ``~/.hadolint.yaml``; ``.yml`` too).
+
+Two profiles: ``fast`` (the default: the standard's rules and hadolint's) and ``hadolint`` (hadolint's rules alone,
+with hadolint's defaults, for repositories that are not FAST services): ``profile: hadolint`` in fastlint.yaml,
+``--profile hadolint`` or ``FASTLINT_PROFILE=hadolint``.
+
 ``fastlint.yaml`` is read with ruamel.yaml (imported only when such a file exists) so that every error names
 ``fastlint.yaml:LINE:COL``. Each top-level part of the policy given in the file replaces the built-in part; the
 ``services`` matrix is merged by service name (a service given in the file replaces the built-in entry).
@@ -17,7 +27,8 @@ from ..policy import builtin
 CONFIG_NAMES = ("fastlint.yaml", "fastlint.yml", ".fastlint.yaml")
 HADOLINT_NAMES = (".hadolint.yaml", ".hadolint.yml")
 LEVEL_NAMES = ("error", "warning", "info", "style")
-_CODE = re.compile(r"^(DL|SC|FL)\d*$|^ALL$", re.IGNORECASE)
+PROFILES = ("fast", "hadolint")
+MAX_CONFIG_BYTES = 256 * 1024  # a real fastlint.yaml is a few KB; reading YAML with positions costs ~40 us a line
 _MEMORY = re.compile(r"^\d+(\.\d+)?(Ki|Mi|Gi|Ti|K|M|G|T)?$")
 
 
@@ -49,7 +60,7 @@ class Policy:
     __slots__ = (
         "stages", "bases", "allowed_images", "user", "budgets", "target", "services", "ignore", "select",
         "severity", "disabled", "trusted_registries", "label_schema", "strict_labels", "failure_threshold",
-        "shellcheck", "allow_pragmas", "source"
+        "shellcheck", "allow_pragmas", "source", "profile", "explicit", "hadolint_levels", "run", "warnings"
     )
 
     def __init__(
@@ -94,15 +105,51 @@ class Policy:
         self.shellcheck = shellcheck
         self.allow_pragmas = allow_pragmas
         self.source = source  # where the policy came from, for messages
+        self.profile = "fast"
+        self.explicit: set[str] = set()  # the settings the configuration file gives (hadolint's environment is under them)
+        self.hadolint_levels: set[str] = set()  # codes whose level a hadolint setting gave (the most severe wins)
+        self.run: dict = {}  # run-wide settings of a hadolint configuration: formats, no_fail, no_color, verbose
+        self.warnings: list[str] = []  # what was read but not used (unknown keys, unknown rule IDs)
 
     def service_named(self, name: str | None) -> Service | None:
         return self.services.get(name) if name else None
 
 
-def builtin_policy() -> Policy:
+def builtin_policy(profile: str = "fast") -> Policy:
+    """The built-in policy of a profile: ``fast``, the standard as written; ``hadolint``, hadolint's defaults
+    (its rules only, none turned off, no service matrix)."""
     p = Policy()
+    if profile == "hadolint":
+        return set_profile(p, profile)
     p.services = {name: Service(name=name, **copy.deepcopy(spec)) for name, spec in builtin.SERVICES.items()}
     return p
+
+
+def is_hadolint_rule(code: str) -> bool:
+    """hadolint's rules: its DL rules and ShellCheck's SC codes (and the engine's DL1000)."""
+    return code.upper().startswith(("DL", "SC"))
+
+
+def set_profile(p: Policy, profile: str) -> Policy:
+    p.profile = profile
+    if profile == "hadolint":
+        from .registry import all_rules
+
+        p.disabled = {code: "not one of hadolint's rules (profile hadolint)" for code in all_rules()
+                      if not is_hadolint_rule(code)}
+        p.services = {}
+    return p
+
+
+_default_profile = "fast"
+
+
+def set_default_profile(profile: str) -> None:
+    """The profile of the built-in policy and of configuration files that name none (``--profile``)."""
+    global _default_profile
+    if profile != _default_profile:
+        _default_profile = profile
+        _cache.clear()
 
 
 # -- finding the file for a Dockerfile ---------------------------------------------------------------------------
@@ -113,16 +160,20 @@ def policy_for(dockerfile: Path, explicit: Path | None = None, no_config: bool =
     """The policy for a Dockerfile: ``--config``, else the nearest fastlint.yaml above it, else the nearest
     .hadolint.yaml above it (read over the built-in policy), else the built-in policy."""
     if no_config:
-        return _cached("<builtin>", builtin_policy)
+        return _cached("<builtin>", lambda: builtin_policy(_default_profile))
     if explicit is not None:
-        return _cached(str(explicit), lambda: load_config(explicit))
-    directory = dockerfile.resolve().parent
+        return _cached(str(explicit), lambda: load_any(explicit))
+    import os
+
+    directory = Path(os.path.realpath(dockerfile)).parent  # realpath: never an error, even for a symlink loop
     found = _nearest(directory)
     if found is None:
-        return _cached("<builtin>", builtin_policy)
-    if found.name in HADOLINT_NAMES:
+        found = user_hadolint_config()
+    if found is None:
+        return _cached("<builtin>", lambda: builtin_policy(_default_profile))
+    if found.name in HADOLINT_NAMES or found.name in USER_HADOLINT_NAMES:
         return _cached(str(found), lambda: load_hadolint(found))
-    return _cached(str(found), lambda: load_config(found))
+    return _cached(str(found), lambda: load_any(found))
 
 
 def _cached(key: str, make) -> Policy:
@@ -133,6 +184,22 @@ def _cached(key: str, make) -> Policy:
 
 
 _dir_cache: dict[Path, Path | None] = {}
+USER_HADOLINT_NAMES = ("hadolint.yaml", "hadolint.yml", "config.yaml", "config.yml")
+
+
+def user_hadolint_config() -> Path | None:
+    """hadolint's user-wide configuration, where hadolint looks for it (after the project's), or None."""
+    import os
+
+    home = Path(os.path.expanduser("~"))
+    xdg = Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config")
+    candidates = [xdg / "hadolint.yaml", xdg / "hadolint.yml",
+                  *(home / ".hadolint" / n for n in USER_HADOLINT_NAMES),
+                  home / ".hadolint.yaml", home / ".hadolint.yml"]
+    key = Path("<user>")
+    if key not in _dir_cache:
+        _dir_cache[key] = next((c for c in candidates if c.is_file()), None)
+    return _dir_cache[key]
 
 
 def _nearest(directory: Path) -> Path | None:
@@ -175,9 +242,13 @@ def _load_yaml(path: Path):
     from ruamel.yaml.error import MarkedYAMLError
 
     try:
+        size = path.stat().st_size
+        if size > MAX_CONFIG_BYTES:
+            raise ConfigError(f"too large for a configuration file ({size / 1024:.0f} KB; at most "
+                              f"{MAX_CONFIG_BYTES // 1024} KB)", str(path))
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
-        raise ConfigError(f"cannot read: {err}", str(path)) from None
+        raise ConfigError(f"cannot read: {getattr(err, 'strerror', None) or err}", str(path)) from None
     try:
         data = YAML(typ="rt").load(text)
     except MarkedYAMLError as err:
@@ -267,15 +338,29 @@ class _Reader:
         return value.lower()
 
 
-def _check_code(v: str) -> str | None:
-    return None if _CODE.match(v.strip()) else f"'{v}' is not a rule ID or prefix (like DL3008, DL30, FL4, SC2086)"
+def _codes(r: "_Reader", parent, key, p: Policy) -> list[str]:
+    """A list of rule IDs or prefixes; an unknown one is a warning (``file:line:col: ...``) and is left out."""
+    from .rule_ids import describe, is_known
+
+    value = parent[key]
+    out = []
+    for i, v in enumerate(r.str_list(parent, key)):
+        if is_known(v):
+            out.append(v.strip().upper())
+        else:
+            line, col = r.item_pos(value, i) if isinstance(value, list) else r.pos(parent, key, True)
+            p.warnings.append(str(ConfigError(describe(v) + "; not used", r.path, line, col)))
+    return out
 
 
-TOP_KEYS = ("policy", "services", "rules", "trusted_registries", "label_schema", "strict_labels", "shellcheck",
-            "failure_threshold")
+TOP_KEYS = ("profile", "policy", "services", "rules", "trusted_registries", "label_schema", "strict_labels",
+            "shellcheck", "failure_threshold")
 POLICY_KEYS = ("stages", "bases", "allowed_images", "user", "budgets", "target")
 SERVICE_KEYS = ("type", "port", "memory", "health_service")
 RULES_KEYS = ("ignore", "select", "severity", "allow_pragmas")
+# hadolint 2.15's configuration keys (its README): a file with any of them and none of fastlint's is hadolint's
+HADOLINT_KEYS = ("failure-threshold", "format", "formats", "ignored", "label-schema", "no-color", "no-fail",
+                 "override", "strict-labels", "disable-ignore-pragma", "trustedRegistries", "verbose")
 
 
 def _open(path: Path, expected: str):
@@ -283,19 +368,55 @@ def _open(path: Path, expected: str):
     data = _load_yaml(path)
     if data is not None and not isinstance(data, dict):
         raise ConfigError(f"the file must be a mapping {expected}", str(path), 1, 1)
-    p = builtin_policy()
+    p = builtin_policy(_default_profile)
     p.source = str(path)
     return data, _Reader(path), p
 
 
-def load_config(path: Path) -> Policy:
+def is_hadolint_config(data) -> bool:
+    """A configuration's keys are hadolint's: some hadolint key, and no fastlint key."""
+    if not isinstance(data, dict):
+        return False
+    keys = [str(k) for k in data]
+    return any(k in HADOLINT_KEYS for k in keys) and not any(k in TOP_KEYS for k in keys)
+
+
+def load_any(path: Path) -> Policy:
+    """Read a configuration file by its content: hadolint's keys make it a hadolint configuration (whatever its
+    name: ``-c hadolint.yaml``), anything else is a fastlint.yaml."""
+    data = _load_yaml(path)
+    if is_hadolint_config(data):
+        return load_hadolint(path, data)
+    return load_config(path, data)
+
+
+_UNSET = object()
+
+
+def load_config(path: Path, data=_UNSET) -> Policy:
     """Read a fastlint.yaml over the built-in policy."""
-    data, r, p = _open(path, "(policy:, services:, rules:, ...)")
+    if data is _UNSET:
+        data, r, p = _open(path, "(policy:, services:, rules:, ...)")
+    else:
+        if data is not None and not isinstance(data, dict):
+            raise ConfigError("the file must be a mapping (policy:, services:, rules:, ...)", str(path), 1, 1)
+        r, p = _Reader(path), builtin_policy(_default_profile)
+        p.source = str(path)
     if data is None:
         return p
     for key in data:
         if key not in TOP_KEYS:
-            raise r.error(f"unknown key '{key}' (expected one of: {', '.join(TOP_KEYS)})", r.pos(data, key))
+            hint = " (a hadolint key: a file has either fastlint's keys or hadolint's)" if key in HADOLINT_KEYS \
+                else ""
+            raise r.error(f"unknown key '{key}' (expected one of: {', '.join(TOP_KEYS)}){hint}", r.pos(data, key))
+    if "profile" in data:
+        profile = data["profile"]
+        if profile not in PROFILES:
+            raise r.error(f"'profile' must be one of {', '.join(PROFILES)}", r.pos(data, "profile", True))
+        if profile != p.profile:
+            keep = p.source
+            p = builtin_policy(profile)
+            p.source = keep
     if "policy" in data:
         _read_policy(r, r.mapping(data, "policy", POLICY_KEYS), p)
     if "services" in data:
@@ -323,17 +444,20 @@ def load_config(path: Path) -> Policy:
     if "rules" in data:
         rules = r.mapping(data, "rules", RULES_KEYS)
         if "ignore" in rules:
-            p.ignore = r.str_list(rules, "ignore", _check_code)
+            p.ignore = _codes(r, rules, "ignore", p)
         if "select" in rules:
-            p.select = r.str_list(rules, "select", _check_code)
+            p.select = _codes(r, rules, "select", p)
         if "allow_pragmas" in rules:
             p.allow_pragmas = r.boolean(rules, "allow_pragmas")
+            p.explicit.add("allow_pragmas")
         if "severity" in rules:
             sev = r.mapping(rules, "severity")
+            from .rule_ids import describe, is_known
+
             for code in sev:
-                msg = _check_code(str(code))
-                if msg:
-                    raise r.error(msg, r.pos(sev, code))
+                if not is_known(str(code)):
+                    p.warnings.append(str(r.error(describe(str(code)) + "; not used", r.pos(sev, code))))
+                    continue
                 p.severity[str(code).upper()] = r.level(sev, code)
     if "trusted_registries" in data:
         p.trusted_registries = r.str_list(data, "trusted_registries")
@@ -342,6 +466,7 @@ def load_config(path: Path) -> Policy:
         p.label_schema = {str(k): str(v) for k, v in schema.items()}
     if "strict_labels" in data:
         p.strict_labels = r.boolean(data, "strict_labels")
+        p.explicit.add("strict_labels")
     if "shellcheck" in data:
         p.shellcheck = r.boolean(data, "shellcheck")
     if "failure_threshold" in data:
@@ -382,35 +507,77 @@ def _read_policy(r: _Reader, pol, p: Policy) -> None:
             raise r.error(f"'target' must be one of the stages ({', '.join(p.stages)})", r.pos(pol, "target", True))
 
 
-def load_hadolint(path: Path) -> Policy:
-    """Read a .hadolint.yaml over the built-in policy: ignored, override, trustedRegistries,
-    failure-threshold, label-schema, strict-labels, disable-ignore-pragma."""
-    data, r, p = _open(path, "(ignored:, override:, ...)")
+def load_hadolint(path: Path, data=_UNSET) -> Policy:
+    """Read a hadolint configuration over the built-in policy, with hadolint 2.15's meaning for each key:
+    ``ignored``, ``override``, ``trustedRegistries`` (a list or one name), ``failure-threshold`` (``ignore`` and
+    ``none`` are below style: every finding fails), ``label-schema``, ``strict-labels``, ``disable-ignore-pragma``,
+    and the run-wide ``format``/``formats``, ``no-fail``, ``no-color`` and ``verbose`` (in ``Policy.run``). A key
+    hadolint does not know is a warning (hadolint ignores it)."""
+    from .hadolint import LABEL_TYPES, THRESHOLDS, threshold_level
+
+    if data is _UNSET:
+        data, r, p = _open(path, "(ignored:, override:, ...)")
+    else:
+        if data is not None and not isinstance(data, dict):
+            raise ConfigError("the file must be a mapping (ignored:, override:, ...)", str(path), 1, 1)
+        r, p = _Reader(path), builtin_policy(_default_profile)
+        p.source = str(path)
     if data is None:
         return p
+    for key in data:
+        if key not in HADOLINT_KEYS:
+            p.warnings.append(str(r.error(f"unknown key '{key}' (not one of hadolint's: {', '.join(HADOLINT_KEYS)}); "
+                                          "not used", r.pos(data, key))))
     if "ignored" in data:
-        p.ignore = r.str_list(data, "ignored", _check_code)
+        p.ignore = _codes(r, data, "ignored", p)
     if "override" in data:
         over = r.mapping(data, "override", LEVEL_NAMES)
-        for level in over:
-            for code in r.str_list(over, level, _check_code):
-                p.severity[code.upper()] = level
+        for level in LEVEL_NAMES:  # hadolint: the most severe level given for a rule wins
+            for code in _codes(r, over, level, p) if level in over else []:
+                p.severity[code] = level
+                p.hadolint_levels.add(code)
     if "trustedRegistries" in data:
         p.trusted_registries = r.str_list(data, "trustedRegistries")
     if "failure-threshold" in data:
-        p.failure_threshold = r.level(data, "failure-threshold")
+        value = data["failure-threshold"]
+        if not isinstance(value, str) or value.lower() not in THRESHOLDS:
+            raise r.error(f"'failure-threshold' must be one of {', '.join(THRESHOLDS)}",
+                          r.pos(data, "failure-threshold", True))
+        p.failure_threshold = threshold_level(value)
     if "label-schema" in data:
         schema = r.mapping(data, "label-schema")
+        for k, v in schema.items():
+            if str(v) not in LABEL_TYPES:
+                raise r.error(f"label type must be one of {', '.join(LABEL_TYPES)}", r.pos(schema, k, True))
         p.label_schema = {str(k): str(v) for k, v in schema.items()}
     if "strict-labels" in data:
         p.strict_labels = r.boolean(data, "strict-labels")
+        p.explicit.add("strict_labels")
     if "disable-ignore-pragma" in data:
         p.allow_pragmas = not r.boolean(data, "disable-ignore-pragma")
+        p.explicit.add("allow_pragmas")
+    from ..report import HADOLINT_FORMATS
+
+    formats = []
+    for key in ("formats", "format"):  # hadolint: the list first, then the one
+        if key in data:
+            for fmt in r.str_list(data, key):
+                if fmt not in HADOLINT_FORMATS:
+                    raise r.error(f"'{key}': unknown format {fmt!r} (one of {', '.join(HADOLINT_FORMATS)})",
+                                  r.pos(data, key, True))
+                formats.append(fmt)
+    if formats:
+        p.run["formats"] = formats
+    for key in ("no-fail", "no-color", "verbose"):
+        if key in data:
+            p.run[key.replace("-", "_")] = r.boolean(data, key)
     return p
 
 
 def reset_caches() -> None:
     """Forget found and loaded files (tests, long-running callers)."""
+    global _default_profile
     _cache.clear()
     _dir_cache.clear()
+    _default_profile = "fast"
 
