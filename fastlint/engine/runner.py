@@ -226,6 +226,10 @@ def read_regular_file(path: Path, display: str) -> tuple[bytes | None, str | Non
             return None, f"{display}: not a regular file ({kind}), not read"
         return path.read_bytes(), None
     except OSError as err:
+        import errno
+
+        if err.errno == errno.ELOOP:
+            return None, f"{display}: cannot read: a loop of symbolic links"
         if path.is_symlink() and not path.exists():
             return None, f"{display}: cannot read: broken symbolic link"
         return None, f"{display}: cannot read: {err.strerror or err}"
