@@ -80,8 +80,7 @@ def fast_parse(cmd: Command, argv: list[str]) -> Namespace | None:
         word = argv[i]
         i += 1
         if word == "--":
-            positional += argv[i:]
-            break
+            return None  # argparse's reading of what follows is its own
         if not word.startswith("-") or word == "-":
             positional.append(word)
             continue
@@ -90,6 +89,8 @@ def fast_parse(cmd: Command, argv: list[str]) -> Namespace | None:
         else:
             name, value = word[:2], word[2:]
             eq = "=" if value else ""
+            if value.startswith("="):  # -o=FILE: argparse splits at the "="
+                value = value[1:]
         opt = cmd.by_flag.get(name)
         if opt is None or name in ("-h", "--help"):
             return None
@@ -103,8 +104,8 @@ def fast_parse(cmd: Command, argv: list[str]) -> Namespace | None:
                 return None
             value = argv[i]
             i += 1
-        if opt.choices is not None and value not in opt.choices:
-            return None
+        if (opt.choices is not None and value not in opt.choices) or value == "--":
+            return None  # argparse reports the choice; it drops a "--" value
         if opt.kind == "append":
             values[opt.dest].append(value)
         else:
