@@ -175,3 +175,35 @@ def test_a_huge_configuration_file_is_refused_at_once(project, capsys):
     rc = main(["Dockerfile"])
     assert rc == 2 and time.perf_counter() - t < 5
     assert "fastlint.yaml: too large for a configuration file" in capsys.readouterr().err
+
+
+def test_the_text_report_masks_secrets(project, capsys):
+    (project / "Dockerfile").write_text("FROM node:20\nENV AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG\n")
+    main(["--no-shellcheck", "--select", "FL601,DL3064", "Dockerfile"])
+    out = capsys.readouterr().out
+    assert "FL601" in out and "wJalrXUtnFEMI" not in out and "AWS_SECRET_ACCESS_KEY=" + "*" * 21 in out
+
+
+def test_discovery_reads_parent_gitignore_and_info_exclude_from_any_folder(project, capsys):
+    (project / ".gitignore").write_text("vendor/\n")
+    (project / ".git" / "info").mkdir()
+    (project / ".git" / "info" / "exclude").write_text("tmp/\n")
+    for d in ("svc/vendor", "svc/tmp", "svc/app"):
+        (project / d).mkdir(parents=True)
+        (project / d / "Dockerfile-dev").write_text("FROM node\n")
+    (project / "svc" / "app" / "web.Containerfile").write_text("FROM node\n")
+    for cwd, path in ((project, "svc"), (project / "svc", ".")):
+        os.chdir(cwd)
+        main(["--format", "json", "--select", "DL3006", "-V", path])
+        out, err = capsys.readouterr()
+        files = sorted(f["file"].split("/", 1)[-1] if path == "svc" else f["file"] for f in json.loads(out))
+        assert files == ["app/Dockerfile-dev", "app/web.Containerfile"], (cwd, files)
+        assert "skipped" in err and "ignored by" in err and ".git/info/exclude" in err
+
+
+def test_force_color(project):
+    env = dict(ENV, FORCE_COLOR="1")
+    r = cli("--no-shellcheck", "--select", "DL3006", "Dockerfile", cwd=project, env=env)
+    assert "\x1b[" in r.stdout
+    r = cli("--no-shellcheck", "--select", "DL3006", "--no-color", "Dockerfile", cwd=project, env=env)
+    assert "\x1b[" not in r.stdout
