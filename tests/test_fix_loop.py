@@ -15,9 +15,9 @@ from fastlint.parser import parse
 def use_rules(monkeypatch, *rules):
     """Make the loop lint with exactly these rules."""
 
-    def lint(text, path, policy, selection=None):
+    def lint(text, path, policy, selection=None, state=None):
         df = parse(text, path)
-        return FileResult(path, lint_dockerfile(df, policy, list(rules), selection or Selection()), df)
+        return FileResult(path, lint_dockerfile(df, policy, list(rules), selection or Selection(), state), df)
 
     monkeypatch.setattr(loop, "lint_text", lint)
 

@@ -10,26 +10,7 @@ from __future__ import annotations
 import os
 import sys
 
-# name -> (module, its Command, its main function)
-COMMANDS = {
-    "check": ("check", "CHECK", "main"),
-    "fix": ("fix", "FIX", "main"),
-    "verify": ("verify", "VERIFY", "main"),
-    "build": ("build", "BUILD", "main"),
-    "parse": ("parse", "PARSE", "main"),
-    "rules": ("docs", "RULES", "rules_main"),
-    "rule": ("docs", "RULE", "rule_main"),
-    "init": ("init", "INIT", "main"),
-}
-
-
-def command(name: str):
-    """(Command, main function) of a command."""
-    import importlib
-
-    module_name, spec_name, main_name = COMMANDS[name]
-    module = importlib.import_module(f"{__name__}.{module_name}")
-    return getattr(module, spec_name), getattr(module, main_name)
+from .commands import COMMANDS, command  # noqa: F401  (re-exported: the table of commands)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -99,137 +99,85 @@ def main(argv: list[str]) -> int:
 
 
 def _split(values: list[str]) -> list[str]:
-    return [v.strip().upper() for value in values for v in value.split(",") if v.strip()]
+    from ..engine.ids import split_option
+
+    return [i for value in values for i in split_option(value)]
 
 
-def cli_overrides(args):
-    """hadolint's options given on the command line, as ``engine.hadolint.Overrides``; usage errors end here."""
-    from ..engine.hadolint import LEVELS, Overrides, codes, label_schema, threshold_level
+def hadolint_settings(args, environ):
+    """hadolint's settings of this run (``engine.hadolint.Settings``): its ``HADOLINT_*`` variables and its
+    options on the command line. An unknown rule ID, a bad label type on the command line is a usage error; in
+    the environment, a warning (and the ID is not used)."""
+    from ..engine.hadolint import Settings, drop_codes, from_command_line, from_environment, named_codes
+    from ..engine.ids import unknown_message
+    from ..engine.index import unknown_ids
 
-    o = Overrides()
-    for level in LEVELS:
-        o.levels[level] = codes(getattr(args, f"level_{level}"))
-    o.trusted_registries = [r.strip() for v in args.trusted_registries for r in v.split(",") if r.strip()]
-    problems: list[str] = []
-    o.label_schema = label_schema(args.require_labels, problems)
+    cli, problems = from_command_line(
+        {"error": args.level_error, "warning": args.level_warning, "info": args.level_info,
+         "style": args.level_style},
+        args.trusted_registries, args.require_labels, args.strict_labels, args.disable_ignore_pragma,
+        args.failure_threshold, args.no_fail, args.no_color, args.verbose)
     if problems:
         fail(problems[0])
-    o.strict_labels = True if args.strict_labels else None
-    o.disable_ignore_pragma = True if args.disable_ignore_pragma else None
-    if args.failure_threshold:
-        o.failure_threshold = threshold_level(args.failure_threshold)
-    o.no_fail = True if args.no_fail else None
-    o.no_color = True if args.no_color else None
-    o.verbose = True if args.verbose else None
-    return o
+    env, warnings = from_environment(environ)
+    bad = unknown_ids(named_codes(env))
+    drop_codes(env, bad)
+    return Settings(env, cli), warnings + [f"HADOLINT_*: {unknown_message(c)}; not used" for c in bad]
 
 
 def run(args, environ) -> int:
-    from ..engine import config
-    from ..engine.config import ConfigError, policy_for
-    from ..engine.hadolint import apply, from_environment
-    from ..engine.runner import Selection
+    from pathlib import Path
+
+    from ..api import ConfigError, check
 
     if args.fail_on and args.failure_threshold:
         fail("give --fail-on or --failure-threshold, not both")
-    selection = Selection(select=_split(args.select), ignore=_split(args.ignore))
-    cli = cli_overrides(args)
-    env, env_problems = from_environment(environ)
-    named = [*selection.select, *selection.ignore, *(c for codes in cli.levels.values() for c in codes)]
-    if named:
-        from ..engine.rule_ids import describe, unknown
+    select, ignore = _split(args.select), _split(args.ignore)
+    levels = [*args.level_error, *args.level_warning, *args.level_info, *args.level_style]
+    if select or ignore or levels:
+        from ..engine.ids import unknown_message
+        from ..engine.index import unknown_ids
 
-        bad = unknown(named)
+        bad = unknown_ids([*select, *ignore, *_split(levels)])
         if bad:
-            fail(describe(bad[0]))
-        bad_env = unknown([*env.ignore, *(c for codes in env.levels.values() for c in codes)])
-        env_problems += [f"HADOLINT_*: {describe(c)}; not used" for c in bad_env]
-        env.ignore = [c for c in env.ignore if c not in bad_env]
-    elif env.ignore or any(env.levels.values()):
-        from ..engine.rule_ids import describe, unknown
-
-        bad_env = unknown([*env.ignore, *(c for codes in env.levels.values() for c in codes)])
-        env_problems += [f"HADOLINT_*: {describe(c)}; not used" for c in bad_env]
-        env.ignore = [c for c in env.ignore if c not in bad_env]
-    selection.ignore += env.ignore
-    profile = args.profile or environ.get("FASTLINT_PROFILE") or "fast"
-    if profile not in PROFILES:
-        fail(f"FASTLINT_PROFILE must be fast or hadolint, not {profile!r}")
-    config.set_default_profile(profile)
-    for problem in env_problems:
-        warn(problem)
-
-    explicit = None
-    if args.config:
-        from pathlib import Path
-
-        explicit = Path(args.config)
-        try:
-            if not explicit.is_file():
-                raise ConfigError("no such configuration file", str(explicit))
-            config.load_any(explicit)  # fail early on a bad --config
-        except ConfigError as err:
-            fail(str(err))
-
+            fail(unknown_message(bad[0]))
     stdin_at = [i for i, p in enumerate(args.paths) if p == "-"]
     if len(stdin_at) > 1:
         fail("'-' (standard input) can be given once")
-    from ..engine.discovery import Notes, discover
-
-    notes = Notes()
-    paths = [p for p in args.paths if p != "-"] or ([] if stdin_at else ["."])
-    files, errors = discover(paths, manifests=_wants_manifests(selection), notes=notes)
-    verbose = bool(args.verbose or env.verbose)
-
-    from pathlib import Path
-
-    stdin_name = args.stdin_filename or "-"
-    entries = []
-    warned: set[int] = set()
-    first_policy = None
-    todo = [(p, d) for p, d in files]
-    if stdin_at:
-        todo.insert(0 if stdin_at[0] == 0 else len(todo), (None, stdin_name))
-    for path, display in todo:
-        try:
-            policy = policy_for(path if path is not None else Path(args.stdin_filename or "Dockerfile"),
-                                explicit, args.no_config)
-        except ConfigError as err:
-            fail(str(err))
-        if id(policy) not in warned:
-            warned.add(id(policy))
-            for w in policy.warnings:
-                warn(w)
-            if verbose:
-                print(f"fastlint: configuration {policy.source} (profile {policy.profile})", file=sys.stderr)
-        if first_policy is None:
-            first_policy = policy
-        if args.no_shellcheck and policy.shellcheck:
-            policy = _without_shellcheck(policy)
-        policy = apply(apply(policy, env, over_config=False), cli, over_config=True)
-        entries.append((path, display, policy))
-    if verbose:
-        for shown, why in notes.skipped:
-            print(f"fastlint: skipped {shown}: {why}", file=sys.stderr)
-    for w in notes.warnings:
+    profile = args.profile or environ.get("FASTLINT_PROFILE") or "fast"
+    if profile not in PROFILES:
+        fail(f"FASTLINT_PROFILE must be fast or hadolint, not {profile!r}")
+    settings, warnings = hadolint_settings(args, environ)
+    for w in warnings:
         warn(w)
-    if first_policy is None:
-        first_policy = config.builtin_policy(profile) if args.no_config else _policy_or_exit(explicit, args)
 
-    results = _lint(entries, selection, stdin_name)
-    for r in results:
-        if r.error:
-            errors.append(r.error)
-    results = [r for r in results if not r.error]
+    try:
+        checked = check(args.paths, config=args.config, no_config=args.no_config, select=select, ignore=ignore,
+                        shellcheck=not args.no_shellcheck, profile=profile, hadolint=settings,
+                        stdin_filename=args.stdin_filename)
+    except ConfigError as err:
+        fail(str(err))
+    results, errors, policy = checked.results, checked.errors, checked.policy
+    verbose = bool(args.verbose or settings.environment.verbose)
+    for used in checked.policies:
+        for w in used.warnings:
+            warn(w)
+        if verbose:
+            print(f"fastlint: configuration {used.source} (profile {used.profile})", file=sys.stderr)
+    if verbose:
+        for shown, why in checked.notes.skipped:
+            print(f"fastlint: skipped {shown}: {why}", file=sys.stderr)
+    for w in checked.notes.warnings:
+        warn(w)
 
-    formats = [*env.formats, *first_policy.run.get("formats", []), *args.formats]
-    default_format = "tty" if first_policy.profile == "hadolint" else "text"
+    formats = [*policy.run.get("formats", []), *args.formats]
+    default_format = "tty" if policy.profile == "hadolint" else "text"
     from ..report import RunInfo, render
 
     run_info = RunInfo(statistics=args.statistics, version=__version__, errors=errors,
                        file_path_in_report=args.file_path_in_report)
     if "sarif" in formats:
-        run_info.rules = _rules_that_ran(entries, selection)
+        run_info.rules = checked.rules
     if args.write_baseline:
         from ..engine.baseline import BaselineError, write_baseline
 
@@ -245,9 +193,8 @@ def run(args, environ) -> int:
         except BaselineError as err:
             fail(str(err))
 
-    no_color = _first(cli.no_color, first_policy.run.get("no_color"), env.no_color)
     for fmt, output in _pairs(formats, args.outputs, default_format):
-        run_info.color = _use_color(args.color, bool(no_color), output, environ)
+        run_info.color = _use_color(args.color, bool(policy.run.get("no_color")), output, environ)
         report = _statistics(fmt, results) if args.statistics else render(fmt, results, run_info)
         if output is None or output == "-":
             sys.stdout.write(report)
@@ -264,13 +211,11 @@ def run(args, environ) -> int:
 
     if errors:
         return 2
-    if _first(cli.no_fail, first_policy.run.get("no_fail"), env.no_fail):
+    if policy.run.get("no_fail"):
         return 0
     if any(f in ("codeclimate", "codacy") for f in formats):
         return 0  # as hadolint: these are engine protocols, whose hosts read the report, not the exit code
-    fail_on = args.fail_on or cli.failure_threshold or first_policy.failure_threshold or env.failure_threshold \
-        or "info"
-    return exit_code(results, fail_on)
+    return exit_code(results, args.fail_on or checked.threshold or "info")
 
 
 def exit_code(results, fail_on: str) -> int:
@@ -280,50 +225,12 @@ def exit_code(results, fail_on: str) -> int:
     return 1 if any(LEVEL_RANK.get(f.level, 0) >= threshold for r in results for f in r.findings) else 0
 
 
-def _first(*values):
-    """The first setting given (command line, then configuration file, then environment)."""
-    return next((v for v in values if v is not None), None)
-
-
 def _pairs(formats: list[str], outputs: list[str], default: str) -> list[tuple[str, str | None]]:
     """Reports as hadolint pairs them: the n-th format goes to the n-th output; formats without an output go to
     standard output, outputs without a format get the default format."""
     n = max(len(formats), len(outputs), 1)
     return [(formats[i] if i < len(formats) else default, outputs[i] if i < len(outputs) else None)
             for i in range(n)]
-
-
-def _policy_or_exit(explicit, args):
-    from ..engine.config import ConfigError, policy_for
-    from pathlib import Path
-
-    try:
-        return policy_for(Path("Dockerfile"), explicit, args.no_config)
-    except ConfigError as err:
-        fail(str(err))
-
-
-def _lint(entries, selection, stdin_name: str):
-    """Results in the order of ``entries``; the standard-input entry (path None) is read here."""
-    from ..engine.runner import FileResult, decode, lint_paths, lint_text
-
-    files = [e for e in entries if e[0] is not None]
-    results = iter(lint_paths(files, selection) if files else [])
-    out = []
-    for path, display, policy in entries:
-        if path is not None:
-            out.append(next(results))
-            continue
-        raw = sys.stdin.buffer.read()
-        text, reason, line = decode(raw)
-        if text is None:
-            from ..engine.registry import DL1000
-            from ..engine.rule import Finding
-
-            out.append(FileResult(display, [Finding(DL1000[0], DL1000[1], reason, display, line, 1, line, 1)]))
-        else:
-            out.append(lint_text(text, display, policy, selection))
-    return out
 
 
 def _statistics(fmt: str, results) -> str:
@@ -335,36 +242,6 @@ def _statistics(fmt: str, results) -> str:
 
         return json.dumps(statistics(findings), indent=2) + "\n"
     return "".join(line + "\n" for line in statistics_lines(findings))
-
-
-def _rules_that_ran(entries, selection) -> list[str]:
-    from ..engine.runner import active_rules
-
-    seen, codes = set(), set()
-    for _, _, policy in entries:
-        if id(policy) not in seen:
-            seen.add(id(policy))
-            codes.update(c.code for c in active_rules(policy, selection) if not getattr(c, "reports_many", False))
-    return sorted(codes)
-
-
-def _wants_manifests(selection) -> bool:
-    """Whether folders are searched for Kubernetes manifests and CI files: some manifest rule (FL7xx) can run
-    under the command line's selection (a policy may still turn them off for its files)."""
-    from ..engine.registry import all_rules, matches
-
-    codes = [code for code, cls in all_rules().items() if cls.tier == "manifest"]
-    if selection.select:
-        codes = [c for c in codes if matches(c, selection.select)]
-    return any(not matches(c, selection.ignore) for c in codes)
-
-
-def _without_shellcheck(policy):
-    import copy
-
-    p = copy.copy(policy)
-    p.shellcheck = False
-    return p
 
 
 def _use_color(choice: str | None, no_color: bool, output: str | None, environ) -> bool:

@@ -48,7 +48,7 @@ TOP_OPTIONS = ("--help", "--version", "--show-completion", "--install-completion
 
 
 def candidates(words: list[str], cword: int) -> list[str]:
-    from . import COMMANDS, command
+    from .commands import COMMANDS, command
 
     current = words[cword] if cword < len(words) else ""
     if cword <= 1:

@@ -72,10 +72,6 @@ def main(argv: list[str]) -> int:
                stdin_filename=args.stdin_filename)
 
 
-def _split(value: str) -> list[str]:
-    return [v.strip().upper() for v in value.split(",") if v.strip()]
-
-
 def _err(message: str) -> None:
     print(f"fastlint: {message}", file=sys.stderr)
 
@@ -84,20 +80,21 @@ def run(paths: list[str], *, diff: bool = False, template: bool = True, template
         output: str | None = None, backup: bool = True, unsafe: bool = False, select: str = "", ignore: str = "",
         config: Path | None = None, no_config: bool = False, stdin_filename: str | None = None) -> int:
     """The whole command; returns the exit code."""
-    from ..engine.config import ConfigError, load_any
+    from ..engine.config import ConfigError
     from ..engine.discovery import Notes, discover
+    from ..engine.ids import split_option, unknown_message
     from ..engine.manifests import is_yaml_name
-    from ..engine.rule_ids import describe, unknown
+    from ..engine.index import unknown_ids
     from ..engine.runner import Selection
     from ..fixer.run import FixOptions, check_scripts_first, fix_file
 
     if output is not None and (not output or "/" in output or output in (".", "..")):
         _err(f"--save-as takes a file name (written beside each input), not {output!r}")
         return 2
-    selection = Selection(select=_split(select), ignore=_split(ignore))
-    bad = unknown([*selection.select, *selection.ignore])
+    selection = Selection(select=split_option(select), ignore=split_option(ignore))
+    bad = unknown_ids([*selection.select, *selection.ignore])
     if bad:
-        _err(describe(bad[0]))
+        _err(unknown_message(bad[0]))
         return 2
     opts = FixOptions(diff=diff, template=template, output=output, backup=backup, unsafe=unsafe,
                       selection=selection, config=config, no_config=no_config)
@@ -111,7 +108,7 @@ def run(paths: list[str], *, diff: bool = False, template: bool = True, template
         if config is not None:
             if not config.is_file():
                 raise ConfigError("no such configuration file", str(config))
-            load_any(config)
+            opts.state.policies.policy_for(config, config)  # fail early on a bad --config
     except ConfigError as err:
         _err(str(err))
         return 2
@@ -177,13 +174,12 @@ def run(paths: list[str], *, diff: bool = False, template: bool = True, template
 
 def _check_manifests(manifests, opts) -> list:
     """The findings at or above the threshold in Kubernetes manifests and CI files (they have no fixes)."""
-    from ..engine.config import policy_for
     from ..engine.rule import LEVEL_RANK
     from ..engine.runner import lint_paths
 
-    entries = [(p, d, policy_for(p, opts.config, opts.no_config)) for p, d in manifests]
+    entries = [(p, d, opts.state.policies.policy_for(p, opts.config, opts.no_config)) for p, d in manifests]
     left = []
-    for (_, _, policy), result in zip(entries, lint_paths(entries, opts.selection)):
+    for (_, _, policy), result in zip(entries, lint_paths(entries, opts.selection, opts.state)):
         rank = LEVEL_RANK.get(policy.failure_threshold or "info", LEVEL_RANK["info"])
         left += [f for f in result.findings if LEVEL_RANK.get(f.level, 0) >= rank]
     return left
@@ -191,7 +187,6 @@ def _check_manifests(manifests, opts) -> list:
 
 def _fix_stdin(opts, display: str) -> int:
     """``fastlint fix -``: the fixed text on standard output (``--diff``: the diff), the rest on stderr."""
-    from ..engine.config import policy_for
     from ..engine.rule import LEVEL_RANK
     from ..engine.runner import decode
     from ..fixer.loop import fix_text
@@ -200,8 +195,9 @@ def _fix_stdin(opts, display: str) -> int:
     if text is None:
         _err(f"{display}:{line}: cannot fix: {reason}")
         return 2
-    policy = policy_for(Path(display if display != "-" else "Dockerfile"), opts.config, opts.no_config)
-    outcome = fix_text(text, display, policy, opts.selection, unsafe=opts.unsafe)
+    policy = opts.state.policies.policy_for(Path(display if display != "-" else "Dockerfile"), opts.config,
+                                            opts.no_config)
+    outcome = fix_text(text, display, policy, opts.selection, unsafe=opts.unsafe, state=opts.state)
     if outcome.error is not None:
         sys.stdout.write(text)  # a filter never loses its input
         _err(f"{display}:{outcome.error_line}: cannot fix: the file does not parse: {outcome.error}")
@@ -233,8 +229,7 @@ def _print_file(rep, out, diff: bool, unsafe: bool) -> None:
         what = f" ({a.description})" if a.description else ""
         print(f"{where}: {verb} {a.code}{what}", file=out)
     if rep.migrated:
-        codes = ", ".join(sorted(set(rep.migration_fixed))) or "FL1xx"
-        line = f"{rep.display}: {'would be ' if diff else ''}rewritten from the template ({codes})"
+        line = f"{rep.display}: {'would be ' if diff else ''}rewritten from the template"
         if rep.backup:
             line += f"; original kept as {rep.backup}"
         print(line, file=out)

@@ -60,7 +60,7 @@ class Policy:
     __slots__ = (
         "stages", "bases", "allowed_images", "user", "budgets", "target", "services", "ignore", "select",
         "severity", "disabled", "trusted_registries", "label_schema", "strict_labels", "failure_threshold",
-        "shellcheck", "allow_pragmas", "source", "profile", "explicit", "hadolint_levels", "run", "warnings"
+        "externals", "allow_pragmas", "source", "profile", "explicit", "hadolint_levels", "run", "warnings"
     )
 
     def __init__(
@@ -102,7 +102,7 @@ class Policy:
         self.label_schema = {} if label_schema is None else label_schema
         self.strict_labels = strict_labels
         self.failure_threshold = failure_threshold
-        self.shellcheck = shellcheck
+        self.externals = {"shellcheck": shellcheck}  # external program -> whether its rules run
         self.allow_pragmas = allow_pragmas
         self.source = source  # where the policy came from, for messages
         self.profile = "fast"
@@ -114,126 +114,127 @@ class Policy:
     def service_named(self, name: str | None) -> Service | None:
         return self.services.get(name) if name else None
 
+    def runs(self, program: str) -> bool:
+        """Whether the rules that run this external program (``Rule.external``) run under this policy (the
+        policy file's ``<program>: false`` turns them off)."""
+        return self.externals.get(program, True)
+
+    @property
+    def shellcheck(self) -> bool:
+        return self.runs("shellcheck")
+
+    @shellcheck.setter
+    def shellcheck(self, on: bool) -> None:
+        self.externals = {**self.externals, "shellcheck": on}  # a new dict: a copy.copy() of a policy shares none
+
 
 def builtin_policy(profile: str = "fast") -> Policy:
     """The built-in policy of a profile: ``fast``, the standard as written; ``hadolint``, hadolint's defaults
-    (its rules only, none turned off, no service matrix)."""
+    (its rules only, none turned off, no service matrix: ``engine.hadolint.profile``)."""
     p = Policy()
     if profile == "hadolint":
-        return set_profile(p, profile)
+        from .hadolint import profile as hadolint_profile
+
+        return hadolint_profile(p)
     p.services = {name: Service(name=name, **copy.deepcopy(spec)) for name, spec in builtin.SERVICES.items()}
     return p
 
 
-def is_hadolint_rule(code: str) -> bool:
-    """hadolint's rules: its DL rules and ShellCheck's SC codes (and the engine's DL1000)."""
-    return code.upper().startswith(("DL", "SC"))
-
-
-def set_profile(p: Policy, profile: str) -> Policy:
-    p.profile = profile
-    if profile == "hadolint":
-        from .registry import all_rules
-
-        p.disabled = {code: "not one of hadolint's rules (profile hadolint)" for code in all_rules()
-                      if not is_hadolint_rule(code)}
-        p.services = {}
-    return p
-
-
-_default_profile = "fast"
-
-
-def set_default_profile(profile: str) -> None:
-    """The profile of the built-in policy and of configuration files that name none (``--profile``)."""
-    global _default_profile
-    if profile != _default_profile:
-        _default_profile = profile
-        _cache.clear()
-
-
 # -- finding the file for a Dockerfile ---------------------------------------------------------------------------
-_cache: dict[str, Policy] = {}
+class PolicyFinder:
+    """Finds and reads the configuration files of a run, each once: one Policy per file (or the built-in one).
+    A run keeps one (``RunState.policies``); nothing is kept between runs.
+
+    ``profile``: the profile of the built-in policy and of configuration files that name none (``--profile``)."""
+
+    def __init__(self, profile: str = "fast"):
+        self.profile = profile
+        self._policies: dict[str, Policy] = {}
+        self._dirs: dict[Path, Path | None] = {}
+        self._user: list[Path | None] = []  # hadolint's user-wide file, once looked for
+
+    def policy_for(self, dockerfile: Path, explicit: Path | None = None, no_config: bool = False) -> Policy:
+        """The policy for a Dockerfile: ``--config``, else the nearest fastlint.yaml above it, else the nearest
+        .hadolint.yaml above it (read over the built-in policy), else the built-in policy."""
+        profile = self.profile
+        if no_config:
+            return self._cached("<builtin>", lambda: builtin_policy(profile))
+        if explicit is not None:
+            return self._cached(str(explicit), lambda: load_any(explicit, profile))
+        import os
+
+        directory = Path(os.path.realpath(dockerfile)).parent  # realpath: never an error, even for a symlink loop
+        found = self._nearest(directory)
+        if found is None:
+            found = self.user_hadolint_config()
+        if found is None:
+            return self._cached("<builtin>", lambda: builtin_policy(profile))
+        if found.name in HADOLINT_NAMES or found.name in USER_HADOLINT_NAMES:
+            return self._cached(str(found), lambda: load_hadolint(found, profile=profile))
+        return self._cached(str(found), lambda: load_any(found, profile))
+
+    def user_hadolint_config(self) -> Path | None:
+        """hadolint's user-wide configuration, where hadolint looks for it (after the project's), or None."""
+        if not self._user:
+            import os
+
+            home = Path(os.path.expanduser("~"))
+            xdg = Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config")
+            candidates = [xdg / "hadolint.yaml", xdg / "hadolint.yml",
+                          *(home / ".hadolint" / n for n in USER_HADOLINT_NAMES),
+                          home / ".hadolint.yaml", home / ".hadolint.yml"]
+            # os.path.isfile: a folder one may not read (a HOME of another user) is no file, not an error
+            self._user.append(next((c for c in candidates if os.path.isfile(c)), None))
+        return self._user[0]
+
+    def _cached(self, key: str, make) -> Policy:
+        if key not in self._policies:
+            self._policies[key] = make()
+        return self._policies[key]
+
+    def _nearest(self, directory: Path) -> Path | None:
+        """The nearest fastlint.yaml (or, when none is found, .hadolint.yaml) in the directory or above."""
+        dirs = self._dirs
+        if directory in dirs:
+            return dirs[directory]
+        chain = []
+        d = directory
+        found_hadolint = None
+        result = None
+        while True:
+            chain.append(d)
+            if d in dirs and dirs[d] is not None and dirs[d].name not in HADOLINT_NAMES:
+                result = dirs[d]
+                break
+            for n in CONFIG_NAMES:
+                if (d / n).is_file():
+                    result = d / n
+                    break
+            if result is not None:
+                break
+            if found_hadolint is None:
+                for n in HADOLINT_NAMES:
+                    if (d / n).is_file():
+                        found_hadolint = d / n
+                        break
+            if d.parent == d or (d / ".git").exists():
+                break
+            d = d.parent
+        if result is None:
+            result = found_hadolint
+        for c in chain:
+            dirs[c] = result
+        return result
 
 
-def policy_for(dockerfile: Path, explicit: Path | None = None, no_config: bool = False) -> Policy:
-    """The policy for a Dockerfile: ``--config``, else the nearest fastlint.yaml above it, else the nearest
-    .hadolint.yaml above it (read over the built-in policy), else the built-in policy."""
-    if no_config:
-        return _cached("<builtin>", lambda: builtin_policy(_default_profile))
-    if explicit is not None:
-        return _cached(str(explicit), lambda: load_any(explicit))
-    import os
-
-    directory = Path(os.path.realpath(dockerfile)).parent  # realpath: never an error, even for a symlink loop
-    found = _nearest(directory)
-    if found is None:
-        found = user_hadolint_config()
-    if found is None:
-        return _cached("<builtin>", lambda: builtin_policy(_default_profile))
-    if found.name in HADOLINT_NAMES or found.name in USER_HADOLINT_NAMES:
-        return _cached(str(found), lambda: load_hadolint(found))
-    return _cached(str(found), lambda: load_any(found))
-
-
-def _cached(key: str, make) -> Policy:
-    """One Policy per configuration file (or the built-in one) per run."""
-    if key not in _cache:
-        _cache[key] = make()
-    return _cache[key]
-
-
-_dir_cache: dict[Path, Path | None] = {}
 USER_HADOLINT_NAMES = ("hadolint.yaml", "hadolint.yml", "config.yaml", "config.yml")
 
 
-def user_hadolint_config() -> Path | None:
-    """hadolint's user-wide configuration, where hadolint looks for it (after the project's), or None."""
-    import os
-
-    home = Path(os.path.expanduser("~"))
-    xdg = Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config")
-    candidates = [xdg / "hadolint.yaml", xdg / "hadolint.yml",
-                  *(home / ".hadolint" / n for n in USER_HADOLINT_NAMES),
-                  home / ".hadolint.yaml", home / ".hadolint.yml"]
-    key = Path("<user>")
-    if key not in _dir_cache:
-        _dir_cache[key] = next((c for c in candidates if c.is_file()), None)
-    return _dir_cache[key]
-
-
-def _nearest(directory: Path) -> Path | None:
-    """The nearest fastlint.yaml (or, when none is found, .hadolint.yaml) in the directory or above."""
-    if directory in _dir_cache:
-        return _dir_cache[directory]
-    chain = []
-    d = directory
-    found_hadolint = None
-    result = None
-    while True:
-        chain.append(d)
-        if d in _dir_cache and _dir_cache[d] is not None and _dir_cache[d].name not in HADOLINT_NAMES:
-            result = _dir_cache[d]
-            break
-        for n in CONFIG_NAMES:
-            if (d / n).is_file():
-                result = d / n
-                break
-        if result is not None:
-            break
-        if found_hadolint is None:
-            for n in HADOLINT_NAMES:
-                if (d / n).is_file():
-                    found_hadolint = d / n
-                    break
-        if d.parent == d or (d / ".git").exists():
-            break
-        d = d.parent
-    if result is None:
-        result = found_hadolint
-    for c in chain:
-        _dir_cache[c] = result
-    return result
+def policy_for(dockerfile: Path, explicit: Path | None = None, no_config: bool = False,
+               finder: PolicyFinder | None = None) -> Policy:
+    """The policy for a Dockerfile (``PolicyFinder.policy_for``): through the run's finder when given, else
+    found and read afresh."""
+    return (finder if finder is not None else PolicyFinder()).policy_for(dockerfile, explicit, no_config)
 
 
 # -- reading YAML with positions ---------------------------------------------------------------------------------
@@ -338,19 +339,24 @@ class _Reader:
         return value.lower()
 
 
-def _codes(r: "_Reader", parent, key, p: Policy) -> list[str]:
-    """A list of rule IDs or prefixes; an unknown one is a warning (``file:line:col: ...``) and is left out."""
-    from .rule_ids import describe, is_known
+def _rule_id(r: "_Reader", v: str, where: tuple[int, int], p: Policy) -> str:
+    """A rule ID or prefix as written. A word that is no rule ID (``crazy``) is an error; an ID that names no
+    rule (``XX12``, a typo) is a warning (``file:line:col: ...``): it selects nothing."""
+    from .ids import looks_like_id, unknown_message
+    from .index import names_a_rule
 
+    if not looks_like_id(v):
+        raise r.error(f"'{v}' is not a rule ID or prefix (like DL3008, DL30, FL4, SC2086)", where)
+    if not names_a_rule(v):
+        p.warnings.append(str(r.error(unknown_message(v) + "; it selects no rule", where)))
+    return v.strip()
+
+
+def _codes(r: "_Reader", parent, key, p: Policy) -> list[str]:
+    """A list of rule IDs or prefixes (``_rule_id``)."""
     value = parent[key]
-    out = []
-    for i, v in enumerate(r.str_list(parent, key)):
-        if is_known(v):
-            out.append(v.strip().upper())
-        else:
-            line, col = r.item_pos(value, i) if isinstance(value, list) else r.pos(parent, key, True)
-            p.warnings.append(str(ConfigError(describe(v) + "; not used", r.path, line, col)))
-    return out
+    return [_rule_id(r, v, r.item_pos(value, i) if isinstance(value, list) else r.pos(parent, key, True), p)
+            for i, v in enumerate(r.str_list(parent, key))]
 
 
 TOP_KEYS = ("profile", "policy", "services", "rules", "trusted_registries", "label_schema", "strict_labels",
@@ -363,12 +369,17 @@ HADOLINT_KEYS = ("failure-threshold", "format", "formats", "ignored", "label-sch
                  "override", "strict-labels", "disable-ignore-pragma", "trustedRegistries", "verbose")
 
 
-def _open(path: Path, expected: str):
-    """The file's data (None when empty), a reader for its positions, and the built-in policy to fill."""
-    data = _load_yaml(path)
+_UNSET = object()
+
+
+def _open(path: Path, data, expected: str, profile: str):
+    """The file's data (read unless given; None when empty), a reader for its positions, and the built-in
+    policy of ``profile`` to fill."""
+    if data is _UNSET:
+        data = _load_yaml(path)
     if data is not None and not isinstance(data, dict):
         raise ConfigError(f"the file must be a mapping {expected}", str(path), 1, 1)
-    p = builtin_policy(_default_profile)
+    p = builtin_policy(profile)
     p.source = str(path)
     return data, _Reader(path), p
 
@@ -381,27 +392,18 @@ def is_hadolint_config(data) -> bool:
     return any(k in HADOLINT_KEYS for k in keys) and not any(k in TOP_KEYS for k in keys)
 
 
-def load_any(path: Path) -> Policy:
+def load_any(path: Path, profile: str = "fast") -> Policy:
     """Read a configuration file by its content: hadolint's keys make it a hadolint configuration (whatever its
-    name: ``-c hadolint.yaml``), anything else is a fastlint.yaml."""
+    name: ``-c hadolint.yaml``), anything else is a fastlint.yaml. ``profile``: the one of a file naming none."""
     data = _load_yaml(path)
     if is_hadolint_config(data):
-        return load_hadolint(path, data)
-    return load_config(path, data)
+        return load_hadolint(path, data, profile)
+    return load_config(path, data, profile)
 
 
-_UNSET = object()
-
-
-def load_config(path: Path, data=_UNSET) -> Policy:
-    """Read a fastlint.yaml over the built-in policy."""
-    if data is _UNSET:
-        data, r, p = _open(path, "(policy:, services:, rules:, ...)")
-    else:
-        if data is not None and not isinstance(data, dict):
-            raise ConfigError("the file must be a mapping (policy:, services:, rules:, ...)", str(path), 1, 1)
-        r, p = _Reader(path), builtin_policy(_default_profile)
-        p.source = str(path)
+def load_config(path: Path, data=_UNSET, profile: str = "fast") -> Policy:
+    """Read a fastlint.yaml over the built-in policy (of its ``profile:``, else of ``profile``)."""
+    data, r, p = _open(path, data, "(policy:, services:, rules:, ...)", profile)
     if data is None:
         return p
     for key in data:
@@ -452,13 +454,8 @@ def load_config(path: Path, data=_UNSET) -> Policy:
             p.explicit.add("allow_pragmas")
         if "severity" in rules:
             sev = r.mapping(rules, "severity")
-            from .rule_ids import describe, is_known
-
             for code in sev:
-                if not is_known(str(code)):
-                    p.warnings.append(str(r.error(describe(str(code)) + "; not used", r.pos(sev, code))))
-                    continue
-                p.severity[str(code).upper()] = r.level(sev, code)
+                p.severity[_rule_id(r, str(code), r.pos(sev, code), p).upper()] = r.level(sev, code)
     if "trusted_registries" in data:
         p.trusted_registries = r.str_list(data, "trusted_registries")
     if "label_schema" in data:
@@ -507,7 +504,7 @@ def _read_policy(r: _Reader, pol, p: Policy) -> None:
             raise r.error(f"'target' must be one of the stages ({', '.join(p.stages)})", r.pos(pol, "target", True))
 
 
-def load_hadolint(path: Path, data=_UNSET) -> Policy:
+def load_hadolint(path: Path, data=_UNSET, profile: str = "fast") -> Policy:
     """Read a hadolint configuration over the built-in policy, with hadolint 2.15's meaning for each key:
     ``ignored``, ``override``, ``trustedRegistries`` (a list or one name), ``failure-threshold`` (``ignore`` and
     ``none`` are below style: every finding fails), ``label-schema``, ``strict-labels``, ``disable-ignore-pragma``,
@@ -515,13 +512,7 @@ def load_hadolint(path: Path, data=_UNSET) -> Policy:
     hadolint does not know is a warning (hadolint ignores it)."""
     from .hadolint import LABEL_TYPES, THRESHOLDS, threshold_level
 
-    if data is _UNSET:
-        data, r, p = _open(path, "(ignored:, override:, ...)")
-    else:
-        if data is not None and not isinstance(data, dict):
-            raise ConfigError("the file must be a mapping (ignored:, override:, ...)", str(path), 1, 1)
-        r, p = _Reader(path), builtin_policy(_default_profile)
-        p.source = str(path)
+    data, r, p = _open(path, data, "(ignored:, override:, ...)", profile)
     if data is None:
         return p
     for key in data:
@@ -534,8 +525,8 @@ def load_hadolint(path: Path, data=_UNSET) -> Policy:
         over = r.mapping(data, "override", LEVEL_NAMES)
         for level in LEVEL_NAMES:  # hadolint: the most severe level given for a rule wins
             for code in _codes(r, over, level, p) if level in over else []:
-                p.severity[code] = level
-                p.hadolint_levels.add(code)
+                p.severity[code.upper()] = level
+                p.hadolint_levels.add(code.upper())
     if "trustedRegistries" in data:
         p.trusted_registries = r.str_list(data, "trustedRegistries")
     if "failure-threshold" in data:
@@ -575,9 +566,6 @@ def load_hadolint(path: Path, data=_UNSET) -> Policy:
 
 
 def reset_caches() -> None:
-    """Forget found and loaded files (tests, long-running callers)."""
-    global _default_profile
-    _cache.clear()
-    _dir_cache.clear()
-    _default_profile = "fast"
+    """Nothing to forget any more: configuration files are cached per run (``PolicyFinder``), never between
+    runs. Kept for callers written when they were."""
 

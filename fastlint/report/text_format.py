@@ -49,7 +49,7 @@ def secret_masks(result) -> dict[tuple[str, int], list[tuple[int, int]]]:
     df = getattr(result, "df", None)
     if df is None or not any(f.source_line for f in result.findings):
         return {}
-    from ..rules.fl601 import kind_of_secret
+    from ..rules.lib.secrets import kind_of_secret
 
     masks: dict[tuple[str, int], list[tuple[int, int]]] = {}
     src = df.source

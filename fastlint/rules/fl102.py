@@ -5,30 +5,8 @@ from __future__ import annotations
 from ..engine.registry import register
 from ..engine.rule import Edit, InstructionRule
 from ..parser.stages import ImageRef
-from .fl_common import chain, normalize_image, policy_stage
-
-
-def same_image(actual: ImageRef, wanted: ImageRef) -> bool:
-    """True when ``actual`` is the image ``wanted`` names: same name and tag; a digest in ``wanted`` must match,
-    a digest in ``actual`` alone only pins the wanted tag further."""
-    a_name, a_tag, a_digest = normalize_image(actual)
-    w_name, w_tag, w_digest = normalize_image(wanted)
-    if a_name != w_name:
-        return False
-    if w_tag is not None and a_tag != w_tag:
-        return False
-    if w_tag is None and w_digest is None and a_tag in (None, "latest") and a_digest is None:
-        return False
-    return w_digest is None or a_digest == w_digest
-
-
-def role(ctx, stage) -> str | None:
-    """The policy stage a stage plays: its own name when it is one of the policy's stages; the stage that becomes
-    the image plays the policy's last stage (production) whatever its name."""
-    name = policy_stage(ctx.policy, stage)
-    if name is None and stage is ctx.final_stage and ctx.policy.stages:
-        name = ctx.policy.stages[-1]
-    return name
+from .lib.images import same_image
+from .lib.stages import chain, role
 
 
 @register

@@ -5,8 +5,8 @@ from __future__ import annotations
 from ..engine.registry import register
 from ..engine.rule import Edit, InstructionRule
 from ..parser.stages import ImageRef
-from .fl102 import role, same_image
-from .fl_common import normalize_image
+from .lib.images import normalize_image, same_image
+from .lib.stages import role
 
 
 def allowed_images(policy) -> list[str]:

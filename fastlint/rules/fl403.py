@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import Edit, InstructionRule
-from .fl_common import Spot, commands, npm_install, policy_stage
+from ..parser.tree import Node
+from .lib.npm import npm_install
+from .lib.run import commands
+from .lib.stages import policy_stage
 
 
 @register
@@ -27,7 +30,7 @@ class FL403(InstructionRule):
             if inst is None or inst.tool != "npm":
                 continue
             sub = inst.sub
-            spot = Spot(*script.word_span(sub))
+            spot = Node(*script.word_span(sub))
             scripts_off = cmd.has_flag("ignore-scripts")
             exact = not ins.json and spot.end - spot.start == sub.end - sub.start
             if not inst.ci:

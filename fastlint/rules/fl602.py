@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import Edit, FileRule
-from .fl_common import after_instruction, chain, commands, describe, family, is_upgrade, policy_stage
+from .lib.packages import is_upgrade
+from .lib.places import after_instruction
+from .lib.run import commands
+from .lib.stages import chain, describe, family, policy_stage
 
 
 def upgrades(stage) -> bool:
