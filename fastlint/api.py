@@ -104,7 +104,7 @@ class CheckRun:
     that sets one, else None), the codes of the rules that ran (families such as SC left out: their codes are
     the findings'), the policies used (each once, in the order of the files), ``policy`` (the first file's, else
     the one a ``Dockerfile`` in the working folder would get: its run-wide settings are the run's) and ``notes``
-    (what the folder search skipped and why, and its warnings). (A plain class: ``check`` is on the CLI's
+    (what the folder search skipped and why, and its warnings); ``warnings``: pragmas naming no rule. (A plain class: ``check`` is on the CLI's
     start-up path, and a dataclass costs time to create.)"""
 
     def __init__(self, results: list[FileResult] | None = None, errors: list[str] | None = None,
@@ -114,6 +114,7 @@ class CheckRun:
         self.threshold = threshold
         self.rules = [] if rules is None else rules
         self.policies: list[Policy] = []
+        self.warnings: list[str] = []  # rule IDs in pragmas that name no rule (when FL001 does not say it)
         self.policy: Policy | None = None
         self.notes = None
 
@@ -133,7 +134,9 @@ def check(paths: Iterable[str], *, config: str | Path | None = None, no_config: 
     input (``stdin``, when given, is its content), linted first when it comes first, else last, under the name
     ``stdin_filename`` (default ``-``), whose folder finds its configuration."""
     from .engine.discovery import Notes, discover
+    from .engine.ids import unknown_message
     from .engine.pipeline import YAML_KINDS, active_rules, wants_kinds
+    from .engine.pragmas import unknown_in_pragmas
     from .engine.runner import lint_paths
 
     state = state if state is not None else RunState(profile)
@@ -190,8 +193,11 @@ def check(paths: Iterable[str], *, config: str | Path | None = None, no_config: 
         result = next(on_disk) if path is not None else _lint_stdin(stdin, display, policy, sel, state)
         if result.error:
             run.errors.append(result.error)
-        else:
-            run.results.append(result)
+            continue
+        run.results.append(result)
+        if result.df is not None and policy.allow_pragmas and "FL001" not in ran[id(policy)]:
+            run.warnings += [f"{display}:{line}: {unknown_message(p)} in a pragma; it turns nothing off"
+                             for line, p in unknown_in_pragmas(result.df)]
     run.threshold = thresholds[0] if thresholds else None
     run.rules = sorted({code for codes in ran.values() for code in codes})
     return run

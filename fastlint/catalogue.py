@@ -168,17 +168,22 @@ def parse_doc(path: Path) -> RuleDoc:
 
 @lru_cache(maxsize=None)
 def load(code: str) -> RuleDoc | None:
-    path = catalogue_dir() / f"{code.upper()}.md"
-    if not path.is_file():
-        return None
-    return parse_doc(path)
+    """The page of a rule: ``rules/<code>.md`` as the code is written (``DL3008.md``, ``StageNameCasing.md``)."""
+    directory = catalogue_dir()
+    for name in dict.fromkeys((code, code.upper())):
+        path = directory / f"{name}.md"
+        if path.is_file():
+            return parse_doc(path)
+    return None
 
 
 def load_all() -> dict[str, RuleDoc]:
+    from .engine.ids import is_rule_id
+
     out = {}
     directory = catalogue_dir()
     if directory.is_dir():
         for p in sorted(directory.glob("*.md")):
-            if p.stem.upper() == p.stem and p.stem != "README":
+            if is_rule_id(p.stem):  # a page of a rule (not README.md)
                 out[p.stem] = parse_doc(p)
     return out

@@ -15,15 +15,23 @@ from .commands import COMMANDS, command  # noqa: F401  (re-exported: the table o
 
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else list(argv)
-    if "_FASTLINT_COMPLETE" in os.environ:
-        from .completion import answer
+    try:
+        if "_FASTLINT_COMPLETE" in os.environ:
+            from .completion import answer
 
-        sys.exit(answer(os.environ))
-    if argv and argv[0] == "check":  # the hot path: nothing else is imported
-        from .check import main as check_main
+            code = answer(os.environ)
+        elif argv and argv[0] == "check":  # the hot path: nothing else is imported
+            from .check import main as check_main
 
-        sys.exit(check_main(argv[1:]))
-    sys.exit(run(argv))
+            code = check_main(argv[1:])
+        else:
+            code = run(argv)
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away (``fastlint rules | head``): no traceback, as a filter should
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        code = 1
+    sys.exit(code)
 
 
 def run(argv: list[str]) -> int:

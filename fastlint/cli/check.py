@@ -167,7 +167,7 @@ def run(args, environ) -> int:
     if verbose:
         for shown, why in checked.notes.skipped:
             print(f"fastlint: skipped {shown}: {why}", file=sys.stderr)
-    for w in checked.notes.warnings:
+    for w in checked.notes.warnings + checked.warnings:
         warn(w)
 
     formats = [*policy.run.get("formats", []), *args.formats]

@@ -23,18 +23,19 @@ RULE = Command(
 
 def rules_main(argv: list[str]) -> int:
     args = parse(RULES, argv)
-    from ..engine.registry import all_rules
+    from ..engine.index import rules
 
     rows = [
-        {"code": code, "level": cls.level, "message": cls.message, "fixable": cls.fix_safety is not None,
-         "fix": cls.fix_safety}
-        for code, cls in all_rules().items()
+        {"code": code, "level": info.level, "message": info.message, "fixable": info.fix_safety is not None,
+         "fix": info.fix_safety}
+        for code, info in rules().items()
     ]
     if args.fmt == "json":
         print(json.dumps(rows, indent=2))
         return 0
+    width = max(len(r["code"]) for r in rows)
     for r in rows:
-        print(f"{r['code']:<7} {r['level']:<8} {r['fix'] or '':<6}  {r['message']}")
+        print(f"{r['code']:<{width}} {r['level']:<8} {r['fix'] or '':<6}  {r['message']}")
     safe = sum(1 for r in rows if r["fix"] == "safe")
     unsafe = sum(1 for r in rows if r["fix"] == "unsafe")
     print(f"\n{len(rows)} rules; {safe} with a safe fix (`fastlint fix`), {unsafe} with an unsafe fix "
@@ -43,31 +44,32 @@ def rules_main(argv: list[str]) -> int:
 
 
 def rule_main(argv: list[str]) -> int:
+    """The page of a rule found by its ID in any case (``dl3006``, ``stagenamecasing``: the rule's own code);
+    a code of a family (``SC2086``) gives the family's page after a link to the code's own docs."""
     args = parse(RULE, argv)
     import sys
 
     from ..catalogue import load
-    from ..engine.registry import all_rules
+    from ..engine.ids import canonical
+    from ..engine.index import owner, rules
 
-    code = args.code.upper()
-    rules = all_rules()
+    wanted = canonical(args.code)
+    info = next((i for code, i in rules().items() if canonical(code) == wanted), None)
+    code = info.code if info is not None else args.code.strip()
     doc = load(code)
-    if doc is None and code.startswith("SC") and code[2:].isdigit():
-        # ShellCheck's codes are one family here: its page, then ShellCheck's own page for that code
-        from ..report.sarif_format import SHELLCHECK_URI
-
-        print(f"{code} is reported by ShellCheck on RUN instructions: {SHELLCHECK_URI.format(code=code)}\n")
-        code, doc = "SC", load("SC")
+    if info is None:
+        family = owner(wanted)
+        if family is None or not family.family:
+            fail(f"unknown rule {wanted!r} (`fastlint rules` lists them)")
+        code, info = wanted, family
+        print(f"{code} is one of the codes of {family.code} ({family.message}); its own docs: "
+              f"{family.docs_url.format(code=code)}\n")
+        code, doc = family.code, load(family.code)
     if doc is None:
-        if code in rules:
-            cls = rules[code]
-            print(f"# {code}: {cls.message}\n\n(level {cls.level}; no docs in the catalogue yet)")
-            return 0
-        fail(f"unknown rule {code!r} (`fastlint rules` lists them)")
-    cls = rules.get(code)
+        print(f"# {code}: {info.message}\n\nLevel: {info.level} · Fix: {info.fix_safety or 'no fix'} "
+              "(no docs in the catalogue yet)")
+        return 0
     head = doc.docs_text()
-    if cls is not None:
-        fix = cls.fix_safety or "no fix"
-        head = head.replace("\n", f"\n\nLevel: {cls.level} · Fix: {fix}\n", 1)
+    head = head.replace("\n", f"\n\nLevel: {info.level} · Fix: {info.fix_safety or 'no fix'}\n", 1)
     sys.stdout.write(head)
     return 0

@@ -12,7 +12,7 @@ from .ids import is_rule_id, matches, names_family
 from .rule_index import RULES
 
 FIELDS = ("module", "name", "level", "message", "fix_safety", "default_enabled", "kinds", "family", "external",
-          "needs_service", "batches", "same_as", "docs_url")
+          "needs_service", "batches", "same_as", "docs_url", "reviews_pragmas")
 DL1000 = ("DL1000", "error", "Dockerfile cannot be parsed")  # the engine's own code (no rule class)
 CATALOGUE_URL = "https://github.com/fastlint/fastlint/blob/main/rules/{code}.md"  # a rule's catalogue page
 
@@ -54,7 +54,9 @@ def owner(code: str) -> RuleInfo | None:
 def docs_url(code: str) -> str:
     """Where a code is documented: its rule's ``docs_url`` (the catalogue page unless the rule says otherwise)."""
     info = owner(code)
-    return (info.docs_url if info is not None else CATALOGUE_URL).format(code=code)
+    if info is None or (info.family and code == info.code):  # a family's own code: its catalogue page
+        return CATALOGUE_URL.format(code=code)
+    return info.docs_url.format(code=code)
 
 
 def names_a_rule(pattern: str) -> bool:

@@ -7,8 +7,11 @@ through the same two steps:
    selection (``--select``/``--ignore``), the policy (``rules:``, severities ``off``, external programs turned
    off) and each rule's contract (``default_enabled``, ``family``, ``external``, ``kinds``);
 2. ``finalize(raw, ...)``: the rules' hits become findings in one step: finding-level selection (for family
-   rules), pragmas, levels (the policy's over the hit's over the rule's), one finding per place and message,
-   one finding for two rules that say the same thing (``Rule.same_as``), and the report order.
+   rules), pragmas (each ignore pragma records which of its IDs turned a finding off), levels (the policy's over
+   the hit's over the rule's), one finding per place and message, one finding for two rules that say the same
+   thing (``Rule.same_as``), and the report order;
+3. ``review_suppressions``: after every rule ran on a file, what each ignore pragma turned off is known; the
+   rules with the hook ``check_suppressions`` (FL001, ruff's RUF100) report the IDs that turned off nothing.
 
 The kind of file gives only what differs: where a hit is (``locate``) and which pragmas apply (``suppressed``).
 """
@@ -89,8 +92,8 @@ def active_rules(policy, selection: Selection, kind: str | None = None) -> list[
 def wants_kinds(selection: Selection, kinds: Iterable[str]) -> bool:
     """Whether some rule reading one of these kinds can run under the command line's selection (a policy may
     still turn it off for its files): folders are searched for YAML files only then."""
-    kinds = tuple(kinds)
-    codes = [code for code, cls in rules().items() if any(k in cls.kinds for k in kinds)]
+    kinds = tuple(kinds)  # (the rule reviewing pragmas reviews files read for other rules: it reads none itself)
+    codes = [code for code, cls in rules().items() if any(k in cls.kinds for k in kinds) and not cls.reviews_pragmas]
     if selection.select:
         codes = [c for c in codes if matches(c, selection.select)]
     return any(not matches(c, selection.ignore) for c in codes)
@@ -117,11 +120,12 @@ def finalize(
     policy,
     selection: Selection,
     locate: Callable[[str, str, str, Hit], Finding],
-    suppressed: Callable[[str, Hit], bool] | None = None,
+    suppressions: Callable[[str, Hit], list] | None = None,
 ) -> list[Finding]:
     """The hits of a file's rules as findings (see the module docstring). ``locate(code, level, message, hit)``
-    makes the finding (positions from the hit); ``suppressed(code, hit)`` says when a pragma turns it off
-    (None: no pragmas, or the policy does not allow them)."""
+    makes the finding (positions from the hit); ``suppressions(code, hit)`` gives the ignore pragmas
+    (``pragmas.Suppression``) that turn it off, which record it (None: no pragmas, or the policy does not allow
+    them)."""
     findings: list[Finding] = []
     seen: set[tuple] = set()
     twins: list[tuple[Finding, str]] = []
@@ -129,8 +133,12 @@ def finalize(
         code = h.code or rule.code
         if not keep(code, policy, selection):
             continue
-        if suppressed is not None and suppressed(code, h):
-            continue
+        if suppressions is not None:
+            found = suppressions(code, h)
+            if found:
+                for s in found:
+                    s.used.update(s.patterns_for(code))
+                continue
         level = _level_of(policy, code) or h.level or rule.level
         f = locate(code, level, h.message or rule.message, h)
         if h.fix is not None:
@@ -156,3 +164,28 @@ def finalize(
         findings = [f for f in findings if id(f) not in dropped]
     findings.sort(key=report_order(path))
     return findings
+
+
+def reads_suppressions(cls: type[Rule]) -> bool:
+    """A rule that reviews the file's ignore pragmas after every other rule ran (it has ``check_suppressions``)."""
+    return cls.check_suppressions is not Rule.check_suppressions
+
+
+def review_suppressions(suppressions: list, ran: list[type[Rule]], policy, selection: Selection) -> None:
+    """Sort each ignore pragma's IDs that turned nothing off (``Suppression.used`` tells which did): ``unknown``
+    (the ID names no rule) and ``unused`` (it names a rule that ran on the file and kept its finding, and
+    turned off nothing). An ID of a rule that did not run (not selected, turned off) is neither: the pragma may
+    serve another run."""
+    from .index import names_a_rule
+
+    def ran_here(pattern: str) -> bool:
+        for cls in ran:
+            if matches(cls.code, [pattern]) and keep(cls.code, policy, selection):
+                return True
+            if cls.family and names_family(cls.code, pattern) and keep(pattern, policy, selection):
+                return True
+        return False
+
+    for s in suppressions:
+        s.unknown = [p for p in s.codes if p not in s.used and not names_a_rule(p)]
+        s.unused = [p for p in s.codes if p not in s.used and p not in s.unknown and ran_here(p)]

@@ -226,6 +226,8 @@ class Rule:
     * ``start_file(df)``, ``start_stage(stage)`` at each FROM, ``check(ins)`` for each instruction (and again
       for the instruction inside ONBUILD), ``finish()`` at the end of the file: Dockerfile kinds;
     * ``check_manifest(m)``: YAML kinds (``fastlint.engine.manifests.Manifest``);
+    * ``check_suppressions(suppressions)``: after every other rule ran on the file, its ignore pragmas
+      (``engine.pragmas.Suppression``, with ``unused`` and ``unknown`` IDs sorted out): FL001;
     * ``prepare(state, dfs)`` (class method): ``batches`` rules.
 
     State: a rule instance lives for one file (``self.ctx``); what it keeps for the whole run lives in the run's
@@ -271,6 +273,9 @@ class Rule:
         return None
 
     def check_manifest(self, m) -> Iterable[Hit] | None:
+        return None
+
+    def check_suppressions(self, suppressions: list) -> Iterable[Hit] | None:
         return None
 
     # -- helpers for rule code ---------------------------------------------------------------------------------

@@ -20,9 +20,10 @@ from ..parser.tree import Dockerfile
 from .config import Policy
 from .manifests import is_yaml_name, lint_manifest
 from .pipeline import (  # noqa: F401 (Selection, FileResult, report_order: re-exported for callers)
-    DOCKERFILE, FileResult, Selection, active_rules, finalize, keep, report_order,
+    DOCKERFILE, FileResult, Selection, active_rules, finalize, keep, reads_suppressions, report_order,
+    review_suppressions,
 )
-from .pragmas import read_pragmas, suppressed
+from .pragmas import read_pragmas, suppressions_of
 from .registry import DL1000
 from .rule import LEVEL_RANK, Context, Finding, Hit, Rule
 from .state import RunState
@@ -58,7 +59,11 @@ def build_error(df: Dockerfile) -> tuple[int, str] | None:
 
 
 def lint_dockerfile(df: Dockerfile, policy: Policy, rules: list[type[Rule]], selection: Selection,
-                    state: RunState | None = None) -> list[Finding]:
+                    state: RunState | None = None, used: list[set[str]] | None = None,
+                    ran: list[type[Rule]] | None = None) -> list[Finding]:
+    """The findings of ``rules`` on a parsed Dockerfile. A file linted in two passes (``lint_in_parallel``)
+    carries what its ignore pragmas turned off from one pass to the next in ``used`` (one set per pragma, read
+    and updated), and the second pass names in ``ran`` every rule of both (for ``check_suppressions``)."""
     path = df.path
     if df.error is not None:
         line = min(max(df.error.line, 1), df.source.line_count)
@@ -72,11 +77,17 @@ def lint_dockerfile(df: Dockerfile, policy: Policy, rules: list[type[Rule]], sel
         return [f] if keep("DL1000", policy, selection) else []
 
     pragmas = read_pragmas(df)
+    if used:
+        for s, earlier in zip(pragmas.suppressions, used):
+            s.used |= earlier
     ctx = Context(df, policy, service_of(path, df, policy, pragmas.service), path,
                   state if state is not None else RunState())
     ctx.pragmas = pragmas
-    instances = [cls(ctx) for cls in rules
-                 if DOCKERFILE in cls.kinds and not (cls.needs_service and ctx.service is None)]
+    def runs(cls: type[Rule]) -> bool:
+        return DOCKERFILE in cls.kinds and not (cls.needs_service and ctx.service is None)
+
+    instances = [cls(ctx) for cls in rules if runs(cls) and not reads_suppressions(cls)]
+    reviewers = [cls(ctx) for cls in rules if runs(cls) and reads_suppressions(cls)]
     raw: list[tuple[Rule, Hit]] = []
 
     def collect(rule: Rule, hits) -> None:
@@ -111,10 +122,20 @@ def lint_dockerfile(df: Dockerfile, policy: Policy, rules: list[type[Rule]], sel
     def locate(code: str, level: str, message: str, h: Hit) -> Finding:
         return _finding(df, h.file or path, code, level, message, h)
 
-    def pragma_says(code: str, h: Hit) -> bool:
-        return suppressed(code, h.start, h.file is not None, pragmas)
+    def pragmas_of(code: str, h: Hit) -> list:
+        return suppressions_of(code, h.start, h.file is not None, pragmas)
 
-    return finalize(raw, path, policy, selection, locate, pragma_says if policy.allow_pragmas else None)
+    said = pragmas_of if policy.allow_pragmas else None
+    findings = finalize(raw, path, policy, selection, locate, said)
+    if used is not None:
+        used[:] = [s.used for s in pragmas.suppressions]
+    if reviewers and policy.allow_pragmas and pragmas.suppressions:
+        review_suppressions(pragmas.suppressions, [c for c in (ran or rules) if runs(c)], policy, selection)
+        reviews = [(r, h) for r in reviewers for h in r.check_suppressions(pragmas.suppressions) or ()]
+        if reviews:
+            findings = sorted(findings + finalize(reviews, path, policy, selection, locate, said),
+                              key=report_order(path))
+    return findings
 
 
 def _finding(df: Dockerfile, path: str, code: str, level: str, message: str, h: Hit) -> Finding:
@@ -291,14 +312,23 @@ def parallel_jobs(files: int) -> int:
     return max(1, min(wanted, files // FILES_PER_PROCESS))
 
 
+def _later(cls: type[Rule]) -> bool:
+    """A rule run after the others, in the parent process of a parallel run: it batches work across files, or it
+    reviews the pragmas once every other rule ran."""
+    return cls.batches or reads_suppressions(cls)
+
+
 def _lint_indices(staged: list[Staged], indices: list[int], selection: Selection,
-                  state: RunState) -> dict[int, list[Finding]]:
-    """The findings of the files at these indices, without the rules that batch work across files (they run in
-    the parent process)."""
+                  state: RunState) -> dict[int, tuple[list[Finding], list[set[str]]]]:
+    """The findings of the files at these indices, and what their pragmas turned off, without the rules that
+    run later (``_later``: in the parent process)."""
     out = {}
     for i in indices:
         item = staged[i]
-        out[i] = lint_dockerfile(item.df, item.policy, [c for c in item.rules if not c.batches], selection, state)
+        used: list[set[str]] = []
+        found = lint_dockerfile(item.df, item.policy, [c for c in item.rules if not _later(c)], selection, state,
+                                used)
+        out[i] = (found, used)
     return out
 
 
@@ -309,7 +339,7 @@ def _start_worker(staged: list[Staged], state: RunState) -> None:
     _WORKER[:] = [staged, state]
 
 
-def _lint_share(job: tuple[list[int], Selection]) -> dict[int, list[Finding]]:
+def _lint_share(job: tuple[list[int], Selection]) -> dict[int, tuple[list[Finding], list[set[str]]]]:
     """A worker's share: the files at these indices of the run it inherited (nothing parsed is sent to it)."""
     indices, selection = job
     staged, state = _WORKER
@@ -329,7 +359,7 @@ def lint_in_parallel(staged: list[Staged], lintable: list[int], batches, selecti
     from concurrent.futures.process import BrokenProcessPool
 
     shares = [lintable[k::jobs] for k in range(jobs)]
-    found: dict[int, list[Finding]] = {}
+    found: dict[int, tuple[list[Finding], list[set[str]]]] = {}
     with ProcessPoolExecutor(jobs - 1, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker,
                              initargs=(staged, state)) as pool:
         futures = [(share, pool.submit(_lint_share, (share, selection))) for share in shares[1:]]
@@ -345,10 +375,10 @@ def lint_in_parallel(staged: list[Staged], lintable: list[int], batches, selecti
         if item.df is None:
             results.append(item.result)
             continue
-        findings = found[i]
-        batching = [c for c in item.rules if c.batches]
-        if batching and build_error(item.df) is None:  # else: DL1000 alone, above
-            findings = findings + lint_dockerfile(item.df, item.policy, batching, selection, state)
+        findings, used = found[i]
+        later = [c for c in item.rules if _later(c)]
+        if later and build_error(item.df) is None:  # else: DL1000 alone, above
+            findings = findings + lint_dockerfile(item.df, item.policy, later, selection, state, used, item.rules)
             findings.sort(key=report_order(item.display))
         results.append(FileResult(item.display, findings, item.df))
     return results

@@ -23,8 +23,6 @@ from .fingerprints import key_string, keyed, relative_path
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://github.com/fastlint/fastlint"
-DOCS_URI = "https://github.com/fastlint/fastlint/blob/main/rules/{code}.md"  # the rule's catalogue page
-SHELLCHECK_URI = "https://www.shellcheck.net/wiki/{code}"
 SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "fastlint/v1"
 
@@ -87,17 +85,11 @@ def _version() -> str:
 
 
 # -- rules ----------------------------------------------------------------------------------------------------
-def _rule_class(code: str):
-    from ..engine.registry import rule_for
-
-    return rule_for(code)  # a rule that reports several codes (ShellCheck: SC2086 from "SC") included
-
-
 def _rule(code: str, fired_message: str | None) -> dict:
     from ..catalogue import load
-    from ..engine.registry import DL1000
+    from ..engine.index import DL1000, docs_url, owner
 
-    cls = _rule_class(code)
+    cls = owner(code)  # the rule's index entry; a rule that reports several codes (ShellCheck: SC2086) included
     doc = load(code)
     family = cls is not None and cls.code != code  # one code of a multi-code rule
     if cls is not None and not family:
@@ -110,17 +102,14 @@ def _rule(code: str, fired_message: str | None) -> dict:
         message, fixable, name = fired_message or code, False, code
     title = doc.title if doc is not None and doc.title else message
     summary = doc.summary if doc is not None and doc.summary else title
+    help_uri = docs_url(code)  # the rule's (Rule.docs_url): its catalogue page, ShellCheck's wiki for SC codes
     if doc is not None:
         markdown = doc.docs_text()
         text = _plain_help(doc) or summary
-        help_uri = DOCS_URI.format(code=code)
     else:
         text = markdown = f"{code}: {title}"
-        if code.startswith("SC"):
-            help_uri = SHELLCHECK_URI.format(code=code)
-            markdown = f"{code}: {title}\n\nSee the [ShellCheck wiki]({help_uri})."
-        else:
-            help_uri = DOCS_URI.format(code=code)
+        if family:
+            markdown = f"{code}: {title}\n\nSee [{code}'s docs]({help_uri})."
     tags = ["dockerfile", _FAMILY_TAGS.get(code[:2], "other")]
     if code[:3] in _FL_GROUP_TAGS:
         tags.append(_FL_GROUP_TAGS[code[:3]])
