@@ -79,3 +79,47 @@ def test_an_unknown_rule_is_a_one_line_error(given):
     assert out.returncode == 2
     assert out.stdout == ""
     assert out.stderr.strip().splitlines() == [f"fastlint: unknown rule {given.upper()!r} (`fastlint rules` lists them)"]
+
+
+def _with_a_named_rule(monkeypatch, tmp_path):
+    """A BuildKit-style rule named in CamelCase, in the rule index, with its catalogue page."""
+    from fastlint import catalogue
+    from fastlint.engine import index
+
+    entries = dict(index.rules())
+    entries["StageNameCasing"] = index.RuleInfo("StageNameCasing", (
+        "stagenamecasing", "stage-name-casing", "warning", "Stage names should be lowercase", "safe", True,
+        ("dockerfile",), False, None, False, False, None, index.CATALOGUE_URL, False))
+    monkeypatch.setattr(index, "_ENTRIES", dict(sorted(entries.items())))
+    page = tmp_path / "StageNameCasing.md"
+    page.write_text("# StageNameCasing: Stage names should be lowercase\n\n## What it does\nChecks.\n")
+    real = catalogue.load
+    monkeypatch.setattr(catalogue, "load", lambda code: catalogue.parse_doc(page) if code == "StageNameCasing"
+                        else real(code))
+
+
+def test_a_named_rule_is_found_in_any_case_with_its_level_and_fix(monkeypatch, tmp_path):
+    _with_a_named_rule(monkeypatch, tmp_path)
+    for given in ("stagenamecasing", "StageNameCasing", "STAGENAMECASING"):
+        result = _rule(CliRunner(), given)
+        assert result.exit_code == 0, result.output
+        assert result.output.split("\n")[:3] == ["# StageNameCasing: Stage names should be lowercase", "",
+                                                 "Level: warning · Fix: safe"]
+
+
+def test_the_rule_table_aligns_long_codes(monkeypatch, tmp_path):
+    from fastlint.cli import main as app
+
+    _with_a_named_rule(monkeypatch, tmp_path)
+    out = CliRunner().invoke(app, ["rules"]).stdout.splitlines()
+    rows = [line for line in out if line[:2] in ("DL", "FL", "SC", "St")]
+    starts = {line.index(line.split()[1], len(line.split()[0])) for line in rows}
+    assert len(starts) == 1, out[:3]  # every level starts in the same column
+    assert any(line.startswith("StageNameCasing warning  safe") for line in rows)
+
+
+def test_a_family_code_links_to_its_own_docs():
+    result = _rule(CliRunner(), "sc2086")
+    first = result.output.split("\n", 1)[0]
+    assert result.exit_code == 0 and first.startswith("SC2086 is one of the codes of SC")
+    assert first.endswith("https://www.shellcheck.net/wiki/SC2086")

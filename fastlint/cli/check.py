@@ -151,12 +151,22 @@ def run(args, environ) -> int:
     for w in warnings:
         warn(w)
 
+    from ..engine.state import RunState
+
+    progress = None
+    if sys.stderr.isatty():
+        from .progress import Progress
+
+        progress = Progress(sys.stderr)
     try:
         checked = check(args.paths, config=args.config, no_config=args.no_config, select=select, ignore=ignore,
-                        shellcheck=not args.no_shellcheck, profile=profile, hadolint=settings,
-                        stdin_filename=args.stdin_filename)
+                        shellcheck=not args.no_shellcheck, hadolint=settings, stdin_filename=args.stdin_filename,
+                        state=RunState(profile, progress))
     except ConfigError as err:
         fail(str(err))
+    finally:
+        if progress is not None:
+            progress.close()
     results, errors, policy = checked.results, checked.errors, checked.policy
     verbose = bool(args.verbose or settings.environment.verbose)
     for used in checked.policies:

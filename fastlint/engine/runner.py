@@ -228,11 +228,14 @@ class Staged:
         self.result = result
 
 
-def stage_files(entries: list[tuple[Path, str, Policy]], selection: Selection) -> list[Staged]:
+def stage_files(entries: list[tuple[Path, str, Policy]], selection: Selection,
+                state: RunState | None = None) -> list[Staged]:
     """Read and parse every file of a run (YAML files are linted here: they have no batching rule)."""
     staged: list[Staged] = []
     rules_by_policy: dict[int, list[type[Rule]]] = {}
-    for path, display, policy in entries:
+    for n, (path, display, policy) in enumerate(entries):
+        if state is not None:
+            state.report("reading", n, len(entries))
         if is_yaml_name(path.name):  # a Kubernetes manifest or CI file: the rules of those kinds
             staged.append(Staged(display, policy, result=lint_manifest(path, display, policy, selection)))
             continue
@@ -275,16 +278,20 @@ def lint_paths(entries: list[tuple[Path, str, Policy]], selection: Selection,
     every parsed file it will run on (``prepare_batches``); then the files are linted one by one as
     ``lint_path`` does. A run of many files is linted by several processes (``lint_in_parallel``)."""
     state = state if state is not None else RunState()
-    staged = stage_files(entries, selection)
+    staged = stage_files(entries, selection, state)
     batches = batches_of(staged)
     lintable = [i for i, item in enumerate(staged) if item.df is not None]
     jobs = parallel_jobs(len(lintable))
     if jobs > 1:
         return lint_in_parallel(staged, lintable, batches, selection, jobs, state)
     prepare_batches(batches, state)
-    return [item.result if item.df is None else
-            FileResult(item.display, lint_dockerfile(item.df, item.policy, item.rules, selection, state), item.df)
-            for item in staged]
+    results = []
+    for n, item in enumerate(staged):
+        state.report("linting", n, len(staged))
+        results.append(item.result if item.df is None else
+                       FileResult(item.display, lint_dockerfile(item.df, item.policy, item.rules, selection, state),
+                                  item.df))
+    return results
 
 
 FILES_PER_PROCESS = 32  # below this, starting a process costs more than it saves
@@ -366,12 +373,14 @@ def lint_in_parallel(staged: list[Staged], lintable: list[int], batches, selecti
         prepare_batches(batches, state)
         found.update(_lint_indices(staged, shares[0], selection, state))
         for share, future in futures:
+            state.report("linting", len(found), len(lintable))
             try:
                 found.update(future.result())
             except BrokenProcessPool:
                 found.update(_lint_indices(staged, share, selection, state))
     results = []
     for i, item in enumerate(staged):
+        state.report("finishing", i, len(staged))  # the batched rules' findings (ShellCheck's), file by file
         if item.df is None:
             results.append(item.result)
             continue

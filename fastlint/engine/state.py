@@ -22,11 +22,18 @@ T = TypeVar("T")
 
 class RunState:
     """``profile``: the profile (``fast`` or ``hadolint``) of the built-in policy and of the configuration files
-    that name none, for this run (``--profile``, ``FASTLINT_PROFILE``)."""
+    that name none, for this run (``--profile``, ``FASTLINT_PROFILE``). ``progress``: called as
+    ``progress(step, done, total)`` while the run reads and lints its files (the CLI's progress line)."""
 
-    def __init__(self, profile: str = "fast"):
+    def __init__(self, profile: str = "fast", progress: Callable[[str, int, int], None] | None = None):
         self.policies = PolicyFinder(profile)
+        self.progress = progress
         self._of: dict[object, object] = {}
+
+    def report(self, step: str, done: int, total: int) -> None:
+        """Tell the run's ``progress`` how far a step got (``reading``, ``linting``)."""
+        if self.progress is not None:
+            self.progress(step, done, total)
 
     def of(self, owner: object, make: Callable[[], T]) -> T:
         """The run's state of ``owner`` (a rule class), made by ``make()`` the first time it is asked for."""
