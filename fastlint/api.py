@@ -27,13 +27,16 @@ raises: a file that does not parse gives its DL1000 finding; a bad configuration
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable
 
 from .engine.config import ConfigError, Policy, load_config
 from .engine.pipeline import Selection
 from .engine.rule import Finding
 from .engine.runner import FileResult
 from .engine.state import RunState
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (start-up time)
+if TYPE_CHECKING:
+    from typing import Iterable
 
 __all__ = ["ConfigError", "CheckRun", "FileResult", "Finding", "Policy", "RunState", "Selection", "check",
            "fix_text", "lint_text", "policy_for", "selection"]
@@ -135,12 +138,14 @@ def check(paths: Iterable[str], *, config: str | Path | None = None, no_config: 
     ``stdin_filename`` (default ``-``), whose folder finds its configuration."""
     from .engine.discovery import Notes, discover
     from .engine.ids import unknown_message
-    from .engine.pipeline import YAML_KINDS, active_rules, wants_kinds
+    from .engine.index import rules as index_of
+    from .engine.pipeline import YAML_KINDS, active_codes, wants_kinds
     from .engine.pragmas import unknown_in_pragmas
     from .engine.runner import lint_paths
 
     state = state if state is not None else RunState(profile)
     sel = selection(select, ignore)
+    index = index_of()
     explicit = Path(config) if config is not None else None
     if explicit is not None:
         if not explicit.is_file():
@@ -166,7 +171,7 @@ def check(paths: Iterable[str], *, config: str | Path | None = None, no_config: 
         if not shellcheck and policy.runs("shellcheck"):
             policy = without.get(id(policy)) or without.setdefault(id(policy), _without(policy, "shellcheck"))
         if id(policy) not in ran:
-            ran[id(policy)] = [c.code for c in active_rules(policy, sel) if not c.family]
+            ran[id(policy)] = [c for c in active_codes(policy, sel) if not index[c].family]
             run.policies.append(policy)
         return policy
 

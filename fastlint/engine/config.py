@@ -18,7 +18,6 @@ with hadolint's defaults, for repositories that are not FAST services): ``profil
 
 from __future__ import annotations
 
-import copy
 import re
 from pathlib import Path
 
@@ -136,7 +135,7 @@ def builtin_policy(profile: str = "fast") -> Policy:
         from .hadolint import profile as hadolint_profile
 
         return hadolint_profile(p)
-    p.services = {name: Service(name=name, **copy.deepcopy(spec)) for name, spec in builtin.SERVICES.items()}
+    p.services = {name: Service(name=name, **spec) for name, spec in builtin.SERVICES.items()}
     return p
 
 

@@ -16,8 +16,6 @@ The profile ``hadolint`` (hadolint's rules alone, with its defaults) is made her
 
 from __future__ import annotations
 
-import copy
-
 LEVELS = ("error", "warning", "info", "style")
 RANK = {"error": 4, "warning": 3, "info": 2, "style": 1}
 TRUTHY = ("1", "y", "on", "true", "yes")
@@ -169,6 +167,8 @@ def apply(policy, o: Overrides, over_config: bool):
     settings count only where the file does not set them (``policy.explicit`` names what the file set)."""
     if o.empty():
         return policy
+    import copy
+
     p = copy.copy(policy)
     p.severity = dict(policy.severity)
     p.hadolint_levels = set(policy.hadolint_levels)

@@ -20,15 +20,18 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Iterable
 
 from .pipeline import (
-    YAML_KINDS, FileResult, active_rules, finalize, reads_suppressions, report_order, review_suppressions,
+    YAML_KINDS, YAML_SUFFIXES, FileResult, active_rules, finalize, is_yaml_name, reads_suppressions, report_order,
+    review_suppressions,
 )
 from .pragmas import Suppression, parse_pragma
 from .rule import Context, Finding, Hit, Rule
 
-YAML_SUFFIXES = (".yaml", ".yml")
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (start-up time)
+if TYPE_CHECKING:
+    from typing import Iterable
+
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod", "ReplicaSet",
                   "ReplicationController")
 _API = re.compile(r"^\s*(?:-\s+)?apiVersion\s*:", re.MULTILINE)
@@ -37,10 +40,6 @@ _COMMENT = re.compile(r"#\s*((?:fastlint|hadolint).*)$", re.IGNORECASE)
 
 
 # -- which files -----------------------------------------------------------------------------------------------------
-def is_yaml_name(name: str) -> bool:
-    return name.lower().endswith(YAML_SUFFIXES)
-
-
 def ci_kind(path: Path) -> str | None:
     """``github`` for a GitHub Actions workflow, ``gitlab`` for a GitLab CI file, else None."""
     name = path.name.lower()
@@ -82,8 +81,6 @@ class Pos:
         self.column = column
         self.end_line = end_line
         self.end_column = end_column
-
-
 
 
 class Source:
@@ -251,7 +248,6 @@ class Container:
         self.obj = obj
         self.kind = kind
         self.init = init
-
 
 
     @property

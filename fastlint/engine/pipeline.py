@@ -18,15 +18,23 @@ The kind of file gives only what differs: where a hit is (``locate``) and which 
 
 from __future__ import annotations
 
-from typing import Callable, Iterable
-
 from .ids import canonical, matches, names_family
 from .index import RuleInfo, rules
 from .registry import load
 from .rule import Finding, Hit, Rule
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (start-up time)
+if TYPE_CHECKING:
+    from typing import Callable, Iterable
+
 DOCKERFILE = "dockerfile"
 YAML_KINDS = ("kubernetes", "github", "gitlab")
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def is_yaml_name(name: str) -> bool:
+    """A file name of the YAML kinds (Kubernetes manifests, CI files): ``engine/manifests.py`` reads them."""
+    return name.lower().endswith(YAML_SUFFIXES)
 
 
 class Selection:
@@ -68,6 +76,11 @@ def _level_of(policy, code: str) -> str | None:
 def active_rules(policy, selection: Selection, kind: str | None = None) -> list[type[Rule]]:
     """The rule classes that run under this policy and selection, on files of ``kind`` (``yaml``: of any YAML
     kind; None: of every kind). Chosen from the rule index: only the modules of these rules are imported."""
+    return load(active_codes(policy, selection, kind))
+
+
+def active_codes(policy, selection: Selection, kind: str | None = None) -> list[str]:
+    """The codes of ``active_rules``, from the rule index alone (no rule module imported)."""
     out = []
     for code, cls in rules().items():
         if kind is not None and not (kind in cls.kinds or (kind == "yaml" and any(k in YAML_KINDS for k in cls.kinds))):
@@ -86,7 +99,7 @@ def active_rules(policy, selection: Selection, kind: str | None = None) -> list[
             on = False
         if on:
             out.append(code)
-    return load(out)
+    return out
 
 
 def wants_kinds(selection: Selection, kinds: Iterable[str]) -> bool:

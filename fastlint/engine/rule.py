@@ -20,11 +20,12 @@ instruction (``ins.parent`` is the ONBUILD), so a rule on RUN also sees ``ONBUIL
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, Iterable
-
 from .index import CATALOGUE_URL
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (start-up time)
 if TYPE_CHECKING:
+    from typing import ClassVar, Iterable
+
     from ..parser.stages import Stage
     from ..parser.tree import Dockerfile, Instruction
     from .config import Policy, Service

@@ -18,10 +18,9 @@ from pathlib import Path
 from ..parser import INSTRUCTIONS, parse
 from ..parser.tree import Dockerfile
 from .config import Policy
-from .manifests import is_yaml_name, lint_manifest
 from .pipeline import (  # noqa: F401 (Selection, FileResult, report_order: re-exported for callers)
-    DOCKERFILE, FileResult, Selection, active_rules, finalize, keep, reads_suppressions, report_order,
-    review_suppressions,
+    DOCKERFILE, FileResult, Selection, active_rules, finalize, is_yaml_name, keep, reads_suppressions,
+    report_order, review_suppressions,
 )
 from .pragmas import read_pragmas, suppressions_of
 from .registry import DL1000
@@ -237,6 +236,8 @@ def stage_files(entries: list[tuple[Path, str, Policy]], selection: Selection,
         if state is not None:
             state.report("reading", n, len(entries))
         if is_yaml_name(path.name):  # a Kubernetes manifest or CI file: the rules of those kinds
+            from .manifests import lint_manifest  # (imported only when a run has such a file)
+
             staged.append(Staged(display, policy, result=lint_manifest(path, display, policy, selection)))
             continue
         text = read_path(path, display, policy, selection)

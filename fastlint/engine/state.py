@@ -13,11 +13,13 @@ Rules reach it as ``self.ctx.state``; ``Rule.prepare(state, dfs)`` gets it direc
 
 from __future__ import annotations
 
-from typing import Callable, TypeVar
-
 from .config import PolicyFinder
 
-T = TypeVar("T")
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (start-up time)
+if TYPE_CHECKING:
+    from typing import Callable, TypeVar
+
+    T = TypeVar("T")
 
 
 class RunState:
