@@ -26,7 +26,7 @@ raises: a file that does not parse gives its DL1000 finding; a bad configuration
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
 from .engine.config import ConfigError, Policy, load_config
 from .engine.pipeline import Selection
@@ -36,6 +36,7 @@ from .engine.state import RunState
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (start-up time)
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Iterable
 
 __all__ = ["ConfigError", "CheckRun", "FileResult", "Finding", "Policy", "RunState", "Selection", "check",
@@ -59,10 +60,10 @@ def policy_for(path: str | Path = "Dockerfile", *, config: str | Path | None = N
     """The policy a file is linted with: ``config`` if given, else the nearest configuration file above it
     (unless ``no_config``), else the built-in policy. Raises ``ConfigError``."""
     state = state if state is not None else RunState()
-    explicit = Path(config) if config is not None else None
-    if explicit is not None and not explicit.is_file():
+    explicit = os.fspath(config) if config is not None else None
+    if explicit is not None and not os.path.isfile(explicit):
         raise ConfigError("no such configuration file", str(explicit))
-    return state.policies.policy_for(Path(path), explicit, no_config)
+    return state.policies.policy_for(path, explicit, no_config)
 
 
 def lint_text(text: str, path: str = "Dockerfile", *, policy: Policy | None = None,
@@ -146,9 +147,9 @@ def check(paths: Iterable[str], *, config: str | Path | None = None, no_config: 
     state = state if state is not None else RunState(profile)
     sel = selection(select, ignore)
     index = index_of()
-    explicit = Path(config) if config is not None else None
+    explicit = os.fspath(config) if config is not None else None
     if explicit is not None:
-        if not explicit.is_file():
+        if not os.path.isfile(explicit):
             raise ConfigError("no such configuration file", str(explicit))
         state.policies.policy_for(explicit, explicit)  # fail early on a bad config file
     paths = list(paths)
@@ -164,7 +165,7 @@ def check(paths: Iterable[str], *, config: str | Path | None = None, no_config: 
     without: dict[int, Policy] = {}  # id(policy) -> the same policy without ShellCheck
     ran: dict[int, list[str]] = {}
 
-    def policy_of(path: Path) -> Policy:
+    def policy_of(path: str) -> Policy:
         policy = state.policies.policy_for(path, explicit, no_config)
         if hadolint is not None:
             policy = hadolint.over(policy)
@@ -177,7 +178,7 @@ def check(paths: Iterable[str], *, config: str | Path | None = None, no_config: 
 
     stdin_entry = None
     if stdin_at:
-        stdin_entry = (None, stdin_filename or "-", policy_of(Path(stdin_filename or "Dockerfile")))
+        stdin_entry = (None, stdin_filename or "-", policy_of(stdin_filename or "Dockerfile"))
         if stdin_at[0] == 0:
             entries.append(stdin_entry)
     for path, display in files:
@@ -190,7 +191,7 @@ def check(paths: Iterable[str], *, config: str | Path | None = None, no_config: 
     if entries:
         run.policy = entries[0][2]
     else:
-        run.policy = state.policies.policy_for(Path("Dockerfile"), explicit, no_config)
+        run.policy = state.policies.policy_for("Dockerfile", explicit, no_config)
         run.policy = hadolint.over(run.policy) if hadolint is not None else run.policy
 
     on_disk = iter(lint_paths([e for e in entries if e[0] is not None], sel, state))
@@ -235,4 +236,4 @@ def _without(policy: Policy, program: str) -> Policy:
 
 def load_policy(path: str | Path) -> Policy:
     """Read a ``fastlint.yaml`` (raises ``ConfigError``)."""
-    return load_config(Path(path))
+    return load_config(path)

@@ -120,6 +120,7 @@ def run(paths: list[str], *, diff: bool = False, template: bool = True, template
 
     notes = Notes()
     files, missing = discover(paths, manifests=True, notes=notes)
+    files = [(Path(p), d) for p, d in files]
     # Kubernetes manifests and CI files have findings (FL7xx) but no fixes: they are checked, and what they
     # have counts as left unfixed, so that `fix` and `check` of the same folder agree on the exit code
     manifests = [(p, d) for p, d in files if is_yaml_name(p.name)]

@@ -18,8 +18,8 @@ with hadolint's defaults, for repositories that are not FAST services): ``profil
 
 from __future__ import annotations
 
+import os
 import re
-from pathlib import Path
 
 from ..policy import builtin
 
@@ -144,15 +144,16 @@ class PolicyFinder:
     """Finds and reads the configuration files of a run, each once: one Policy per file (or the built-in one).
     A run keeps one (``RunState.policies``); nothing is kept between runs.
 
-    ``profile``: the profile of the built-in policy and of configuration files that name none (``--profile``)."""
+    ``profile``: the profile of the built-in policy and of configuration files that name none (``--profile``).
+    Paths are strings or path objects; folders are walked with ``os.path`` (no pathlib on the lint path)."""
 
     def __init__(self, profile: str = "fast"):
         self.profile = profile
         self._policies: dict[str, Policy] = {}
-        self._dirs: dict[Path, Path | None] = {}
-        self._user: list[Path | None] = []  # hadolint's user-wide file, once looked for
+        self._dirs: dict[str, str | None] = {}
+        self._user: list[str | None] = []  # hadolint's user-wide file, once looked for
 
-    def policy_for(self, dockerfile: Path, explicit: Path | None = None, no_config: bool = False) -> Policy:
+    def policy_for(self, dockerfile, explicit=None, no_config: bool = False) -> Policy:
         """The policy for a Dockerfile: ``--config``, else the nearest fastlint.yaml above it, else the nearest
         .hadolint.yaml above it (read over the built-in policy), else the built-in policy."""
         profile = self.profile
@@ -160,28 +161,25 @@ class PolicyFinder:
             return self._cached("<builtin>", lambda: builtin_policy(profile))
         if explicit is not None:
             return self._cached(str(explicit), lambda: load_any(explicit, profile))
-        import os
-
-        directory = Path(os.path.realpath(dockerfile)).parent  # realpath: never an error, even for a symlink loop
-        found = self._nearest(directory)
+        # realpath: never an error, even for a symlink loop
+        found = self._nearest(os.path.dirname(os.path.realpath(dockerfile)))
         if found is None:
             found = self.user_hadolint_config()
         if found is None:
             return self._cached("<builtin>", lambda: builtin_policy(profile))
-        if found.name in HADOLINT_NAMES or found.name in USER_HADOLINT_NAMES:
-            return self._cached(str(found), lambda: load_hadolint(found, profile=profile))
-        return self._cached(str(found), lambda: load_any(found, profile))
+        name = os.path.basename(found)
+        if name in HADOLINT_NAMES or name in USER_HADOLINT_NAMES:
+            return self._cached(found, lambda: load_hadolint(found, profile=profile))
+        return self._cached(found, lambda: load_any(found, profile))
 
-    def user_hadolint_config(self) -> Path | None:
+    def user_hadolint_config(self) -> str | None:
         """hadolint's user-wide configuration, where hadolint looks for it (after the project's), or None."""
         if not self._user:
-            import os
-
-            home = Path(os.path.expanduser("~"))
-            xdg = Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config")
-            candidates = [xdg / "hadolint.yaml", xdg / "hadolint.yml",
-                          *(home / ".hadolint" / n for n in USER_HADOLINT_NAMES),
-                          home / ".hadolint.yaml", home / ".hadolint.yml"]
+            home = os.path.expanduser("~")
+            xdg = os.environ.get("XDG_CONFIG_HOME") or os.path.join(home, ".config")
+            candidates = [os.path.join(xdg, "hadolint.yaml"), os.path.join(xdg, "hadolint.yml"),
+                          *(os.path.join(home, ".hadolint", n) for n in USER_HADOLINT_NAMES),
+                          os.path.join(home, ".hadolint.yaml"), os.path.join(home, ".hadolint.yml")]
             # os.path.isfile: a folder one may not read (a HOME of another user) is no file, not an error
             self._user.append(next((c for c in candidates if os.path.isfile(c)), None))
         return self._user[0]
@@ -191,7 +189,7 @@ class PolicyFinder:
             self._policies[key] = make()
         return self._policies[key]
 
-    def _nearest(self, directory: Path) -> Path | None:
+    def _nearest(self, directory: str) -> str | None:
         """The nearest fastlint.yaml (or, when none is found, .hadolint.yaml) in the directory or above."""
         dirs = self._dirs
         if directory in dirs:
@@ -202,23 +200,24 @@ class PolicyFinder:
         result = None
         while True:
             chain.append(d)
-            if d in dirs and dirs[d] is not None and dirs[d].name not in HADOLINT_NAMES:
+            if d in dirs and dirs[d] is not None and os.path.basename(dirs[d]) not in HADOLINT_NAMES:
                 result = dirs[d]
                 break
             for n in CONFIG_NAMES:
-                if (d / n).is_file():
-                    result = d / n
+                if os.path.isfile(os.path.join(d, n)):
+                    result = os.path.join(d, n)
                     break
             if result is not None:
                 break
             if found_hadolint is None:
                 for n in HADOLINT_NAMES:
-                    if (d / n).is_file():
-                        found_hadolint = d / n
+                    if os.path.isfile(os.path.join(d, n)):
+                        found_hadolint = os.path.join(d, n)
                         break
-            if d.parent == d or (d / ".git").exists():
+            parent = os.path.dirname(d)
+            if parent == d or os.path.exists(os.path.join(d, ".git")):
                 break
-            d = d.parent
+            d = parent
         if result is None:
             result = found_hadolint
         for c in chain:
@@ -229,24 +228,24 @@ class PolicyFinder:
 USER_HADOLINT_NAMES = ("hadolint.yaml", "hadolint.yml", "config.yaml", "config.yml")
 
 
-def policy_for(dockerfile: Path, explicit: Path | None = None, no_config: bool = False,
-               finder: PolicyFinder | None = None) -> Policy:
+def policy_for(dockerfile, explicit=None, no_config: bool = False, finder: PolicyFinder | None = None) -> Policy:
     """The policy for a Dockerfile (``PolicyFinder.policy_for``): through the run's finder when given, else
     found and read afresh."""
     return (finder if finder is not None else PolicyFinder()).policy_for(dockerfile, explicit, no_config)
 
 
 # -- reading YAML with positions ---------------------------------------------------------------------------------
-def _load_yaml(path: Path):
+def _load_yaml(path):
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError
 
     try:
-        size = path.stat().st_size
+        size = os.stat(path).st_size
         if size > MAX_CONFIG_BYTES:
             raise ConfigError(f"too large for a configuration file ({size / 1024:.0f} KB; at most "
                               f"{MAX_CONFIG_BYTES // 1024} KB)", str(path))
-        text = path.read_text(encoding="utf-8")
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
     except (OSError, UnicodeDecodeError) as err:
         raise ConfigError(f"cannot read: {getattr(err, 'strerror', None) or err}", str(path)) from None
     try:
@@ -263,7 +262,7 @@ def _load_yaml(path: Path):
 class _Reader:
     """Walks a ruamel mapping and raises ConfigError at the key's or value's position."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path):
         self.path = str(path)
 
     def pos(self, mapping, key, value: bool = False) -> tuple[int, int]:
@@ -371,7 +370,7 @@ HADOLINT_KEYS = ("failure-threshold", "format", "formats", "ignored", "label-sch
 _UNSET = object()
 
 
-def _open(path: Path, data, expected: str, profile: str):
+def _open(path, data, expected: str, profile: str):
     """The file's data (read unless given; None when empty), a reader for its positions, and the built-in
     policy of ``profile`` to fill."""
     if data is _UNSET:
@@ -391,7 +390,7 @@ def is_hadolint_config(data) -> bool:
     return any(k in HADOLINT_KEYS for k in keys) and not any(k in TOP_KEYS for k in keys)
 
 
-def load_any(path: Path, profile: str = "fast") -> Policy:
+def load_any(path, profile: str = "fast") -> Policy:
     """Read a configuration file by its content: hadolint's keys make it a hadolint configuration (whatever its
     name: ``-c hadolint.yaml``), anything else is a fastlint.yaml. ``profile``: the one of a file naming none."""
     data = _load_yaml(path)
@@ -400,7 +399,7 @@ def load_any(path: Path, profile: str = "fast") -> Policy:
     return load_config(path, data, profile)
 
 
-def load_config(path: Path, data=_UNSET, profile: str = "fast") -> Policy:
+def load_config(path, data=_UNSET, profile: str = "fast") -> Policy:
     """Read a fastlint.yaml over the built-in policy (of its ``profile:``, else of ``profile``)."""
     data, r, p = _open(path, data, "(policy:, services:, rules:, ...)", profile)
     if data is None:
@@ -503,7 +502,7 @@ def _read_policy(r: _Reader, pol, p: Policy) -> None:
             raise r.error(f"'target' must be one of the stages ({', '.join(p.stages)})", r.pos(pol, "target", True))
 
 
-def load_hadolint(path: Path, data=_UNSET, profile: str = "fast") -> Policy:
+def load_hadolint(path, data=_UNSET, profile: str = "fast") -> Policy:
     """Read a hadolint configuration over the built-in policy, with hadolint 2.15's meaning for each key:
     ``ignored``, ``override``, ``trustedRegistries`` (a list or one name), ``failure-threshold`` (``ignore`` and
     ``none`` are below style: every finding fails), ``label-schema``, ``strict-labels``, ``disable-ignore-pragma``,

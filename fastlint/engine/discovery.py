@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import errno
 import os
-from pathlib import Path
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (start-up time)
+if TYPE_CHECKING:
+    from pathlib import Path
 
 SKIP_DIRS = {".git", "node_modules", ".hg", ".svn", ".venv", "__pycache__", ".tox"}
 BACKUP_SUFFIXES = (".backup", ".bak", ".orig", ".rej", "~", ".swp")
@@ -43,26 +46,28 @@ class Notes:
 
 
 def discover(paths: list[str], manifests: bool = False,
-             notes: Notes | None = None) -> tuple[list[tuple[Path, str]], list[str]]:
+             notes: Notes | None = None) -> tuple[list[tuple[str, str]], list[str]]:
     """(files as (path, display name), errors). Display names are as given on the command line, joined with
     what was found under a folder. ``manifests``: folders also yield the Kubernetes manifests and CI files
-    that the FL7xx rules read (``engine.manifests.wanted``)."""
+    that the FL7xx rules read (``engine.manifests.wanted``). Paths are strings (pathlib is imported only to
+    search a folder: start-up time)."""
     notes = notes if notes is not None else Notes()
-    found: list[tuple[Path, str]] = []
+    found: list[tuple[str, str]] = []
     errors: list[str] = []
     for given in paths:
-        p = Path(given)
         if os.path.isdir(given):
-            walked = _walk(p, given, manifests, notes)
+            from pathlib import Path
+
+            walked = _walk(Path(given), given, manifests, notes)
             if not walked:
-                what = "a folder" if is_dockerfile_name(p.name) else "this folder"
+                what = "a folder" if is_dockerfile_name(os.path.basename(os.path.normpath(given))) else "this folder"
                 notes.warnings.append(f"{given}: {what}, and no Dockerfile was found in it"
                                       + (" (is it the Dockerfile you meant?)" if what == "a folder" else ""))
             found += walked
             continue
         error = _file_error(given)
         if error is None:
-            found.append((p, given))
+            found.append((given, given))
         else:
             errors.append(error)
     return found, errors
@@ -138,8 +143,10 @@ def _outer_specs(root: Path) -> list[tuple[Path, object, str]]:
     return specs
 
 
-def _walk(root: Path, display_root: str, manifests: bool, notes: Notes) -> list[tuple[Path, str]]:
-    out: list[tuple[Path, str]] = []
+def _walk(root: Path, display_root: str, manifests: bool, notes: Notes) -> list[tuple[str, str]]:
+    from pathlib import Path
+
+    out: list[tuple[str, str]] = []
     wanted = None
     if manifests:
         from .manifests import is_yaml_name, wanted as manifest_wanted
@@ -195,5 +202,5 @@ def _walk(root: Path, display_root: str, manifests: bool, notes: Notes) -> list[
             if why:
                 notes.skipped.append((show(full), f"ignored by {why}"))
                 continue
-            out.append((root / full.relative_to(absolute), show(full)))
+            out.append((str(root / full.relative_to(absolute)), show(full)))
     return out

@@ -353,6 +353,7 @@ class ManifestError(Exception):
 
 def load(path: Path, display: str) -> Manifest | None:
     """Read and parse a YAML file; None when it is neither Kubernetes objects nor a CI file."""
+    path = Path(path)
     try:
         raw = path.read_bytes()
     except OSError as err:

@@ -13,7 +13,7 @@ pragmas, de-duplication, order; and the DL1000 finding for a file BuildKit would
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
 from ..parser import INSTRUCTIONS, parse
 from ..parser.tree import Dockerfile
@@ -32,7 +32,7 @@ def service_of(path: str, df: Dockerfile, policy: Policy, pragma_service: str | 
     """The service a Dockerfile belongs to: the ``# fastlint: service=`` pragma, else its folder's name."""
     if pragma_service:
         return policy.service_named(pragma_service)
-    folder = Path(path).resolve().parent.name
+    folder = os.path.basename(os.path.dirname(os.path.realpath(path)))
     return policy.service_named(folder)
 
 
@@ -168,30 +168,31 @@ def decode(raw: bytes) -> tuple[str | None, str | None, int]:
         return None, f"invalid UTF-8 (byte 0x{raw[err.start]:02x} at offset {err.start})", line
 
 
-def read_regular_file(path: Path, display: str) -> tuple[bytes | None, str | None]:
+def read_regular_file(path, display: str) -> tuple[bytes | None, str | None]:
     """(bytes, None), or (None, a one-line error) for what cannot be read. Only regular files are read: a FIFO
     named ``Dockerfile`` would block the run forever, a device would never end. (``check`` and ``fix`` both.)"""
     import stat
 
     try:
-        mode = path.stat().st_mode
+        mode = os.stat(path).st_mode
         if stat.S_ISDIR(mode):
             return None, f"{display}: is a directory, not a Dockerfile"
         if not stat.S_ISREG(mode):
             kind = "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
             return None, f"{display}: not a regular file ({kind}), not read"
-        return path.read_bytes(), None
+        with open(path, "rb") as fh:
+            return fh.read(), None
     except OSError as err:
         import errno
 
         if err.errno == errno.ELOOP:
             return None, f"{display}: cannot read: a loop of symbolic links"
-        if path.is_symlink() and not path.exists():
+        if os.path.islink(path) and not os.path.exists(path):
             return None, f"{display}: cannot read: broken symbolic link"
         return None, f"{display}: cannot read: {err.strerror or err}"
 
 
-def read_path(path: Path, display: str, policy: Policy, selection: Selection) -> str | FileResult:
+def read_path(path, display: str, policy: Policy, selection: Selection) -> str | FileResult:
     """A file's text, or the FileResult of a file that cannot be linted (unreadable, binary, not UTF-8)."""
     raw, error = read_regular_file(path, display)
     if raw is None:
@@ -203,7 +204,7 @@ def read_path(path: Path, display: str, policy: Policy, selection: Selection) ->
     return text
 
 
-def lint_path(path: Path, display: str, policy: Policy, selection: Selection,
+def lint_path(path, display: str, policy: Policy, selection: Selection,
               state: RunState | None = None) -> FileResult:
     """Lint one file; never raises for bad input."""
     text = read_path(path, display, policy, selection)
@@ -227,7 +228,7 @@ class Staged:
         self.result = result
 
 
-def stage_files(entries: list[tuple[Path, str, Policy]], selection: Selection,
+def stage_files(entries: list[tuple[str, str, Policy]], selection: Selection,
                 state: RunState | None = None) -> list[Staged]:
     """Read and parse every file of a run (YAML files are linted here: they have no batching rule)."""
     staged: list[Staged] = []
@@ -235,7 +236,7 @@ def stage_files(entries: list[tuple[Path, str, Policy]], selection: Selection,
     for n, (path, display, policy) in enumerate(entries):
         if state is not None:
             state.report("reading", n, len(entries))
-        if is_yaml_name(path.name):  # a Kubernetes manifest or CI file: the rules of those kinds
+        if is_yaml_name(os.path.basename(path)):  # a Kubernetes manifest or CI file: the rules of those kinds
             from .manifests import lint_manifest  # (imported only when a run has such a file)
 
             staged.append(Staged(display, policy, result=lint_manifest(path, display, policy, selection)))
@@ -271,7 +272,7 @@ def prepare_batches(batches: dict[type[Rule], list[Dockerfile]], state: RunState
         cls.prepare(state, dfs)
 
 
-def lint_paths(entries: list[tuple[Path, str, Policy]], selection: Selection,
+def lint_paths(entries: list[tuple[str, str, Policy]], selection: Selection,
                state: RunState | None = None) -> list[FileResult]:
     """Lint many files ``(path, display name, policy)``, results in the same order.
 
