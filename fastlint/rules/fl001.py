@@ -36,4 +36,4 @@ class FL001(FileRule):
                 starts = df.source.line_starts
                 end = starts[s.line] if s.line < len(starts) else len(df.text)
                 fix = self.fix(Edit(starts[s.line - 1], end, ""), description="remove the pragma")
-            yield Hit(s.start, s.end, message, fix)
+            yield Hit(s.start, min(s.end, df.source.line_span(s.line)[1]), message, fix)  # the comment's line
