@@ -49,3 +49,53 @@ def test_choosing_rules_imports_none_and_a_run_imports_only_the_rules_it_runs(tm
     before, after = r.stderr.strip().splitlines()[-1].split("] [")
     assert before == "[", r.stderr
     assert after == "'fastlint.rules.dl3006']", r.stderr
+
+
+def _without(text: str, keywords: tuple[str, ...]) -> str:
+    """The text with every instruction of these keywords removed (an ONBUILD of one of them too)."""
+    from fastlint.parser import parse
+
+    df = parse(text, "Dockerfile")
+    spans = [(i.start, i.end) for i in df.instructions
+             if i.keyword in keywords or (i.sub is not None and i.sub.keyword in keywords)]
+    for start, end in sorted(spans, reverse=True):
+        text = text[:start] + text[end:]
+    return text
+
+
+def test_a_rule_needing_instructions_reports_nothing_without_them():
+    """``Rule.needs_instructions`` lets a run skip (and not import) a rule on a file without those instructions:
+    each declaration is checked on every corpus file and catalogue case with those instructions taken out (the
+    rule run on it directly, nothing skipped): no finding."""
+    from conftest import corpus_files
+
+    from fastlint.catalogue import load_all
+    from fastlint.engine.config import builtin_policy
+    from fastlint.engine.pipeline import Selection
+    from fastlint.engine.runner import lint_dockerfile
+    from fastlint.engine.state import RunState
+    from fastlint.parser import parse
+
+    rules = all_rules()
+    groups: dict[tuple[str, ...], list] = {}
+    for cls in rules.values():
+        if cls.needs_instructions:
+            groups.setdefault(tuple(cls.needs_instructions), []).append(cls)
+    assert sum(map(len, groups.values())) >= 60
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in corpus_files()]
+    texts += [case.dockerfile for doc in load_all().values() for case in doc.cases]
+    policy = builtin_policy()
+    policy.label_schema = {"maintainer": "email", "version": "semver", "url": "url", "rev": "hash",
+                           "created": "rfc3339", "license": "spdx", "title": "text"}
+    policy.strict_labels = True
+    state, checked = RunState(), 0
+    for needs, classes in groups.items():
+        selection = Selection(select=[c.code for c in classes])
+        for text in texts:
+            df = parse(_without(text, needs), "Dockerfile")
+            if df.error is not None:
+                continue
+            found = [f for f in lint_dockerfile(df, policy, classes, selection, state) if f.code != "DL1000"]
+            assert found == [], f"{[f.code for f in found]} fired on a file without {needs}"
+            checked += 1
+    assert checked > 5000

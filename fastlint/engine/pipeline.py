@@ -102,6 +102,18 @@ def active_codes(policy, selection: Selection, kind: str | None = None) -> list[
     return out
 
 
+def for_file(codes: list[str], df) -> list[str]:
+    """The codes of ``codes`` whose rule can report on this Dockerfile: a rule that needs instructions the file
+    does not have (``Rule.needs_instructions``; the instruction inside an ONBUILD counts) is left out."""
+    entries = rules()
+    if not any(entries[c].needs_instructions for c in codes):
+        return codes
+    present = {ins.keyword for ins in df.instructions}
+    present.update(ins.sub.keyword for ins in df.instructions if ins.sub is not None)
+    return [c for c in codes
+            if not entries[c].needs_instructions or not present.isdisjoint(entries[c].needs_instructions)]
+
+
 def wants_kinds(selection: Selection, kinds: Iterable[str]) -> bool:
     """Whether some rule reading one of these kinds can run under the command line's selection (a policy may
     still turn it off for its files): folders are searched for YAML files only then."""

@@ -80,7 +80,8 @@ def index_source() -> str:
     for code, cls in all_rules().items():
         values = (cls.__module__.rsplit(".", 1)[1], cls.name, cls.level, cls.message, cls.fix_safety,
                   cls.default_enabled, tuple(cls.kinds), cls.family, cls.external, cls.needs_service, cls.batches,
-                  cls.same_as, cls.docs_url, cls.check_suppressions is not Rule.check_suppressions)
+                  cls.same_as, cls.docs_url, cls.check_suppressions is not Rule.check_suppressions,
+                  tuple(cls.needs_instructions))
         lines.append(f"    {code!r}: {values!r},")
     lines.append("}")
     return "\n".join(lines) + "\n"

@@ -216,6 +216,10 @@ class Rule:
       ``prepare(state, dfs)`` once, with every parsed file it will run on, before the files are linted.
     * ``same_as``: the code of a rule that says the same thing (BuildKit's ``MaintainerDeprecated`` and
       DL4000): when both report on one line of one file, the pipeline keeps the twin's finding, not this one's.
+    * ``needs_instructions``: the instructions without which the rule reports nothing (``("COPY",)``: a file
+      with no COPY, ONBUILD COPY included, gets no finding from it): on such a file the rule does not run and its
+      module is not even imported. Empty: every file. ``tests/test_rule_index.py`` checks each declaration on the
+      corpus and the catalogue's cases.
     * ``docs_url``: where a code of the rule is documented, ``{code}`` standing for the code (a family's member
       code for a family rule): the rule's catalogue page by default, ShellCheck's wiki for ShellCheck's codes.
       SARIF's ``helpUri``, the CI summary's links and ``fastlint rule`` read it (through the rule index).
@@ -247,6 +251,7 @@ class Rule:
     external: ClassVar[str | None] = None
     batches: ClassVar[bool] = False
     same_as: ClassVar[str | None] = None
+    needs_instructions: ClassVar[tuple[str, ...]] = ()
     docs_url: ClassVar[str] = CATALOGUE_URL
     docs_examples_partial: ClassVar[bool] = False
     tier: ClassVar[str] = "instruction"  # descriptive only (the classes below); the engine reads ``kinds``

@@ -19,9 +19,11 @@ from ..parser import INSTRUCTIONS, parse
 from ..parser.tree import Dockerfile
 from .config import Policy
 from .pipeline import (  # noqa: F401 (Selection, FileResult, report_order: re-exported for callers)
-    DOCKERFILE, FileResult, Selection, active_rules, finalize, is_yaml_name, keep, reads_suppressions,
+    DOCKERFILE, FileResult, Selection, active_codes, finalize, for_file, is_yaml_name, keep, reads_suppressions,
     report_order, review_suppressions,
 )
+from .index import rules as index_entries
+from .registry import load
 from .pragmas import read_pragmas, suppressions_of
 from .registry import DL1000
 from .rule import LEVEL_RANK, Context, Finding, Hit, Rule
@@ -149,12 +151,19 @@ def _finding(df: Dockerfile, path: str, code: str, level: str, message: str, h: 
                    source_line=src.line_text(line))
 
 
+def entries_of(codes: list[str]) -> list:
+    """The index entries of these rules (``lint_dockerfile``'s ``ran``)."""
+    entries = index_entries()
+    return [entries[c] for c in codes]
+
+
 def lint_text(text: str, path: str, policy: Policy, selection: Selection | None = None,
               state: RunState | None = None) -> FileResult:
     selection = selection or Selection()
     df = parse(text, path)
-    rules = active_rules(policy, selection, DOCKERFILE)
-    return FileResult(path, lint_dockerfile(df, policy, rules, selection, state), df)
+    codes = active_codes(policy, selection, DOCKERFILE)
+    rules = load(for_file(codes, df))
+    return FileResult(path, lint_dockerfile(df, policy, rules, selection, state, ran=entries_of(codes)), df)
 
 
 def decode(raw: bytes) -> tuple[str | None, str | None, int]:
@@ -214,17 +223,19 @@ def lint_path(path, display: str, policy: Policy, selection: Selection,
 
 
 class Staged:
-    """A file of a run, read and parsed: ``df`` and the ``rules`` to run on it, or the ``result`` of a file
+    """A file of a run, read and parsed: ``df`` and the ``rules`` to run on it (``ran``: the index entries of
+    every rule active for it, those left out for the instructions it lacks included), or the ``result`` of a file
     that needs no rule run here (unreadable, or a YAML file, linted when staged)."""
 
-    __slots__ = ("display", "policy", "df", "rules", "result")
+    __slots__ = ("display", "policy", "df", "rules", "ran", "result")
 
     def __init__(self, display: str, policy: Policy, df: Dockerfile | None = None,
-                 rules: list[type[Rule]] | None = None, result: FileResult | None = None):
+                 rules: list[type[Rule]] | None = None, result: FileResult | None = None, ran: list | None = None):
         self.display = display
         self.policy = policy
         self.df = df
         self.rules = rules
+        self.ran = ran
         self.result = result
 
 
@@ -232,7 +243,7 @@ def stage_files(entries: list[tuple[str, str, Policy]], selection: Selection,
                 state: RunState | None = None) -> list[Staged]:
     """Read and parse every file of a run (YAML files are linted here: they have no batching rule)."""
     staged: list[Staged] = []
-    rules_by_policy: dict[int, list[type[Rule]]] = {}
+    codes_by_policy: dict[int, list[str]] = {}
     for n, (path, display, policy) in enumerate(entries):
         if state is not None:
             state.report("reading", n, len(entries))
@@ -245,10 +256,11 @@ def stage_files(entries: list[tuple[str, str, Policy]], selection: Selection,
         if isinstance(text, FileResult):
             staged.append(Staged(display, policy, result=text))
             continue
-        rules = rules_by_policy.get(id(policy))
-        if rules is None:
-            rules = rules_by_policy[id(policy)] = active_rules(policy, selection, DOCKERFILE)
-        staged.append(Staged(display, policy, parse(text, display), rules))
+        codes = codes_by_policy.get(id(policy))
+        if codes is None:
+            codes = codes_by_policy[id(policy)] = active_codes(policy, selection, DOCKERFILE)
+        df = parse(text, display)
+        staged.append(Staged(display, policy, df, load(for_file(codes, df)), ran=entries_of(codes)))
     return staged
 
 
@@ -389,7 +401,7 @@ def lint_in_parallel(staged: list[Staged], lintable: list[int], batches, selecti
         findings, used = found[i]
         later = [c for c in item.rules if _later(c)]
         if later and build_error(item.df) is None:  # else: DL1000 alone, above
-            findings = findings + lint_dockerfile(item.df, item.policy, later, selection, state, used, item.rules)
+            findings = findings + lint_dockerfile(item.df, item.policy, later, selection, state, used, item.ran)
             findings.sort(key=report_order(item.display))
         results.append(FileResult(item.display, findings, item.df))
     return results

@@ -81,6 +81,7 @@ class DL3013(InstructionRule):
     message = ("Pin versions in pip. Instead of `pip install <package>` use `pip install <package>==<version>` or "
                "`pip install --requirement <requirements file>`")
     name = "pip-pin"
+    needs_instructions = ("RUN",)
 
     def check(self, ins):
         sh = shell_of(ins)

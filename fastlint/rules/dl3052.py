@@ -23,6 +23,7 @@ class DL3052(LabelValueRule):
     name = "label-not-url"
     label_type = "url"
     template = "Label `{label}` is not a valid URL."
+    needs_instructions = ("LABEL",)
 
     def bad(self, value: str) -> bool:
         return not valid_url(value)

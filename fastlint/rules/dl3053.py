@@ -38,6 +38,7 @@ class DL3053(LabelValueRule):
     name = "label-not-rfc3339"
     label_type = "rfc3339"
     template = "Label `{label}` is not a valid time format - must conform to RFC3339."
+    needs_instructions = ("LABEL",)
 
     def bad(self, value: str) -> bool:
         return not valid_rfc3339(value)

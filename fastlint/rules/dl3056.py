@@ -21,6 +21,7 @@ class DL3056(LabelValueRule):
     name = "label-not-semver"
     label_type = "semver"
     template = "Label `{label}` does not conform to semantic versioning."
+    needs_instructions = ("LABEL",)
 
     def bad(self, value: str) -> bool:
         return _SEMVER.match(value) is None

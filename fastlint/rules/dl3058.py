@@ -27,6 +27,7 @@ class DL3058(LabelValueRule):
     name = "label-not-email"
     label_type = "email"
     template = "Label `{label}` is not a valid email format - must conform to RFC5322."
+    needs_instructions = ("LABEL",)
 
     def bad(self, value: str) -> bool:
         return not valid_email(value)

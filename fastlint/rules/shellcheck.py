@@ -598,6 +598,7 @@ class ShellCheck(FileRule):
     external = "shellcheck"
     batches = True
     docs_url = "https://www.shellcheck.net/wiki/{code}"
+    needs_instructions = ("RUN",)
 
     @classmethod
     def prepare(cls, state, dfs) -> None:
