@@ -126,8 +126,6 @@ def hadolint_settings(args, environ):
 
 
 def run(args, environ) -> int:
-    from pathlib import Path
-
     from ..api import ConfigError, check
 
     if args.fail_on and args.failure_threshold:
@@ -189,6 +187,8 @@ def run(args, environ) -> int:
     if "sarif" in formats:
         run_info.rules = checked.rules
     if args.write_baseline:
+        from pathlib import Path
+
         from ..engine.baseline import BaselineError, write_baseline
 
         try:
@@ -196,6 +196,8 @@ def run(args, environ) -> int:
         except BaselineError as err:
             fail(str(err))
     if args.baseline:
+        from pathlib import Path
+
         from ..engine.baseline import BaselineError, apply_baseline
 
         try:
@@ -210,6 +212,8 @@ def run(args, environ) -> int:
             sys.stdout.write(report)
             sys.stdout.flush()
         else:
+            from pathlib import Path
+
             from ..fsutil import atomic_write
 
             try:

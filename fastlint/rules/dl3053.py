@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 
 from ..engine.registry import register
 from .lib.bases import LabelValueRule
+from .lib.regex import lazy
 
-_RFC3339 = re.compile(
+_RFC3339 = lazy(
     r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:[Zz]|[+-](\d{2}):(\d{2}))$")
 
 
