@@ -37,7 +37,9 @@ fail heading lists the lines where the rule must fire (and no others). A case ma
 (a fastlint.yaml for that case), a `` ```fixed `` block (what ``fastlint fix`` must make of it), a
 `` ```path `` block (the Dockerfile's path inside the case's folder, e.g. ``fast-validation-service/Dockerfile``,
 for rules that depend on the service), and `` ```file NAME `` blocks (more files of the case's folder, such as a
-``.dockerignore`` or ``deploy/deployment.yaml``).
+``.dockerignore`` or ``deploy/deployment.yaml``), and an `` ```engine `` block (JSON: ``{"arch": ..., "images":
+{reference: {"os", "arch", "variant", "env", "shell"}}}``, what a local Docker engine holds for the case; without
+it no engine answers).
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ class Case:
     path: str = "Dockerfile"
     files: dict[str, str] = field(default_factory=dict)
     lines: list[int] = field(default_factory=list)  # where a fail case must fire (empty: anywhere, at least once)
+    engine: str | None = None  # JSON: the images a local Docker engine holds for this case (default: no engine)
 
 
 @dataclass
@@ -157,6 +160,8 @@ def parse_doc(path: Path) -> RuleDoc:
                     case.path = content.strip()
                 elif lang == "file":
                     case.files[arg] = content
+                elif lang == "engine":
+                    case.engine = content
                 i += 1
                 continue
         else:
@@ -168,13 +173,16 @@ def parse_doc(path: Path) -> RuleDoc:
 
 @lru_cache(maxsize=None)
 def load(code: str) -> RuleDoc | None:
-    """The page of a rule: ``rules/<code>.md`` as the code is written (``DL3008.md``, ``StageNameCasing.md``)."""
+    """A rule's page, ``rules/<code>.md``, by its ID or name as written or in any case (``DL3006``, ``dl3006``,
+    ``stagenamecasing``)."""
     directory = catalogue_dir()
     for name in dict.fromkeys((code, code.upper())):
         path = directory / f"{name}.md"
         if path.is_file():
             return parse_doc(path)
-    return None
+    upper = code.upper()
+    path = next((p for p in directory.glob("*.md") if p.stem.upper() == upper), None)
+    return parse_doc(path) if path is not None else None
 
 
 def load_all() -> dict[str, RuleDoc]:

@@ -59,7 +59,8 @@ class Policy:
     __slots__ = (
         "stages", "bases", "allowed_images", "user", "budgets", "target", "services", "ignore", "select",
         "severity", "disabled", "trusted_registries", "label_schema", "strict_labels", "failure_threshold",
-        "externals", "allow_pragmas", "source", "profile", "explicit", "hadolint_levels", "run", "warnings"
+        "externals", "allow_pragmas", "source", "profile", "explicit", "hadolint_levels", "run", "warnings",
+        "buildkit_check"
     )
 
     def __init__(
@@ -82,6 +83,7 @@ class Policy:
         shellcheck: bool = True,
         allow_pragmas: bool = True,
         source: str = "built-in",
+        buildkit_check=None,
     ):
         self.stages = list(builtin.STAGES) if stages is None else stages
         self.bases = dict(builtin.BASES) if bases is None else bases
@@ -109,6 +111,9 @@ class Policy:
         self.hadolint_levels: set[str] = set()  # codes whose level a hadolint setting gave (the most severe wins)
         self.run: dict = {}  # run-wide settings of a hadolint configuration: formats, no_fail, no_color, verbose
         self.warnings: list[str] = []  # what was read but not used (unknown keys, unknown rule IDs)
+        # BuildKit's check configuration (engine/checks.CheckConfig) from ``buildkit: check:``, which replaces
+        # the Dockerfiles' ``# check=`` directive as the BUILDKIT_DOCKERFILE_CHECK build argument does
+        self.buildkit_check = buildkit_check
 
     def service_named(self, name: str | None) -> Service | None:
         return self.services.get(name) if name else None
@@ -344,7 +349,7 @@ def _rule_id(r: "_Reader", v: str, where: tuple[int, int], p: Policy) -> str:
     from .index import names_a_rule
 
     if not looks_like_id(v):
-        raise r.error(f"'{v}' is not a rule ID or prefix (like DL3008, DL30, FL4, SC2086)", where)
+        raise r.error(f"'{v}' is not a rule ID or prefix (like DL3008, DL30, FL4, SC2086, StageNameCasing)", where)
     if not names_a_rule(v):
         p.warnings.append(str(r.error(unknown_message(v) + "; it selects no rule", where)))
     return v.strip()
@@ -358,7 +363,7 @@ def _codes(r: "_Reader", parent, key, p: Policy) -> list[str]:
 
 
 TOP_KEYS = ("profile", "policy", "services", "rules", "trusted_registries", "label_schema", "strict_labels",
-            "shellcheck", "failure_threshold")
+            "shellcheck", "failure_threshold", "buildkit")
 POLICY_KEYS = ("stages", "bases", "allowed_images", "user", "budgets", "target")
 SERVICE_KEYS = ("type", "port", "memory", "health_service")
 RULES_KEYS = ("ignore", "select", "severity", "allow_pragmas")
@@ -466,7 +471,47 @@ def load_config(path, data=_UNSET, profile: str = "fast") -> Policy:
         p.shellcheck = r.boolean(data, "shellcheck")
     if "failure_threshold" in data:
         p.failure_threshold = r.level(data, "failure_threshold")
+    if "buildkit" in data:
+        p.buildkit_check = _read_buildkit(r, r.mapping(data, "buildkit", ("check",)))
     return p
+
+
+def _read_buildkit(r: _Reader, section):
+    """``buildkit: check:`` as the BUILDKIT_DOCKERFILE_CHECK build argument's string (``skip=A,B;error=true``)
+    or as a mapping (``skip: [A, B] | all``, ``experimental: [C] | all``, ``error: true``)."""
+    from .checks import NAMES, CheckConfig, CheckOptionError
+
+    if "check" not in section:
+        return None
+    names = {name.upper(): name for name in NAMES}
+    value = section["check"]
+    if isinstance(value, str):
+        try:
+            cfg = CheckConfig.parse(value)
+        except CheckOptionError as err:
+            raise r.error(f"'check': {err}", r.pos(section, "check", True)) from None
+        for name in cfg.skip + cfg.experimental:
+            if name.upper() not in names:
+                raise r.error(f"'check': '{name}' is not one of BuildKit's checks", r.pos(section, "check", True))
+        return cfg
+    if not isinstance(value, dict):
+        raise r.error("'check' must be a string (skip=...;error=true) or a mapping", r.pos(section, "check", True))
+    check = r.mapping(section, "check", ("skip", "experimental", "error"))
+    cfg = CheckConfig()
+    for key in ("skip", "experimental"):
+        if key not in check:
+            continue
+        if check[key] == "all":
+            setattr(cfg, f"{key}_all", True)
+            continue
+
+        def known(name: str) -> str | None:
+            return None if name.upper() in names else f"'{name}' is not one of BuildKit's checks"
+
+        setattr(cfg, key, [names[n.upper()] for n in r.str_list(check, key, known)])
+    if "error" in check:
+        cfg.error = r.boolean(check, "error")
+    return cfg
 
 
 def _read_policy(r: _Reader, pol, p: Policy) -> None:

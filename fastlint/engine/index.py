@@ -8,11 +8,12 @@ imports only their modules (``registry.load``); ``fastlint rules``, ``fastlint r
 
 from __future__ import annotations
 
-from .ids import is_rule_id, matches, names_family
+from .ids import is_rule_id, matches, names_family, register_name
 from .rule_index import RULES
 
 FIELDS = ("module", "name", "level", "message", "fix_safety", "default_enabled", "kinds", "family", "external",
-          "needs_service", "batches", "same_as", "docs_url", "reviews_pragmas", "needs_instructions")
+          "needs_service", "batches", "same_as", "off_with", "buildkit", "check_scope", "docs_url",
+          "reviews_pragmas", "needs_instructions")
 DL1000 = ("DL1000", "error", "Dockerfile cannot be parsed")  # the engine's own code (no rule class)
 CATALOGUE_URL = "https://github.com/fastlint/fastlint/blob/main/rules/{code}.md"  # a rule's catalogue page
 
@@ -33,6 +34,10 @@ class RuleInfo:
 
 
 _ENTRIES: dict[str, RuleInfo] = {}  # made once from the generated data (constant: never changed after)
+_OFF_WITH: dict[str, tuple[str, ...]] = {}  # the same, inverted: a code -> the rules turned off with it
+
+for _code in RULES:  # every rule's code is an ID (``StageNameCasing`` in any case) before its module is imported
+    register_name(_code)
 
 
 def rules() -> dict[str, RuleInfo]:
@@ -40,6 +45,21 @@ def rules() -> dict[str, RuleInfo]:
     if not _ENTRIES:
         _ENTRIES.update((code, RuleInfo(code, values)) for code, values in RULES.items())
     return _ENTRIES
+
+
+def buildkit_checks() -> dict[str, RuleInfo]:
+    """BuildKit's checks (``Rule.buildkit``) by upper-cased name."""
+    return {code.upper(): info for code, info in rules().items() if info.buildkit}
+
+
+def off_with(code: str) -> tuple[str, ...]:
+    """The codes of the rules that declare they are turned off with this code (``Rule.off_with``)."""
+    if not _OFF_WITH:
+        for rule, info in rules().items():
+            for twin in info.off_with:
+                _OFF_WITH[twin.upper()] = _OFF_WITH.get(twin.upper(), ()) + (rule,)
+        _OFF_WITH.setdefault("", ())  # made: not made again when no rule has a twin
+    return _OFF_WITH.get(code.upper(), ())
 
 
 def owner(code: str) -> RuleInfo | None:

@@ -25,6 +25,9 @@ def register(cls: type[Rule]) -> type[Rule]:
         raise ValueError(f"{cls.__name__} has no code")
     if cls.code in _RULES and _RULES[cls.code] is not cls:
         raise ValueError(f"rule {cls.code} is registered twice")
+    for twin in cls.off_with:
+        if twin not in cls.twins():
+            raise ValueError(f"{cls.code}: off_with names {twin}, which is not one of its same_as codes")
     _RULES[cls.code] = cls
     register_name(cls.code)
     return cls
@@ -80,7 +83,8 @@ def index_source() -> str:
     for code, cls in all_rules().items():
         values = (cls.__module__.rsplit(".", 1)[1], cls.name, cls.level, cls.message, cls.fix_safety,
                   cls.default_enabled, tuple(cls.kinds), cls.family, cls.external, cls.needs_service, cls.batches,
-                  cls.same_as, cls.docs_url, cls.check_suppressions is not Rule.check_suppressions,
+                  cls.same_as, tuple(cls.off_with), cls.buildkit, cls.check_scope, cls.docs_url,
+                  cls.check_suppressions is not Rule.check_suppressions,
                   tuple(cls.needs_instructions))
         lines.append(f"    {code!r}: {values!r},")
     lines.append("}")

@@ -102,7 +102,7 @@ def _rule(code: str, fired_message: str | None) -> dict:
         message, fixable, name = fired_message or code, False, code
     title = doc.title if doc is not None and doc.title else message
     summary = doc.summary if doc is not None and doc.summary else title
-    help_uri = docs_url(code)  # the rule's (Rule.docs_url): its catalogue page, ShellCheck's wiki for SC codes
+    help_uri = docs_url(code)  # the rule's (Rule.docs_url): its catalogue page, ShellCheck's wiki, BuildKit's docs
     if doc is not None:
         markdown = doc.docs_text()
         text = _plain_help(doc) or summary
@@ -110,7 +110,7 @@ def _rule(code: str, fired_message: str | None) -> dict:
         text = markdown = f"{code}: {title}"
         if family:
             markdown = f"{code}: {title}\n\nSee [{code}'s docs]({help_uri})."
-    tags = ["dockerfile", _FAMILY_TAGS.get(code[:2], "other")]
+    tags = ["dockerfile", "buildkit" if cls is not None and cls.buildkit else _FAMILY_TAGS.get(code[:2], "other")]
     if code[:3] in _FL_GROUP_TAGS:
         tags.append(_FL_GROUP_TAGS[code[:3]])
     props = {"tags": tags, "fixable": fixable}
