@@ -19,7 +19,10 @@ from __future__ import annotations
 
 import os
 import re
-from typing import ClassVar
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (start-up time)
+if TYPE_CHECKING:
+    from typing import ClassVar
 
 from ...engine.rule import Hit
 
