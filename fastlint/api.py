@@ -14,6 +14,9 @@
     for r in run.results:       # one FileResult per file: path, findings, parse tree
         ...
 
+    for info in api.rules():    # every rule: fastlint's, the rule packages', the fastlint.yaml's data rules
+        print(info.code, info.level, info.source)
+
 The policy of a text is, in order: ``policy`` (a ``Policy`` object), ``config`` (a ``fastlint.yaml`` or
 ``.hadolint.yaml`` file), the nearest configuration file above ``path`` unless ``no_config``, the built-in one.
 ``select`` and ``ignore`` take rule IDs or prefixes (``fastlint.engine.ids``), as ``--select``/``--ignore`` do.
@@ -39,8 +42,8 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import Iterable
 
-__all__ = ["ConfigError", "CheckRun", "FileResult", "Finding", "Policy", "RunState", "Selection", "check",
-           "fix_text", "lint_text", "policy_for", "selection"]
+__all__ = ["ConfigError", "CheckRun", "FileResult", "Finding", "Policy", "RuleInfo", "RunState", "Selection", "check",
+           "fix_text", "lint_text", "policy_for", "rule_docs", "rules", "selection"]
 
 
 def selection(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> Selection:
@@ -106,17 +109,19 @@ class CheckRun:
     """The result of ``check``: one ``FileResult`` per file linted, the errors (missing paths, unreadable files:
     one line each), the failure threshold the policies ask for (``failure_threshold`` of the first file's policy
     that sets one, else None), the codes of the rules that ran (families such as SC left out: their codes are
-    the findings'), the policies used (each once, in the order of the files), ``policy`` (the first file's, else
-    the one a ``Dockerfile`` in the working folder would get: its run-wide settings are the run's) and ``notes``
-    (what the folder search skipped and why, and its warnings); ``warnings``: pragmas naming no rule. (A plain class: ``check`` is on the CLI's
-    start-up path, and a dataclass costs time to create.)"""
+    the findings'), the classes of the data rules that ran (``custom_rules``: the registry does not know them) by
+    code, the policies used (each once, in the order of the files), ``policy`` (the first file's, else the one a
+    ``Dockerfile`` in the working folder would get: its run-wide settings are the run's) and ``notes`` (what the
+    folder search skipped and why, and its warnings); ``warnings``: pragmas naming no rule. (A plain class:
+    ``check`` is on the CLI's start-up path, and a dataclass costs time to create.)"""
 
     def __init__(self, results: list[FileResult] | None = None, errors: list[str] | None = None,
-                 threshold: str | None = None, rules: list[str] | None = None):
+                 threshold: str | None = None, rules: list[str] | None = None, data_rules: dict | None = None):
         self.results = [] if results is None else results
         self.errors = [] if errors is None else errors
         self.threshold = threshold
         self.rules = [] if rules is None else rules
+        self.data_rules = {} if data_rules is None else data_rules
         self.policies: list[Policy] = []
         self.warnings: list[str] = []  # rule IDs in pragmas that name no rule (when FL001 does not say it)
         self.policy: Policy | None = None
@@ -139,14 +144,13 @@ def check(paths: Iterable[str], *, config: str | Path | None = None, no_config: 
     ``stdin_filename`` (default ``-``), whose folder finds its configuration."""
     from .engine.discovery import Notes, discover
     from .engine.ids import unknown_message
-    from .engine.index import rules as index_of
-    from .engine.pipeline import YAML_KINDS, active_codes, wants_kinds
+    from .engine.pipeline import YAML_KINDS, active_entries, wants_kinds
     from .engine.pragmas import unknown_in_pragmas
+    from .engine.registry import package_errors
     from .engine.runner import lint_paths
 
     state = state if state is not None else RunState(profile)
     sel = selection(select, ignore)
-    index = index_of()
     explicit = os.fspath(config) if config is not None else None
     if explicit is not None:
         if not os.path.isfile(explicit):
@@ -172,7 +176,11 @@ def check(paths: Iterable[str], *, config: str | Path | None = None, no_config: 
         if not shellcheck and policy.runs("shellcheck"):
             policy = without.get(id(policy)) or without.setdefault(id(policy), _without(policy, "shellcheck"))
         if id(policy) not in ran:
-            ran[id(policy)] = [c for c in active_codes(policy, sel) if not index[c].family]
+            active = active_entries(policy, sel)
+            ran[id(policy)] = [e.code for e in active if not e.family]
+            if policy.custom_rules is not None:
+                custom = policy.custom_rules.classes or {}
+                run.data_rules.update((e.code, e) for e in active if custom.get(e.code) is e)
             run.policies.append(policy)
         return policy
 
@@ -203,7 +211,8 @@ def check(paths: Iterable[str], *, config: str | Path | None = None, no_config: 
         run.results.append(result)
         if result.df is not None and policy.allow_pragmas and "FL001" not in ran[id(policy)]:
             run.warnings += [f"{display}:{line}: {unknown_message(p)} in a pragma; it turns nothing off"
-                             for line, p in unknown_in_pragmas(result.df)]
+                             for line, p in unknown_in_pragmas(result.df, policy)]
+    run.errors += package_errors()  # rule packages whose prefixes clash: an error, as a file that cannot be read
     run.threshold = thresholds[0] if thresholds else None
     run.rules = sorted({code for codes in ran.values() for code in codes})
     return run
@@ -237,3 +246,85 @@ def _without(policy: Policy, program: str) -> Policy:
 def load_policy(path: str | Path) -> Policy:
     """Read a ``fastlint.yaml`` (raises ``ConfigError``)."""
     return load_config(path)
+
+
+class RuleInfo:
+    """A rule as ``fastlint rules`` lists it: ``code``, ``level``, ``message``, ``fix_safety``, ``source`` (where it
+    comes from: ``fastlint``, a rule package's ``name version``, or the configuration file of a data rule), its
+    ``rule`` (fastlint's own: its rule-index entry, nothing imported; else its class), and for a data rule its
+    ``spec`` (``fastlint.datarules.read.DataRule``)."""
+
+    def __init__(self, rule, source: str, spec=None):
+        self.rule = rule
+        self.code, self.level, self.message, self.fix_safety = rule.code, rule.level, rule.message, rule.fix_safety
+        self.source = source
+        self.spec = spec
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "level": self.level, "message": self.message,
+                "fixable": self.fix_safety is not None, "fix": self.fix_safety, "source": self.source}
+
+
+def rules(path: str | Path = ".", *, config: str | Path | None = None, no_config: bool = False,
+          state: RunState | None = None) -> list[RuleInfo]:
+    """Every rule, in code order: fastlint's (from the rule index: no rule module imported), every installed rule
+    package's (they are loaded), and the data rules (``custom_rules``) of the configuration of the folder ``path``
+    (or ``config``). Raises ``ConfigError``."""
+    from .engine.index import rules as own
+    from .engine.registry import package_of, package_rules_wanted
+
+    out = [RuleInfo(info, "fastlint") for info in own().values()]
+    for cls in package_rules_wanted().values():
+        pkg = package_of(cls)
+        out.append(RuleInfo(cls, pkg.label if pkg is not None else "fastlint"))
+    policy = policy_for(os.path.join(os.fspath(path), "Dockerfile"), config=config, no_config=no_config,
+                        state=state)
+    custom = policy.custom_rules
+    if custom is not None:
+        from .datarules.checks import rule_classes
+
+        classes = rule_classes(policy)
+        out += [RuleInfo(classes[spec.code], custom.source, spec) for spec in custom.rules]
+    return sorted(out, key=lambda r: r.code)
+
+
+def rule_docs(code: str, path: str | Path = ".", *, config: str | Path | None = None, no_config: bool = False,
+              state: RunState | None = None) -> str | None:
+    """What ``fastlint rule CODE`` prints: the rule's catalogue page (fastlint's or its package's) without the
+    cases, with its level, fix and where it comes from; a data rule's definition; None for an unknown code. The
+    code is the rule's ID or name in any case (``dl3006``, ``stagenamecasing``); a code of a family rule
+    (ShellCheck's ``SC2086``) gives a link to its own docs, then the family's page. Raises ``ConfigError``."""
+    from .catalogue import load, page
+    from .engine.ids import canonical
+    from .engine.index import owner, rules as own
+
+    wanted = canonical(code)
+    info = next((i for c, i in own().items() if canonical(c) == wanted), None)
+    if info is not None:
+        return _rule_page(RuleInfo(info, "fastlint"), load(info.code))
+    family = owner(wanted)
+    if family is not None and family.family:
+        lead = (f"{wanted} is one of the codes of {family.code} ({family.message}); its own docs: "
+                f"{family.docs_url.format(code=wanted)}\n\n")
+        return lead + _rule_page(RuleInfo(family, "fastlint"), load(family.code))
+    found = next((r for r in rules(path, config=config, no_config=no_config, state=state)
+                  if canonical(r.code) == wanted), None)
+    if found is None:
+        return None
+    return _rule_page(found, page(found.code) if found.spec is None else None)
+
+
+def _rule_page(info: RuleInfo, doc) -> str:
+    facts = f"Level: {info.level} · Fix: {info.fix_safety or 'no fix'}"
+    if info.source != "fastlint":
+        facts += f" · From: {info.source}"
+    if doc is not None:
+        return doc.docs_text().replace("\n", f"\n\n{facts}\n", 1)
+    body = f"# {info.code}: {info.message}\n\n{facts}\n"
+    if info.spec is not None:  # a data rule: what it checks, where it is written
+        body += f"\nA data rule ({info.spec.kind}) written at {info.spec.source}:{info.spec.line}.\n"
+        if info.spec.description:
+            body += f"\n{info.spec.description.strip()}\n"
+    else:
+        body += "\n(no docs in the catalogue yet)\n"
+    return body

@@ -172,10 +172,10 @@ def parse_doc(path: Path) -> RuleDoc:
 
 
 @lru_cache(maxsize=None)
-def load(code: str) -> RuleDoc | None:
-    """A rule's page, ``rules/<code>.md``, by its ID or name as written or in any case (``DL3006``, ``dl3006``,
-    ``stagenamecasing``)."""
-    directory = catalogue_dir()
+def load(code: str, directory: Path | None = None) -> RuleDoc | None:
+    """A rule's page, ``<code>.md``, by its ID or name as written or in any case (``DL3006``, ``dl3006``,
+    ``stagenamecasing``), in fastlint's catalogue or in ``directory`` (a rule package's)."""
+    directory = directory or catalogue_dir()
     for name in dict.fromkeys((code, code.upper())):
         path = directory / f"{name}.md"
         if path.is_file():
@@ -183,6 +183,13 @@ def load(code: str) -> RuleDoc | None:
     upper = code.upper()
     path = next((p for p in directory.glob("*.md") if p.stem.upper() == upper), None)
     return parse_doc(path) if path is not None else None
+
+
+def page(code: str) -> RuleDoc | None:
+    """The page of any rule: fastlint's, or its rule package's (``CATALOGUE``; that package is loaded)."""
+    from .engine.registry import catalogue_of
+
+    return load(code, catalogue_of(code))
 
 
 def load_all() -> dict[str, RuleDoc]:

@@ -73,7 +73,7 @@ def top_help() -> str:
     ]
     for name in COMMANDS:
         spec = command(name)[0]
-        lines.append(f"  {name:<8} {spec.summary}")
+        lines.append(f"  {name:<10} {spec.summary}")
     lines += [
         "",
         "options:",

@@ -132,13 +132,11 @@ def run(args, environ) -> int:
         fail("give --fail-on or --failure-threshold, not both")
     select, ignore = _split(args.select), _split(args.ignore)
     levels = [*args.level_error, *args.level_warning, *args.level_info, *args.level_style]
+    bad: list[str] = []  # IDs that name no rule: an error, unless a configuration's data rules have them
     if select or ignore or levels:
-        from ..engine.ids import unknown_message
         from ..engine.index import unknown_ids
 
         bad = unknown_ids([*select, *ignore, *_split(levels)])
-        if bad:
-            fail(unknown_message(bad[0]))
     stdin_at = [i for i, p in enumerate(args.paths) if p == "-"]
     if len(stdin_at) > 1:
         fail("'-' (standard input) can be given once")
@@ -165,6 +163,13 @@ def run(args, environ) -> int:
     finally:
         if progress is not None:
             progress.close()
+    if bad:
+        from ..engine.ids import unknown_message
+        from ..engine.index import names_a_rule
+
+        bad = [p for p in bad if not any(names_a_rule(p, used) for used in checked.policies)]
+        if bad:
+            fail(unknown_message(bad[0]))
     results, errors, policy = checked.results, checked.errors, checked.policy
     verbose = bool(args.verbose or settings.environment.verbose)
     for used in checked.policies:
@@ -183,7 +188,7 @@ def run(args, environ) -> int:
     from ..report import RunInfo, render
 
     run_info = RunInfo(statistics=args.statistics, version=__version__, errors=errors,
-                       file_path_in_report=args.file_path_in_report)
+                       file_path_in_report=args.file_path_in_report, data_rules=checked.data_rules)
     if "sarif" in formats:
         run_info.rules = checked.rules
     if args.write_baseline:

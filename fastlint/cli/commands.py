@@ -12,6 +12,7 @@ COMMANDS = {
     "parse": ("parse", "PARSE", "main"),
     "rules": ("docs", "RULES", "rules_main"),
     "rule": ("docs", "RULE", "rule_main"),
+    "test-rules": ("test_rules", "TEST_RULES", "main"),
     "init": ("init", "INIT", "main"),
 }
 

@@ -84,7 +84,7 @@ def run(paths: list[str], *, diff: bool = False, template: bool = True, template
     from ..engine.discovery import Notes, discover
     from ..engine.ids import split_option, unknown_message
     from ..engine.manifests import is_yaml_name
-    from ..engine.index import unknown_ids
+    from ..engine.index import names_a_rule, unknown_ids
     from ..engine.runner import Selection
     from ..fixer.run import FixOptions, check_scripts_first, fix_file
 
@@ -92,10 +92,7 @@ def run(paths: list[str], *, diff: bool = False, template: bool = True, template
         _err(f"--save-as takes a file name (written beside each input), not {output!r}")
         return 2
     selection = Selection(select=split_option(select), ignore=split_option(ignore))
-    bad = unknown_ids([*selection.select, *selection.ignore])
-    if bad:
-        _err(unknown_message(bad[0]))
-        return 2
+    bad = unknown_ids([*selection.select, *selection.ignore])  # a configuration's data rules may have them
     opts = FixOptions(diff=diff, template=template, output=output, backup=backup, unsafe=unsafe,
                       selection=selection, config=config, no_config=no_config)
     if template_file is not None:
@@ -116,6 +113,15 @@ def run(paths: list[str], *, diff: bool = False, template: bool = True, template
         if len(paths) > 1:
             _err("'-' (standard input) cannot be fixed with other paths")
             return 2
+        try:
+            policy = opts.state.policies.policy_for(stdin_filename or "Dockerfile", config, no_config)
+        except ConfigError as err:
+            _err(str(err))
+            return 2
+        bad = [b for b in bad if not names_a_rule(b, policy)]
+        if bad:
+            _err(unknown_message(bad[0]))
+            return 2
         return _fix_stdin(opts, stdin_filename or "-")
 
     notes = Notes()
@@ -129,6 +135,15 @@ def run(paths: list[str], *, diff: bool = False, template: bool = True, template
         files = [(p, d) for p, d in files if p.name != output]
     for w in notes.warnings:
         _err(f"warning: {w}")
+    try:
+        policies = [opts.state.policies.policy_for(p, config, no_config) for p, _ in files] if bad else []
+    except ConfigError as err:
+        _err(str(err))
+        return 2
+    bad = [b for b in bad if not any(names_a_rule(b, policy) for policy in policies)]
+    if bad:
+        _err(unknown_message(bad[0]))
+        return 2
     errors = list(missing)
     out = sys.stderr if diff else sys.stdout
     reports = []

@@ -60,7 +60,7 @@ class Policy:
         "stages", "bases", "allowed_images", "user", "budgets", "target", "services", "ignore", "select",
         "severity", "disabled", "trusted_registries", "label_schema", "strict_labels", "failure_threshold",
         "externals", "allow_pragmas", "source", "profile", "explicit", "hadolint_levels", "run", "warnings",
-        "buildkit_check"
+        "buildkit_check", "custom_rules"
     )
 
     def __init__(
@@ -114,6 +114,7 @@ class Policy:
         # BuildKit's check configuration (engine/checks.CheckConfig) from ``buildkit: check:``, which replaces
         # the Dockerfiles' ``# check=`` directive as the BUILDKIT_DOCKERFILE_CHECK build argument does
         self.buildkit_check = buildkit_check
+        self.custom_rules = None  # the data rules of custom_rules: (fastlint.datarules.read.CustomRules), or None
 
     def service_named(self, name: str | None) -> Service | None:
         return self.services.get(name) if name else None
@@ -344,14 +345,16 @@ class _Reader:
 
 def _rule_id(r: "_Reader", v: str, where: tuple[int, int], p: Policy) -> str:
     """A rule ID or prefix as written. A word that is no rule ID (``crazy``) is an error; an ID that names no
-    rule (``XX12``, a typo) is a warning (``file:line:col: ...``): it selects nothing."""
+    rule (``XX12``, a typo) is a warning (``file:line:col: ...``): it selects nothing. The rule packages' and the
+    file's data rules (``custom_rules``, read first) count."""
     from .ids import looks_like_id, unknown_message
     from .index import names_a_rule
 
+    if names_a_rule(v, p):
+        return v.strip()
     if not looks_like_id(v):
         raise r.error(f"'{v}' is not a rule ID or prefix (like DL3008, DL30, FL4, SC2086, StageNameCasing)", where)
-    if not names_a_rule(v):
-        p.warnings.append(str(r.error(unknown_message(v) + "; it selects no rule", where)))
+    p.warnings.append(str(r.error(unknown_message(v) + "; it selects no rule", where)))
     return v.strip()
 
 
@@ -363,7 +366,7 @@ def _codes(r: "_Reader", parent, key, p: Policy) -> list[str]:
 
 
 TOP_KEYS = ("profile", "policy", "services", "rules", "trusted_registries", "label_schema", "strict_labels",
-            "shellcheck", "failure_threshold", "buildkit")
+            "shellcheck", "failure_threshold", "buildkit", "custom_rules")
 POLICY_KEYS = ("stages", "bases", "allowed_images", "user", "budgets", "target")
 SERVICE_KEYS = ("type", "port", "memory", "health_service")
 RULES_KEYS = ("ignore", "select", "severity", "allow_pragmas")
@@ -422,6 +425,10 @@ def load_config(path, data=_UNSET, profile: str = "fast") -> Policy:
             keep = p.source
             p = builtin_policy(profile)
             p.source = keep
+    if "custom_rules" in data:  # first: its prefix makes its IDs rule IDs for the rest of the file
+        from ..datarules.read import read_custom_rules
+
+        p.custom_rules = read_custom_rules(r, data, "custom_rules")
     if "policy" in data:
         _read_policy(r, r.mapping(data, "policy", POLICY_KEYS), p)
     if "services" in data:

@@ -79,9 +79,9 @@ def docs_url(code: str) -> str:
     return info.docs_url.format(code=code)
 
 
-def names_a_rule(pattern: str) -> bool:
-    """Whether a selection pattern selects some rule: ``ALL``, an ID or a prefix of a rule's code (``DL30``,
-    ``stagenamecasing``), a code of a family rule (``SC2086``), or the engine's DL1000."""
+def names_own_rule(pattern: str) -> bool:
+    """Whether a selection pattern selects one of fastlint's own rules: ``ALL``, an ID or a prefix of a rule's
+    code (``DL30``, ``stagenamecasing``), a code of a family rule (``SC2086``), or the engine's DL1000."""
     p = pattern.strip()
     if not p or not is_rule_id(p):
         return False
@@ -90,6 +90,33 @@ def names_a_rule(pattern: str) -> bool:
     return any(matches(code, [p]) or (info.family and names_family(code, p)) for code, info in rules().items())
 
 
-def unknown_ids(patterns) -> list[str]:
-    """The patterns that select no rule, as given."""
-    return [p for p in patterns if not names_a_rule(p)]
+def names_a_rule(pattern: str, policy=None) -> bool:
+    """Whether a selection pattern selects some rule: one of fastlint's own (``names_own_rule``), one of an
+    installed rule package's (the pattern and the package's prefix begin one another: ``ACME00``, ``ACME``,
+    ``AC``; the package is not imported), or one of the data rules of ``policy`` (``custom_rules``)."""
+    if names_own_rule(pattern):
+        return True
+    p = pattern.strip().upper()
+    if not p:
+        return False
+    prefixes = _package_prefixes()
+    custom = getattr(policy, "custom_rules", None)
+    if custom is not None:
+        prefixes.append(custom.prefix)
+    return any(p.startswith(prefix.upper()) or prefix.upper().startswith(p) for prefix in prefixes)
+
+
+def _package_prefixes() -> list[str]:
+    """The prefixes of the installed rule packages (metadata only; with none installed, one small index file)."""
+    from .entry_index import cached
+
+    if cached() == []:
+        return []
+    from .packages import declared_prefixes
+
+    return declared_prefixes()
+
+
+def unknown_ids(patterns, policy=None) -> list[str]:
+    """The patterns that select no rule (``names_a_rule``), as given."""
+    return [p for p in patterns if not names_a_rule(p, policy)]

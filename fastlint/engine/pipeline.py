@@ -5,7 +5,9 @@ through the same two steps:
 
 1. ``active_rules(policy, selection, kind)``: the rules that run on a file of that kind, from the command line's
    selection (``--select``/``--ignore``), the policy (``rules:``, severities ``off``, external programs turned
-   off) and each rule's contract (``default_enabled``, ``family``, ``external``, ``kinds``);
+   off) and each rule's contract (``default_enabled``, ``family``, ``external``, ``kinds``). The candidates are
+   fastlint's rules, the rule packages' whose prefix may be selected (``package_wanted``: a package no rule of
+   which can run is not even imported) and the policy's data rules (``custom_rules:`` in fastlint.yaml);
 2. ``finalize(raw, ...)``: the rules' hits become findings in one step: finding-level selection (for family
    rules), pragmas (each ignore pragma records which of its IDs turned a finding off), levels (the policy's over
    the hit's over the rule's), one finding per place and message, one finding for two rules that say the same
@@ -20,7 +22,7 @@ from __future__ import annotations
 
 from .ids import canonical, matches, names_family
 from .index import RuleInfo, off_with, rules
-from .registry import load
+from .registry import load, package_rules_wanted
 from .rule import Finding, Hit, Rule
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (start-up time)
@@ -73,16 +75,44 @@ def _level_of(policy, code: str) -> str | None:
     return found
 
 
+def package_wanted(prefix: str, policy, selection: Selection) -> bool:
+    """Whether a rule of a package with this prefix may run: ``--select`` names the prefix, one of its codes, a
+    prefix of it or ALL; with no ``--select``, the prefix is not ignored as a whole (``--ignore ACME``, the
+    policy's ``rules: ignore``)."""
+    if selection.select:
+        up = prefix.upper()
+        return any(p == "ALL" or p.startswith(up) or up.startswith(p)
+                   for p in (canonical(s) for s in selection.select) if p)
+    return not (matches(prefix, policy.ignore) or matches(prefix, selection.ignore))
+
+
+def candidates(policy, selection: Selection) -> dict[str, RuleInfo | type[Rule]]:
+    """The rules that may run, by code: fastlint's (their index entries: no module imported), the wanted rule
+    packages' and the policy's data rules (their classes)."""
+    entries = rules()
+    extra = package_rules_wanted(lambda prefix: package_wanted(prefix, policy, selection))
+    if policy.custom_rules is not None:
+        from ..datarules.checks import rule_classes
+
+        extra = {**extra, **rule_classes(policy)}
+    return dict(sorted({**entries, **extra}.items())) if extra else entries
+
+
 def active_rules(policy, selection: Selection, kind: str | None = None) -> list[type[Rule]]:
     """The rule classes that run under this policy and selection, on files of ``kind`` (``yaml``: of any YAML
     kind; None: of every kind). Chosen from the rule index: only the modules of these rules are imported."""
-    return load(active_codes(policy, selection, kind))
+    return load(active_entries(policy, selection, kind))
 
 
 def active_codes(policy, selection: Selection, kind: str | None = None) -> list[str]:
-    """The codes of ``active_rules``, from the rule index alone (no rule module imported)."""
+    """The codes of ``active_rules``, with no rule module of fastlint's imported."""
+    return [e.code for e in active_entries(policy, selection, kind)]
+
+
+def active_entries(policy, selection: Selection, kind: str | None = None) -> list[RuleInfo | type[Rule]]:
+    """The rules of ``active_rules`` as ``candidates`` gives them (index entries or classes)."""
     out = []
-    for code, cls in rules().items():
+    for code, cls in candidates(policy, selection).items():
         if kind is not None and not (kind in cls.kinds or (kind == "yaml" and any(k in YAML_KINDS for k in cls.kinds))):
             continue
         if selection.select:
@@ -98,30 +128,44 @@ def active_codes(policy, selection: Selection, kind: str | None = None) -> list[
         if cls.external is not None and not policy.runs(cls.external) and not (selection.select and on):
             on = False
         if on:
-            out.append(code)
+            out.append(cls)
     return out
 
 
-def for_file(codes: list[str], df) -> list[str]:
-    """The codes of ``codes`` whose rule can report on this Dockerfile: a rule that needs instructions the file
-    does not have (``Rule.needs_instructions``; the instruction inside an ONBUILD counts) is left out."""
-    entries = rules()
-    if not any(entries[c].needs_instructions for c in codes):
-        return codes
+def for_file(entries: list, df) -> list:
+    """The rules of ``entries`` (index entries or classes) that can report on this Dockerfile: a rule that needs
+    instructions the file does not have (``Rule.needs_instructions``; the instruction inside an ONBUILD counts)
+    is left out."""
+    if not any(e.needs_instructions for e in entries):
+        return entries
     present = {ins.keyword for ins in df.instructions}
     present.update(ins.sub.keyword for ins in df.instructions if ins.sub is not None)
-    return [c for c in codes
-            if not entries[c].needs_instructions or not present.isdisjoint(entries[c].needs_instructions)]
+    return [e for e in entries if not e.needs_instructions or not present.isdisjoint(e.needs_instructions)]
 
 
 def wants_kinds(selection: Selection, kinds: Iterable[str]) -> bool:
     """Whether some rule reading one of these kinds can run under the command line's selection (a policy may
-    still turn it off for its files): folders are searched for YAML files only then."""
-    kinds = tuple(kinds)  # (the rule reviewing pragmas reviews files read for other rules: it reads none itself)
-    codes = [code for code, cls in rules().items() if any(k in cls.kinds for k in kinds) and not cls.reviews_pragmas]
-    if selection.select:
-        codes = [c for c in codes if matches(c, selection.select)]
-    return any(not matches(c, selection.ignore) for c in codes)
+    still turn it off for its files): folders are searched for YAML files only then. The rule packages are asked
+    (imported) only when fastlint's own rules do not want the files already."""
+    kinds = tuple(kinds)
+
+    def wanted(codes) -> bool:
+        if selection.select:
+            codes = [c for c in codes if matches(c, selection.select)]
+        return any(not matches(c, selection.ignore) for c in codes)
+
+    # (the rule reviewing pragmas reviews files read for other rules: it reads none itself)
+    if wanted([code for code, e in rules().items() if any(k in e.kinds for k in kinds) and not e.reviews_pragmas]):
+        return True
+    extra = package_rules_wanted(lambda prefix: package_wanted(prefix, _NO_POLICY, selection))
+    return wanted([code for code, cls in extra.items() if any(k in cls.kinds for k in kinds)])
+
+
+class _NoPolicy:
+    ignore: list[str] = []
+
+
+_NO_POLICY = _NoPolicy()
 
 
 def keep(code: str, policy, selection: Selection) -> bool:
@@ -217,7 +261,7 @@ def review_suppressions(suppressions: list, ran: list[type[Rule]], policy, selec
         return False
 
     for s in suppressions:
-        s.unknown = [p for p in s.codes if p not in s.used and not names_a_rule(p)]
+        s.unknown = [p for p in s.codes if p not in s.used and not names_a_rule(p, policy)]
         s.unused = [p for p in s.codes if p not in s.used and p not in s.unknown and ran_here(p)]
 
 

@@ -181,8 +181,9 @@ def suppressions_of(code: str, offset: int, line_file: bool, pragmas: Pragmas) -
     return found
 
 
-def unknown_in_pragmas(df: Dockerfile) -> list[tuple[int, str]]:
-    """(line, ID) of each ID of an ignore pragma that names no rule (a typo: it turns nothing off)."""
+def unknown_in_pragmas(df: Dockerfile, policy=None) -> list[tuple[int, str]]:
+    """(line, ID) of each ID of an ignore pragma that names no rule (a typo: it turns nothing off); ``policy``:
+    its data rules count."""
     from .index import names_a_rule
 
-    return [(s.line, p) for s in read_pragmas(df).suppressions for p in s.codes if not names_a_rule(p)]
+    return [(s.line, p) for s in read_pragmas(df).suppressions for p in s.codes if not names_a_rule(p, policy)]

@@ -22,10 +22,10 @@ from ..parser.tree import Dockerfile
 from .checks import FileChecks, directive_error
 from .config import Policy
 from .pipeline import (  # noqa: F401 (Selection, FileResult, report_order: re-exported for callers)
-    DOCKERFILE, FileResult, Selection, active_codes, finalize, for_file, is_yaml_name, keep, reads_suppressions,
+    DOCKERFILE, FileResult, Selection, active_entries, finalize, for_file, is_yaml_name, keep, reads_suppressions,
     report_order, review_suppressions,
 )
-from .index import buildkit_checks, rules as index_entries
+from .index import buildkit_checks
 from .pragmas import read_pragmas, suppressions_of
 from .registry import DL1000, load
 from .rule import LEVEL_RANK, Context, Finding, Hit, Rule
@@ -187,33 +187,28 @@ def _finding(df: Dockerfile, path: str, code: str, level: str, message: str, h: 
                    source_line=src.line_text(line))
 
 
-def entries_of(codes: list[str]) -> list:
-    """The index entries of these rules (``lint_dockerfile``'s ``ran``)."""
-    entries = index_entries()
-    return [entries[c] for c in codes]
-
-
-def codes_for(df: Dockerfile, policy: Policy, selection: Selection, codes: list[str]) -> list[str]:
-    """The rules to run on one Dockerfile: the active rules (``codes``), and the experimental BuildKit checks the
-    file itself enables (``# check=experimental=``, engine/checks.py), chosen from the rule index."""
+def rules_for(df: Dockerfile, policy: Policy, selection: Selection, entries: list) -> list:
+    """The rules to run on one Dockerfile (index entries or classes): the active rules (``entries``), and the
+    experimental BuildKit checks the file itself enables (``# check=experimental=``, engine/checks.py), chosen
+    from the rule index."""
     if "experimental" not in df.text and policy.buildkit_check is None:
-        return codes  # (no BuildKit setting can enable one: nothing to work out)
-    running = set(codes)
+        return entries  # (no BuildKit setting can enable one: nothing to work out)
+    running = {e.code for e in entries}
     candidates = [c for c in buildkit_checks().values()
                   if not c.default_enabled and c.code not in running and c.code not in policy.disabled]
     if not candidates:
-        return codes
+        return entries
     enabled = FileChecks(df, policy, selection).enabled(candidates)
-    return codes + [c.code for c in enabled] if enabled else codes
+    return entries + enabled if enabled else entries
 
 
 def lint_text(text: str, path: str, policy: Policy, selection: Selection | None = None,
               state: RunState | None = None) -> FileResult:
     selection = selection or Selection()
     df = parse(text, path)
-    codes = codes_for(df, policy, selection, active_codes(policy, selection, DOCKERFILE))
-    rules = load(for_file(codes, df))
-    return FileResult(path, lint_dockerfile(df, policy, rules, selection, state, ran=entries_of(codes)), df)
+    entries = rules_for(df, policy, selection, active_entries(policy, selection, DOCKERFILE))
+    rules = load(for_file(entries, df))
+    return FileResult(path, lint_dockerfile(df, policy, rules, selection, state, ran=entries), df)
 
 
 def decode(raw: bytes) -> tuple[str | None, str | None, int]:
@@ -293,7 +288,7 @@ def stage_files(entries: list[tuple[str, str, Policy]], selection: Selection,
                 state: RunState | None = None) -> list[Staged]:
     """Read and parse every file of a run (YAML files are linted here: they have no batching rule)."""
     staged: list[Staged] = []
-    codes_by_policy: dict[int, list[str]] = {}
+    entries_by_policy: dict[int, list] = {}
     for n, (path, display, policy) in enumerate(entries):
         if state is not None:
             state.report("reading", n, len(entries))
@@ -306,12 +301,12 @@ def stage_files(entries: list[tuple[str, str, Policy]], selection: Selection,
         if isinstance(text, FileResult):
             staged.append(Staged(display, policy, result=text))
             continue
-        codes = codes_by_policy.get(id(policy))
-        if codes is None:
-            codes = codes_by_policy[id(policy)] = active_codes(policy, selection, DOCKERFILE)
+        active = entries_by_policy.get(id(policy))
+        if active is None:
+            active = entries_by_policy[id(policy)] = active_entries(policy, selection, DOCKERFILE)
         df = parse(text, display)
-        codes = codes_for(df, policy, selection, codes)
-        staged.append(Staged(display, policy, df, load(for_file(codes, df)), ran=entries_of(codes)))
+        active = rules_for(df, policy, selection, active)
+        staged.append(Staged(display, policy, df, load(for_file(active, df)), ran=active))
     return staged
 
 

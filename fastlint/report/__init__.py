@@ -26,6 +26,7 @@ class RunInfo:
         baseline_hidden: int = 0,
         rules: list[str] | None = None,
         file_path_in_report: str | None = None,
+        data_rules: dict | None = None,
     ):
         self.color = color
         self.statistics = statistics
@@ -34,6 +35,7 @@ class RunInfo:
         self.errors = [] if errors is None else errors  # files that could not be read
         self.baseline_hidden = baseline_hidden  # findings hidden by --baseline
         self.rules = [] if rules is None else rules  # codes of the rules that ran (SARIF lists them)
+        self.data_rules = {} if data_rules is None else data_rules  # code -> class: the fastlint.yaml rules that ran
         # hadolint's --file-path-in-report: the one file name the checkstyle, codeclimate, gitlab_codeclimate,
         # sonarqube and junit reports give every finding (for runs inside a container)
         self.file_path_in_report = file_path_in_report
