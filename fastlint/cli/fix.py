@@ -98,7 +98,8 @@ def run(paths: list[str], *, diff: bool = False, template: bool = True, template
         _err(f"--save-as takes a file name (written beside each input), not {output!r}")
         return 2
     selection = Selection(select=split_option(select), ignore=split_option(ignore))
-    bad = unknown_ids([*selection.select, *selection.ignore])  # a configuration's data rules may have them
+    # (as written, for the message; a configuration's data rules may have them)
+    bad = unknown_ids([v.strip() for value in (select, ignore) for v in value.split(",") if v.strip()])
     if (profile or "fast") not in ("fast", "hadolint"):
         _err(f"FASTLINT_PROFILE must be fast or hadolint, not {profile!r}")
         return 2
