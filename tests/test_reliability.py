@@ -118,6 +118,15 @@ def test_shellcheck_gives_up_on_one_run_and_the_run_goes_on(tmp_path, capsys, ow
         shellcheck.GAVE_UP in p.read_text() for p in (tmp_path / "cache").rglob("*.json"))
 
 
+def test_a_file_with_one_deep_run_is_bounded_too(tmp_path, capsys, own_sc_cache):
+    """One script goes to ShellCheck's standard input (no batch, no temporary folder): under the same bounds."""
+    before = shellcheck.STATS["processes"]
+    code, findings = sc_check(tmp_path, capsys, "FROM alpine:3.19\nRUN echo " + nested(1000) + "\n")
+    assert code == 1
+    assert [(f["code"], f["line"]) for f in findings] == [(shellcheck.GAVE_UP, 2)]
+    assert shellcheck.STATS["processes"] - before == 1
+
+
 def test_a_batch_past_its_bound_is_checked_again_in_halves(tmp_path, capsys, own_sc_cache, monkeypatch):
     """The deep script in a batch with others (not set apart by its nesting): the batch dies at its bound, its
     halves are checked again, and only the deep script is given up on."""

@@ -17,13 +17,11 @@ from __future__ import annotations
 import os
 import signal
 import sys
-import threading
-import time
 
 EXIT_CODE = 128 + signal.SIGINT
 UNWIND_SECONDS = 3.0
 _MAIN_PID = os.getpid()
-_FINISHING = threading.Lock()
+_FINISHING = None  # a lock, made on Ctrl-C (threading and time are imported then: start-up time)
 
 
 class Interrupted(BaseException):
@@ -37,9 +35,13 @@ def install() -> None:
 
 
 def _on_sigint(signum, frame) -> None:  # noqa: ARG001 - the signal module's signature
+    global _FINISHING
     if os.getpid() != _MAIN_PID:
         os._exit(EXIT_CODE)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C does not interrupt the clean-up
+    import threading
+
+    _FINISHING = threading.Lock()
     end_children()
     watchdog = threading.Timer(UNWIND_SECONDS, finish)
     watchdog.daemon = True
@@ -50,7 +52,9 @@ def _on_sigint(signum, frame) -> None:  # noqa: ARG001 - the signal module's sig
 def finish() -> None:
     """After ``Interrupted`` reached ``cli.main`` (or the unwinding took too long): end what is left, say so in one
     line, exit 130 (without the interpreter's exit handlers, which would wait for worker threads). Once."""
-    if not _FINISHING.acquire(blocking=False):
+    import time
+
+    if _FINISHING is not None and not _FINISHING.acquire(blocking=False):
         while True:  # the other thread is finishing: it ends the process
             time.sleep(1)
     end_children()
@@ -65,6 +69,8 @@ def finish() -> None:
 def end_children(grace: float = 1.0) -> None:
     """End every process this one started (and theirs): no new ShellCheck process, SIGTERM to all, SIGKILL to
     those still there after ``grace`` seconds; the direct children are reaped."""
+    import time
+
     stop = getattr(sys.modules.get("fastlint.rules.shellcheck"), "stop", None)  # None: not imported (yet)
     if stop is not None:
         stop()

@@ -11,9 +11,9 @@ the tree, and every instruction, flag, word and heredoc knows its exact offsets.
 
 from __future__ import annotations
 
-import json
 import re
 from bisect import bisect_left
+from functools import lru_cache
 
 from .tree import (
     Blank,
@@ -437,7 +437,13 @@ def _reject_constant(name: str):
     raise ValueError(name)
 
 
-_JSON = json.JSONDecoder(parse_constant=_reject_constant)
+@lru_cache(maxsize=None)
+def _decoders():
+    """(BuildKit's strict JSON decoder, a plain one), made when a file first has a JSON-form instruction (json is
+    imported then: start-up time)."""
+    import json
+
+    return json.JSONDecoder(parse_constant=_reject_constant), json.JSONDecoder()
 
 
 def _parse_json(ins: Instruction, logical: LogicalLine, lo: int, hi: int) -> list[str] | None:
@@ -449,7 +455,7 @@ def _parse_json(ins: Instruction, logical: LogicalLine, lo: int, hi: int) -> lis
         return None
     try:
         # BuildKit decodes the first JSON value and ignores what follows it (json.Decoder.Decode)
-        data, _ = _JSON.raw_decode(line[lo:hi])
+        data, _ = _decoders()[0].raw_decode(line[lo:hi])
     except ValueError:
         return None
     except RecursionError:  # nested deeper than Python's decoder goes: Go's goes to 10,000
@@ -520,7 +526,7 @@ def _json_word_spans(ins: Instruction, logical: LogicalLine, lo: int, hi: int, d
     """Record the position of each string literal of a JSON array."""
     line = logical.text
     pos = lo
-    dec = json.JSONDecoder()
+    dec = _decoders()[1]
     for item in data:
         q = line.find('"', pos, hi)
         if q < 0:
@@ -984,6 +990,8 @@ def _heredoc_of_word(word: str) -> tuple[int, bool, str, bool] | None:
             return None
         raws = _lex(rest, raw_quotes=True, raw_escapes=False)
     except _LexError as err:
+        import json  # only for this error's message (start-up time)
+
         raise _LexError(f"failed to process {json.dumps(rest, ensure_ascii=False)}: {err}") from None
     if len(raws) != 1:
         raise _LexError(f"internal lexing of heredoc produced inconsistent results: {rest}")

@@ -367,18 +367,23 @@ def run_jobs(run: ShellCheckRun, jobs: list[Job]) -> None:
 
 
 def _run_shellcheck(run: ShellCheckRun, exe: str, items: list[tuple[tuple, Job]]) -> list[tuple]:
-    """Run ShellCheck on the scripts; fill ``run.results``; return the keys it checked (not those of a failed
-    run)."""
-    import subprocess
-    import tempfile
-    from collections import deque
-
+    """Run ShellCheck on the scripts, each process under its bounds (``_bounded``); fill ``run.results``; return the
+    keys it checked (not those of a failed run). One script (a run on one small file: pre-commit, an editor) goes
+    through standard input: no temporary folder (tempfile costs more start-up than the ShellCheck process), no
+    subprocess module (lib/process.py)."""
     checked: list[tuple] = []
-    cpus = os.cpu_count() or 1
     if not os.access(exe, os.X_OK):  # said here: under the bounds, /bin/sh would be the one to fail to start it
         _warn(run, f"cannot run ShellCheck ({exe}): {'not executable' if os.path.exists(exe) else 'not found'}; "
               f"SC rules skipped")
         return checked
+    base = [exe, "--norc", "--format=json1", "--exclude=" + ",".join(c[2:] for c in EXCLUDED)]
+    if len(items) == 1:
+        return _run_one(run, exe, base, items)
+    import subprocess
+    import tempfile
+    from collections import deque
+
+    cpus = os.cpu_count() or 1
     with tempfile.TemporaryDirectory(prefix="fastlint-sc-") as tmp:
         names: list[str] = []
         sizes: dict[str, int] = {}
@@ -396,7 +401,6 @@ def _run_shellcheck(run: ShellCheckRun, exe: str, items: list[tuple[tuple, Job]]
         n = max(1, min(cpus, len(names) // MIN_SCRIPTS_PER_PROCESS))
         n = max(n, -(-len(names) // MAX_FILES_PER_PROCESS))
         queue = deque(deep + (_balanced(names, [sizes[x] for x in names], n) if names else []))
-        base = [exe, "--norc", "--format=json1", "--exclude=" + ",".join(c[2:] for c in EXCLUDED)]
         running = []
         while queue or running:
             # at most os.cpu_count() at once; more chunks only when the command line would be too long
@@ -405,7 +409,7 @@ def _run_shellcheck(run: ShellCheckRun, exe: str, items: list[tuple[tuple, Job]]
                 continue
             if queue and len(running) < cpus:
                 chunk = queue.popleft()
-                seconds = CPU_BASE + sum(sizes[x] * CPU_PER_BYTE + CPU_PER_SCRIPT for x in chunk)
+                seconds = _cpu_seconds([sizes[x] for x in chunk])
                 try:
                     proc = subprocess.Popen(_bounded(base + chunk, seconds), cwd=tmp, stdout=subprocess.PIPE,
                                             stderr=subprocess.PIPE)
@@ -421,6 +425,42 @@ def _run_shellcheck(run: ShellCheckRun, exe: str, items: list[tuple[tuple, Job]]
             checked += done
             queue.extend(again)
     return checked
+
+
+def _run_one(run: ShellCheckRun, exe: str, base: list[str], items: list[tuple[tuple, Job]]) -> list[tuple]:
+    """The one script of a run, on ShellCheck's standard input, under the same bounds as a batch's process."""
+    from .lib.process import Timeout, run_with_input
+
+    if _STOPPED:
+        return []
+    job = items[0][1]
+    script = (f"#!/bin/{job.shell}\n" + _declare(job.declared) + job.body).encode("utf-8")
+    seconds = _cpu_seconds([len(job.body)])
+    try:
+        code, out, err = run_with_input(_bounded(base + ["-"], seconds), script, _wall_seconds(seconds))
+    except OSError as err:
+        _warn(run, f"cannot run ShellCheck ({exe}): {err.strerror or err}; SC rules skipped")
+        return []
+    except Timeout:
+        return _past_bound(run, ["-"], items, f"{_wall_seconds(seconds)} s")[0]
+    STATS["processes"] += 1
+    STATS["scripts"] += 1
+    return _take(run, code, out, err, ["-"], items, seconds)[0]
+
+
+def _cpu_seconds(sizes: list[int]) -> float:
+    """The CPU time one ShellCheck process may take for scripts of these lengths."""
+    return CPU_BASE + sum(size * CPU_PER_BYTE + CPU_PER_SCRIPT for size in sizes)
+
+
+def _wall_seconds(seconds: float) -> int:
+    """The wall-clock time it may take: the CPU bound ends it first, unless the machine is very busy."""
+    return round(4 * seconds + 30)
+
+
+def _index(name: str) -> int:
+    """The item a script file stands for: ``<index>.sh``, or ``-`` (standard input) for the one item."""
+    return 0 if name == "-" else int(name.rsplit("/", 1)[-1].split(".", 1)[0])
 
 
 def _nesting(body: str) -> int:
@@ -468,21 +508,27 @@ def _balanced(names: list[str], sizes: list[int], n: int) -> list[list[str]]:
 
 
 def _collect(run: ShellCheckRun, running, items) -> tuple[list[tuple], list[list[str]]]:
-    """Read one ShellCheck process's findings into ``run.results``: the keys of the scripts it checked (none when
-    the process failed), and the chunks to check again (the halves of a chunk that went past its bound)."""
-    import json
-    import signal
+    """Wait for one ShellCheck process of a batch and read its findings (``_take``)."""
     import subprocess
 
     proc, chunk, seconds = running
-    wall = round(4 * seconds + 30)  # the CPU bound ends it first, unless the machine is very busy
+    wall = _wall_seconds(seconds)
     try:
         out, err = proc.communicate(timeout=wall)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.communicate()
         return _past_bound(run, chunk, items, f"{wall} s")
-    code = proc.returncode
+    return _take(run, proc.returncode, out, err, chunk, items, seconds)
+
+
+def _take(run: ShellCheckRun, code: int, out: bytes, err: bytes, chunk: list[str], items,
+          seconds: float) -> tuple[list[tuple], list[list[str]]]:
+    """Read one ShellCheck process's findings into ``run.results``: the keys of the scripts it checked (none when
+    the process failed), and the chunks to check again (the halves of a chunk that went past its bound)."""
+    import json
+    import signal
+
     if _STOPPED or code == -signal.SIGINT:  # Ctrl-C (the terminal sends it to ShellCheck too): nothing to say
         return [], []
     if code == 251:  # GHC's "out of memory" / "heap overflow"
@@ -501,7 +547,7 @@ def _collect(run: ShellCheckRun, running, items) -> tuple[list[tuple], list[list
     found: dict[int, list[tuple]] = {}
     for c in comments:
         try:
-            index = int(c["file"].rsplit("/", 1)[-1].split(".", 1)[0])
+            index = _index(c["file"])
         except (KeyError, ValueError):
             continue
         found.setdefault(index, []).append(c)
@@ -513,7 +559,7 @@ def _collect(run: ShellCheckRun, running, items) -> tuple[list[tuple], list[list
              c.get("endColumn", c["column"]), c.get("level", "warning"), f"SC{c['code']}", c.get("message", ""))
             for c in cs
         ]
-    return [items[int(name.split(".", 1)[0])][0] for name in chunk], []
+    return [items[_index(name)][0] for name in chunk], []
 
 
 def _past_bound(run: ShellCheckRun, chunk: list[str], items, what: str) -> tuple[list, list[list[str]]]:
@@ -522,7 +568,7 @@ def _past_bound(run: ShellCheckRun, chunk: list[str], items, what: str) -> tuple
     if len(chunk) > 1:
         half = len(chunk) // 2
         return [], [chunk[:half], chunk[half:]]
-    key, job = items[int(chunk[0].split(".", 1)[0])]
+    key, job = items[_index(chunk[0])]
     first_line = len(job.body.split("\n", 1)[0])
     run.results[key] = [(0, 1, 0, first_line + 1, "warning", GAVE_UP,
                       f"ShellCheck gave up on this script: it needed more than {what} (the limit of one "
@@ -654,6 +700,8 @@ class ShellCheck(FileRule):
     family = True
     external = "shellcheck"
     batches = True
+    docs_url = "https://www.shellcheck.net/wiki/{code}"
+    needs_instructions = ("RUN",)
 
     @classmethod
     def prepare(cls, state, dfs) -> None:
