@@ -100,6 +100,35 @@ def test_isolate_keeps_the_first_declaring_fix_and_its_siblings():
     assert loop.isolate([plain]) == [plain]
 
 
+def test_the_rules_fixes_declare_known_facts_and_the_base_and_user_fixes_declare_them(tmp_path):
+    """Over every catalogue case: each fix declares only known facts; FL102's, FL301's and FL302's declare theirs."""
+    from fastlint.catalogue import load_all
+    from fastlint.engine.config import policy_for, reset_caches
+    from fastlint.engine.runner import lint_path
+
+    declared: dict[str, set] = {}
+    for code, doc in load_all().items():
+        for i, case in enumerate(doc.cases):
+            folder = tmp_path / f"{code}-{i}"
+            path = folder / case.path
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(case.dockerfile)
+            for name, content in case.files.items():
+                (path.parent / name).parent.mkdir(parents=True, exist_ok=True)
+                (path.parent / name).write_text(content)
+            if case.config is not None:
+                (folder / "fastlint.yaml").write_text(case.config)
+            (folder / ".git").mkdir()
+            reset_caches()
+            for f in lint_path(path, str(path), policy_for(path), Selection(select=[code])).findings:
+                if f.fix is not None:
+                    assert f.fix.changes <= FACTS, (code, f.fix.changes)
+                    declared.setdefault(f.code, set()).update(f.fix.changes)
+    assert declared["FL102"] == declared["FL201"] == {"base"} and declared["DL4006"] == {"shell"}
+    assert declared["FL301"] == declared["FL302"] == {"user"}
+    assert all_rules()
+
+
 class BadText(InstructionRule):
     """Writes a line the parser rejects (an unterminated heredoc)."""
 

@@ -60,6 +60,7 @@ class FL102(InstructionRule):
             return
         fix = None
         if ins.words and stage.base == stage.resolved:
-            fix = self.fix(Edit(word.start, word.end, wanted), description=f"use the policy's base {wanted}")
+            fix = self.fix(Edit(word.start, word.end, wanted), description=f"use the policy's base {wanted}",
+                           changes=frozenset({"base"}))
         yield self.hit(word, f"Stage {label} is built on '{root.resolved}'; the policy's base for it is "
                              f"'{wanted}'", fix=fix)

@@ -50,7 +50,8 @@ class FL201(InstructionRule):
         replacement = self._replacement(stage, image, allowed)
         fix = None
         if replacement and ins.words and stage.base == stage.resolved:
-            fix = self.fix(Edit(word.start, word.end, replacement), description=f"use {replacement}")
+            fix = self.fix(Edit(word.start, word.end, replacement), description=f"use {replacement}",
+                           changes=frozenset({"base"}))
         hint = f"; use {replacement}" if replacement else f" ({', '.join(allowed)})"
         yield self.hit(word, f"Base image '{stage.resolved}' {why}{hint}", fix=fix)
 

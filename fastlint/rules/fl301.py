@@ -49,7 +49,8 @@ class FL301(FileRule):
             fix = None
             if exists:
                 at, prefix = trailing_insert_point(df, final)
-                fix = self.fix(Edit(at, at, f"{prefix}USER {name}\n"), description=f"run as {want}")
+                fix = self.fix(Edit(at, at, f"{prefix}USER {name}\n"), description=f"run as {want}",
+                               changes=frozenset({"user"}))
             yield self.hit(final.from_, f"The production stage {final.label!r} runs as root (no USER); end it with "
                                         f"USER {name}", fix=fix)
             return
@@ -64,6 +65,6 @@ class FL301(FileRule):
         where = "" if ins.stage is final else f" (inherited from stage {ins.stage.label!r})"
         fix = None
         if exists and ins.stage is final and "$" not in word.text:
-            fix = self.fix(Edit(word.start, word.end, name), description=f"run as {want}")
+            fix = self.fix(Edit(word.start, word.end, name), description=f"run as {want}", changes=frozenset({"user"}))
         yield self.hit(word, f"The production stage runs as {value!r}{where}, not as the policy's user {want}",
                        fix=fix)

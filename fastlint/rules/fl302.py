@@ -74,6 +74,7 @@ class FL302(FileRule):
         inherited_user = effective_user(stages[:-1])
         if text is not None and inherited_user is None:
             at, prefix = after_instruction(df, final.from_)
-            fix = self.fix(Edit(at, at, prefix + text), description=f"create user {name} ({uid}:{gid})")
+            fix = self.fix(Edit(at, at, prefix + text), description=f"create user {name} ({uid}:{gid})",
+                           changes=frozenset({"user"}))
         return self.hit(node, f"User '{name}' ({uid}:{gid}) is not created in the production stage "
                               f"{final.label!r}", fix=fix)
