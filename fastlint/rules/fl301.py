@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import Edit, FileRule
-from .fl_common import (builtin_user, chain, chain_instructions, effective_user, stage_env, trailing_insert_point,
-                        user_ops)
+from .fl_common import (builtin_user, chain, chain_instructions, effective_user, insert_lines, stage_env,
+                        trailing_insert_point, user_ops)
 from ..parser.stages import expand
 
 
@@ -49,7 +49,7 @@ class FL301(FileRule):
             fix = None
             if exists:
                 at, prefix = trailing_insert_point(df, final)
-                fix = self.fix(Edit(at, at, f"{prefix}USER {name}\n"), description=f"run as {want}",
+                fix = self.fix(insert_lines(df, at, prefix, f"USER {name}\n"), description=f"run as {want}",
                                changes=frozenset({"user"}))
             yield self.hit(final.from_, f"The production stage {final.label!r} runs as root (no USER); end it with "
                                         f"USER {name}", fix=fix)

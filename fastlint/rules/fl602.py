@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ..engine.registry import register
-from ..engine.rule import Edit, FileRule
-from .fl_common import after_instruction, chain, commands, describe, family, is_upgrade, policy_stage
+from ..engine.rule import FileRule
+from .fl_common import after_instruction, chain, commands, describe, family, insert_lines, is_upgrade, policy_stage
 
 
 def upgrades(stage) -> bool:
@@ -47,7 +47,7 @@ class FL602(FileRule):
             fix = None
             if fam == "alpine" and stage.parent is None:
                 at, prefix = after_instruction(df, stage.from_)
-                fix = self.fix(Edit(at, at, f"{prefix}RUN apk upgrade --no-cache\n"),
+                fix = self.fix(insert_lines(df, at, prefix, "RUN apk upgrade --no-cache\n"),
                                description="upgrade the OS packages")
             how = "apk upgrade --no-cache" if fam == "alpine" else "apt-get update && apt-get upgrade -y"
             yield self.hit(stage.from_, f"Stage {describe(stage)} does not upgrade its OS packages ({how}): it "

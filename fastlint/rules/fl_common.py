@@ -411,6 +411,35 @@ def after_instruction(df, ins) -> tuple[int, str]:
     return nl + 1, ""
 
 
+def open_continuation(df) -> int | None:
+    """The offset of the escape character that leaves the file's last instruction open at the end of the file
+    (``RUN a \\`` followed by nothing but blank and comment lines), else None. A line added after it would
+    join that instruction (``RUN a USER nodejs``)."""
+    if not df.instructions or df.instructions[-1].heredocs:
+        return None
+    start = df.instructions[-1].keyword_start
+    offset = len(df.text)
+    for line in reversed(df.text[start:].splitlines(keepends=True)):
+        offset -= len(line)
+        body = line.strip()
+        if body and not body.startswith("#"):
+            kept = line.rstrip()
+            return offset + len(kept) - 1 if kept.endswith(df.escape) else None
+    return None
+
+
+def insert_lines(df, at: int, prefix: str, text: str):
+    """The edit that inserts ``prefix + text`` (whole lines) at ``at`` (from ``after_instruction`` and the like).
+    When the file ends in an open line continuation before ``at``, the same edit removes its escape character
+    (at the end of the file it continues nothing), so that the new lines do not join the last instruction."""
+    from ..engine.rule import Edit
+
+    esc = open_continuation(df)
+    if esc is not None and esc < at:
+        return Edit(esc, at, df.text[esc + 1:at] + prefix + text)
+    return Edit(at, at, prefix + text)
+
+
 def stage_end(df, stage) -> tuple[int, str]:
     """Where a line can be appended to a stage: after its last instruction."""
     last = stage.instructions[-1] if stage.instructions else stage.from_
@@ -578,12 +607,13 @@ def effective_user(stages):
     return found
 
 
-def user_creation_text(fam: str | None, name: str, uid: int, gid: int) -> str | None:
-    """A RUN line that creates the policy's user and group, for the image family."""
+def user_creation_text(fam: str | None, name: str, uid: int, gid: int, escape: str = "\\") -> str | None:
+    """A RUN line that creates the policy's user and group, for the image family (continued on a second line with
+    the file's escape character)."""
     if fam == "alpine":
-        return f"RUN addgroup -g {gid} -S {name} && \\\n    adduser -S -u {uid} -G {name} {name}\n"
+        return f"RUN addgroup -g {gid} -S {name} && {escape}\n    adduser -S -u {uid} -G {name} {name}\n"
     if fam == "debian":
-        return f"RUN groupadd -g {gid} {name} && \\\n    useradd -u {uid} -g {name} -m {name}\n"
+        return f"RUN groupadd -g {gid} {name} && {escape}\n    useradd -u {uid} -g {name} -m {name}\n"
     return None
 
 
