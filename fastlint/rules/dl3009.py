@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import Edit, InstructionRule
-from ..parser.shell import run_mounts
+from ..parser.shell import parse_shell, run_mounts
 from .dl3001 import hit_command, shell_of
 
 APT_TOOLS = ("apt-get", "apt", "aptitude")
@@ -27,11 +27,12 @@ def in_image(ctx, ins) -> bool:
 
 def append_command(ins, command: str) -> Edit | None:
     """An edit that appends ``&& command`` to a shell-form RUN (None when the script's end is not a plain
-    command: heredocs, comments, a trailing operator or line continuation)."""
+    command: heredocs, comments, a trailing operator or line continuation, or a script that does not parse, where
+    an open quote would swallow the addition)."""
     if ins.keyword != "RUN" or ins.json or ins.heredocs:
         return None
     text = ins.args_text.rstrip()
-    if not text or "#" in text or text.endswith(("&", "|", "\\", "(", "{")):
+    if not text or "#" in text or text.endswith(("&", "|", "\\", "(", "{")) or not parse_shell(text).ok:
         return None
     joiner = " " if text.endswith(";") else " && "
     return Edit(ins.args_end, ins.args_end, f"{joiner}{command}")
