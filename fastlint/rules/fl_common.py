@@ -93,21 +93,12 @@ def normalize_image(ref) -> tuple[str, str | None, str | None]:
 
 
 def family(stage) -> str | None:
-    """``alpine`` or ``debian`` for images whose family is known from their name, else None."""
-    root = chain(stage)[0]
-    img = root.image
-    if img is None or root.unresolved:
-        return None
-    name, tag, _ = normalize_image(img)
-    base = name.rsplit("/", 1)[-1]
-    tag = (tag or "").lower()
-    if base == "alpine" or "alpine" in tag:
-        return "alpine"
-    if base in ("debian", "ubuntu", "buildpack-deps") or (base in ("node", "python", "ruby", "golang") and
-                                                          ("slim" in tag or "bookworm" in tag or "bullseye" in tag
-                                                           or not tag or tag[:1].isdigit() or tag in ("latest", "lts", "current"))):
-        return "debian"
-    return None
+    """``alpine`` or ``debian`` (Debian and Ubuntu) for a stage whose base image is known to be one of them
+    (``fl_family.stage_family``: by name, through the FROM chain), else None."""
+    from .fl_family import stage_family
+
+    fam = stage_family(stage)
+    return fam if fam in ("alpine", "debian") else None
 
 
 # -- scripts -----------------------------------------------------------------------------------------------------
