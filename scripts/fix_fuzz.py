@@ -3,6 +3,8 @@ mutants of them, and count the fixes the fix loop throws away (``FixOutcome.disc
 
 A discarded fix is a rule's bug: its text does not parse, its edits overlap, it changes nothing, it breaks the file
 together with the other fixes of its pass, or it never settles. Users never see it, so this script looks for it.
+It also counts fixed files where FL203 finds commands that do not fit their base in more instructions than in the
+original: a fix that parses but leaves a file that cannot build (FL102 switching a base without its commands).
 
     python scripts/fix_fuzz.py                       # the corpus and fixtures, then 5,000 mutants (seed 18)
     python scripts/fix_fuzz.py --count 20000 --seed 7 --out /tmp/fuzz   # more; each discard's file saved there
@@ -36,7 +38,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from fastlint.engine.config import builtin_policy  # noqa: E402
-from fastlint.engine.runner import Selection, build_error  # noqa: E402
+from fastlint.engine.runner import Selection, build_error, lint_text  # noqa: E402
 from fastlint.fixer.loop import fix_text  # noqa: E402
 from fastlint.parser import parse  # noqa: E402
 
@@ -230,9 +232,33 @@ def mutants(seed: int, count: int, base: list[tuple[str, str]]):
         yield f"mutant {made} of {name}", new, skipped
 
 
-def run_one(text: str, path: str, unsafe: bool, policy, selection):
-    out = fix_text(text, path, policy, selection, unsafe=unsafe)
-    return out.discards
+def misfit_runs(text: str, findings) -> int:
+    """How many instructions hold FL203 findings (commands that do not fit the stage's base)."""
+    starts = [f.start for f in findings if f.code == "FL203"]
+    if not starts:
+        return 0
+    return len({i.index for i in parse(text).instructions for at in starts if i.start <= at < i.end})
+
+
+def problems(text: str, path: str, policy, selection) -> list[tuple[str, str, str]]:
+    """(mode, code, sentence) for each fix thrown away when fixing ``text`` safe, then unsafe, and ("...", "FL203",
+    ...) when a fixed file has more instructions with commands that do not fit their base than the original had (a
+    fix that leaves a file that cannot build; a fix may add to an instruction that was already broken, as DL3040's
+    ``dnf clean all``)."""
+    found = []
+    before = None
+    for unsafe in (False, True):
+        mode = "unsafe" if unsafe else "safe"
+        out = fix_text(text, path, policy, selection, unsafe=unsafe)
+        found += [(mode, d.code, f"line {d.line} {d.kind}: {d.reason}") for d in out.discards]
+        after = misfit_runs(out.text, out.remaining)
+        if after:
+            if before is None:
+                before = misfit_runs(text, lint_text(text, path, policy, selection).findings)
+            if after > before:
+                found.append((mode, "FL203", f"fires in {after} instructions of the fixed file, {before} of the "
+                                              "original"))
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -251,11 +277,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.replay:
         os.environ["FASTLINT_DEBUG"] = "1"
         text = args.replay.read_text(encoding="utf-8")
-        found = 0
-        for unsafe in (False, True):
-            for d in run_one(text, f"/fuzz/{SERVICES[0]}/Dockerfile", unsafe, policy, selection):
-                found += 1
-                print(f"{'unsafe' if unsafe else 'safe'}: {d.code} line {d.line} {d.kind}: {d.reason}")
+        found = problems(text, f"/fuzz/{SERVICES[0]}/Dockerfile", policy, selection)
+        for mode, code, why in found:
+            print(f"{mode}: {code} {why}")
         return 1 if found else 0
 
     base = sources()
@@ -263,6 +287,7 @@ def main(argv: list[str] | None = None) -> int:
     rng = random.Random(args.seed)
     by_code: Counter = Counter()
     by_kind: Counter = Counter()
+    misfits: Counter = Counter()  # fixed files with more commands that do not fit their base (FL203)
     files_with = 0
     checked = 0
     saved = 0
@@ -275,19 +300,20 @@ def main(argv: list[str] | None = None) -> int:
         service = rng.choice(SERVICES) if rng.random() < 0.5 else "fuzz"
         path = f"/nonexistent/{service}/Dockerfile"
         checked += 1
-        found = []
-        for unsafe in (False, True):
-            for d in run_one(text, path, unsafe, policy, selection):
-                found.append((unsafe, d))
-                by_code[d.code] += 1
-                by_kind[d.kind] += 1
+        found = problems(text, path, policy, selection)
+        for mode, code, why in found:
+            if code == "FL203" and why.startswith("fires"):
+                misfits[mode] += 1
+            else:
+                by_code[code] += 1
+                by_kind[why.split(":", 1)[0].split()[-1]] += 1
         if found:
             files_with += 1
             if args.out:
                 saved += 1
                 (args.out / f"{saved:04d}.Dockerfile").write_text(text, encoding="utf-8")
                 (args.out / f"{saved:04d}.txt").write_text(f"{name}\npath: {path}\n" + "".join(
-                    f"{'unsafe' if u else 'safe'}: {d.code} line {d.line} {d.kind}: {d.reason}\n" for u, d in found))
+                    f"{mode}: {code} {why}\n" for mode, code, why in found))
 
     corpus_files = 0
     if not args.no_corpus:
@@ -300,7 +326,8 @@ def main(argv: list[str] | None = None) -> int:
     seconds = round(time.monotonic() - start, 1)
     figures = {"seed": args.seed, "corpus_and_fixture_files": corpus_files, "mutants": args.count,
                "mutants_skipped_unparsable": skipped, "files_fixed": checked, "runs": checked * 2,
-               "files_with_discards": files_with, "discards": sum(by_code.values()),
+               "files_with_problems": files_with, "discards": sum(by_code.values()),
+               "fixed_files_with_more_misfit_commands": dict(misfits),
                "discards_by_rule": dict(by_code.most_common()), "discards_by_kind": dict(by_kind.most_common()),
                "seconds": seconds}
     if args.json:
@@ -309,12 +336,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"fix_fuzz seed {args.seed}: {corpus_files} corpus and fixture files + {args.count} mutants "
               f"({skipped} unparsable candidates skipped), each fixed safe and unsafe ({checked * 2} runs) in "
               f"{seconds} s")
-        print(f"discarded fixes: {sum(by_code.values())} in {files_with} files")
+        print(f"discarded fixes: {sum(by_code.values())}; fixed files with more commands that do not fit their base "
+              f"(FL203) than before: {sum(misfits.values())} {dict(misfits) or ''}; files with either: {files_with}")
         for code, n in by_code.most_common():
             print(f"  {code}: {n}")
         for kind, n in by_kind.most_common():
             print(f"  kind {kind}: {n}")
-    return 1 if by_code else 0
+    return 1 if files_with else 0
 
 
 if __name__ == "__main__":

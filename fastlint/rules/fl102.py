@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from ..engine.registry import register
-from ..engine.rule import Edit, InstructionRule
+from ..engine.rule import InstructionRule
 from ..parser.stages import ImageRef
 from .fl_common import chain, normalize_image, policy_stage
+from .fl_port import switch_base
 
 
 def same_image(actual: ImageRef, wanted: ImageRef) -> bool:
@@ -58,9 +59,9 @@ class FL102(InstructionRule):
             yield self.hit(word, f"Stage {label} is built on '{root.resolved}' (through stage "
                                  f"'{root.name or root.index}'); the policy's base for it is '{wanted}'")
             return
-        fix = None
+        fix = refused = None
         if ins.words and stage.base == stage.resolved:
-            fix = self.fix(Edit(word.start, word.end, wanted), description=f"use the policy's base {wanted}",
-                           changes=frozenset({"base"}))
+            fix, refused = switch_base(self, stage, word, wanted, f"use the policy's base {wanted}")
+        why = f"; no fix: {refused}" if refused else ""
         yield self.hit(word, f"Stage {label} is built on '{root.resolved}'; the policy's base for it is "
-                             f"'{wanted}'", fix=fix)
+                             f"'{wanted}'{why}", fix=fix)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from ..engine.registry import register
-from ..engine.rule import Edit, InstructionRule
+from ..engine.rule import InstructionRule
 from ..parser.stages import ImageRef
 from .fl102 import role, same_image
 from .fl_common import normalize_image
+from .fl_port import switch_base
 
 
 def allowed_images(policy) -> list[str]:
@@ -48,11 +49,11 @@ class FL201(InstructionRule):
         else:
             why = "is not on the policy's allow list"
         replacement = self._replacement(stage, image, allowed)
-        fix = None
+        fix = refused = None
         if replacement and ins.words and stage.base == stage.resolved:
-            fix = self.fix(Edit(word.start, word.end, replacement), description=f"use {replacement}",
-                           changes=frozenset({"base"}))
+            fix, refused = switch_base(self, stage, word, replacement, f"use {replacement}")
         hint = f"; use {replacement}" if replacement else f" ({', '.join(allowed)})"
+        hint += f"; no fix: {refused}" if refused else ""
         yield self.hit(word, f"Base image '{stage.resolved}' {why}{hint}", fix=fix)
 
     def _replacement(self, stage, image, allowed) -> str | None:
