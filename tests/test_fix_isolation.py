@@ -11,17 +11,9 @@ from __future__ import annotations
 from fastlint.engine.config import builtin_policy
 from fastlint.engine.rule import FACTS, Edit, FileRule, InstructionRule
 from fastlint.engine.registry import all_rules
-from fastlint.engine.runner import FileResult, Selection, lint_dockerfile
+from fastlint.engine.runner import Selection
 from fastlint.fixer import loop
-from fastlint.parser import parse
-
-
-def use_rules(monkeypatch, *rules):
-    def lint(text, path, policy, selection=None):
-        df = parse(text, path)
-        return FileResult(path, lint_dockerfile(df, policy, list(rules), selection or Selection()), df)
-
-    monkeypatch.setattr(loop, "lint_text", lint)
+from test_fix_loop import use_rules
 
 
 def fix(text, unsafe=True):

@@ -6,11 +6,13 @@ FL102 (and FL201) replace a stage's base image with the policy's. When the new b
 
 What is carried over, Debian/Ubuntu -> Alpine:
 
-* ``apt-get update``, ``apt-get clean``/``autoclean``/``autoremove``, ``rm -rf /var/lib/apt/lists/*`` (and the other
-  apt caches) are dropped: ``apk add --no-cache`` keeps no index and no cache;
-* ``apt-get install [-y] [--no-install-recommends] X Y`` -> ``apk add --no-cache X' Y'`` with Alpine's names where
-  they differ (``build-essential`` -> ``build-base``, ``libssl-dev`` -> ``openssl-dev``...); packages the new base
-  already has (node, npm and yarn in a ``node`` image) are left out;
+* ``apt-get update``, ``apt-get clean``/``autoclean``/``autoremove``, and ``rm -rf /var/lib/apt/lists/*`` (and the
+  other apt caches) in a RUN that runs apt-get are dropped: ``apk add --no-cache`` keeps no index and no cache;
+* ``apt-get install [-y] [--no-install-recommends] X Y`` -> ``apk add --no-cache X' Y'``, word by word so that
+  comment lines between the packages stay, with Alpine's names where they differ (``build-essential`` ->
+  ``build-base``, ``libssl-dev`` -> ``openssl-dev``...); packages the new base already has (node, npm and yarn in a
+  ``node`` image) are left out, and a RUN left with nothing to run goes (its comment lines stay; the ignore pragmas
+  above it go with it);
 * ``apt-get upgrade``/``dist-upgrade`` -> ``apk upgrade --no-cache``; ``apt-get purge``/``remove`` -> ``apk del``;
 * ``groupadd [-g GID] NAME`` -> ``addgroup [-g GID] -S NAME``; ``useradd -u UID -g GROUP [-m] NAME`` ->
   ``adduser -S -u UID -G GROUP [-H] NAME`` (the same ids; ``-d``/``-s``/``-c`` as ``-h``/``-s``/``-g``);
@@ -362,6 +364,14 @@ def _options(cmd, with_value: dict[str, str], without: dict[str, str], tool: str
     operands: list[str] = []
     args = [a.text for a in cmd.args]
     i = 0
+
+    def value_after(word: str) -> str:
+        nonlocal i
+        if i + 1 >= len(args):
+            raise Refused(f"`{tool} {word}` has no value")
+        i += 1
+        return args[i]
+
     while i < len(args):
         a = args[i]
         if a == "--":
@@ -370,12 +380,7 @@ def _options(cmd, with_value: dict[str, str], without: dict[str, str], tool: str
         if a.startswith("--"):
             name, eq, value = a.partition("=")
             if name in with_value:
-                if not eq:
-                    if i + 1 >= len(args):
-                        raise Refused(f"`{tool} {a}` has no value")
-                    i += 1
-                    value = args[i]
-                opts[with_value[name]] = value
+                opts[with_value[name]] = value if eq else value_after(a)
             elif name in without and not eq:
                 opts[without[name]] = True
             else:
@@ -385,18 +390,11 @@ def _options(cmd, with_value: dict[str, str], without: dict[str, str], tool: str
             for k, letter in enumerate(letters):
                 flag = "-" + letter
                 if flag in with_value:
-                    value = letters[k + 1:]
-                    if not value:
-                        if i + 1 >= len(args):
-                            raise Refused(f"`{tool} {a}` has no value")
-                        i += 1
-                        value = args[i]
-                    opts[with_value[flag]] = value
+                    opts[with_value[flag]] = letters[k + 1:] or value_after(a)
                     break
-                if flag in without:
-                    opts[without[flag]] = True
-                else:
+                if flag not in without:
                     raise Refused(f"`{tool} {a}` has no counterpart fastlint writes")
+                opts[without[flag]] = True
         else:
             operands.append(a)
         i += 1
