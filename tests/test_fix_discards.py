@@ -52,6 +52,9 @@ REGRESSIONS = {
     "FL501: two-line health check with a backtick escape":
         "# escape=`\nFROM node:20-alpine AS production\nRUN addgroup -g 1001 -S nodejs && `\n"
         "    adduser -S -u 1001 -G nodejs nodejs\nUSER nodejs\nEXPOSE 50052\nCMD [\"node\", \"dist/index.js\"]\n",
+    "FL102: a RUN carried over word by word that ends the file in an open continuation (edits overlapped)":
+        "FROM debian:bullseye-slim AS builder\nRUN apt-get update && apt-get install -y \\\n\tgcc \\\n"
+        "\tlibc6-dev \\\n\t--no-install-recommends \\\n",
     "DL3009: rm appended inside an open quote (never settles)":
         "FROM ubuntu:14.04\n  RUN apt-get \\update && \\\nADD \\conf\\\\\" /.znc\n",
 }

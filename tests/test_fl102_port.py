@@ -81,6 +81,7 @@ def test_alpine_commands_become_debian_ones(run, debian):
     ("FROM node:20\nRUN apt-get update \\\n  # refresh\n  && apt-get install -y git\n",
      "the RUN at line 2 has comment lines between the commands"),
     ("FROM node:20\nRUN useradd -U app\n", "`useradd -U` has no counterpart fastlint writes"),
+    ("FROM node:20\nRUN apt-get install -y \\\n\tgcc \\\n", "the RUN at line 2 cannot be rewritten word by word"),
     ("FROM node:20\nRUN groupadd -g 1001 app && useradd -u 1001 -g 1002 app\n",
      "no group with gid 1002 is created in the same RUN"),
     ("FROM node:20\nRUN apt-get install -y git\n", "'example.com/base:1' is of a family fastlint does not know"),

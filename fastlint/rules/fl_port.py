@@ -141,6 +141,12 @@ def _port_run(df, ins, target: str, provided: frozenset) -> list[Edit]:
         return []
     if ins.json:
         raise Refused(f"the RUN at line {ins.line} is in exec form; carry it over by hand")
+    for p in plans:
+        for w in ([p.cmd.name_word] if p.cmd.name_word is not None else []) + list(p.cmd.args):
+            s, e = p.script.word_span(w)
+            if df.text[s:e] != w.raw:  # the script's words cannot be placed in the file exactly
+                raise Refused(f"the RUN at line {ins.line} cannot be rewritten word by word (it ends in an open "
+                              "line continuation, or its words are not where its text says); carry it over by hand")
     if all(p.action == "drop" for p in plans):
         # nothing left to run (``apt-get update && apt-get install -y nodejs`` on a node image): the RUN goes, its
         # comment lines stay, and so does the comment block above it, less the ignore pragmas that named it
