@@ -159,3 +159,40 @@ def test_discards_are_recorded_and_printed_with_fastlint_debug(monkeypatch, caps
 def test_a_clean_run_discards_nothing(monkeypatch):
     use_rules(monkeypatch, ToAlpine, AddUser)
     assert fix("FROM debian\n").discards == []
+
+
+ISSUE_FILE = """FROM debian:bookworm
+RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY . .
+CMD ["node","index.js"]
+"""
+
+
+def test_the_issue_file_fixed_with_unsafe_fixes_has_no_command_of_the_old_base(tmp_path):
+    """Issue 18, as a new user ran it: `fastlint fix --no-template --unsafe-fixes` on a small Debian file gave
+    node:20-alpine with Debian's groupadd/useradd and the apt-get line kept. Now FL102 goes first and carries the
+    apt-get line over (nothing left to install on the node image: it goes), and FL302 writes BusyBox's commands for
+    the new base; check finds no command that does not fit it (the engine test builds it)."""
+    from typer.testing import CliRunner
+
+    from fastlint.cli.app import app
+    from fastlint.cli.check import main as check_main
+
+    (tmp_path / ".git").mkdir()
+    path = tmp_path / "Dockerfile"
+    path.write_text(ISSUE_FILE)
+    result = CliRunner().invoke(app, ["fix", "--no-config", "--no-template", "--unsafe-fixes", str(path)])
+    assert result.exit_code == 1  # FL101 and FL501 (no service of the matrix) stay
+    assert path.read_text() == (
+        "FROM node:20-alpine\n"
+        "RUN apk upgrade --no-cache\n"
+        "RUN addgroup -g 1001 -S nodejs && \\\n"
+        "    adduser -S -u 1001 -G nodejs nodejs\n"
+        "WORKDIR /app\n"
+        "COPY . .\n"
+        "USER nodejs\n"
+        'CMD ["node","index.js"]\n')
+    assert "fixed FL102 (use the policy's base node:20-alpine, with the stage's commands carried over to Alpine " \
+           "from Debian/Ubuntu)" in result.stdout
+    assert check_main(["--no-config", "--select", "FL203,FL102,FL301,FL302,FL602", str(path)]) == 0
