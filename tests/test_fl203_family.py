@@ -33,6 +33,7 @@ from fastlint.rules.fl_family import family_from_os_release, image_family, stage
     ("fedora:40", "rhel"), ("public.ecr.aws/amazonlinux/amazonlinux:2023", "rhel"),
     ("registry.access.redhat.com/ubi9/ubi-minimal:9.4", "rhel"), ("eclipse-temurin:21-ubi9-minimal", "rhel"),
     ("opensuse/leap:15.6", "suse"), ("python:3.12-windowsservercore-ltsc2022", "windows"),
+    ("maven:3-amazoncorretto-17-al2023", "rhel"), ("golang:1.22-nanoserver-ltsc2022", "windows"),
     # the name says nothing: not judged
     ("r.j3ss.co/curl", None), ("l.gcr.io/google/bazel:latest", None), ("bitnami/node:20", None),
     ("gcr.io/distroless/nodejs20-debian12", None), ("example.com/team/base:1.2", None), ("mysql:5.7", None),

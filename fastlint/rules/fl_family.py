@@ -20,6 +20,8 @@ Nothing here imports anything heavy: this is on the lint path.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from .fl_common import chain, normalize_image
 
 FAMILIES = ("alpine", "debian", "rhel", "suse", "busybox", "windows")
@@ -42,12 +44,16 @@ DEBIAN_DEFAULT = frozenset({
 _TAG_WORDS = (  # a word of the tag that names the family (checked in this order)
     ("alpine", "alpine"),
     ("windowsservercore", "windows"), ("nanoserver", "windows"), ("ltsc", "windows"),
-    ("ubi", "rhel"), ("al2", "rhel"), ("al2023", "rhel"), ("amazonlinux", "rhel"), ("centos", "rhel"),
+    ("ubi", "rhel"), ("al", "rhel"), ("amazonlinux", "rhel"), ("centos", "rhel"),
     ("rockylinux", "rhel"), ("oraclelinux", "rhel"), ("fedora", "rhel"),
     ("bookworm", "debian"), ("bullseye", "debian"), ("buster", "debian"), ("stretch", "debian"),
     ("jessie", "debian"), ("trixie", "debian"), ("sid", "debian"), ("focal", "debian"), ("jammy", "debian"),
     ("noble", "debian"), ("bionic", "debian"), ("xenial", "debian"), ("trusty", "debian"),
 )
+
+
+_TAG_FAMILY = dict(_TAG_WORDS)
+_TAG_ORDER = list(dict.fromkeys(fam for _, fam in _TAG_WORDS))
 
 
 def image_family(ref) -> str | None:
@@ -61,9 +67,9 @@ def image_family(ref) -> str | None:
         return None  # no shell and no package manager: RUN is another matter
     if base == "busybox":
         return "busybox"
-    for word, fam in _TAG_WORDS:
-        if any(w == word or (w.startswith(word) and w[len(word):].isdigit()) for w in words):
-            return fam
+    found = [_TAG_FAMILY[w.rstrip("0123456789")] for w in words if w.rstrip("0123456789") in _TAG_FAMILY]
+    if found:  # alpine3.19, ubi9, al2023, bookworm...: the first family of _TAG_WORDS's order
+        return min(found, key=_TAG_ORDER.index)
     if base in _BY_NAME:
         return _BY_NAME[base]
     if len(parts) >= 2 and parts[-2] in ("opensuse", "suse", "bci"):
@@ -109,8 +115,15 @@ def stage_family(stage) -> str | None:
     root = chain(stage)[0]
     if root.unresolved or root.image is None:
         return None
-    fam = image_family(root.image)
+    return _family_of(root.resolved)
+
+
+@lru_cache(maxsize=1024)
+def _family_of(image: str) -> str | None:
+    from ..parser.stages import ImageRef
+
+    fam = image_family(ImageRef.parse(image))
     if fam is None:
-        release = os_release_of(root.resolved)
+        release = os_release_of(image)
         fam = family_from_os_release(release) if release else None
     return fam
