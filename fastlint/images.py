@@ -1,0 +1,158 @@
+"""A base image's configuration from a local Docker engine: inspect only, never pull.
+
+Rules that need what a base image sets (its ENV, its platform) ask here. The engine is the one ``DOCKER_HOST``
+names (``unix://`` or ``tcp://``; ``ssh://`` and TLS are not used), else ``/var/run/docker.sock``. One raw HTTP
+GET over the socket (``/images/{name}/json``) with a short timeout: no docker SDK on the lint path. Each image
+is asked for once per process and run; an engine that does not answer is asked once. When the engine or the
+image is missing, ``inspect`` returns None and the rule says what it assumed.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import socket
+import threading
+from urllib.parse import quote, urlsplit
+
+TIMEOUT = 1.0  # seconds, per request
+DEFAULT_SOCKET = "/var/run/docker.sock"
+
+
+class ImageConfig:
+    """What the rules read of an image: its ENV (in order), OS, architecture and variant."""
+
+    __slots__ = ("ref", "env", "os", "architecture", "variant")
+
+    def __init__(self, ref: str, env: list[tuple[str, str]], os: str = "", architecture: str = "",
+                 variant: str = ""):
+        self.ref = ref
+        self.env = env
+        self.os = os
+        self.architecture = architecture
+        self.variant = variant
+
+    @property
+    def platform(self) -> str:
+        """``os/arch[/variant]`` as BuildKit prints a platform."""
+        return "/".join(p for p in (self.os, self.architecture, self.variant) if p)
+
+
+class _UnixConnection(http.client.HTTPConnection):
+    def __init__(self, path: str, timeout: float):
+        super().__init__("localhost", timeout=timeout)
+        self._path = path
+
+    def connect(self) -> None:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.settimeout(self.timeout)
+        try:
+            sock.connect(self._path)
+        except OSError:
+            sock.close()
+            raise
+        self.sock = sock
+
+
+def _connection() -> http.client.HTTPConnection | None:
+    """A connection to the engine DOCKER_HOST names (None for a scheme this module does not speak)."""
+    host = os.environ.get("DOCKER_HOST", "").strip()
+    if not host:
+        return _UnixConnection(DEFAULT_SOCKET, TIMEOUT)
+    if host.startswith("unix://"):
+        return _UnixConnection(host[len("unix://"):], TIMEOUT)
+    if host.startswith("tcp://") and os.environ.get("DOCKER_TLS_VERIFY", "") in ("", "0"):
+        parts = urlsplit(host)
+        return http.client.HTTPConnection(parts.hostname or "localhost", parts.port or 2375, timeout=TIMEOUT)
+    return None
+
+
+_lock = threading.Lock()
+_cache: dict[str, ImageConfig | None] = {}
+_engine: dict[str, object] = {}  # "down": True once the engine did not answer; "platform": the engine's
+
+
+def _get(path: str) -> tuple[int, dict | None]:
+    """(status, JSON body) of a GET; status 0 when no engine answers."""
+    conn = _connection()
+    if conn is None:
+        return 0, None
+    try:
+        conn.request("GET", path, headers={"Host": "docker"})
+        resp = conn.getresponse()
+        body = resp.read()
+        if resp.status != 200:
+            return resp.status, None
+        return 200, json.loads(body.decode("utf-8"))
+    except (OSError, http.client.HTTPException, ValueError):
+        return 0, None
+    finally:
+        conn.close()
+
+
+def engine_answers() -> bool:
+    """True when a local engine answered (asked at most once per run)."""
+    return engine_platform() is not None
+
+
+def engine_platform() -> str | None:
+    """The engine's own ``os/arch`` (what a build without ``--platform`` targets), None without an engine."""
+    with _lock:
+        if "platform" in _engine:
+            return _engine["platform"]  # type: ignore[return-value]
+        status, data = (0, None) if _engine.get("down") else _get("/version")
+        platform = None
+        if status == 200 and isinstance(data, dict) and data.get("Os") and data.get("Arch"):
+            platform = f"{data['Os']}/{data['Arch']}"
+        else:
+            _engine["down"] = True
+        _engine["platform"] = platform
+        return platform
+
+
+def inspect(ref: str) -> ImageConfig | None:
+    """The image's configuration when a local engine has it; None when no engine answers or it lacks the image.
+    Never pulls."""
+    if not ref or ref.lower() == "scratch" or any(c in ref for c in "$ \t"):
+        return None
+    with _lock:
+        if ref in _cache:
+            return _cache[ref]
+    if engine_platform() is None:
+        with _lock:
+            _cache[ref] = None
+        return None
+    status, data = _get(f"/images/{quote(ref, safe='/:@')}/json")
+    config = None
+    if status == 200 and isinstance(data, dict):
+        env = []
+        for item in (data.get("Config") or {}).get("Env") or []:
+            key, _, value = str(item).partition("=")
+            env.append((key, value))
+        config = ImageConfig(ref, env, str(data.get("Os") or ""), str(data.get("Architecture") or ""),
+                             str(data.get("Variant") or ""))
+    with _lock:
+        _cache[ref] = config
+    return config
+
+
+def prefetch(refs) -> None:
+    """Inspect several images at once (threads), so that the rules find them in the cache."""
+    todo = sorted({r for r in refs if r and r not in _cache})
+    if not todo or engine_platform() is None:
+        return
+    threads = [threading.Thread(target=inspect, args=(r,), daemon=True) for r in todo[:32]]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(TIMEOUT * 3)
+    for r in todo[32:]:
+        inspect(r)
+
+
+def reset() -> None:
+    """Forget what was asked (tests, long-running callers)."""
+    with _lock:
+        _cache.clear()
+        _engine.clear()
