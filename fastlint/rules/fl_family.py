@@ -12,8 +12,9 @@ The family is read, in this order:
 2. through the stage chain: a stage built ``FROM`` another stage has the family of the chain's root image
    (``FROM ${ARG}`` resolved with the argument's default, as BuildKit does);
 3. from ``/etc/os-release`` of the image when a local engine has it (``family_from_os_release``), for images the
-   name says nothing about. Reading that file from the engine belongs to ``fastlint.images`` (being written on
-   another branch); ``os_release_of`` is the one place to connect it, and until then it reads nothing.
+   name says nothing about. Reading that file from the engine belongs to ``fastlint.images``, which so far
+   inspects an image's configuration only (``images.inspect``: ENV and platform, no files); ``os_release_of`` is
+   the one place to connect a file read once it offers one, and until then it reads nothing.
 
 Nothing here imports anything heavy: this is on the lint path.
 """
@@ -103,10 +104,12 @@ def family_from_os_release(text: str) -> str | None:
 
 
 def os_release_of(image: str) -> str | None:
-    """The text of ``/etc/os-release`` in a local image (inspected, never pulled), or None.
+    """The text of ``/etc/os-release`` in a local image (never pulled), or None.
 
-    Not connected yet: reading a file of a local image over the engine's socket is ``fastlint.images``' work,
-    on another branch. After the merge this function calls it; until then the family comes from names only."""
+    Not connected yet: reading a file of a local image over the engine's socket is ``fastlint.images``' work, and
+    it inspects configurations only (the engine's API has no file read without a container: create one, GET its
+    ``/archive?path=/etc/os-release``, which is a link to ``/usr/lib/os-release`` on Debian, then remove it). Until
+    it offers one, the family comes from names and the FROM chain only."""
     return None
 
 
