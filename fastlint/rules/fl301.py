@@ -65,6 +65,20 @@ class FL301(FileRule):
         where = "" if ins.stage is final else f" (inherited from stage {ins.stage.label!r})"
         fix = None
         if exists and ins.stage is final and "$" not in word.text:
-            fix = self.fix(Edit(word.start, word.end, name), description=f"run as {want}", changes=frozenset({"user"}))
+            if builds_as(final, ins):
+                # later RUN and WORKDIR lines run as that user (``USER node`` then ``RUN mkdir /home/node/app``):
+                # they keep it, and the image switches to the policy's user at the end
+                at, prefix = trailing_insert_point(df, final)
+                fix = self.fix(insert_lines(df, at, prefix, f"USER {name}\n"), description=f"run as {want}",
+                               changes=frozenset({"user"}))
+            else:
+                fix = self.fix(Edit(word.start, word.end, name), description=f"run as {want}",
+                               changes=frozenset({"user"}))
         yield self.hit(word, f"The production stage runs as {value!r}{where}, not as the policy's user {want}",
                        fix=fix)
+
+
+def builds_as(stage, user_ins) -> bool:
+    """True when instructions after ``user_ins`` in the stage run as its user (RUN, WORKDIR's folder creation)."""
+    after = stage.instructions[stage.instructions.index(user_ins) + 1:]
+    return any(i.keyword in ("RUN", "WORKDIR") for i in after)
