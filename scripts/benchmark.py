@@ -113,7 +113,7 @@ def in_process(files: list[Path], shellcheck_on: bool, runs: int,
     from fastlint.parser.shell import parse_shell
 
     def once():
-        shellcheck._RESULTS.clear()  # no help from an earlier run
+        # no help from an earlier run: each lint_paths call is a run of its own (engine/state.py)
         parse_shell.cache_clear()
         return lint_paths(entries, selection)
 

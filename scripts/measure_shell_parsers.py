@@ -35,7 +35,8 @@ def run_scripts(files: list[Path]) -> list[tuple[str, str]]:
     heredoc bodies it feeds, or the body of a lone ``RUN <<EOF`` (bodies whose ``#!`` names another interpreter
     are left out)."""
     from fastlint.parser import parse
-    from fastlint.rules.shellcheck import run_script
+    from fastlint.parser.shell import shell_input as run_script
+    from fastlint.rules.shellcheck import dialect
 
     out: list[tuple[str, str]] = []
     for path in files:
@@ -47,7 +48,7 @@ def run_scripts(files: list[Path]) -> list[tuple[str, str]]:
             if ins.keyword != "RUN" or ins.json:
                 continue
             built = run_script(ins, df.source.text)
-            if built is None or built[2] is False or not built[0].strip():
+            if built is None or (built[2] is not None and dialect(built[2]) is None) or not built[0].strip():
                 continue
             out.append((f"{path.relative_to(path.parents[1])}:{ins.line}", built[0]))
     return out

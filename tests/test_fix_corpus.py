@@ -27,7 +27,7 @@ RULES = all_rules()
 def rule_of(code: str):
     if code in RULES:
         return RULES[code]
-    family = [c for c, cls in RULES.items() if getattr(cls, "reports_many", False) and code.startswith(c)]
+    family = [c for c, cls in RULES.items() if cls.family and code.startswith(c)]
     return RULES[family[0]] if family else None
 
 

@@ -31,7 +31,7 @@ def rule_of(code: str):
     """The rule class that reports a code (ShellCheck's SCxxxx come from the SC rule)."""
     if code in RULES:
         return RULES[code]
-    family = [c for c, cls in RULES.items() if getattr(cls, "reports_many", False) and code.startswith(c)]
+    family = [c for c, cls in RULES.items() if cls.family and code.startswith(c)]
     return RULES[family[0]] if family else None
 
 

@@ -1,5 +1,5 @@
-"""FL102's fix carries the stage's package and user commands over to the new base's family (fl_port), or is not
-offered and says why. The catalogue's FL102 cases show whole files; here each translation and each refusal, and
+"""FL102's fix carries the stage's package and user commands over to the new base's family (rules/lib/port), or
+is not offered and says why. The catalogue's FL102 cases show whole files; here each translation and each refusal, and
 that what the fix writes fits the new base (FL203 finds nothing) and declares that it changes the base."""
 
 from __future__ import annotations
@@ -47,6 +47,11 @@ def test_debian_commands_become_alpine_ones(run, alpine):
     assert fixed(f"FROM node:20\nRUN {run}\n") == f"FROM node:20-alpine\nRUN {alpine}\n"
 
 
+def test_a_run_left_open_at_the_end_of_the_file_is_carried_over_word_by_word():
+    text = "FROM node:20\nRUN apt-get install -y \\\n\tgcc \\\n"
+    assert fixed(text) == "FROM node:20-alpine\nRUN apk add --no-cache \\\n\tgcc \\\n"
+
+
 def test_a_heredoc_script_is_carried_over_line_by_line():
     text = "FROM node:20\nRUN <<EOT\napt-get update\napt-get install -y git\nEOT\n"
     assert fixed(text) == "FROM node:20-alpine\nRUN <<EOT\napk add --no-cache git\nEOT\n"
@@ -81,7 +86,6 @@ def test_alpine_commands_become_debian_ones(run, debian):
     ("FROM node:20\nRUN apt-get update \\\n  # refresh\n  && apt-get install -y git\n",
      "the RUN at line 2 has comment lines between the commands"),
     ("FROM node:20\nRUN useradd -U app\n", "`useradd -U` has no counterpart fastlint writes"),
-    ("FROM node:20\nRUN apt-get install -y \\\n\tgcc \\\n", "the RUN at line 2 cannot be rewritten word by word"),
     ("FROM node:20\nRUN groupadd -g 1001 app && useradd -u 1001 -g 1002 app\n",
      "no group with gid 1002 is created in the same RUN"),
     ("FROM node:20\nRUN apt-get install -y git\n", "'example.com/base:1' is of a family fastlint does not know"),

@@ -1,4 +1,4 @@
-"""The base image's OS family (fl_family) and FL203 on real files.
+"""The base image's OS family (rules/lib/families) and FL203 on real files.
 
 FL203's catalogue cases (rules/FL203.md) run through the whole pipeline in test_rule_cases; here the family table
 on image names seen in the corpus and elsewhere, the os-release reader, the guard reading, and the shared corpus:
@@ -17,7 +17,7 @@ from fastlint.parser import parse
 from fastlint.parser.shell import parse_shell
 from fastlint.parser.stages import ImageRef
 from fastlint.rules.fl203 import guarded
-from fastlint.rules.fl_family import family_from_os_release, image_family, stage_family
+from fastlint.rules.lib.families import family_from_os_release, image_family, stage_family
 
 
 @pytest.mark.parametrize(("image", "family"), [

@@ -74,7 +74,7 @@ def test_docs_examples(tmp_path, capsys, code):
     if doc is None:
         pytest.fail(f"{code} has no docs")
     cls = RULES[code]
-    if getattr(cls, "docs_examples_partial", False):
+    if cls.docs_examples_partial:
         pytest.skip(f"{code}: the examples are fragments; the cases carry the full files")
     first = next((c for c in doc.cases if c.kind == "fail"), None)
     for section, should_fire in (("Example", True), ("Use instead", False)):

@@ -152,12 +152,11 @@ def test_a_second_run_takes_the_findings_from_the_disk_cache(tmp_path, capsys, m
     files = {"Dockerfile": f"FROM alpine:3.19\nRUN cp $src_{token} /a/\nRUN echo {token} $HOME\n"}
     first = check(tmp_path, capsys, files)
     assert {f["code"] for f in first} == {"SC2086", "SC2154"}
-    monkeypatch.setattr(shellcheck, "_RESULTS", {})  # a new process: nothing in memory
+    # each run starts with nothing in memory (ShellCheck's findings live in the run's state)
     before = dict(shellcheck.STATS)
     assert check(tmp_path, capsys, files) == first
     assert shellcheck.STATS["processes"] == before["processes"]  # no ShellCheck started
     assert shellcheck.STATS["cached"] - before["cached"] == 2
-    monkeypatch.setattr(shellcheck, "_RESULTS", {})
     monkeypatch.setenv("FASTLINT_NO_CACHE", "1")
     assert check(tmp_path, capsys, files) == first
     assert shellcheck.STATS["processes"] == before["processes"] + 1
@@ -165,7 +164,7 @@ def test_a_second_run_takes_the_findings_from_the_disk_cache(tmp_path, capsys, m
 
 def test_missing_shellcheck_is_a_warning_not_a_crash(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("FASTLINT_SHELLCHECK", str(tmp_path / "no-such-shellcheck"))
-    monkeypatch.setattr(shellcheck, "_WARNED", set())
+    # warnings are printed once per run (the run's state): nothing to reset
     text = f"FROM alpine:3.19\nRUN cp $src_{uuid.uuid4().hex[:8]} /a/\n"
     (tmp_path / "Dockerfile").write_text(text)
     reset_caches()

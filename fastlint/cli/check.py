@@ -42,60 +42,25 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _split(value: str) -> list[str]:
-    return [v.strip().upper() for v in value.split(",") if v.strip()]
-
-
 def main(argv: list[str]) -> int:
+    """Parse the options, run the library's ``check`` (``fastlint.api``), report, pick the exit code."""
     args = build_parser().parse_args(argv)
-    from ..engine.config import ConfigError, builtin_policy, load_config, policy_for
-    from ..engine.discovery import discover
+    from ..api import ConfigError, check
+    from ..engine.ids import split_option
     from ..engine.rule import LEVEL_RANK
-    from ..engine.runner import Selection, active_rules, lint_paths
     from ..report import RunInfo, render
 
-    selection = Selection(select=_split(args.select), ignore=_split(args.ignore))
-    explicit = Path(args.config) if args.config else None
-    errors: list[str] = []
     try:
-        if explicit is not None:
-            if not explicit.is_file():
-                raise ConfigError("no such configuration file", str(explicit))
-            load_config(explicit)  # fail early on a bad --config
+        checked = check(args.paths, config=args.config, no_config=args.no_config,
+                        select=split_option(args.select), ignore=split_option(args.ignore),
+                        shellcheck=not args.no_shellcheck)
     except ConfigError as err:
         print(f"fastlint: {err}", file=sys.stderr)
         return 2
-
-    files, missing = discover(args.paths or ["."], manifests=_wants_manifests(selection))
-    errors += missing
-    results = []
-    entries = []
-    thresholds: list[str] = []
-    ran: dict[int, list[str]] = {}  # id(policy) -> codes of the rules that run under it (for SARIF)
-    for path, display in files:
-        try:
-            policy = policy_for(path, explicit, args.no_config)
-        except ConfigError as err:
-            print(f"fastlint: {err}", file=sys.stderr)
-            return 2
-        if args.no_shellcheck and policy.shellcheck:
-            policy = _without_shellcheck(policy)
-        if policy.failure_threshold:
-            thresholds.append(policy.failure_threshold)
-        if args.format == "sarif" and id(policy) not in ran:
-            ran[id(policy)] = [c.code for c in active_rules(policy, selection)
-                               if not getattr(c, "reports_many", False)]
-        entries.append((path, display, policy))
-    for result in lint_paths(entries, selection):  # all files at once: rules may batch work across them
-        if result.error:
-            errors.append(result.error)
-            continue
-        results.append(result)
-    if not files and not errors:
-        policy = builtin_policy()
+    results, errors = checked.results, checked.errors
 
     run = RunInfo(statistics=args.statistics, version=__version__, errors=errors,
-                  rules=sorted({code for codes in ran.values() for code in codes}))
+                  rules=checked.rules if args.format == "sarif" else [])
     if args.write_baseline:
         from ..engine.baseline import BaselineError, write_baseline
 
@@ -128,32 +93,13 @@ def main(argv: list[str]) -> int:
     for e in errors:
         print(f"fastlint: {e}", file=sys.stderr)
 
-    fail_on = args.fail_on or (thresholds[0] if thresholds else "info")
+    fail_on = args.fail_on or checked.threshold or "info"
     if errors:
         return 2
     threshold = LEVEL_RANK[fail_on]
     if any(LEVEL_RANK.get(f.level, 0) >= threshold for r in results for f in r.findings):
         return 1
     return 0
-
-
-def _wants_manifests(selection) -> bool:
-    """Whether folders are searched for Kubernetes manifests and CI files: some manifest rule (FL7xx) can run
-    under the command line's selection (a policy may still turn them off for its files)."""
-    from ..engine.registry import all_rules, matches
-
-    codes = [code for code, cls in all_rules().items() if cls.tier == "manifest"]
-    if selection.select:
-        codes = [c for c in codes if matches(c, selection.select)]
-    return any(not matches(c, selection.ignore) for c in codes)
-
-
-def _without_shellcheck(policy):
-    import copy
-
-    p = copy.copy(policy)
-    p.shellcheck = False
-    return p
 
 
 def _use_color(choice: str, output: str | None) -> bool:

@@ -59,10 +59,6 @@ def fix_command(
                          no_config=no_config))
 
 
-def _split(value: str) -> list[str]:
-    return [v.strip().upper() for v in value.split(",") if v.strip()]
-
-
 def _err(message: str) -> None:
     print(f"fastlint: {message}", file=sys.stderr)
 
@@ -73,6 +69,7 @@ def run(paths: list[str], *, diff: bool = False, template: bool = True, template
     """The whole command; returns the exit code."""
     from ..engine.config import ConfigError, load_config
     from ..engine.discovery import discover
+    from ..engine.ids import split_option
     from ..engine.manifests import is_yaml_name
     from ..engine.runner import Selection
     from ..fixer.run import FixOptions, check_scripts_first, fix_file
@@ -81,7 +78,7 @@ def run(paths: list[str], *, diff: bool = False, template: bool = True, template
         _err(f"--output takes a file name (written beside each input), not {output!r}")
         return 2
     opts = FixOptions(diff=diff, template=template, output=output, backup=backup, unsafe=unsafe,
-                      selection=Selection(select=_split(select), ignore=_split(ignore)), config=config,
+                      selection=Selection(select=split_option(select), ignore=split_option(ignore)), config=config,
                       no_config=no_config)
     if template_file is not None:
         try:
@@ -151,8 +148,7 @@ def _print_file(rep, out, diff: bool, unsafe: bool) -> None:
         what = f" ({a.description})" if a.description else ""
         print(f"{where}: {verb} {a.code}{what}", file=out)
     if rep.migrated:
-        codes = ", ".join(sorted(set(rep.migration_fixed))) or "FL1xx"
-        line = f"{rep.display}: {'would be ' if diff else ''}rewritten from the template ({codes})"
+        line = f"{rep.display}: {'would be ' if diff else ''}rewritten from the template"
         if rep.backup:
             line += f"; original kept as {rep.backup}"
         print(line, file=out)

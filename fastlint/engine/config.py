@@ -17,7 +17,6 @@ from ..policy import builtin
 CONFIG_NAMES = ("fastlint.yaml", "fastlint.yml", ".fastlint.yaml")
 HADOLINT_NAMES = (".hadolint.yaml", ".hadolint.yml")
 LEVEL_NAMES = ("error", "warning", "info", "style")
-_CODE = re.compile(r"^(DL|SC|FL)\d*$|^ALL$", re.IGNORECASE)
 _MEMORY = re.compile(r"^\d+(\.\d+)?(Ki|Mi|Gi|Ti|K|M|G|T)?$")
 
 
@@ -49,7 +48,7 @@ class Policy:
     __slots__ = (
         "stages", "bases", "allowed_images", "user", "budgets", "target", "services", "ignore", "select",
         "severity", "disabled", "trusted_registries", "label_schema", "strict_labels", "failure_threshold",
-        "shellcheck", "allow_pragmas", "source"
+        "externals", "allow_pragmas", "source"
     )
 
     def __init__(
@@ -91,12 +90,25 @@ class Policy:
         self.label_schema = {} if label_schema is None else label_schema
         self.strict_labels = strict_labels
         self.failure_threshold = failure_threshold
-        self.shellcheck = shellcheck
+        self.externals = {"shellcheck": shellcheck}  # external program -> whether its rules run
         self.allow_pragmas = allow_pragmas
         self.source = source  # where the policy came from, for messages
 
     def service_named(self, name: str | None) -> Service | None:
         return self.services.get(name) if name else None
+
+    def runs(self, program: str) -> bool:
+        """Whether the rules that run this external program (``Rule.external``) run under this policy (the
+        policy file's ``<program>: false`` turns them off)."""
+        return self.externals.get(program, True)
+
+    @property
+    def shellcheck(self) -> bool:
+        return self.runs("shellcheck")
+
+    @shellcheck.setter
+    def shellcheck(self, on: bool) -> None:
+        self.externals = {**self.externals, "shellcheck": on}  # a new dict: a copy.copy() of a policy shares none
 
 
 def builtin_policy() -> Policy:
@@ -106,67 +118,74 @@ def builtin_policy() -> Policy:
 
 
 # -- finding the file for a Dockerfile ---------------------------------------------------------------------------
-_cache: dict[str, Policy] = {}
+class PolicyFinder:
+    """Finds and reads the configuration files of a run, each once: one Policy per file (or the built-in one).
+    A run keeps one (``RunState.policies``); nothing is kept between runs."""
 
+    def __init__(self):
+        self._policies: dict[str, Policy] = {}
+        self._dirs: dict[Path, Path | None] = {}
 
-def policy_for(dockerfile: Path, explicit: Path | None = None, no_config: bool = False) -> Policy:
-    """The policy for a Dockerfile: ``--config``, else the nearest fastlint.yaml above it, else the nearest
-    .hadolint.yaml above it (read over the built-in policy), else the built-in policy."""
-    if no_config:
-        return _cached("<builtin>", builtin_policy)
-    if explicit is not None:
-        return _cached(str(explicit), lambda: load_config(explicit))
-    directory = dockerfile.resolve().parent
-    found = _nearest(directory)
-    if found is None:
-        return _cached("<builtin>", builtin_policy)
-    if found.name in HADOLINT_NAMES:
-        return _cached(str(found), lambda: load_hadolint(found))
-    return _cached(str(found), lambda: load_config(found))
+    def policy_for(self, dockerfile: Path, explicit: Path | None = None, no_config: bool = False) -> Policy:
+        """The policy for a Dockerfile: ``--config``, else the nearest fastlint.yaml above it, else the nearest
+        .hadolint.yaml above it (read over the built-in policy), else the built-in policy."""
+        if no_config:
+            return self._cached("<builtin>", builtin_policy)
+        if explicit is not None:
+            return self._cached(str(explicit), lambda: load_config(explicit))
+        directory = dockerfile.resolve().parent
+        found = self._nearest(directory)
+        if found is None:
+            return self._cached("<builtin>", builtin_policy)
+        if found.name in HADOLINT_NAMES:
+            return self._cached(str(found), lambda: load_hadolint(found))
+        return self._cached(str(found), lambda: load_config(found))
 
+    def _cached(self, key: str, make) -> Policy:
+        if key not in self._policies:
+            self._policies[key] = make()
+        return self._policies[key]
 
-def _cached(key: str, make) -> Policy:
-    """One Policy per configuration file (or the built-in one) per run."""
-    if key not in _cache:
-        _cache[key] = make()
-    return _cache[key]
-
-
-_dir_cache: dict[Path, Path | None] = {}
-
-
-def _nearest(directory: Path) -> Path | None:
-    """The nearest fastlint.yaml (or, when none is found, .hadolint.yaml) in the directory or above."""
-    if directory in _dir_cache:
-        return _dir_cache[directory]
-    chain = []
-    d = directory
-    found_hadolint = None
-    result = None
-    while True:
-        chain.append(d)
-        if d in _dir_cache and _dir_cache[d] is not None and _dir_cache[d].name not in HADOLINT_NAMES:
-            result = _dir_cache[d]
-            break
-        for n in CONFIG_NAMES:
-            if (d / n).is_file():
-                result = d / n
+    def _nearest(self, directory: Path) -> Path | None:
+        """The nearest fastlint.yaml (or, when none is found, .hadolint.yaml) in the directory or above."""
+        dirs = self._dirs
+        if directory in dirs:
+            return dirs[directory]
+        chain = []
+        d = directory
+        found_hadolint = None
+        result = None
+        while True:
+            chain.append(d)
+            if d in dirs and dirs[d] is not None and dirs[d].name not in HADOLINT_NAMES:
+                result = dirs[d]
                 break
-        if result is not None:
-            break
-        if found_hadolint is None:
-            for n in HADOLINT_NAMES:
+            for n in CONFIG_NAMES:
                 if (d / n).is_file():
-                    found_hadolint = d / n
+                    result = d / n
                     break
-        if d.parent == d or (d / ".git").exists():
-            break
-        d = d.parent
-    if result is None:
-        result = found_hadolint
-    for c in chain:
-        _dir_cache[c] = result
-    return result
+            if result is not None:
+                break
+            if found_hadolint is None:
+                for n in HADOLINT_NAMES:
+                    if (d / n).is_file():
+                        found_hadolint = d / n
+                        break
+            if d.parent == d or (d / ".git").exists():
+                break
+            d = d.parent
+        if result is None:
+            result = found_hadolint
+        for c in chain:
+            dirs[c] = result
+        return result
+
+
+def policy_for(dockerfile: Path, explicit: Path | None = None, no_config: bool = False,
+               finder: PolicyFinder | None = None) -> Policy:
+    """The policy for a Dockerfile (``PolicyFinder.policy_for``): through the run's finder when given, else
+    found and read afresh."""
+    return (finder if finder is not None else PolicyFinder()).policy_for(dockerfile, explicit, no_config)
 
 
 # -- reading YAML with positions ---------------------------------------------------------------------------------
@@ -268,7 +287,9 @@ class _Reader:
 
 
 def _check_code(v: str) -> str | None:
-    return None if _CODE.match(v.strip()) else f"'{v}' is not a rule ID or prefix (like DL3008, DL30, FL4, SC2086)"
+    from .ids import is_rule_id
+
+    return None if is_rule_id(v) else f"'{v}' is not a rule ID or prefix (like DL3008, DL30, FL4, SC2086)"
 
 
 TOP_KEYS = ("policy", "services", "rules", "trusted_registries", "label_schema", "strict_labels", "shellcheck",
@@ -410,7 +431,6 @@ def load_hadolint(path: Path) -> Policy:
 
 
 def reset_caches() -> None:
-    """Forget found and loaded files (tests, long-running callers)."""
-    _cache.clear()
-    _dir_cache.clear()
+    """Nothing to forget any more: configuration files are cached per run (``PolicyFinder``), never between
+    runs. Kept for callers written when they were."""
 

@@ -1,7 +1,8 @@
 """Kubernetes manifests and CI files: what the FL7xx rules read.
 
-The FL7xx rules are registered like every rule (selection, levels, ``fastlint rules`` and the docs work the same),
-but they have the tier ``manifest``: the Dockerfile engine skips them, and this module runs them on YAML files:
+The FL7xx rules are registered like every rule and go through the same pipeline (``pipeline.py``: selection,
+pragmas, levels, de-duplication, order); they declare the YAML ``kinds`` (``kubernetes``, ``github``, ``gitlab``),
+so the Dockerfile engine does not run them, and this module runs them on YAML files:
 
 * found under a folder given to ``fastlint check``: ``*.yaml``/``*.yml`` files that look like Kubernetes objects
   (a cheap text test for ``apiVersion:`` and ``kind:`` before any parsing; Go-templated files such as Helm
@@ -21,14 +22,17 @@ import re
 from pathlib import Path
 from typing import Iterable
 
-from .rule import Hit, Rule
+from .ids import matches
+from .pipeline import YAML_KINDS, FileResult, active_rules, finalize
+from .pragmas import parse_pragma
+from .rule import Context, Finding, Hit, Rule
 
 YAML_SUFFIXES = (".yaml", ".yml")
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod", "ReplicaSet",
                   "ReplicationController")
 _API = re.compile(r"^\s*(?:-\s+)?apiVersion\s*:", re.MULTILINE)
 _KIND = re.compile(r"^\s*(?:-\s+)?kind\s*:", re.MULTILINE)
-_PRAGMA = re.compile(r"#\s*(?:fastlint:?|hadolint)\s+(global\s+)?ignore\s*=\s*([A-Za-z0-9_,\s]+)", re.IGNORECASE)
+_COMMENT = re.compile(r"#\s*((?:fastlint|hadolint).*)$", re.IGNORECASE)
 
 
 # -- which files -----------------------------------------------------------------------------------------------------
@@ -332,28 +336,17 @@ def service_of_container(c: Container, policy):
 
 
 # -- the rules' base class -------------------------------------------------------------------------------------------
-class ManifestContext:
-    """What a manifest rule may read: the policy and the file's path (no Dockerfile, no service)."""
-
-    def __init__(self, policy, path: str):
-        self.policy = policy
-        self.path = path
-        self.service = None
-        self.df = None
-        self.pragmas = None
-
-
 class ManifestRule(Rule):
     """A rule on Kubernetes manifests and CI files: ``check_manifest(m)`` yields hits made with ``self.at``."""
 
     tier = "manifest"
+    kinds = YAML_KINDS
 
     def check_manifest(self, m: Manifest) -> Iterable[Hit] | None:
         return None
 
     def at(self, m: Manifest, pos: Pos, message: str | None = None) -> Hit:
-        return Hit(0, 0, message, file=m.path, line=pos.line, column=pos.column, end_line=pos.end_line,
-                   end_column=pos.end_column)
+        return Hit.in_file(m.path, pos.line, pos.column, pos.end_line, pos.end_column, message)
 
 
 # -- linting a file --------------------------------------------------------------------------------------------------
@@ -399,10 +392,12 @@ def _suppressions(m: Manifest) -> tuple[list[str], dict[int, list[str]]]:
     by_line: dict[int, list[str]] = {}
     pending: list[str] = []
     for n, raw in enumerate(m.lines, start=1):
-        match = _PRAGMA.search(raw)
+        found = _COMMENT.search(raw)
+        p = parse_pragma(found.group(1)) if found else None  # the one pragma grammar (engine/pragmas.py)
+        match = p is not None and p.kind == "ignore" and p.scope != "stage"
         stripped = raw.strip()
-        codes = [c.strip().upper() for c in re.split(r"[,\s]+", match.group(2)) if c.strip()] if match else []
-        if match and match.group(1):
+        codes = p.codes if match else []
+        if match and p.scope == "global":
             global_codes += codes
             continue
         if stripped.startswith("#"):
@@ -417,13 +412,10 @@ def _suppressions(m: Manifest) -> tuple[list[str], dict[int, list[str]]]:
     return global_codes, by_line
 
 
-def lint_manifest(path: Path, display: str, policy, selection):
-    """Lint one YAML file with the manifest rules; never raises for bad input (``FileResult.error`` instead)."""
-    from .registry import matches
-    from .rule import Finding
-    from .runner import FileResult, _keep, active_rules
-
-    rules = [cls for cls in active_rules(policy, selection) if cls.tier == "manifest"]
+def lint_manifest(path: Path, display: str, policy, selection, state=None):
+    """Lint one YAML file with the rules of its kind; never raises for bad input (``FileResult.error``
+    instead)."""
+    rules = active_rules(policy, selection, "yaml")
     if not rules:
         return FileResult(display, [])
     try:
@@ -432,27 +424,21 @@ def lint_manifest(path: Path, display: str, policy, selection):
         return FileResult(display, [], error=str(err))
     if m is None:
         return FileResult(display, [])
-    ctx = ManifestContext(policy, display)
+    ctx = Context(None, policy, None, display, state)
+    raw = [(rule, h) for rule in (cls(ctx) for cls in rules if m.kind in cls.kinds)
+           for h in rule.check_manifest(m) or ()]
+
+    def locate(code: str, level: str, message: str, h: Hit) -> Finding:
+        return Finding(code, level, message, m.path, h.line, h.column, h.end_line or h.line,
+                       h.end_column or h.column, source_line=m.line_text(h.line))
+
     global_codes, by_line = _suppressions(m) if policy.allow_pragmas else ([], {})
-    findings: list[Finding] = []
-    seen: set[tuple] = set()
-    for cls in rules:
-        rule = cls(ctx)
-        for h in rule.check_manifest(m) or ():
-            code = h.code or rule.code
-            if not _keep(code, policy, selection):
-                continue
-            if matches(code, global_codes) or matches(code, by_line.get(h.line, [])):
-                continue
-            level = policy.severity.get(code) or h.level or rule.level
-            f = Finding(code, level, h.message or rule.message, m.path, h.line, h.column, h.end_line or h.line,
-                        h.end_column or h.column, source_line=m.line_text(h.line))
-            key = (f.line, f.column, f.code, f.message)
-            if key not in seen:
-                seen.add(key)
-                findings.append(f)
-    findings.sort(key=lambda f: (f.line, f.column, f.code))
-    return FileResult(display, findings)
+
+    def suppressed(code: str, h: Hit) -> bool:
+        return matches(code, global_codes) or matches(code, by_line.get(h.line, []))
+
+    return FileResult(display, finalize(raw, display, policy, selection, locate,
+                                        suppressed if policy.allow_pragmas else None))
 
 
 # -- quantities ------------------------------------------------------------------------------------------------------

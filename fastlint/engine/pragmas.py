@@ -8,6 +8,12 @@
 * As in hadolint, a ``# comment`` may follow the list, and a list with anything that is not a rule ID (or a
   prefix such as ``DL30``) is not a pragma at all: ``ignore=crazy,DL3002`` ignores nothing.
 * ``# fastlint: service=fast-validation-service``: the service the file belongs to.
+* ``# fastlint: shell=powershell`` / ``# hadolint shell=powershell``: the shell of the RUNs that follow
+  (ShellCheck skips a shell it does not know).
+
+``parse_pragma`` is the one grammar of a pragma comment: the Dockerfile engine, the YAML files' engine
+(``manifests.py``), DL1001, ShellCheck's shell pragma and the migration all read pragmas with it; the rule IDs in
+an ignore list follow ``fastlint.engine.ids``.
 """
 
 from __future__ import annotations
@@ -15,11 +21,11 @@ from __future__ import annotations
 import re
 
 from ..parser.tree import Dockerfile
+from .ids import matches, parse_list
 
 _PRAGMA = re.compile(
     r"^(?:fastlint:?|hadolint)\s+(global\s+|stage\s+)?(ignore|service|shell)\s*=\s*(.*?)\s*$", re.IGNORECASE
 )
-_RULE_ID = re.compile(r"^(?:(?:DL|SC|FL)\d*|ALL)$")
 
 
 class Pragmas:
@@ -41,13 +47,32 @@ class Pragmas:
 
 
 
-def _codes(value: str) -> list[str] | None:
-    """The rule IDs of an ignore list (a trailing ``# comment`` dropped); None when an entry is not a rule ID."""
-    value = value.split("#", 1)[0]
-    codes = [c.strip().upper() for c in re.split(r"[,\s]+", value) if c.strip()]
-    if not codes or not all(_RULE_ID.match(c) for c in codes):
+class Pragma:
+    """One pragma comment: ``scope`` is ``""`` (the next instruction or line), ``global`` or ``stage``; ``kind`` is
+    ``ignore``, ``service`` or ``shell``; ``value`` the text after ``=``; ``codes`` the IDs of an ignore list."""
+
+    __slots__ = ("scope", "kind", "value", "codes")
+
+    def __init__(self, scope: str, kind: str, value: str, codes: list[str] | None):
+        self.scope = scope
+        self.kind = kind
+        self.value = value
+        self.codes = codes
+
+
+def parse_pragma(text: str) -> Pragma | None:
+    """The pragma a comment's text (after ``#``) holds, or None. An ignore list with anything that is not a rule
+    ID (``fastlint.engine.ids``) is no pragma at all, as in hadolint."""
+    m = _PRAGMA.match(text)
+    if not m:
         return None
-    return codes
+    scope, kind, value = (m.group(1) or "").strip().lower(), m.group(2).lower(), m.group(3)
+    if kind == "ignore":
+        codes = parse_list(value)
+        if codes is None:
+            return None
+        return Pragma(scope, kind, value, codes)
+    return Pragma(scope, kind, value, None)
 
 
 def read_pragmas(df: Dockerfile) -> Pragmas:
@@ -55,18 +80,15 @@ def read_pragmas(df: Dockerfile) -> Pragmas:
     pending: dict[int, list[str]] = {}  # line -> codes of a pragma comment on that line
     stage_pending: list[tuple[int, list[str]]] = []  # (offset, codes) of stage pragmas
     for c in df.comments:
-        m = _PRAGMA.match(c.text)
-        if not m:
+        p = parse_pragma(c.text)
+        if p is None:
             continue
-        scope, kind, value = (m.group(1) or "").strip().lower(), m.group(2).lower(), m.group(3)
+        scope, kind, value, codes = p.scope, p.kind, p.value, p.codes
         if kind == "service":
             result.service = value.split()[0] if value else None
             continue
         if kind == "shell":
             result.shell = value.split("#", 1)[0].strip() or None
-            continue
-        codes = _codes(value)
-        if codes is None:
             continue
         if scope == "global":
             result.global_ignore += codes
@@ -91,7 +113,7 @@ def read_pragmas(df: Dockerfile) -> Pragmas:
 
 def is_file_pragma(text: str) -> bool:
     """A comment's text that is a pragma for the whole file: ``global ignore=``, ``service=`` or ``shell=``."""
-    m = _PRAGMA.match(text)
+    m = _PRAGMA.match(text)  # the pragma's shape, whatever its list holds: such a comment is the file's, not a line's
     if not m:
         return False
     scope, kind = (m.group(1) or "").strip().lower(), m.group(2).lower()
@@ -106,8 +128,8 @@ def pragma_block_start(df: Dockerfile, ins) -> int:
     line, start, holds_pragma = ins.line - 1, ins.start, False
     while line in by_line:
         comment = by_line[line]
-        m = _PRAGMA.match(comment.text)
-        if m and not m.group(1) and m.group(2).lower() == "ignore" and _codes(m.group(3)) is not None:
+        p = parse_pragma(comment.text)
+        if p is not None and not p.scope and p.kind == "ignore":
             holds_pragma = True
         start = comment.start
         line -= 1
@@ -126,8 +148,6 @@ def _stage_span_after(df: Dockerfile, offset: int) -> tuple[int, int]:
 
 def suppressed(code: str, offset: int, line_file: bool, pragmas: Pragmas) -> bool:
     """True when a pragma turns ``code`` off at ``offset`` (only global pragmas apply to other files' lines)."""
-    from .registry import matches
-
     if matches(code, pragmas.global_ignore):
         return True
     if line_file:

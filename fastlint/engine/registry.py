@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import os
 
+from .ids import matches, register_name  # noqa: F401  (matches: the grammar's, re-exported for callers)
 from .rule import Rule
 
 _RULES: dict[str, type[Rule]] = {}
@@ -22,6 +23,7 @@ def register(cls: type[Rule]) -> type[Rule]:
     if cls.code in _RULES and _RULES[cls.code] is not cls:
         raise ValueError(f"rule {cls.code} is registered twice")
     _RULES[cls.code] = cls
+    register_name(cls.code)
     return cls
 
 
@@ -41,10 +43,11 @@ def all_rules() -> dict[str, type[Rule]]:
     return dict(sorted(_RULES.items()))
 
 
-def matches(code: str, patterns) -> bool:
-    """True when a code matches any ID or prefix (``DL30`` matches ``DL3008``; ``ALL`` matches everything)."""
-    for p in patterns:
-        p = p.strip().upper()
-        if p and (p == "ALL" or code.startswith(p)):
-            return True
-    return False
+def rule_for(code: str) -> type[Rule] | None:
+    """The rule whose findings carry this code: the rule of that code, or the family rule it belongs to
+    (``SC2086``: ShellCheck)."""
+    rules = all_rules()
+    cls = rules.get(code)
+    if cls is not None:
+        return cls
+    return next((c for c in rules.values() if c.owns(code)), None)

@@ -4,11 +4,15 @@ A rule is a small class with an ID, a default level, a one-line message and a ch
 and optionally a more precise message and a fix); the engine, not the rule, turns them into ``Finding``s with
 the file, line, column and level, and applies pragmas, selection and the policy's level overrides.
 
-Three tiers, as in hadolint:
+``Rule`` below is the written contract: every attribute and hook a rule may have. For Dockerfiles there are
+three tiers, as in hadolint (descriptive base classes; the engine calls the hooks a rule has overridden):
 
 * ``InstructionRule``: ``check(ins)`` looks at one instruction at a time and keeps no state.
 * ``StageRule``: ``start_stage(stage)`` resets its state at each FROM; ``check(ins)`` updates it and reports.
 * ``FileRule``: ``check(ins)`` stores facts; ``finish()`` makes the final decision when the file ends.
+
+YAML files (Kubernetes manifests, CI files) are other kinds of the same engine: a rule that reads them declares
+their ``kinds`` and has ``check_manifest(m)`` (``fastlint.engine.manifests.ManifestRule``).
 
 Instructions inside ONBUILD are passed to ``check`` twice: as the ONBUILD instruction, then as the inner
 instruction (``ins.parent`` is the ONBUILD), so a rule on RUN also sees ``ONBUILD RUN``.
@@ -70,9 +74,12 @@ FACTS = frozenset({"base", "stages", "user", "shell"})  # what a Fix may declare
 
 
 class Hit:
-    """What a rule reports: a span of the text, an optional message (default: the rule's), an optional fix.
-    ``file`` is set when the hit is in another file than the Dockerfile (a Kubernetes manifest: then ``line``
-    and ``column`` are given directly)."""
+    """What a rule reports: where, an optional message (default: the rule's), an optional fix, and for a
+    ``family`` rule its ``code`` (and ShellCheck's own ``level``).
+
+    Where is one of two things: a span ``[start, end)`` of the linted Dockerfile's text (``Rule.hit``), or,
+    with ``file`` set, a place in another file given as ``line``/``column`` (a YAML file's rules:
+    ``ManifestRule.at``; ``Hit.in_file``)."""
 
     __slots__ = (
         "start", "end", "message", "fix", "code", "level", "file", "line", "column", "end_line",
@@ -105,7 +112,11 @@ class Hit:
         self.end_line = end_line
         self.end_column = end_column
 
-
+    @classmethod
+    def in_file(cls, file: str, line: int, column: int, end_line: int, end_column: int,
+                message: str | None = None) -> Hit:
+        """A hit at a line and column of another file than the Dockerfile (a YAML file)."""
+        return cls(0, 0, message, file=file, line=line, column=column, end_line=end_line, end_column=end_column)
 
 
 class Finding:
@@ -163,12 +174,13 @@ class Finding:
 class Context:
     """What a rule may read besides the tree: the file's path, the policy, the service the file belongs to."""
 
-    def __init__(self, df: Dockerfile, policy: Policy, service: Service | None, path: str):
-        self.df = df
+    def __init__(self, df: Dockerfile | None, policy: Policy, service: Service | None, path: str, state=None):
+        self.df = df  # None for a YAML file
         self.policy = policy
         self.service = service
         self.path = path
         self.pragmas = None  # the file's Pragmas (service, shell, ignores), set by the engine
+        self.state = state  # the run's RunState (fastlint.engine.state): what rules keep across files
 
     @property
     def final_stage(self) -> Stage | None:
@@ -185,7 +197,44 @@ class Context:
 
 
 class Rule:
-    """Base class. Subclasses set the class attributes and override the hooks they need."""
+    """The rule contract: every attribute and hook a rule may have is declared here, with its default. The
+    engine reads these and nothing else (no probing for hooks). Subclasses set the attributes and override the
+    hooks they need.
+
+    Attributes (class-level):
+
+    * ``code``: the rule ID (``fastlint.engine.ids``): ``DL3008``, ``FL401``, a BuildKit name such as
+      ``StageNameCasing``, a package's ``ACME001``; for a ``family`` rule, the family's prefix (``SC``).
+    * ``level``, ``message``, ``name``: the default level, the one-line message (also the catalogue page's
+      heading, ``# CODE: message``; a test keeps them equal), a short kebab-case name (SARIF).
+    * ``fix_safety``: ``safe``/``unsafe`` when the rule can fix, else None.
+    * ``default_enabled``: False: runs only when selected or enabled by the policy.
+    * ``needs_service``: True: skipped for a Dockerfile of a service that is not in the policy's matrix.
+    * ``kinds``: the kinds of file the rule reads: ``dockerfile`` (the hooks ``start_file``, ``start_stage``,
+      ``check``, ``finish``) and/or the YAML kinds ``kubernetes``, ``github``, ``gitlab`` (the hook
+      ``check_manifest``).
+    * ``family``: True when the rule reports several codes, each its ``code`` followed by digits, named in
+      ``Hit.code`` (ShellCheck: ``SC2086``...); selecting one code of the family runs the rule.
+    * ``external``: the name of an external program the rule runs (ShellCheck: ``shellcheck``), else None. The
+      policy turns such a rule off with ``<name>: false`` (``Policy.runs``) and ``check --no-<name>`` does too,
+      unless the command line selects it.
+    * ``batches``: True when the rule has work to share across the files of a run: the engine calls
+      ``prepare(state, dfs)`` once, with every parsed file it will run on, before the files are linted.
+    * ``same_as``: the code of a rule that says the same thing (BuildKit's ``MaintainerDeprecated`` and
+      DL4000): when both report on one line of one file, the pipeline keeps the twin's finding, not this one's.
+    * ``docs_examples_partial``: True when the catalogue page's examples are fragments (the cases carry the full
+      files): the docs-example test skips them.
+
+    Hooks (instance methods; each returns hits, or None):
+
+    * ``start_file(df)``, ``start_stage(stage)`` at each FROM, ``check(ins)`` for each instruction (and again
+      for the instruction inside ONBUILD), ``finish()`` at the end of the file: Dockerfile kinds;
+    * ``check_manifest(m)``: YAML kinds (``fastlint.engine.manifests.Manifest``);
+    * ``prepare(state, dfs)`` (class method): ``batches`` rules.
+
+    State: a rule instance lives for one file (``self.ctx``); what it keeps for the whole run lives in the run's
+    ``RunState`` (``self.ctx.state``), never in module globals.
+    """
 
     code: ClassVar[str] = ""
     level: ClassVar[str] = "warning"
@@ -193,14 +242,25 @@ class Rule:
     name: ClassVar[str] = ""  # short kebab-case name (SARIF rule name); defaults to the code
     fix_safety: ClassVar[str | None] = None  # "safe" / "unsafe" when the rule can fix, else None
     default_enabled: ClassVar[bool] = True  # False: runs only when selected or enabled by the policy
-    tier: ClassVar[str] = "instruction"
     needs_service: ClassVar[bool] = False  # True: skipped for a Dockerfile of a service not in the matrix
+    kinds: ClassVar[tuple[str, ...]] = ("dockerfile",)
+    family: ClassVar[bool] = False
+    external: ClassVar[str | None] = None
+    batches: ClassVar[bool] = False
+    same_as: ClassVar[str | None] = None
+    docs_examples_partial: ClassVar[bool] = False
+    tier: ClassVar[str] = "instruction"  # descriptive only (the classes below); the engine reads ``kinds``
 
     def __init__(self, ctx: Context):
         self.ctx = ctx
         self.policy = ctx.policy
 
     # -- hooks -------------------------------------------------------------------------------------------------
+    @classmethod
+    def prepare(cls, state, dfs: list[Dockerfile]) -> None:
+        """``batches`` rules: called once per run with every parsed file the rule will run on."""
+        return None
+
     def start_file(self, df: Dockerfile) -> Iterable[Hit] | None:
         return None
 
@@ -211,6 +271,9 @@ class Rule:
         return None
 
     def finish(self) -> Iterable[Hit] | None:
+        return None
+
+    def check_manifest(self, m) -> Iterable[Hit] | None:
         return None
 
     # -- helpers for rule code ---------------------------------------------------------------------------------
@@ -228,16 +291,32 @@ class Rule:
             changes: frozenset[str] = frozenset()) -> Fix:
         return Fix(list(edits), safety or self.fix_safety or "safe", description, changes)
 
+    @classmethod
+    def reads(cls, kind: str) -> bool:
+        """True when the rule reads files of this kind (``dockerfile``, ``kubernetes``, ``github``, ``gitlab``)."""
+        return kind in cls.kinds
+
+    @classmethod
+    def owns(cls, code: str) -> bool:
+        """True when findings with this code are this rule's: its code, or one of its family's."""
+        return code == cls.code or (cls.family and code.startswith(cls.code) and code[len(cls.code):].isdigit())
+
 
 class InstructionRule(Rule):
+    """Looks at one instruction at a time and keeps no state."""
+
     tier = "instruction"
 
 
 class StageRule(Rule):
+    """Resets its state at each FROM (``start_stage``); ``check`` updates it and reports."""
+
     tier = "stage"
 
 
 class FileRule(Rule):
+    """``check`` stores facts; ``finish`` makes the final decision when the file ends."""
+
     tier = "file"
 
 

@@ -1,7 +1,14 @@
-"""The engine: run the selected rules over a parsed file in one pass and turn their hits into findings.
+"""The engine: read files, run the selected rules over each in one pass, turn their hits into findings.
 
-The engine, not the rules, applies: selection (``--select``/``--ignore``, the policy's ``rules:``), levels (the
-rule's default, overridden by the policy), pragmas, and the DL1000 finding for a file BuildKit would reject.
+* ``lint_paths(entries, selection, state)``: the batch a command runs: every file is read and parsed first, the
+  rules that share work across files (``Rule.batches``: ShellCheck) get them all at once (``prepare_batches``),
+  then each file is linted, by several processes for a large run. YAML files (Kubernetes manifests, CI files)
+  are linted by ``manifests.lint_manifest``: another kind of file of the same pipeline.
+* ``lint_text`` / ``lint_dockerfile``: one Dockerfile.
+
+The engine, not the rules, applies (``pipeline.py``, the same for every kind of file): selection
+(``--select``/``--ignore``, the policy's ``rules:``), levels (the rule's default, overridden by the policy),
+pragmas, de-duplication, order; and the DL1000 finding for a file BuildKit would reject.
 """
 
 from __future__ import annotations
@@ -11,69 +18,14 @@ from pathlib import Path
 from ..parser import INSTRUCTIONS, parse
 from ..parser.tree import Dockerfile
 from .config import Policy
-from .manifests import is_yaml_name
+from .manifests import is_yaml_name, lint_manifest
+from .pipeline import (  # noqa: F401 (Selection, FileResult, report_order: re-exported for callers)
+    DOCKERFILE, FileResult, Selection, active_rules, finalize, keep, report_order,
+)
 from .pragmas import read_pragmas, suppressed
-from .registry import DL1000, all_rules, matches
+from .registry import DL1000
 from .rule import LEVEL_RANK, Context, Finding, Hit, Rule
-
-
-class Selection:
-    """Rule IDs or prefixes from the command line."""
-
-    def __init__(self, select: list[str] | None = None, ignore: list[str] | None = None):
-        self.select = [] if select is None else select
-        self.ignore = [] if ignore is None else ignore
-
-
-
-
-class FileResult:
-
-    def __init__(self, path: str, findings: list[Finding], df: Dockerfile | None = None, error: str | None = None):
-        self.path = path
-        self.findings = findings
-        self.df = df
-        self.error = error  # the file could not be read at all (one-line message)
-
-
-
-
-def _pattern_hits(code: str, patterns, family: bool) -> bool:
-    if matches(code, patterns):
-        return True
-    # a rule that reports several codes (ShellCheck: SC) is on when a pattern names one of its codes
-    return family and any(p.strip().upper().startswith(code) for p in patterns)
-
-
-def active_rules(policy: Policy, selection: Selection) -> list[type[Rule]]:
-    """The rule classes that run under this policy and selection."""
-    out = []
-    for code, cls in all_rules().items():
-        family = getattr(cls, "reports_many", False)
-        if selection.select:
-            on = _pattern_hits(code, selection.select, family)
-        else:
-            on = cls.default_enabled and code not in policy.disabled
-            if policy.select and _pattern_hits(code, policy.select, family):
-                on = True
-        if matches(code, policy.ignore) or matches(code, selection.ignore):
-            on = False
-        if policy.severity.get(code) in ("off", "none"):
-            on = False
-        if code == "SC" and not policy.shellcheck and not (selection.select and on):
-            on = False
-        if on:
-            out.append(cls)
-    return out
-
-
-def _keep(code: str, policy: Policy, selection: Selection) -> bool:
-    """Finding-level selection (for rules that report several codes)."""
-    if selection.select and not matches(code, selection.select):
-        return False
-    if matches(code, policy.ignore) or matches(code, selection.ignore):
-        return False
-    return policy.severity.get(code) not in ("off", "none")
+from .state import RunState
 
 
 def service_of(path: str, df: Dockerfile, policy: Policy, pragma_service: str | None):
@@ -105,25 +57,26 @@ def build_error(df: Dockerfile) -> tuple[int, str] | None:
     return None
 
 
-def lint_dockerfile(df: Dockerfile, policy: Policy, rules: list[type[Rule]], selection: Selection) -> list[Finding]:
+def lint_dockerfile(df: Dockerfile, policy: Policy, rules: list[type[Rule]], selection: Selection,
+                    state: RunState | None = None) -> list[Finding]:
     path = df.path
     if df.error is not None:
         line = min(max(df.error.line, 1), df.source.line_count)
         start, end = df.source.line_span(line)
         f = _finding(df, path, DL1000[0], DL1000[1], df.error.message, Hit(start, end))
-        return [f] if _keep("DL1000", policy, selection) else []
+        return [f] if keep("DL1000", policy, selection) else []
     unknown = unknown_instruction(df)
     if unknown is not None:
         f = _finding(df, path, DL1000[0], DL1000[1], f"unknown instruction: {unknown.keyword_raw}",
                      Hit(unknown.start, unknown.keyword_end))
-        return [f] if _keep("DL1000", policy, selection) else []
+        return [f] if keep("DL1000", policy, selection) else []
 
     pragmas = read_pragmas(df)
-    ctx = Context(df, policy, service_of(path, df, policy, pragmas.service), path)
+    ctx = Context(df, policy, service_of(path, df, policy, pragmas.service), path,
+                  state if state is not None else RunState())
     ctx.pragmas = pragmas
-    # manifest rules (FL7xx) run on YAML files (engine/manifests.py), not on Dockerfiles
     instances = [cls(ctx) for cls in rules
-                 if cls.tier != "manifest" and not (cls.needs_service and ctx.service is None)]
+                 if DOCKERFILE in cls.kinds and not (cls.needs_service and ctx.service is None)]
     raw: list[tuple[Rule, Hit]] = []
 
     def collect(rule: Rule, hits) -> None:
@@ -155,31 +108,13 @@ def lint_dockerfile(df: Dockerfile, policy: Policy, rules: list[type[Rule]], sel
     for r in instances:
         collect(r, r.finish())
 
-    findings: list[Finding] = []
-    seen: set[tuple] = set()
-    for rule, h in raw:
-        code = h.code or rule.code
-        if not _keep(code, policy, selection):
-            continue
-        if policy.allow_pragmas and suppressed(code, h.start, h.file is not None, pragmas):
-            continue
-        level = policy.severity.get(code) or h.level or rule.level
-        f = _finding(df, h.file or path, code, level, h.message or rule.message, h)
-        if h.fix is not None:
-            f.fix, f.fixable = h.fix, True
-        key = (f.file, f.line, f.column, f.code, f.message)
-        if key in seen:
-            continue
-        seen.add(key)
-        findings.append(f)
-    findings.sort(key=report_order(path))
-    return findings
+    def locate(code: str, level: str, message: str, h: Hit) -> Finding:
+        return _finding(df, h.file or path, code, level, message, h)
 
+    def pragma_says(code: str, h: Hit) -> bool:
+        return suppressed(code, h.start, h.file is not None, pragmas)
 
-def report_order(path: str):
-    """The order of a file's findings: the Dockerfile's own first (a fix may report in another file), then by
-    file, line, column, code."""
-    return lambda f: (f.file != path, f.file, f.line, f.column, f.code)
+    return finalize(raw, path, policy, selection, locate, pragma_says if policy.allow_pragmas else None)
 
 
 def _finding(df: Dockerfile, path: str, code: str, level: str, message: str, h: Hit) -> Finding:
@@ -194,11 +129,12 @@ def _finding(df: Dockerfile, path: str, code: str, level: str, message: str, h: 
                    source_line=src.line_text(line))
 
 
-def lint_text(text: str, path: str, policy: Policy, selection: Selection | None = None) -> FileResult:
+def lint_text(text: str, path: str, policy: Policy, selection: Selection | None = None,
+              state: RunState | None = None) -> FileResult:
     selection = selection or Selection()
     df = parse(text, path)
-    rules = active_rules(policy, selection)
-    return FileResult(path, lint_dockerfile(df, policy, rules, selection), df)
+    rules = active_rules(policy, selection, DOCKERFILE)
+    return FileResult(path, lint_dockerfile(df, policy, rules, selection, state), df)
 
 
 def decode(raw: bytes) -> tuple[str | None, str | None, int]:
@@ -239,55 +175,91 @@ def read_path(path: Path, display: str, policy: Policy, selection: Selection) ->
     text, reason, line = decode(raw)
     if text is None:
         f = Finding(DL1000[0], DL1000[1], reason, display, line, 1, line, 1)
-        return FileResult(display, [f] if _keep("DL1000", policy, selection) else [])
+        return FileResult(display, [f] if keep("DL1000", policy, selection) else [])
     return text
 
 
-def lint_path(path: Path, display: str, policy: Policy, selection: Selection) -> FileResult:
+def lint_path(path: Path, display: str, policy: Policy, selection: Selection,
+              state: RunState | None = None) -> FileResult:
     """Lint one file; never raises for bad input."""
     text = read_path(path, display, policy, selection)
     if isinstance(text, FileResult):
         return text
-    return lint_text(text, display, policy, selection)
+    return lint_text(text, display, policy, selection, state)
 
 
-def lint_paths(entries: list[tuple[Path, str, Policy]], selection: Selection) -> list[FileResult]:
-    """Lint many files ``(path, display name, policy)``, results in the same order.
+class Staged:
+    """A file of a run, read and parsed: ``df`` and the ``rules`` to run on it, or the ``result`` of a file
+    that needs no rule run here (unreadable, or a YAML file, linted when staged)."""
 
-    Every file is read and parsed first; then each active rule class that has a ``prepare(dfs)`` class method
-    gets, once, every parsed file it will run on, so it can batch work across the files of a run (ShellCheck:
-    one batch of processes for all the RUN scripts instead of one per file); then the files are linted one by
-    one as ``lint_path`` does. A run of many files is linted by several processes (``lint_in_parallel``)."""
-    staged: list[tuple[str, Policy, Dockerfile | FileResult, list[type[Rule]] | None]] = []
+    __slots__ = ("display", "policy", "df", "rules", "result")
+
+    def __init__(self, display: str, policy: Policy, df: Dockerfile | None = None,
+                 rules: list[type[Rule]] | None = None, result: FileResult | None = None):
+        self.display = display
+        self.policy = policy
+        self.df = df
+        self.rules = rules
+        self.result = result
+
+
+def stage_files(entries: list[tuple[Path, str, Policy]], selection: Selection) -> list[Staged]:
+    """Read and parse every file of a run (YAML files are linted here: they have no batching rule)."""
+    staged: list[Staged] = []
     rules_by_policy: dict[int, list[type[Rule]]] = {}
-    batches: dict[type[Rule], list[Dockerfile]] = {}
     for path, display, policy in entries:
-        if is_yaml_name(path.name):  # a Kubernetes manifest or CI file: the FL7xx rules
-            from .manifests import lint_manifest
-
-            staged.append((display, policy, lint_manifest(path, display, policy, selection), None))
+        if is_yaml_name(path.name):  # a Kubernetes manifest or CI file: the rules of those kinds
+            staged.append(Staged(display, policy, result=lint_manifest(path, display, policy, selection)))
             continue
         text = read_path(path, display, policy, selection)
         if isinstance(text, FileResult):
-            staged.append((display, policy, text, None))
+            staged.append(Staged(display, policy, result=text))
             continue
-        df = parse(text, display)
         rules = rules_by_policy.get(id(policy))
         if rules is None:
-            rules = rules_by_policy[id(policy)] = active_rules(policy, selection)
-        staged.append((display, policy, df, rules))
-        if build_error(df) is None:
-            for cls in rules:
-                if hasattr(cls, "prepare"):
-                    batches.setdefault(cls, []).append(df)
-    lintable = [i for i, item in enumerate(staged) if item[3] is not None]
+            rules = rules_by_policy[id(policy)] = active_rules(policy, selection, DOCKERFILE)
+        staged.append(Staged(display, policy, parse(text, display), rules))
+    return staged
+
+
+def batches_of(staged: list[Staged]) -> dict[type[Rule], list[Dockerfile]]:
+    """For each rule that shares work across files (``Rule.batches``), every file of the run it will run on
+    (files that BuildKit rejects left out: no rule runs on them)."""
+    batches: dict[type[Rule], list[Dockerfile]] = {}
+    for item in staged:
+        if item.df is None or build_error(item.df) is not None:
+            continue
+        for cls in item.rules:
+            if cls.batches:
+                batches.setdefault(cls, []).append(item.df)
+    return batches
+
+
+def prepare_batches(batches: dict[type[Rule], list[Dockerfile]], state: RunState) -> None:
+    """Start the batched work (ShellCheck: one batch of processes for all the RUN scripts of the run, in the
+    background) before the files are linted; ``check`` and ``fix`` both call this, once per run."""
+    for cls, dfs in batches.items():
+        cls.prepare(state, dfs)
+
+
+def lint_paths(entries: list[tuple[Path, str, Policy]], selection: Selection,
+               state: RunState | None = None) -> list[FileResult]:
+    """Lint many files ``(path, display name, policy)``, results in the same order.
+
+    Every file is read and parsed first; then each active rule that batches work (``Rule.batches``) gets, once,
+    every parsed file it will run on (``prepare_batches``); then the files are linted one by one as
+    ``lint_path`` does. A run of many files is linted by several processes (``lint_in_parallel``)."""
+    state = state if state is not None else RunState()
+    staged = stage_files(entries, selection)
+    batches = batches_of(staged)
+    lintable = [i for i, item in enumerate(staged) if item.df is not None]
     jobs = parallel_jobs(len(lintable))
     if jobs > 1:
-        return lint_in_parallel(staged, lintable, batches, selection, jobs)
-    for cls, dfs in batches.items():
-        cls.prepare(dfs)
-    return [item if rules is None else FileResult(display, lint_dockerfile(item, policy, rules, selection), item)
-            for display, policy, item, rules in staged]
+        return lint_in_parallel(staged, lintable, batches, selection, jobs, state)
+    prepare_batches(batches, state)
+    return [item.result if item.df is None else
+            FileResult(item.display, lint_dockerfile(item.df, item.policy, item.rules, selection, state), item.df)
+            for item in staged]
 
 
 FILES_PER_PROCESS = 32  # below this, starting a process costs more than it saves
@@ -315,58 +287,66 @@ def parallel_jobs(files: int) -> int:
     return max(1, min(wanted, files // FILES_PER_PROCESS))
 
 
-_STAGED: list = []  # what forked workers read (they inherit it; nothing parsed is sent to them)
-
-
-def _lint_share(job: tuple[list[int], Selection]) -> dict[int, list[Finding]]:
-    """A worker's share: the files at these indices of ``_STAGED``, without the rules that batch work across
-    files (``prepare``), which the parent process runs."""
-    indices, selection = job
+def _lint_indices(staged: list[Staged], indices: list[int], selection: Selection,
+                  state: RunState) -> dict[int, list[Finding]]:
+    """The findings of the files at these indices, without the rules that batch work across files (they run in
+    the parent process)."""
     out = {}
     for i in indices:
-        _, policy, df, rules = _STAGED[i]
-        out[i] = lint_dockerfile(df, policy, [c for c in rules if not hasattr(c, "prepare")], selection)
+        item = staged[i]
+        out[i] = lint_dockerfile(item.df, item.policy, [c for c in item.rules if not c.batches], selection, state)
     return out
 
 
-def lint_in_parallel(staged, lintable: list[int], batches, selection: Selection, jobs: int) -> list[FileResult]:
+_WORKER: list = []  # in a forked worker only: (staged files, state) of the run that forked it (its initializer)
+
+
+def _start_worker(staged: list[Staged], state: RunState) -> None:
+    _WORKER[:] = [staged, state]
+
+
+def _lint_share(job: tuple[list[int], Selection]) -> dict[int, list[Finding]]:
+    """A worker's share: the files at these indices of the run it inherited (nothing parsed is sent to it)."""
+    indices, selection = job
+    staged, state = _WORKER
+    return _lint_indices(staged, indices, selection, state)
+
+
+def lint_in_parallel(staged: list[Staged], lintable: list[int], batches, selection: Selection, jobs: int,
+                     state: RunState) -> list[FileResult]:
     """Lint the files in ``jobs`` processes: ``jobs - 1`` forked workers and this one each take every
     ``jobs``-th file. The workers are forked before the batching rules start (ShellCheck runs in a thread, and a
-    process should not fork while it has threads); those rules then run here, for every file, and their findings
-    are merged in the order ``lint_dockerfile`` gives. The findings are the same as in one process. A worker that
-    dies (killed, out of memory) does not hang the run: its share is linted here instead."""
+    process should not fork while it has threads); they inherit the staged files through their initializer's
+    arguments (with ``fork`` nothing is pickled). The batching rules then run here, for every file, and their
+    findings are merged in the order ``lint_dockerfile`` gives. The findings are the same as in one process. A
+    worker that dies (killed, out of memory) does not hang the run: its share is linted here instead."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    global _STAGED
-    _STAGED = staged
     shares = [lintable[k::jobs] for k in range(jobs)]
     found: dict[int, list[Finding]] = {}
-    try:
-        with ProcessPoolExecutor(jobs - 1, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = [(share, pool.submit(_lint_share, (share, selection))) for share in shares[1:]]
-            for cls, dfs in batches.items():
-                cls.prepare(dfs)
-            found.update(_lint_share((shares[0], selection)))
-            for share, future in futures:
-                try:
-                    found.update(future.result())
-                except BrokenProcessPool:
-                    found.update(_lint_share((share, selection)))
-    finally:
-        _STAGED = []
+    with ProcessPoolExecutor(jobs - 1, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker,
+                             initargs=(staged, state)) as pool:
+        futures = [(share, pool.submit(_lint_share, (share, selection))) for share in shares[1:]]
+        prepare_batches(batches, state)
+        found.update(_lint_indices(staged, shares[0], selection, state))
+        for share, future in futures:
+            try:
+                found.update(future.result())
+            except BrokenProcessPool:
+                found.update(_lint_indices(staged, share, selection, state))
     results = []
-    for i, (display, policy, item, rules) in enumerate(staged):
-        if rules is None:
-            results.append(item)
+    for i, item in enumerate(staged):
+        if item.df is None:
+            results.append(item.result)
             continue
         findings = found[i]
-        batching = [c for c in rules if hasattr(c, "prepare")]
-        if batching and build_error(item) is None:  # else: DL1000 alone, above
-            findings = findings + lint_dockerfile(item, policy, batching, selection)
-            findings.sort(key=report_order(display))
-        results.append(FileResult(display, findings, item))
+        batching = [c for c in item.rules if c.batches]
+        if batching and build_error(item.df) is None:  # else: DL1000 alone, above
+            findings = findings + lint_dockerfile(item.df, item.policy, batching, selection, state)
+            findings.sort(key=report_order(item.display))
+        results.append(FileResult(item.display, findings, item.df))
     return results
 
 

@@ -25,6 +25,15 @@ The loop cannot run away:
 Edits of another file (``Edit.path``, e.g. FL404's ``.dockerignore``) are not applied to the Dockerfile: each is
 applied once to that file's current text and returned in ``other_files`` for the caller to write.
 
+**The structural fix** (safety grade ``structural``: the template migration). When the caller gives one
+(``structural``: a function of the original text that returns the rewritten file, ``fastlint fix`` without
+``--no-template``) and the loop's result still breaks the standard's structure (an FL1xx finding), the structural
+fix is the fix of those findings: the original is rewritten, and the loop runs again on the rewritten text (with
+unsafe fixes: the rewrite changes the image anyway). The structural findings it fixed are ``applied`` like every
+other fix (``safety="structural"``), followed by the fixes of the second loop; the first loop's fixes are
+superseded. A rewrite that cannot be done (``StructuralError``, one sentence) leaves the first loop's result and
+says why in ``rewrite_error``.
+
 Every fix the loop throws away is a ``Discard`` in ``FixOutcome.discards`` (a fix whose text does not parse, whose
 edits overlap or leave the text, that changes nothing, that breaks the file together with the fixes of its pass,
 or that never settles): each is a bug of a rule's fix, which users would otherwise never see. With
@@ -42,8 +51,11 @@ from pathlib import Path
 from ..engine.config import Policy
 from ..engine.rule import LEVEL_RANK, Finding, Fix
 from ..engine.runner import FileResult, Selection, build_error, lint_text
+from ..engine.state import RunState
 from .edits import EditError, apply_edits, choose, edit_path
 
+STRUCTURAL = "structural"  # the safety grade of a fix that rewrites the whole file (the template migration)
+STRUCTURE_PREFIX = "FL1"  # an FL1xx finding: the file breaks the standard's 4-stage structure
 MAX_PASSES = 10
 MAX_RESTARTS = 3  # times the loop starts again from the original without the fixes that do not converge
 _CONTEXT = 40  # characters on each side of an edit that identify a fix across passes
@@ -88,6 +100,9 @@ class FixOutcome:
     other_files: dict[str, str] = field(default_factory=dict)  # path -> new text (e.g. the .dockerignore)
     error: str | None = None  # the original cannot be fixed at all (it does not parse): one line
     error_line: int = 0
+    rewrite: object = None  # the structural fix's result when it was applied (a fixer.migrate.Migration)
+    rewrite_error: str | None = None  # why the structural fix could not be applied (the loop's result is kept)
+    rewrite_failed: str | None = None  # the structural fix broke (a bug, or output that does not parse): one line
 
     @property
     def changed(self) -> bool:
@@ -99,8 +114,17 @@ class FixOutcome:
         return [f for f in self.remaining if LEVEL_RANK.get(f.level, 0) >= rank]
 
 
+class StructuralError(Exception):
+    """The structural fix cannot rewrite this file (no package.json, no port...); the message is one sentence."""
+
+
 def allowed(fix: Fix, unsafe: bool) -> bool:
     return fix.safety == "safe" or (unsafe and fix.safety == "unsafe")
+
+
+def needs_structure(findings: list[Finding]) -> bool:
+    """True when a finding says the file breaks the standard's structure (FL1xx): the structural fix's findings."""
+    return any(f.code.startswith(STRUCTURE_PREFIX) for f in findings)
 
 
 def _signature(text: str, f: Finding) -> tuple:
@@ -117,10 +141,11 @@ def _signature(text: str, f: Finding) -> tuple:
     return (f.code, tuple(parts))
 
 
-def _lint(text: str, path: str, policy: Policy, selection: Selection) -> tuple[FileResult | None, str | None]:
+def _lint(text: str, path: str, policy: Policy, selection: Selection,
+          state: RunState) -> tuple[FileResult | None, str | None]:
     """Lint a candidate text: (result, None), or (None, why the candidate is rejected)."""
     try:
-        result = lint_text(text, path, policy, selection)
+        result = lint_text(text, path, policy, selection, state)
     except Exception as err:  # a rule crashing on a fixed text must not lose the user's file
         return None, f"the engine failed on the fixed text ({type(err).__name__}: {err})"
     rejected = build_error(result.df) if result.df is not None else None
@@ -139,13 +164,49 @@ def _read_other(path: str, cache: dict[str, str]) -> str:
 
 
 def fix_text(text: str, path: str, policy: Policy, selection: Selection | None = None, unsafe: bool = False,
-             max_passes: int = MAX_PASSES) -> FixOutcome:
+             max_passes: int = MAX_PASSES, state: RunState | None = None, structural=None) -> FixOutcome:
     """Fix one Dockerfile's text (``path`` locates the service and its other files). Never raises for bad input:
-    a text that does not parse comes back untouched with ``error`` set."""
+    a text that does not parse comes back untouched with ``error`` set. ``state``: the run's (a new one if
+    None), shared by every lint of the loop. ``structural``: the structural fix (see the module docstring)."""
     selection = selection or Selection()
+    state = state if state is not None else RunState()
+    out = _fix_loop(text, path, policy, selection, unsafe, max_passes, state)
+    if structural is None or out.error is not None or not needs_structure(out.remaining):
+        return out
+    return _rewrite(out, structural, path, policy, selection, state, max_passes)
+
+
+def _rewrite(first: FixOutcome, structural, path: str, policy: Policy, selection: Selection, state: RunState,
+             max_passes: int) -> FixOutcome:
+    """Apply the structural fix to the original (the first loop's fixes are superseded), then the loop again."""
+    text = first.original
+    try:
+        rewrite = structural(text)
+    except StructuralError as err:
+        first.rewrite_error = str(err)
+        return first
+    except Exception as err:  # a bug must not cost the user the file, nor print a traceback
+        first.rewrite_failed = f"the template rewrite failed ({type(err).__name__}: {err})"
+        return first
+    fixed = [f for f in _final_findings(text, path, policy, selection, state) if f.code.startswith(STRUCTURE_PREFIX)]
+    second = _fix_loop(rewrite.text, path, policy, selection, True, max_passes, state)
+    if second.error is not None:
+        first.rewrite_failed = (f"the template's output does not parse (line {second.error_line}: "
+                                f"{second.error})")
+        return first
+    second.original = text
+    second.rewrite = rewrite
+    second.discards = first.discards + second.discards  # thrown away in the first loop all the same
+    second.applied = [Applied(f.code, f.line, f.message, "rewrite from the template", STRUCTURAL)
+                      for f in fixed] + second.applied
+    return second
+
+
+def _fix_loop(text: str, path: str, policy: Policy, selection: Selection, unsafe: bool, max_passes: int,
+              state: RunState) -> FixOutcome:
     out = FixOutcome(path=path, original=text, text=text)
     try:
-        result = lint_text(text, path, policy, selection)
+        result = lint_text(text, path, policy, selection, state)
     except Exception as err:
         out.error = f"the engine failed on this file ({type(err).__name__}: {err})"
         return out
@@ -200,12 +261,12 @@ def fix_text(text: str, path: str, policy: Policy, selection: Selection | None =
             out.notes.append(f"{f.code} at line {f.line}: the fix's edits overlap or leave the text; not applied")
             _discard(out, f.code, f.line, "edits", "the fix's edits overlap or leave the text", current, f)
         batch = choice.accepted
-        new_text, new_result, why = _try(current, batch, path, policy, selection)
+        new_text, new_result, why = _try(current, batch, path, policy, selection, state)
         if new_result is None:
             # the pass broke the file: keep the fixes that are fine alone, never retry the others
             good = []
             for f in batch:
-                _, alone, why_alone = _try(current, [f], path, policy, selection)
+                _, alone, why_alone = _try(current, [f], path, policy, selection, state)
                 if alone is None:
                     rejected.add(_signature(current, f))
                     out.notes.append(f"{f.code} at line {f.line}: fix not applied: {why_alone}")
@@ -213,13 +274,14 @@ def fix_text(text: str, path: str, policy: Policy, selection: Selection | None =
                 else:
                     good.append(f)
             batch = good
-            new_text, new_result, why = _try(current, batch, path, policy, selection) if batch else (current, None, "")
+            new_text, new_result, why = (_try(current, batch, path, policy, selection, state) if batch
+                                         else (current, None, ""))
             if new_result is None and len(batch) > 1:
                 for f in batch[1:]:  # fine alone, not together: they wait for the next pass
                     _discard(out, f.code, f.line, "together", f"breaks the file with the fixes of its pass ({why})",
                              current, f)
                 batch = batch[:1]
-                new_text, new_result, why = _try(current, batch, path, policy, selection)
+                new_text, new_result, why = _try(current, batch, path, policy, selection, state)
             if new_result is None:
                 continue  # nothing applied this pass; the rejected fixes are filtered out next time
         if new_text == current:
@@ -242,7 +304,7 @@ def fix_text(text: str, path: str, policy: Policy, selection: Selection | None =
         out.notes.append("file left unchanged")
         codes = sorted(set().union(*pass_codes)) if pass_codes else []
         _discard(out, ",".join(codes) or "-", 0, "unsettled", "the fixes never settle: the file is left unchanged")
-        out.remaining = _final_findings(text, path, policy, selection)
+        out.remaining = _final_findings(text, path, policy, selection, state)
         return out
     out.text = current
     out.applied = applied + applied_other
@@ -282,14 +344,14 @@ def _discard(out: FixOutcome, code: str, line: int, kind: str, reason: str, text
     print("\n".join(lines), file=sys.stderr, flush=True)
 
 
-def _final_findings(text: str, path: str, policy: Policy, selection: Selection) -> list[Finding]:
+def _final_findings(text: str, path: str, policy: Policy, selection: Selection, state: RunState) -> list[Finding]:
     try:
-        return lint_text(text, path, policy, selection).findings
+        return lint_text(text, path, policy, selection, state).findings
     except Exception:
         return []
 
 
-def _try(current: str, batch: list[Finding], path: str, policy: Policy, selection: Selection):
+def _try(current: str, batch: list[Finding], path: str, policy: Policy, selection: Selection, state: RunState):
     """Apply a batch of fixes to ``current``: (new text, its lint result or None, why it was rejected)."""
     edits = [e for f in batch for e in f.fix.edits if edit_path(e) is None]
     try:
@@ -298,7 +360,7 @@ def _try(current: str, batch: list[Finding], path: str, policy: Policy, selectio
         return current, None, str(err)
     if new_text == current:
         return current, object(), ""
-    new_result, why = _lint(new_text, path, policy, selection)
+    new_result, why = _lint(new_text, path, policy, selection, state)
     return new_text, new_result, why
 
 

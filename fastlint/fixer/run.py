@@ -20,15 +20,14 @@ from __future__ import annotations
 import difflib
 import os
 import stat
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..engine.config import policy_for
 from ..engine.rule import LEVEL_RANK, Finding
 from ..engine.runner import Selection, decode, lint_text, read_regular_file
+from ..engine.state import RunState
 from .loop import Applied, fix_text
-from .migrate import MigrationError, migrate, needs_migration
+from .migrate import migrate
 
 
 @dataclass
@@ -42,6 +41,7 @@ class FixOptions:
     selection: Selection = field(default_factory=Selection)
     config: Path | None = None
     no_config: bool = False
+    state: RunState = field(default_factory=RunState)  # the run's: configuration files read, ShellCheck's findings
 
 
 @dataclass
@@ -51,8 +51,7 @@ class FileReport:
     original: str | None = None
     text: str | None = None
     applied: list[Applied] = field(default_factory=list)
-    migrated: bool = False
-    migration_fixed: list[str] = field(default_factory=list)  # codes of the findings the rewrite removed
+    migrated: bool = False  # rewritten from the template (the structural fix is in ``applied``)
     remaining: list[Finding] = field(default_factory=list)
     threshold: str = "info"
     other_files: dict[str, str] = field(default_factory=dict)
@@ -69,7 +68,7 @@ class FileReport:
 
     @property
     def fixed_count(self) -> int:
-        return len(self.applied) + len(self.migration_fixed)
+        return len(self.applied)
 
     @property
     def unfixed(self) -> list[Finding]:
@@ -94,50 +93,41 @@ def fix_file(path: Path, display: str, opts: FixOptions) -> FileReport:
         rep.errors.append(f"{display}:{line}: cannot fix: {reason}")
         return rep
     rep.original = text
-    policy = policy_for(path, opts.config, opts.no_config)
+    policy = opts.state.policies.policy_for(path, opts.config, opts.no_config)
     rep.threshold = policy.failure_threshold or "info"
 
-    outcome = fix_text(text, display, policy, opts.selection, unsafe=opts.unsafe)
+    def rewrite(original: str):  # the structural fix: the rewrite from the template (fixer/migrate.py)
+        return migrate(original, display, policy, opts.template_text)
+
+    outcome = fix_text(text, display, policy, opts.selection, unsafe=opts.unsafe, state=opts.state,
+                       structural=rewrite if opts.template else None)
     if outcome.error is not None:
         where = f"{display}:{outcome.error_line}" if outcome.error_line else display
         rep.errors.append(f"{where}: cannot fix: the file does not parse: {outcome.error}; left untouched")
         return rep
-    for note in outcome.notes:
-        rep.warnings.append(f"{display}: {note}")
+    if outcome.rewrite_failed is not None:
+        rep.errors.append(f"{display}: {outcome.rewrite_failed}; left untouched"
+                          + (" (--no-template applies the other fixes)"
+                             if outcome.rewrite_failed.startswith("the template rewrite failed") else ""))
+        return rep
     result, applied, remaining = outcome.text, list(outcome.applied), outcome.remaining
     other = dict(outcome.other_files)
-
-    if opts.template and needs_migration(remaining):
-        # The rewrite reads the original (so that its warnings give the original's line numbers); the fixes of
-        # the first loop are superseded by it, and the loop runs again on the rendered file (unsafe fixes too:
-        # the rewrite changes the image anyway, and FL404's .dockerignore belongs to it).
-        try:
-            mig = migrate(text, display, policy, opts.template_text)
-        except MigrationError as err:
-            rep.warnings.append(f"{display}: not rewritten from the template: {err}")
-        except Exception as err:  # a bug must not cost the user the file, nor print a traceback
-            rep.errors.append(f"{display}: the template rewrite failed ({type(err).__name__}: {err}); "
-                              "left untouched (--no-template applies the other fixes)")
-            return rep
-        else:
-            second = fix_text(mig.text, display, policy, opts.selection, unsafe=True)
-            if second.error is not None:
-                rep.errors.append(f"{display}: the template's output does not parse (line {second.error_line}: "
-                                  f"{second.error}); left untouched")
-                return rep
-            rep.warnings = [f"{display}{f':{n}' if n else ''}: {m}" for n, m in mig.warnings]
-            rep.warnings += [f"{display}: {note}" for note in second.notes]
-            still = sorted({f.code for f in second.remaining if f.code.startswith("FL1")})
-            if still:
-                rep.warnings.append(f"{display}: the template's output still breaks the structure "
-                                    f"({', '.join(still)}): check the template and the policy's stages")
-            before = lint_findings(text, display, policy, opts.selection)
-            gone = Counter(f.code for f in before) - Counter(f.code for f in second.remaining)
-            rep.migration_fixed = sorted(gone.elements())
-            rep.migrated = True
-            result, remaining = second.text, second.remaining
-            applied = [a for a in second.applied if a.file is not None]  # the other files' fixes (FL404)
-            other = dict(second.other_files)
+    mig = outcome.rewrite
+    if mig is None:
+        rep.warnings += [f"{display}: {note}" for note in outcome.notes]
+        if outcome.rewrite_error is not None:
+            rep.warnings.append(f"{display}: not rewritten from the template: {outcome.rewrite_error}")
+    else:
+        # the rewrite read the original: its warnings give the original's line numbers
+        rep.warnings = [f"{display}{f':{n}' if n else ''}: {m}" for n, m in mig.warnings]
+        rep.warnings += [f"{display}: {note}" for note in outcome.notes]
+        still = sorted({f.code for f in remaining if f.code.startswith("FL1")})
+        if still:
+            rep.warnings.append(f"{display}: the template's output still breaks the structure "
+                                f"({', '.join(still)}): check the template and the policy's stages")
+        rep.migrated = True
+        # the structural fix and the other files' fixes (FL404); the fixes of the rewritten text are part of it
+        applied = [a for a in applied if a.safety == "structural" or a.file is not None]
 
     rep.text, rep.applied, rep.remaining, rep.other_files = result, applied, remaining, other
     if opts.diff:
@@ -241,37 +231,25 @@ def _diff(name: str, before: str, after: str, new_file: bool = False) -> str:
 
 
 def check_scripts_first(files: list[tuple[Path, str]], opts: FixOptions) -> None:
-    """Start the rules that batch work across files (``prepare``: ShellCheck) on all the files at once, before
-    they are fixed one by one.
+    """Start the rules that batch work across files (``Rule.batches``: ShellCheck) on all the files at once,
+    before they are fixed one by one: the engine's own batching (``runner.stage_files``, ``batches_of``,
+    ``prepare_batches``), as ``check`` does.
 
     Each file is linted several times by the fix loop, one file after the other; without this, every file would
     start its own ShellCheck processes. After it, ShellCheck's findings for every script already written are in
-    this process (``fastlint.rules.shellcheck``), and only the scripts a fix changes are checked again. The
-    batch runs in the background while the first files are fixed (the rule waits for it before reading).
-    Files that cannot be read or that BuildKit rejects are left for ``fix_file`` to report."""
-    from ..engine.runner import active_rules, build_error
-    from ..parser import parse
+    the run's state (``opts.state``), and only the scripts a fix changes are checked again. The batch runs in
+    the background while the first files are fixed (the rule waits for it before reading). Files that cannot be
+    read or that BuildKit rejects are left for ``fix_file`` to report."""
+    from ..engine.runner import batches_of, prepare_batches, stage_files
 
-    batches: dict[type, list] = {}
-    for path, display in files:
-        raw, _ = read_regular_file(path, display)
-        text = decode(raw)[0] if raw is not None else None
-        if text is None:
-            continue
-        batching = [c for c in active_rules(policy_for(path, opts.config, opts.no_config), opts.selection)
-                    if hasattr(c, "prepare")]
-        if batching:
-            df = parse(text, display)
-            if build_error(df) is None:
-                for cls in batching:
-                    batches.setdefault(cls, []).append(df)
-    for cls, dfs in batches.items():
-        cls.prepare(dfs)
+    entries = [(path, display, opts.state.policies.policy_for(path, opts.config, opts.no_config))
+               for path, display in files]
+    prepare_batches(batches_of(stage_files(entries, opts.selection)), opts.state)
 
 
-def lint_findings(text: str, display: str, policy, selection: Selection) -> list[Finding]:
+def lint_findings(text: str, display: str, policy, selection: Selection, state: RunState) -> list[Finding]:
     """The findings of a text (none when the engine fails: the caller has linted it already)."""
     try:
-        return lint_text(text, display, policy, selection).findings
+        return lint_text(text, display, policy, selection, state).findings
     except Exception:
         return []

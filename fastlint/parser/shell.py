@@ -446,41 +446,179 @@ def parse_shell(text: str) -> ShellScript:
                        pipelines=w.pipelines)
 
 
-# -- RUN helpers -------------------------------------------------------------------------------------------------
+# -- the RUN model -----------------------------------------------------------------------------------------------
 SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh"})
 
 
-def run_scripts(ins) -> list[ShellScript]:
-    """The shell scripts a RUN instruction runs, in order: the exec form's words joined by spaces (as hadolint
-    reads them), the shell-form line, and the heredoc bodies that a shell executes (``RUN <<EOF`` alone, or a
-    shell such as ``bash <<EOF`` reading its script from the heredoc). A body fed to another program
-    (``python3 <<EOF``) is not shell."""
+class RunScript:
+    """One script a RUN executes, with its place in the Dockerfile.
+
+    ``origin`` says where the text comes from: ``shell`` (the shell-form line, continuations removed),
+    ``heredoc`` (a heredoc body a shell runs) or ``exec`` (the exec form: the script of ``["sh", "-c", SCRIPT]``,
+    else the words joined as one command line, quoted where needed). ``span(a, b)`` gives the source offsets of
+    script offsets ``[a, b)``: exact where the text is written verbatim in the source, else the best place there
+    is (the heredoc body's offsets, or the whole instruction); ``exact_span(a, b)`` gives exact offsets or None.
+    """
+
+    __slots__ = ("ins", "text", "origin", "_base", "_exact", "_shell")
+
+    def __init__(self, ins, text: str, origin: str, base: int, exact: bool):
+        self.ins = ins
+        self.text = text
+        self.origin = origin
+        self._base = base  # shell: index in ins.logical.text; heredoc: source offset of the body; exec: unused
+        self._exact = exact
+        self._shell: ShellScript | None = None
+
+    @property
+    def shell(self) -> ShellScript:
+        if self._shell is None:
+            self._shell = parse_shell(self.text)
+        return self._shell
+
+    @property
+    def commands(self) -> list[Command]:
+        return self.shell.commands
+
+    def exact_span(self, a: int, b: int) -> tuple[int, int] | None:
+        if not self._exact:
+            return None
+        if self.origin == "shell":
+            return self.ins.logical.span(self._base + a, self._base + b)
+        return self._base + a, self._base + b
+
+    def span(self, a: int, b: int) -> tuple[int, int]:
+        exact = self.exact_span(a, b)
+        if exact is not None:
+            return exact
+        if self.origin == "heredoc":
+            return self._base + a, self._base + b
+        ins = self.ins
+        return ins.keyword_start, ins.args_end or ins.keyword_end
+
+    def word_span(self, w: ShellWord) -> tuple[int, int]:
+        return self.span(w.start, w.end)
+
+
+def _quote(v: str) -> str:
+    import json
+    import re
+
+    return v if re.fullmatch(r"[A-Za-z0-9_./=:@%+,-]+", v) else json.dumps(v)
+
+
+def _exec_text(words: list[str]) -> str:
+    if words and words[0].rsplit("/", 1)[-1] in SHELLS and len(words) >= 3 and words[1] == "-c":
+        return words[2]
+    return " ".join(_quote(v) for v in words)
+
+
+def run_model(ins) -> list[RunScript]:
+    """The scripts a RUN instruction executes, in order (computed once per instruction): the shell-form line;
+    the heredoc bodies a shell runs (``RUN <<EOF`` alone, or a shell such as ``bash <<EOF`` reading its script
+    from the heredoc; a body fed to another program, ``python3 <<EOF``, is not shell); or the exec form's
+    script. ONBUILD RUN: the inner instruction's. Any other instruction: none."""
+    return _model(ins)[0]
+
+
+_NO_RUN: tuple[list, list] = ([], [])
+
+
+def _model(ins) -> tuple[list[RunScript], list[Command]]:
+    """The scripts of a RUN and all their commands, computed once (kept in ``Instruction.run``)."""
+    ins = ins.sub if ins.sub is not None else ins
+    if ins.run is not None:
+        return ins.run
+    if ins.keyword != "RUN":
+        return _NO_RUN
     if ins.json:
-        return [parse_shell(" ".join(ins.value))]
-    main = parse_shell(ins.args_text)
-    if not ins.heredocs:
-        return [main]
-    bodies = [parse_shell(h.content) for h in ins.heredocs]
-    if not main.commands:  # RUN <<EOF: the body is the script
-        return bodies
-    if any(c.is_(*SHELLS) and "c" not in c.flags() for c in main.commands):
-        return [main, *bodies]
-    return [main]
+        out = [RunScript(ins, _exec_text(ins.value), "exec", 0, False)]
+    else:
+        lg = ins.logical
+        lo = lg.text.rfind(ins.args_text) if lg is not None else -1
+        main = RunScript(ins, ins.args_text, "shell", lo, lo >= 0)
+        out = [main]
+        if ins.heredocs:
+            bodies = [RunScript(ins, h.content, "heredoc", h.body_start, h.body_end - h.body_start == len(h.content)
+                                and ins.logical is not None)
+                      for h in ins.heredocs]
+            cmds = main.commands
+            if not cmds:  # RUN <<EOF: the body is the script
+                out = bodies
+            elif any(c.is_(*SHELLS) and "c" not in c.flags() for c in cmds):
+                out = [main, *bodies]
+    ins.run = (out, [c for script in out for c in script.commands])
+    return ins.run
 
 
-_LAST_RUN: list = [None, []]  # (instruction, its commands): the engine runs every rule on one instruction in turn
+def _logical_index(lg, source_offset: int, text: str) -> int:
+    """The index in the logical line of a source offset (where the RUN's arguments start)."""
+    for lstart, sstart, length in lg.segments:
+        if sstart <= source_offset < sstart + length:
+            i = lstart + source_offset - sstart
+            if lg.text.startswith(text, i):
+                return i
+            break
+    i = lg.text.rfind(text)
+    return max(i, 0)
+
+
+def shell_input(ins, src: str):
+    """What the shell of a shell-form RUN reads, as BuildKit hands it over: ``(body, pieces, shebang)``, or None.
+
+    A RUN whose whole command is one heredoc (``RUN <<EOF``) gives that heredoc's body (the script the shell
+    runs; ``shebang`` is the words of its ``#!`` line, which picks the interpreter, else None); any other RUN
+    gives its shell line followed by each heredoc's body and terminator. ``pieces`` map the body back to the
+    source: ``(body_start, length, logical, base)``: body offsets ``[body_start, body_start + length)`` are index
+    ``base + i`` of the instruction's logical line (``logical`` True) or source offset ``base + i``. ShellCheck
+    checks this text; the rules read the commands of ``run_model``, made of the same parts."""
+    lg = ins.logical
+    args = ins.args_text
+    if lg is None:
+        return None
+    lo = _logical_index(lg, ins.args_start, args)
+    hds = ins.heredocs
+    if len(hds) == 1 and args.strip() == src[hds[0].start : hds[0].end]:
+        h = hds[0]
+        body, base = src[h.body_start : h.body_end], h.body_start
+        shebang = None
+        if body.startswith("#!"):
+            nl = body.find("\n")
+            nl = len(body) if nl < 0 else nl
+            shebang = body[2:nl].split()
+            body, base = body[nl + 1 :], base + nl + 1
+        return body, [(0, len(body), False, base)], shebang
+    body = args
+    pieces = [(0, len(args), True, lo)]
+    for h in hds:
+        content = src[h.body_start : h.body_end]
+        body += "\n"
+        pieces.append((len(body), len(content), False, h.body_start))
+        body += content
+        if content and not content.endswith("\n"):
+            body += "\n"
+        pieces.append((len(body), len(h.name), False, h.terminator_start))
+        body += h.name + "\n"
+    return body, pieces, None
+
+
+def run_scripts(ins) -> list[ShellScript]:
+    """The parsed scripts of ``run_model(ins)``."""
+    return [s.shell for s in run_model(ins)]
 
 
 def run_commands(ins) -> list[Command]:
-    """Every simple command of a RUN instruction's scripts, in order (see ``run_scripts``). The answer for the
-    last instruction asked about is kept: the rules that read a RUN one after the other get the same list (which
-    they must not change)."""
-    if _LAST_RUN[0] is not ins:
-        out: list[Command] = []
-        for script in run_scripts(ins):
-            out.extend(script.commands)
-        _LAST_RUN[0], _LAST_RUN[1] = ins, out
-    return _LAST_RUN[1]
+    """Every simple command of a RUN instruction's scripts, in order (see ``run_model``; the list is shared by
+    the rules that read one instruction: they must not change it)."""
+    return _model(ins)[1]
+
+
+def script_of(ins, cmd: Command) -> RunScript | None:
+    """The script of ``run_model(ins)`` that holds ``cmd``."""
+    for script in run_model(ins):
+        if any(c is cmd for c in script.commands):
+            return script
+    return None
 
 
 def run_mounts(ins) -> list[dict[str, str]]:
@@ -525,24 +663,11 @@ def cache_mount_covers(ins, *paths: str) -> bool:
 
 
 def source_span(ins, cmd: Command, start: int, end: int) -> tuple[int, int] | None:
-    """The source offsets of ``[start, end)`` in the script of ``run_scripts(ins)`` that holds ``cmd`` (offsets
+    """The source offsets of ``[start, end)`` in the script of ``run_model(ins)`` that holds ``cmd`` (offsets
     into that script, such as ``cmd.start`` or a word's ``end``). None for the exec form, where the words are
     not shell text, or when the text cannot be mapped back exactly."""
-    if ins.json or ins.logical is None:
-        return None
-    for script in run_scripts(ins):
-        if not any(c is cmd for c in script.commands):
-            continue
-        if script.text == ins.args_text:
-            lo = ins.logical.text.rfind(ins.args_text)
-            if lo < 0:
-                return None
-            return ins.logical.span(lo + start, lo + end)
-        for h in ins.heredocs:
-            if h.content == script.text and h.body_end - h.body_start == len(h.content):
-                return h.body_start + start, h.body_start + end
-        return None
-    return None
+    script = script_of(ins, cmd)
+    return script.exact_span(start, end) if script is not None else None
 
 
 def command_node(ins, cmd: Command):

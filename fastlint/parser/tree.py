@@ -245,7 +245,7 @@ class Instruction(Node):
     __slots__ = (
         "keyword", "keyword_raw", "keyword_start", "keyword_end", "line", "end_line", "logical", "flags",
         "args_text", "args_start", "args_end", "words", "value", "json", "heredocs", "comments", "pairs",
-        "sub", "parent", "stage", "index"
+        "sub", "parent", "stage", "index", "run"
     )
 
     def __init__(
@@ -297,6 +297,7 @@ class Instruction(Node):
         self.parent = parent  # for the instruction inside ONBUILD
         self.stage = stage  # the Stage it belongs to (None for global ARGs before the first FROM)
         self.index = index  # position among the file's instructions
+        self.run = None  # RUN: (the scripts it executes, their commands), computed once by parser.shell.run_model
 
     # -- convenience for rules --------------------------------------------------------------------------------
     def flag(self, name: str) -> Flag | None:

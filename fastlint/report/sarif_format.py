@@ -88,16 +88,9 @@ def _version() -> str:
 
 # -- rules ----------------------------------------------------------------------------------------------------
 def _rule_class(code: str):
-    from ..engine.registry import all_rules
+    from ..engine.registry import rule_for
 
-    rules = all_rules()
-    cls = rules.get(code)
-    if cls is not None:
-        return cls
-    for family, c in rules.items():  # a rule that reports several codes (ShellCheck: SC2086 from "SC")
-        if getattr(c, "reports_many", False) and code.startswith(family):
-            return c
-    return None
+    return rule_for(code)  # a rule that reports several codes (ShellCheck: SC2086 from "SC") included
 
 
 def _rule(code: str, fired_message: str | None) -> dict:

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
+from ..engine.pragmas import parse_pragma
 from ..engine.registry import register
 from ..engine.rule import FileRule
-
-# an inline (not global, not stage) ignore pragma, as the engine reads it (fastlint/engine/pragmas.py)
-_INLINE = re.compile(r"^(?:fastlint:?|hadolint)\s+ignore\s*=\s*(.*?)\s*$", re.IGNORECASE)
-_RULE_ID = re.compile(r"^(?:(?:DL|SC|FL)\d*|ALL)$", re.IGNORECASE)
 
 
 @register
@@ -24,9 +19,6 @@ class DL1001(FileRule):
         for c in df.comments:
             if c.inside:  # a comment inside an instruction's continuation lines is no pragma
                 continue
-            m = _INLINE.match(c.text)
-            if not m:
-                continue
-            codes = [x for x in re.split(r"[,\s]+", m.group(1).split("#", 1)[0]) if x]
-            if codes and all(_RULE_ID.match(x) for x in codes):
+            p = parse_pragma(c.text)  # an inline (not global, not stage) ignore pragma, as the engine reads it
+            if p is not None and p.kind == "ignore" and not p.scope:
                 yield self.hit(c)

@@ -6,11 +6,7 @@ import posixpath
 
 from ..engine.registry import register
 from ..engine.rule import Edit, InstructionRule
-
-
-def drop_quotes(text: str) -> str:
-    """The text without the quotes around it (hadolint's ``dropQuotes``)."""
-    return text.strip("\"'")
+from .lib.files import drop_quotes
 
 
 def is_absolute(path: str) -> bool:

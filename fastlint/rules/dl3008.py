@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import InstructionRule
-from .dl3001 import hit_command, shell_of
+from .lib.run import hit_command, shell_of
 
 
 @register

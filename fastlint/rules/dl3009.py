@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from ..engine.registry import register
-from ..engine.rule import Edit, InstructionRule
-from ..parser.shell import parse_shell, run_mounts
-from .dl3001 import hit_command, shell_of
+from ..engine.rule import InstructionRule
+from ..parser.shell import run_mounts
+from .lib.run import append_command, hit_command, shell_of
+from .lib.packages import VALUE_OPTIONS
 
 APT_TOOLS = ("apt-get", "apt", "aptitude")
 
@@ -23,19 +24,6 @@ def in_image(ctx, ins) -> bool:
             return True
         s = s.parent
     return False
-
-
-def append_command(ins, command: str) -> Edit | None:
-    """An edit that appends ``&& command`` to a shell-form RUN (None when the script's end is not a plain
-    command: heredocs, comments, a trailing operator or line continuation, or a script that does not parse, where
-    an open quote would swallow the addition)."""
-    if ins.keyword != "RUN" or ins.json or ins.heredocs:
-        return None
-    text = ins.args_text.rstrip()
-    if not text or "#" in text or text.endswith(("&", "|", "\\", "(", "{")) or not parse_shell(text).ok:
-        return None
-    joiner = " " if text.endswith(";") else " && "
-    return Edit(ins.args_end, ins.args_end, f"{joiner}{command}")
 
 
 @register
@@ -62,19 +50,6 @@ class DL3009(InstructionRule):
         hit = hit_command(self, ins, sh, updates[0])
         hit.fix = fix
         yield hit
-
-
-# Options of package managers that take a separate value (``-o Acquire::Retries=3``, ``--installroot /x``):
-# the value is not the subcommand. Names without dashes, as ``Command.subcommand`` takes them.
-VALUE_OPTIONS = {
-    "apt": frozenset({"o", "option", "c", "config-file", "t", "target-release", "a", "host-architecture"}),
-    "dnf": frozenset({"installroot", "releasever", "setopt", "c", "config", "repo", "repoid", "enablerepo",
-                      "disablerepo", "x", "exclude", "forcearch", "color", "destdir", "downloaddir", "d", "debuglevel",
-                      "e", "errorlevel", "rpmverbosity", "comment", "cachedir", "repofrompath", "disableplugin",
-                      "enableplugin", "R", "randomwait", "config-file"}),
-    "apk": frozenset({"p", "root", "X", "repository", "keys-dir", "arch", "cache-dir", "repositories-file",
-                      "progress-fd", "wait", "timeout", "cache-max-age"}),
-}
 
 
 LISTS = "/var/lib/apt/lists"

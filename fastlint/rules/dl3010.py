@@ -4,17 +4,10 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import StageRule
-from .dl3000 import drop_quotes
-from .dl3001 import shell_of
+from .lib.files import drop_quotes, is_archive
+from .lib.run import shell_of
 
-# hadolint's archiveFileFormatExtensions
-ARCHIVE_EXTENSIONS = (".tar", ".Z", ".bz2", ".gz", ".lz", ".lzma", ".tZ", ".tb2", ".tbz", ".tbz2", ".tgz", ".tlz",
-                      ".tpz", ".txz", ".xz")
 UNPACKERS = ("unzip", "gunzip", "bunzip2", "unlzma", "unxz", "zgz", "uncompress", "zcat", "gzcat")
-
-
-def is_archive(path: str) -> bool:
-    return drop_quotes(path).endswith(ARCHIVE_EXTENSIONS)
 
 
 def basename(path: str) -> str:

@@ -6,7 +6,7 @@ import re
 
 from ..engine.registry import register
 from ..engine.rule import InstructionRule
-from .dl3001 import hit_command, shell_of
+from .lib.run import hit_command, shell_of
 
 _PIP = re.compile(r"^pip(\d+(\.\d+)*)?$|^pipx$")
 _PYTHON = re.compile(r"^python(\d+(\.\d+)*)?$")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ..engine.registry import register
-from ..engine.rule import Edit, InstructionRule
-from .dl3001 import hit_command, shell_of
+from ..engine.rule import InstructionRule
+from .lib.run import hit_command, insert_after_word, shell_of
 
 
 def quiet_level(cmd) -> int:
@@ -33,17 +33,6 @@ def assumes_yes(cmd) -> bool:
            for t in cmd.arg_texts):
         return True
     return quiet_level(cmd) >= 2
-
-
-def insert_after_word(sh, cmd, word_text: str, insertion: str) -> Edit | None:
-    """An edit that inserts `` insertion`` right after the command's first word ``word_text``."""
-    for a in cmd.args:
-        if a.text == word_text and a.raw == word_text:
-            span = sh.span(a)
-            if span is None:
-                return None
-            return Edit(span[1], span[1], " " + insertion)
-    return None
 
 
 @register

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import InstructionRule
-from .dl3001 import hit_command, shell_of
-from .dl3014 import insert_after_word
+from .lib.run import hit_command, insert_after_word, shell_of
 
 
 def skips_recommends(cmd) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import InstructionRule
-from .dl3001 import hit_command, shell_of
+from .lib.run import hit_command, shell_of
 
 VALUE_FLAGS = ("t", "virtual", "repository", "X", "p", "root", "arch", "cache-dir", "keys-dir",
                "repositories-file", "cache-max-age")

@@ -5,9 +5,8 @@ from __future__ import annotations
 from ..engine.registry import register
 from ..engine.rule import InstructionRule
 from ..parser.shell import cache_mount_covers
-from .dl3001 import hit_command, shell_of
-from .dl3009 import VALUE_OPTIONS
-from .dl3014 import insert_after_word
+from .lib.packages import VALUE_OPTIONS
+from .lib.run import hit_command, insert_after_word, shell_of
 
 # apk commands that read the package index saved in /var/cache/apk by an earlier `apk add -U` / `apk update`
 INDEX_READERS = ("upgrade", "search", "fetch", "policy", "list", "dot", "version", "info")

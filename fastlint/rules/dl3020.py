@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import Edit, InstructionRule
-from .dl3000 import drop_quotes
-from .dl3010 import is_archive
+from .lib.files import drop_quotes, is_archive
 
 REMOTE_PREFIXES = ("https://", "http://", "git@", "git://", "ssh://")
 COPY_FLAGS = ("chown", "chmod", "link", "exclude", "parents")  # ADD flags COPY has too

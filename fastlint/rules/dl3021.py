@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import Edit, InstructionRule
-from .dl3000 import drop_quotes
+from .lib.files import drop_quotes
 
 
 @register

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import Edit, InstructionRule
-from .dl3001 import hit_command, shell_of
-from .dl3009 import VALUE_OPTIONS
+from .lib.packages import VALUE_OPTIONS
+from .lib.run import hit_command, shell_of
 
 # apt subcommands with the same meaning in apt-get or apt-cache
 EQUIVALENT = {

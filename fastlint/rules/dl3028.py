@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import InstructionRule
-from .dl3001 import hit_command, shell_of
+from .lib.run import hit_command, shell_of
 
 # gem install options that take no value; any other option is read as taking the next word as its value
 # (``--use-system-libraries true``, ``-i /dir``), so that it is not mistaken for a gem

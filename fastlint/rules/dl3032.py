@@ -5,8 +5,7 @@ from __future__ import annotations
 from ..engine.registry import register
 from ..engine.rule import InstructionRule
 from ..parser.shell import cache_mount_covers
-from .dl3001 import hit_command, shell_of
-from .dl3009 import append_command
+from .lib.run import append_command, hit_command, shell_of
 
 
 def cleans(cmd) -> bool:

@@ -3,33 +3,8 @@
 from __future__ import annotations
 
 from ..engine.registry import register
-from ..engine.rule import Edit, InstructionRule
-from ..parser.shell import append_point, cache_mount_covers, command_node, run_commands
-
-
-def last_index(commands, pred) -> int:
-    """Index of the last command matching ``pred``, or -1."""
-    found = -1
-    for i, c in enumerate(commands):
-        if pred(c):
-            found = i
-    return found
-
-
-def cleanup_rule_check(rule, ins, is_install, is_clean, cache_paths, clean_text):
-    """The shared shape of the "clean the package cache" rules: an install with no clean after the last install
-    (in the same RUN), unless a cache or tmpfs mount holds the cache, so that it never reaches the image."""
-    commands = run_commands(ins)
-    installed = last_index(commands, is_install)
-    if installed < 0 or last_index(commands, is_clean) > installed:
-        return None
-    if cache_mount_covers(ins, *cache_paths):
-        return None
-    fix = None
-    at = append_point(ins)
-    if at is not None:
-        fix = rule.fix(Edit(at, at, f" && {clean_text}"), description=f"append && {clean_text}")
-    return rule.hit(command_node(ins, commands[installed]), fix=fix)
+from ..engine.rule import InstructionRule
+from .lib.run import cleanup_rule_check
 
 
 @register

@@ -5,8 +5,8 @@ from __future__ import annotations
 from ..engine.registry import register
 from ..engine.rule import InstructionRule
 from ..parser.shell import run_commands
-from .dl3009 import VALUE_OPTIONS
-from .dl3036 import cleanup_rule_check
+from .lib.packages import VALUE_OPTIONS
+from .lib.run import cleanup_rule_check
 
 INSTALLS = ("install", "in", "upgrade", "up", "upgrade-minimal", "up-min", "reinstall", "rei")
 # dnf 5 keeps its cache in /var/cache/libdnf5, dnf 4 in /var/cache/dnf, yum and microdnf in /var/cache/yum

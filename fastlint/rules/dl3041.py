@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..engine.registry import register
-from .dl3033 import VersionRule
+from .lib.bases import VersionRule
 
 
 @register

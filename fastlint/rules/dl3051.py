@@ -7,30 +7,7 @@ schema of the rule's type, a LABEL that sets it to a bad value is reported at th
 from __future__ import annotations
 
 from ..engine.registry import register
-from ..engine.rule import InstructionRule
-
-
-class LabelValueRule(InstructionRule):
-    label_type: str | None = None  # the schema type the rule checks (None: every label of the schema)
-    template = ""  # the message, with {label}
-
-    def bad(self, value: str) -> bool:
-        raise NotImplementedError
-
-    def check(self, ins):
-        if ins.keyword != "LABEL":
-            return
-        schema = self.policy.label_schema
-        if not schema:
-            return
-        for p in ins.pairs:
-            key = p.key
-            kind = schema.get(key)
-            if kind is None or (self.label_type is not None and kind.lower() != self.label_type):
-                continue
-            if self.bad(p.value or ""):
-                yield self.hit(p, self.template.format(label=key))
-                return
+from .lib.bases import LabelValueRule
 
 
 @register

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..engine.registry import register
-from .dl3051 import LabelValueRule
+from .lib.bases import LabelValueRule
 
 # RFC 3986 absolute URI: scheme ":" then only URI characters, with complete percent escapes
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*$")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..engine.registry import register
-from .dl3051 import LabelValueRule
+from .lib.bases import LabelValueRule
 
 _RFC3339 = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:[Zz]|[+-](\d{2}):(\d{2}))$")

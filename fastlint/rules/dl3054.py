@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ..engine.registry import register
-from .dl3051 import LabelValueRule
+from .lib.bases import LabelValueRule
 
 _IDS = """
 0BSD 3D-Slicer-1.0 AAL ADSL AFL-1.1 AFL-1.2 AFL-2.0 AFL-2.1 AFL-3.0 AGPL-1.0 AGPL-1.0-only AGPL-1.0-or-later

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..engine.registry import register
-from .dl3051 import LabelValueRule
+from .lib.bases import LabelValueRule
 
 _HEX = frozenset("0123456789abcdef")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..engine.registry import register
-from .dl3051 import LabelValueRule
+from .lib.bases import LabelValueRule
 
 # semver.org 2.0.0: MAJOR.MINOR.PATCH, no leading zeros, optional -prerelease and +build identifiers
 _NUM = r"(?:0|[1-9]\d*)"

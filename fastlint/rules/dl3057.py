@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import FileRule
-from .fl_common import from_stage
+from .lib.stages import from_stage
 
 
 @register

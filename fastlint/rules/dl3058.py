@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..engine.registry import register
-from .dl3051 import LabelValueRule
+from .lib.bases import LabelValueRule
 
 _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _LOCAL = rf"(?:{_ATOM}(?:\.{_ATOM})*|\"(?:[^\"\\\r\n]|\\.)*\")"

@@ -12,7 +12,7 @@ from __future__ import annotations
 from ..engine.registry import register
 from ..engine.rule import Edit, FileRule
 from ..parser.shell import append_point, cache_mount_covers, command_node, run_commands, run_mounts
-from .dl3036 import last_index
+from .lib.run import last_index
 
 YARN_CACHES = (".cache/yarn", ".yarn/berry/cache", ".yarn/cache")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..engine.registry import register
-from .dl4003 import LastOneWins
+from .lib.bases import LastOneWins
 
 
 @register

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import FileRule
-from .fl_common import describe, policy_stage
+from .lib.stages import describe, policy_stage
 
 
 @register

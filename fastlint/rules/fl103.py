@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import FileRule
-from .fl_common import Spot, chain, copy_sources, describe, from_stage, policy_stage
+from ..parser.tree import Node
+from .lib.files import copy_sources
+from .lib.stages import chain, describe, from_stage, policy_stage
 
 
 def is_url(text: str) -> bool:
@@ -37,7 +39,7 @@ class FL103(FileRule):
                     local = [w for w in sources if not (ins.keyword == "ADD" and is_url(w.text))]
                     if local:
                         names = " ".join(w.text for w in local)
-                        yield self.hit(Spot(local[0].start, local[-1].end),
+                        yield self.hit(Node(local[0].start, local[-1].end),
                                        f"{where} copies '{names}' from the build context; take files only from "
                                        f"the builder and runtime-tools stages")
                     continue

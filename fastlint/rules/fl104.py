@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import FileRule
-from .fl_common import (command_spot, commands, copy_sources, describe, dev_omitted_by_env, from_stage, npm_install,
-                        npm_prunes_dev, stage_env, chain_instructions, workdir)
+from .lib.files import copy_sources
+from .lib.npm import dev_omitted_by_env, npm_install, npm_prunes_dev
+from .lib.run import command_spot, commands
+from .lib.stages import chain_instructions, describe, from_stage, stage_env, workdir
 
 
 class Modules:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import FileRule
-from .fl_common import Spot, chain, commands, describe, package_ops
+from ..parser.tree import Node
+from .lib.packages import package_ops
+from .lib.run import commands
+from .lib.stages import chain, describe
 
 # The standard's build tools, with the same tools under their other distributions' names.
 BUILD_TOOLS = frozenset({
@@ -24,7 +27,7 @@ class FL105(FileRule):
         final = self.ctx.final_stage
         if final is None:
             return
-        installed: dict[str, tuple[Spot, object, str | None]] = {}  # package -> (where, stage, virtual name)
+        installed: dict[str, tuple[Node, object, str | None]] = {}  # package -> (where, stage, virtual name)
         for stage in chain(final):
             for ins in stage.instructions:
                 if ins.keyword != "RUN":
@@ -36,7 +39,7 @@ class FL105(FileRule):
                     if op.op == "add":
                         for name, word in op.names:
                             if name in BUILD_TOOLS:
-                                installed[name] = (Spot(*script.word_span(word)), stage, op.virtual)
+                                installed[name] = (Node(*script.word_span(word)), stage, op.virtual)
                     else:
                         removed = {n for n, _ in op.names}
                         for name, (_, _, virtual) in list(installed.items()):

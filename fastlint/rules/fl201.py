@@ -5,9 +5,9 @@ from __future__ import annotations
 from ..engine.registry import register
 from ..engine.rule import InstructionRule
 from ..parser.stages import ImageRef
-from .fl102 import role, same_image
-from .fl_common import normalize_image
-from .fl_port import switch_base
+from .lib.images import normalize_image, same_image
+from .lib.port import switch_base
+from .lib.stages import role
 
 
 def allowed_images(policy) -> list[str]:

@@ -1,6 +1,6 @@
 """FL203: a package manager or user tool of another OS family than the stage's base image.
 
-The stage's family comes from ``fl_family.stage_family`` (the image's name, the FROM chain, later the local
+The stage's family comes from ``lib.families.stage_family`` (the image's name, the FROM chain, later the local
 image's os-release). A command does not fit it when:
 
 * it is the package manager of another family: ``apk`` (Alpine), ``apt-get``/``apt``/``aptitude``
@@ -19,15 +19,13 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import FileRule
-from .fl_common import Spot, chain, commands, package_ops
-from .fl_family import FAMILY_NAMES, stage_family
+from ..parser.tree import Node
+from .lib.families import (BUSYBOX_USER_FLAGS, FAMILY_NAMES, NATIVE_INSTALL, PACKAGE_MANAGERS, SHADOW_TOOLS,
+                           stage_family)
+from .lib.packages import package_ops
+from .lib.run import commands
+from .lib.stages import chain
 
-PACKAGE_MANAGERS = {"apk": "alpine", "apt-get": "debian", "apt": "debian", "aptitude": "debian", "yum": "rhel",
-                    "dnf": "rhel", "microdnf": "rhel", "zypper": "suse"}
-NATIVE = {"alpine": "apk add --no-cache", "debian": "apt-get install -y", "rhel": "dnf install -y",
-          "suse": "zypper install -y"}
-SHADOW_TOOLS = frozenset({"useradd", "groupadd", "usermod", "groupmod", "userdel", "groupdel", "chage"})
-BUSYBOX_USER_FLAGS = frozenset("SDGgsk")  # BusyBox adduser/addgroup options Debian's adduser rejects
 # packages that bring a tool into a family that lacks it (``apk add shadow`` gives useradd)
 PROVIDED_BY = {tool: "shadow" for tool in SHADOW_TOOLS} | {"yum": "yum", "dnf": "dnf", "apk": "apk-tools",
                                                             "apt-get": "apt", "apt": "apt", "zypper": "zypper"}
@@ -43,7 +41,7 @@ def misfit(cmd, fam: str, installed: set[str]) -> str | None:
         if PROVIDED_BY.get(tool) in installed:
             return None
         owner = FAMILY_NAMES[PACKAGE_MANAGERS[tool]]
-        has = f"which has `{NATIVE[fam].split()[0]}`" if fam in NATIVE else "which has no package manager"
+        has = f"which has `{NATIVE_INSTALL[fam].split()[0]}`" if fam in NATIVE_INSTALL else "which has no package manager"
         return f"`{tool}` is the package manager of {owner}, not of the stage's base ({FAMILY_NAMES[fam]}, {has})"
     if tool in SHADOW_TOOLS and fam in ("alpine", "busybox") and "shadow" not in installed:
         hint = "use BusyBox's `addgroup -S`/`adduser -S`" + (", or install shadow first" if fam == "alpine" else "")
@@ -117,7 +115,7 @@ class FL203(FileRule):
                 for cmd, script in commands(ins):
                     why = misfit(cmd, fam, installed) if judged else None
                     if why is not None and not guarded(script.text, cmd):
-                        yield self.hit(Spot(*script.word_span(cmd.name_word)), self._message(stage, why))
+                        yield self.hit(Node(*script.word_span(cmd.name_word)), self._message(stage, why))
                     op = package_ops(cmd)
                     if op is not None and op.op == "add":
                         installed.update(name for name, _ in op.names)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import Edit, FileRule
-from .fl_common import (builtin_user, chain, chain_instructions, effective_user, insert_lines, stage_env,
-                        trailing_insert_point, user_ops)
 from ..parser.stages import expand
+from .lib.places import insert_lines, trailing_insert_point
+from .lib.stages import chain, chain_instructions, stage_env
+from .lib.users import builtin_user, effective_user, user_ops
 
 
 def user_matches(value: str, user: dict) -> bool:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import FileRule
-from .fl_common import (Spot, after_instruction, builtin_user, chain, effective_user, family, insert_lines,
-                        user_creation_text, user_ops)
+from ..parser.tree import Node
+from .lib.places import after_instruction, insert_lines
+from .lib.families import family
+from .lib.stages import chain
+from .lib.users import builtin_user, effective_user, user_creation_text, user_ops
 
 
 @register
@@ -33,33 +36,33 @@ class FL302(FileRule):
             return
         op = users[-1]
         if op.ident is None:
-            yield self.hit(Spot(*op.script.word_span(op.name_word)),
+            yield self.hit(Node(*op.script.word_span(op.name_word)),
                            f"User '{name}' is created without a uid; create it with uid {uid}")
         elif op.ident != uid:
-            yield self.hit(Spot(*op.script.word_span(op.ident_word)),
+            yield self.hit(Node(*op.script.word_span(op.ident_word)),
                            f"User '{name}' is created with uid {op.ident}, not {uid}")
         group = op.group
         if group is None:
-            yield self.hit(Spot(*op.script.word_span(op.name_word)),
+            yield self.hit(Node(*op.script.word_span(op.name_word)),
                            f"User '{name}' is created without a primary group; create group '{name}' with gid {gid} "
                            f"and add the user to it")
             return
         if group.isdigit():
             if group != gid:
-                yield self.hit(Spot(*op.script.word_span(op.group_word)),
+                yield self.hit(Node(*op.script.word_span(op.group_word)),
                                f"User '{name}' gets the primary group {group}, not gid {gid}")
             return
         groups = [g for g in ops if g.kind == "group" and g.name == group]
         if not groups:
-            yield self.hit(Spot(*op.script.word_span(op.group_word)),
+            yield self.hit(Node(*op.script.word_span(op.group_word)),
                            f"Group '{group}' is not created in the production stage; create it with gid {gid}")
             return
         g = groups[-1]
         if g.ident is None:
-            yield self.hit(Spot(*g.script.word_span(g.name_word)),
+            yield self.hit(Node(*g.script.word_span(g.name_word)),
                            f"Group '{group}' is created without a gid; create it with gid {gid}")
         elif g.ident != gid:
-            yield self.hit(Spot(*g.script.word_span(g.ident_word)),
+            yield self.hit(Node(*g.script.word_span(g.ident_word)),
                            f"Group '{group}' is created with gid {g.ident}, not {gid}")
 
     def _missing(self, final, stages, name, uid, gid):

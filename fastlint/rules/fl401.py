@@ -4,22 +4,11 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import FileRule
-from .fl_common import Spot, chain, commands, copy_sources, npm_install
-
-# Files a dependency install may need besides the manifests: copying them first keeps the install cached.
-INSTALL_FILES = frozenset({
-    "package.json", "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml",
-    "pnpm-workspace.yaml", ".npmrc", ".yarnrc", ".yarnrc.yml", ".yarn", ".pnpmfile.cjs", "lerna.json",
-    "patches", ".nvmrc", ".node-version",
-})
-
-
-def is_install_file(source: str) -> bool:
-    """A manifest, lockfile or package-manager setting (``package*.json`` included)."""
-    name = source.rstrip("/").rsplit("/", 1)[-1]
-    if name in INSTALL_FILES:
-        return True
-    return (name.startswith("package") and name.endswith(".json")) or name.endswith(".lock")
+from ..parser.tree import Node
+from .lib.files import copy_sources
+from .lib.npm import is_install_file, npm_install
+from .lib.run import commands
+from .lib.stages import chain
 
 
 def context_copy(ins) -> bool:
@@ -46,7 +35,7 @@ class FL401(FileRule):
                         if sources:
                             reported.add(copy.index)
                             names = " ".join(w.text for w in sources)
-                            yield self.hit(Spot(sources[0].start, sources[-1].end),
+                            yield self.hit(Node(sources[0].start, sources[-1].end),
                                            f"'{names}' is copied before the dependency install (line {ins.line}): "
                                            f"any change to it re-runs the install; copy package*.json first, "
                                            f"install, then copy the source")

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import FileRule
-from .fl401 import is_install_file
-from .fl_common import Spot, chain, commands, copy_sources, npm_install
+from ..parser.tree import Node
+from .lib.files import copy_sources
+from .lib.npm import is_install_file, npm_install
+from .lib.run import commands
+from .lib.stages import chain
 
 LOCKFILES = ("package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml")
 WILDCARDS = ("package*.json", "package*", "package*.json*")
@@ -82,7 +85,7 @@ class FL402(FileRule):
                 return None
             reported.add(copy.index)
             sources = copy_sources(copy)
-            return self.hit(Spot(sources[0].start, sources[-1].end),
+            return self.hit(Node(sources[0].start, sources[-1].end),
                             "package.json is copied without its lockfile (package-lock.json): the install resolves "
                             "versions again on every build; COPY package*.json ./")
         bulk = [b for b in before if brings_manifest(b)]
@@ -92,7 +95,7 @@ class FL402(FileRule):
                 return None
             reported.add(copy.index)
             sources = copy_sources(copy)
-            return self.hit(Spot(sources[0].start, sources[-1].end),
+            return self.hit(Node(sources[0].start, sources[-1].end),
                             f"package.json reaches the install (line {install[1].ins.line}) only with the rest of "
                             f"the files: COPY package*.json ./ on its own first, so the install stays cached until "
                             f"the dependencies change")

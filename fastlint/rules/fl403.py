@@ -6,7 +6,11 @@ from fnmatch import fnmatch
 
 from ..engine.registry import register
 from ..engine.rule import Edit, InstructionRule
-from .fl_common import Spot, chain_instructions, commands, copy_sources, npm_install, policy_stage
+from ..parser.tree import Node
+from .lib.npm import npm_install
+from .lib.run import commands
+from .lib.files import copy_sources
+from .lib.stages import chain_instructions, policy_stage
 
 LOCKFILES = ("package-lock.json", "npm-shrinkwrap.json")
 
@@ -54,7 +58,7 @@ class FL403(InstructionRule):
             if inst is None or inst.tool != "npm":
                 continue
             sub = inst.sub
-            spot = Spot(*script.word_span(sub))
+            spot = Node(*script.word_span(sub))
             scripts_off = cmd.has_flag("ignore-scripts")
             exact = not ins.json and spot.end - spot.start == sub.end - sub.start
             if not inst.ci:

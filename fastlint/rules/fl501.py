@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import FileRule
-from .fl_common import healthcheck_text, insert_lines, trailing_insert_point
+from .lib.health import healthcheck_text
+from .lib.places import insert_lines, trailing_insert_point
 
 
 @register

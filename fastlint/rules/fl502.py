@@ -7,7 +7,8 @@ import re
 
 from ..engine.registry import register
 from ..engine.rule import Edit, FileRule, instruction_span
-from .fl_common import chain, health_commands, healthcheck, healthcheck_text
+from .lib.health import health_commands, healthcheck, healthcheck_text
+from .lib.stages import chain
 
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]", "0.0.0.0", "")
 FAIL_FLAGS = ("f", "fail", "fail-with-body")

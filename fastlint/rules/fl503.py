@@ -7,7 +7,9 @@ import re
 from ..engine.registry import register
 from ..engine.rule import Edit, FileRule
 from ..parser.stages import expand
-from .fl_common import Spot, chain, chain_instructions, health_commands, healthcheck, probe_port, stage_env
+from ..parser.tree import Node
+from .lib.health import health_commands, healthcheck, probe_port
+from .lib.stages import chain, chain_instructions, stage_env
 
 
 def exposed(word: str) -> tuple[int, int] | None:
@@ -65,6 +67,6 @@ class FL503(FileRule):
                 spot = arg.sub(i, j)
                 fix = self.fix(Edit(spot.start, spot.end, str(port)), description=f"probe port {port}")
             else:
-                spot = Spot(arg.start, arg.end)
+                spot = Node(arg.start, arg.end)
             yield self.hit(spot, f"The health check probes port {probed}, but {service.name} listens on {port} "
                                  f"(service matrix)", fix=fix)

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import FileRule
-from .fl_common import (chain, chain_instructions, commands, copy_dest, copy_sources, health_commands, healthcheck,
-                        normalize_image, package_ops)
+from .lib.files import copy_dest, copy_sources
+from .lib.health import health_commands, healthcheck
+from .lib.images import normalize_image
+from .lib.packages import package_ops
+from .lib.run import commands
+from .lib.stages import chain, chain_instructions
 
 SHELL_BUILTINS = frozenset({"exit", "true", "false", "test", "[", "[[", "echo", ":", "printf", "kill", "cd", "set",
                             "exec", "command", "type", "read", "return", "trap", "wait", "eval", "."})

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import FileRule
-from .fl_common import after_instruction, chain, commands, describe, family, insert_lines, is_upgrade, policy_stage
+from .lib.packages import is_upgrade
+from .lib.places import after_instruction, insert_lines
+from .lib.run import commands
+from .lib.families import family
+from .lib.stages import chain, describe, policy_stage
 
 
 def upgrades(stage) -> bool:

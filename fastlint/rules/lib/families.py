@@ -23,9 +23,19 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .fl_common import chain, normalize_image
+from .images import normalize_image
+from .stages import chain
 
 FAMILIES = ("alpine", "debian", "rhel", "suse", "busybox", "windows")
+
+# Which family's package manager each tool is (BusyBox has none); shadow's user tools (Debian, Ubuntu, the Red Hat
+# family, SUSE; Alpine only with the shadow package); BusyBox's adduser/addgroup options that Debian's reject.
+PACKAGE_MANAGERS = {"apk": "alpine", "apt-get": "debian", "apt": "debian", "aptitude": "debian", "yum": "rhel",
+                    "dnf": "rhel", "microdnf": "rhel", "zypper": "suse"}
+NATIVE_INSTALL = {"alpine": "apk add --no-cache", "debian": "apt-get install -y", "rhel": "dnf install -y",
+                  "suse": "zypper install -y"}
+SHADOW_TOOLS = frozenset({"useradd", "groupadd", "usermod", "groupmod", "userdel", "groupdel", "chage"})
+BUSYBOX_USER_FLAGS = frozenset("SDGgsk")
 FAMILY_NAMES = {"alpine": "Alpine", "debian": "Debian/Ubuntu", "rhel": "Red Hat family", "suse": "SUSE",
                 "busybox": "BusyBox", "windows": "Windows"}
 
@@ -113,6 +123,13 @@ def os_release_of(image: str) -> str | None:
     return None
 
 
+def family(stage) -> str | None:
+    """``alpine`` or ``debian`` (Debian and Ubuntu) for a stage whose base image is known to be one of them (the
+    families whose commands the fixes write), else None."""
+    fam = stage_family(stage)
+    return fam if fam in ("alpine", "debian") else None
+
+
 def stage_family(stage) -> str | None:
     """The family of a stage's base: the root image of its FROM chain, by name, else by its os-release."""
     root = chain(stage)[0]
@@ -123,7 +140,7 @@ def stage_family(stage) -> str | None:
 
 @lru_cache(maxsize=1024)
 def _family_of(image: str) -> str | None:
-    from ..parser.stages import ImageRef
+    from ...parser.stages import ImageRef
 
     fam = image_family(ImageRef.parse(image))
     if fam is None:

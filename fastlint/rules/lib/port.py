@@ -33,9 +33,11 @@ from __future__ import annotations
 
 import re
 
-from ..engine.pragmas import pragma_block_start
-from ..engine.rule import Edit
-from .fl_common import chain, commands, normalize_image
+from ...engine.pragmas import pragma_block_start
+from ...engine.rule import Edit
+from .images import normalize_image
+from .run import commands
+from .stages import chain
 
 # Debian/Ubuntu name -> Alpine name, where they differ.
 DEBIAN_TO_ALPINE = {
@@ -170,7 +172,7 @@ def _remove_run(df, ins) -> Edit:
 
 
 def _is_ignore_pragma(line: str) -> bool:
-    from ..engine.pragmas import _PRAGMA
+    from ...engine.pragmas import _PRAGMA
 
     m = _PRAGMA.match(line.strip().lstrip("#").strip())
     return bool(m) and not m.group(1) and m.group(2).lower() == "ignore"
@@ -539,8 +541,8 @@ def switch_base(rule, stage, word, image: str, description: str):
     """The fix that writes ``image`` in place of the stage's base (``word``, the FROM's image word) and carries
     the commands of the stage and the stages built on it over to the new base's family: (fix, None), or
     (None, the reason it cannot) when a command cannot be carried over."""
-    from ..parser.stages import ImageRef
-    from .fl_family import FAMILY_NAMES, image_family, stage_family
+    from ...parser.stages import ImageRef
+    from .families import FAMILY_NAMES, image_family, stage_family
 
     df = rule.ctx.df
     ref = ImageRef.parse(image)
@@ -563,7 +565,7 @@ def switch_base(rule, stage, word, image: str, description: str):
 def _check_foreign(df, stage, target: str | None, image: str) -> Port:
     """For a new base fastlint writes no commands for: refuse when the stages run package or user tools that
     are not that family's own (all of them when the family is unknown)."""
-    from .fl203 import PACKAGE_MANAGERS, SHADOW_TOOLS
+    from .families import PACKAGE_MANAGERS, SHADOW_TOOLS
 
     for s in descendants(df, stage):
         for ins in s.instructions:

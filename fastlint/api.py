@@ -1,0 +1,169 @@
+"""fastlint as a library: what the CLI, the tests, the fuzzer and an editor server call.
+
+    from fastlint import api
+
+    findings = api.lint_text("FROM node:latest\nRUN npm install\n", "services/web/Dockerfile")
+    for f in findings:
+        print(f.line, f.column, f.code, f.level, f.message, f.fix is not None)
+
+    result = api.fix_text("FROM node:20-alpine\nMAINTAINER me\n", unsafe=False)
+    print(result.text)          # the fixed text (the input when nothing applied)
+    print(result.remaining)     # the findings left
+
+    run = api.check(["services/"], select=["DL", "FL4"])
+    for r in run.results:       # one FileResult per file: path, findings, parse tree
+        ...
+
+The policy of a text is, in order: ``policy`` (a ``Policy`` object), ``config`` (a ``fastlint.yaml`` or
+``.hadolint.yaml`` file), the nearest configuration file above ``path`` unless ``no_config``, the built-in one.
+``select`` and ``ignore`` take rule IDs or prefixes (``fastlint.engine.ids``), as ``--select``/``--ignore`` do.
+
+Nothing is kept between calls: each call is one run (``RunState``) unless the caller passes ``state`` to share
+the work of several calls (ShellCheck's findings per script, the configuration files read). Bad input never
+raises: a file that does not parse gives its DL1000 finding; a bad configuration file raises ``ConfigError``
+(one line: ``file:line:col: message``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+from .engine.config import ConfigError, Policy, load_config
+from .engine.pipeline import Selection
+from .engine.rule import Finding
+from .engine.runner import FileResult
+from .engine.state import RunState
+
+__all__ = ["ConfigError", "CheckRun", "FileResult", "Finding", "Policy", "RunState", "Selection", "check",
+           "fix_text", "lint_text", "policy_for", "selection"]
+
+
+def selection(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> Selection:
+    """A selection from rule IDs or prefixes (``["DL3008", "FL4"]``; a comma-separated string works too)."""
+    from .engine.ids import split_option
+
+    def ids(value) -> list[str]:
+        if isinstance(value, str):
+            return split_option(value)
+        return [i for v in value for i in split_option(v)]
+
+    return Selection(select=ids(select), ignore=ids(ignore))
+
+
+def policy_for(path: str | Path = "Dockerfile", *, config: str | Path | None = None, no_config: bool = False,
+               state: RunState | None = None) -> Policy:
+    """The policy a file is linted with: ``config`` if given, else the nearest configuration file above it
+    (unless ``no_config``), else the built-in policy. Raises ``ConfigError``."""
+    state = state if state is not None else RunState()
+    explicit = Path(config) if config is not None else None
+    if explicit is not None and not explicit.is_file():
+        raise ConfigError("no such configuration file", str(explicit))
+    return state.policies.policy_for(Path(path), explicit, no_config)
+
+
+def lint_text(text: str, path: str = "Dockerfile", *, policy: Policy | None = None,
+              config: str | Path | None = None, no_config: bool = False, select: Iterable[str] = (),
+              ignore: Iterable[str] = (), state: RunState | None = None) -> list[Finding]:
+    """The findings of a Dockerfile's text, in report order; each fixable one carries its ``fix`` (edits on
+    offsets of ``text``). ``path`` names the file (its folder locates the service and the configuration)."""
+    from .engine.runner import lint_text as lint
+
+    state = state if state is not None else RunState()
+    if policy is None:
+        policy = policy_for(path, config=config, no_config=no_config, state=state)
+    return lint(text, path, policy, selection(select, ignore), state).findings
+
+
+def fix_text(text: str, path: str = "Dockerfile", *, policy: Policy | None = None,
+             config: str | Path | None = None, no_config: bool = False, select: Iterable[str] = (),
+             ignore: Iterable[str] = (), unsafe: bool = False, template: bool = False,
+             template_text: str | None = None, state: RunState | None = None):
+    """Fix a Dockerfile's text with the fix loop: a ``fastlint.fixer.loop.FixOutcome`` (``text``, ``applied``,
+    ``remaining``, ``notes``, ``other_files``: the edits of files beside it, such as ``.dockerignore``, which
+    this function does not write). ``template``: a file that breaks the 4-stage structure is rewritten from the
+    template (``template_text``, else the built-in one) as the loop's structural fix, reading the service's
+    ``package.json`` beside ``path`` (``rewrite`` is then set; ``rewrite_error`` says why it could not be)."""
+    from .fixer.loop import fix_text as fix
+
+    state = state if state is not None else RunState()
+    if policy is None:
+        policy = policy_for(path, config=config, no_config=no_config, state=state)
+    def rewrite(original: str):  # the structural fix (fixer/migrate.py), imported only when asked for
+        from .fixer.migrate import migrate
+
+        return migrate(original, path, policy, template_text)
+
+    return fix(text, path, policy, selection(select, ignore), unsafe=unsafe, state=state,
+               structural=rewrite if template else None)
+
+
+class CheckRun:
+    """The result of ``check``: one ``FileResult`` per file linted, the errors (missing paths, unreadable files:
+    one line each), the failure threshold the policies ask for (``failure_threshold`` of the first file's policy
+    that sets one, else None), and the codes of the rules that ran (families such as SC left out: their codes
+    are the findings'). (A plain class: ``check`` is on the CLI's start-up path, and a dataclass costs time to
+    create.)"""
+
+    def __init__(self, results: list[FileResult] | None = None, errors: list[str] | None = None,
+                 threshold: str | None = None, rules: list[str] | None = None):
+        self.results = [] if results is None else results
+        self.errors = [] if errors is None else errors
+        self.threshold = threshold
+        self.rules = [] if rules is None else rules
+
+
+def check(paths: Iterable[str], *, config: str | Path | None = None, no_config: bool = False,
+          select: Iterable[str] = (), ignore: Iterable[str] = (), shellcheck: bool = True,
+          state: RunState | None = None) -> CheckRun:
+    """What ``fastlint check`` does before it reports: find the files under ``paths`` (Dockerfiles, and the
+    YAML files the selected rules read), find each one's policy, lint them all in one run (the rules that batch
+    work across files get all of them at once). ``shellcheck=False`` turns the external ShellCheck off unless
+    ``select`` names it. Raises ``ConfigError`` for a bad configuration file; never for bad input files."""
+    from .engine.discovery import discover
+    from .engine.pipeline import YAML_KINDS, active_rules, wants_kinds
+    from .engine.runner import lint_paths
+
+    state = state if state is not None else RunState()
+    sel = selection(select, ignore)
+    explicit = Path(config) if config is not None else None
+    if explicit is not None:
+        if not explicit.is_file():
+            raise ConfigError("no such configuration file", str(explicit))
+        state.policies.policy_for(explicit, explicit)  # fail early on a bad config file
+    files, missing = discover(list(paths) or ["."], manifests=wants_kinds(sel, YAML_KINDS))
+    run = CheckRun(errors=list(missing))
+    entries = []
+    thresholds: list[str] = []
+    without: dict[int, Policy] = {}  # id(policy) -> the same policy without ShellCheck
+    ran: dict[int, list[str]] = {}
+    for path, display in files:
+        policy = state.policies.policy_for(path, explicit, no_config)
+        if not shellcheck and policy.runs("shellcheck"):
+            policy = without.get(id(policy)) or without.setdefault(id(policy), _without(policy, "shellcheck"))
+        if policy.failure_threshold:
+            thresholds.append(policy.failure_threshold)
+        if id(policy) not in ran:
+            ran[id(policy)] = [c.code for c in active_rules(policy, sel) if not c.family]
+        entries.append((path, display, policy))
+    for result in lint_paths(entries, sel, state):
+        if result.error:
+            run.errors.append(result.error)
+        else:
+            run.results.append(result)
+    run.threshold = thresholds[0] if thresholds else None
+    run.rules = sorted({code for codes in ran.values() for code in codes})
+    return run
+
+
+def _without(policy: Policy, program: str) -> Policy:
+    import copy
+
+    p = copy.copy(policy)
+    p.externals = {**policy.externals, program: False}
+    return p
+
+
+def load_policy(path: str | Path) -> Policy:
+    """Read a ``fastlint.yaml`` (raises ``ConfigError``)."""
+    return load_config(Path(path))

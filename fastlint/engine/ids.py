@@ -1,0 +1,104 @@
+"""The rule-ID grammar, written once: what a rule ID is, and when a selection pattern matches one.
+
+Pragmas (``# hadolint ignore=...``), the policy file (``rules: ignore/select/severity``), ``--select`` and
+``--ignore``, ShellCheck's family codes and the catalogue all read IDs through this module.
+
+An ID is one of:
+
+* a **code**: a family prefix and digits, ``DL3008``, ``SC2086``, ``FL401``. The built-in families are ``DL``
+  (hadolint's rules), ``SC`` (ShellCheck) and ``FL`` (the FAST policy). A package of rules declares its own
+  prefix with ``register_prefix("ACME")`` (then ``ACME001`` is an ID); codes are upper case;
+* a **name**, as BuildKit writes its checks: CamelCase with at least two words (``StageNameCasing``,
+  ``MaintainerDeprecated``), matched case-insensitively; any registered rule's code is an ID too, whatever its
+  shape (``register_name``, called by the registry);
+* ``ALL``.
+
+A **pattern** (``--select``, ``ignore=``) is an ID or a prefix of one: ``DL30`` matches ``DL3008``, ``FL`` every
+FL rule, ``ALL`` everything. Matching is case-insensitive.
+
+A token that is none of these (``crazy``) is not an ID: as in hadolint, a pragma whose list holds one is no pragma.
+"""
+
+from __future__ import annotations
+
+import re
+
+BUILTIN_PREFIXES = ("DL", "SC", "FL")
+_prefixes: list[str] = list(BUILTIN_PREFIXES)
+_names: set[str] = set()  # upper-cased codes of registered rules that are not of the code form
+_CODE = re.compile(r"^(?:DL|SC|FL)\d*$")
+_CAMEL = re.compile(r"^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+$")
+_PREFIX = re.compile(r"^[A-Z]{2,8}$")
+
+
+def register_prefix(prefix: str) -> None:
+    """Declare a family prefix for a package's rules (``ACME``: then ``ACME001`` is a rule ID)."""
+    global _CODE
+    p = prefix.strip().upper()
+    if not _PREFIX.match(p):
+        raise ValueError(f"a rule prefix is 2 to 8 letters, not {prefix!r}")
+    if p not in _prefixes:
+        _prefixes.append(p)
+        _CODE = re.compile(r"^(?:" + "|".join(sorted(_prefixes, key=len, reverse=True)) + r")\d*$")
+
+
+def register_name(code: str) -> None:
+    """Make a registered rule's code an ID even when it is not of the code form (the registry calls this)."""
+    if not _CODE.match(code.upper()):
+        _names.add(code.upper())
+
+
+def is_code(token: str) -> bool:
+    """A family prefix and digits (or a prefix alone: ``DL``, ``DL30``)."""
+    return bool(_CODE.match(token.strip().upper()))
+
+
+def is_rule_id(token: str) -> bool:
+    """An ID or a prefix of one, as a pragma, the policy file or ``--select`` may write it."""
+    t = token.strip()
+    up = t.upper()
+    return up == "ALL" or bool(_CODE.match(up)) or up in _names or bool(_CAMEL.match(t))
+
+
+def canonical(token: str) -> str:
+    """The form IDs are compared in: upper case (``dl3008`` -> ``DL3008``, ``StageNameCasing`` ->
+    ``STAGENAMECASING``)."""
+    return token.strip().upper()
+
+
+def parse_list(value: str) -> list[str] | None:
+    """The IDs of a comma- or space-separated list (a trailing ``# comment`` dropped), in canonical form; None
+    when the list is empty or an entry is not an ID (hadolint's reading of ``ignore=crazy,DL3002``)."""
+    value = value.split("#", 1)[0]
+    tokens = [t for t in re.split(r"[,\s]+", value) if t.strip()]
+    if not tokens or not all(is_rule_id(t) for t in tokens):
+        return None
+    return [canonical(t) for t in tokens]
+
+
+def split_option(value: str) -> list[str]:
+    """``--select``/``--ignore``'s comma-separated value, in canonical form (not validated: any prefix goes)."""
+    return [canonical(v) for v in value.split(",") if v.strip()]
+
+
+def matches(code: str, patterns) -> bool:
+    """True when a code matches any pattern: an ID or a prefix of one (``DL30`` matches ``DL3008``; ``ALL``
+    matches everything), case-insensitively."""
+    up = None
+    for p in patterns:
+        p = p.strip().upper()
+        if not p:
+            continue
+        if p == "ALL":
+            return True
+        if up is None:
+            up = code.upper()
+        if up.startswith(p):
+            return True
+    return False
+
+
+def names_family(family: str, pattern: str) -> bool:
+    """True when a pattern names one code of a family (``SC2086`` of ``SC``): the family's rule must run."""
+    p = pattern.strip().upper()
+    return bool(p) and p.startswith(family.upper())

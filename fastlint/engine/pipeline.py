@@ -1,0 +1,157 @@
+"""The one finding pipeline, for every kind of file: which rules run, and how their hits become findings.
+
+Every kind of file (Dockerfiles in ``runner.py``; Kubernetes manifests and CI files in ``manifests.py``) goes
+through the same two steps:
+
+1. ``active_rules(policy, selection, kind)``: the rules that run on a file of that kind, from the command line's
+   selection (``--select``/``--ignore``), the policy (``rules:``, severities ``off``, external programs turned
+   off) and each rule's contract (``default_enabled``, ``family``, ``external``, ``kinds``);
+2. ``finalize(raw, ...)``: the rules' hits become findings in one step: finding-level selection (for family
+   rules), pragmas, levels (the policy's over the hit's over the rule's), one finding per place and message,
+   one finding for two rules that say the same thing (``Rule.same_as``), and the report order.
+
+The kind of file gives only what differs: where a hit is (``locate``) and which pragmas apply (``suppressed``).
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable
+
+from .ids import canonical, matches, names_family
+from .registry import all_rules
+from .rule import Finding, Hit, Rule
+
+DOCKERFILE = "dockerfile"
+YAML_KINDS = ("kubernetes", "github", "gitlab")
+
+
+class Selection:
+    """Rule IDs or prefixes from the command line (``--select``, ``--ignore``)."""
+
+    def __init__(self, select: list[str] | None = None, ignore: list[str] | None = None):
+        self.select = [] if select is None else select
+        self.ignore = [] if ignore is None else ignore
+
+
+class FileResult:
+    """One file's findings (``df``: its parse tree, for a Dockerfile)."""
+
+    def __init__(self, path: str, findings: list[Finding], df=None, error: str | None = None):
+        self.path = path
+        self.findings = findings
+        self.df = df
+        self.error = error  # the file could not be read at all (one-line message)
+
+
+def _pattern_hits(cls: type[Rule], patterns) -> bool:
+    if matches(cls.code, patterns):
+        return True
+    # a rule that reports several codes (ShellCheck: SC) is on when a pattern names one of its codes
+    return cls.family and any(names_family(cls.code, p) for p in patterns)
+
+
+def _level_of(policy, code: str) -> str | None:
+    """The policy's level for a code (its keys are canonical: upper case)."""
+    severity = policy.severity
+    if not severity:
+        return None
+    found = severity.get(code)
+    if found is None and not code.isupper():  # a name such as StageNameCasing
+        found = severity.get(canonical(code))
+    return found
+
+
+def active_rules(policy, selection: Selection, kind: str | None = None) -> list[type[Rule]]:
+    """The rule classes that run under this policy and selection, on files of ``kind`` (``yaml``: of any YAML
+    kind; None: of every kind)."""
+    out = []
+    for code, cls in all_rules().items():
+        if kind is not None and not (kind in cls.kinds or (kind == "yaml" and any(k in YAML_KINDS for k in cls.kinds))):
+            continue
+        if selection.select:
+            on = _pattern_hits(cls, selection.select)
+        else:
+            on = cls.default_enabled and code not in policy.disabled
+            if policy.select and _pattern_hits(cls, policy.select):
+                on = True
+        if matches(code, policy.ignore) or matches(code, selection.ignore):
+            on = False
+        if _level_of(policy, code) in ("off", "none"):
+            on = False
+        if cls.external is not None and not policy.runs(cls.external) and not (selection.select and on):
+            on = False
+        if on:
+            out.append(cls)
+    return out
+
+
+def wants_kinds(selection: Selection, kinds: Iterable[str]) -> bool:
+    """Whether some rule reading one of these kinds can run under the command line's selection (a policy may
+    still turn it off for its files): folders are searched for YAML files only then."""
+    kinds = tuple(kinds)
+    codes = [code for code, cls in all_rules().items() if any(k in cls.kinds for k in kinds)]
+    if selection.select:
+        codes = [c for c in codes if matches(c, selection.select)]
+    return any(not matches(c, selection.ignore) for c in codes)
+
+
+def keep(code: str, policy, selection: Selection) -> bool:
+    """Finding-level selection (the rules that report several codes are selected as a whole)."""
+    if selection.select and not matches(code, selection.select):
+        return False
+    if matches(code, policy.ignore) or matches(code, selection.ignore):
+        return False
+    return _level_of(policy, code) not in ("off", "none")
+
+
+def report_order(path: str):
+    """The order of a file's findings: the file's own first (a fix may report in another file), then by file,
+    line, column, code."""
+    return lambda f: (f.file != path, f.file, f.line, f.column, f.code)
+
+
+def finalize(
+    raw: Iterable[tuple[Rule, Hit]],
+    path: str,
+    policy,
+    selection: Selection,
+    locate: Callable[[str, str, str, Hit], Finding],
+    suppressed: Callable[[str, Hit], bool] | None = None,
+) -> list[Finding]:
+    """The hits of a file's rules as findings (see the module docstring). ``locate(code, level, message, hit)``
+    makes the finding (positions from the hit); ``suppressed(code, hit)`` says when a pragma turns it off
+    (None: no pragmas, or the policy does not allow them)."""
+    findings: list[Finding] = []
+    seen: set[tuple] = set()
+    twins: list[tuple[Finding, str]] = []
+    for rule, h in raw:
+        code = h.code or rule.code
+        if not keep(code, policy, selection):
+            continue
+        if suppressed is not None and suppressed(code, h):
+            continue
+        level = _level_of(policy, code) or h.level or rule.level
+        f = locate(code, level, h.message or rule.message, h)
+        if h.fix is not None:
+            f.fix, f.fixable = h.fix, True
+        key = (f.file, f.line, f.column, f.code, f.message)
+        if key in seen:
+            continue
+        seen.add(key)
+        findings.append(f)
+        if rule.same_as is not None:
+            twins.append((f, rule.same_as))
+    if twins:  # one finding for two rules that say the same thing on one line: the twin's
+        said: dict[tuple, int] = {}
+        for f in findings:
+            k = (f.file, f.line, canonical(f.code))
+            said[k] = said.get(k, 0) + 1
+        dropped = set()
+        for f, twin in twins:
+            mine = (f.file, f.line, canonical(f.code))
+            if said.get((f.file, f.line, canonical(twin)), 0) and said[mine]:
+                dropped.add(id(f))
+                said[mine] -= 1  # two rules naming each other: the second one keeps its finding
+        findings = [f for f in findings if id(f) not in dropped]
+    findings.sort(key=report_order(path))
+    return findings
