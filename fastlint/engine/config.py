@@ -48,7 +48,7 @@ class Policy:
     __slots__ = (
         "stages", "bases", "allowed_images", "user", "budgets", "target", "services", "ignore", "select",
         "severity", "disabled", "trusted_registries", "label_schema", "strict_labels", "failure_threshold",
-        "externals", "allow_pragmas", "source"
+        "externals", "allow_pragmas", "source", "buildkit_check"
     )
 
     def __init__(
@@ -71,6 +71,7 @@ class Policy:
         shellcheck: bool = True,
         allow_pragmas: bool = True,
         source: str = "built-in",
+        buildkit_check=None,
     ):
         self.stages = list(builtin.STAGES) if stages is None else stages
         self.bases = dict(builtin.BASES) if bases is None else bases
@@ -93,6 +94,9 @@ class Policy:
         self.externals = {"shellcheck": shellcheck}  # external program -> whether its rules run
         self.allow_pragmas = allow_pragmas
         self.source = source  # where the policy came from, for messages
+        # BuildKit's check configuration (engine/checks.CheckConfig) from ``buildkit: check:``, which replaces
+        # the Dockerfiles' ``# check=`` directive as the BUILDKIT_DOCKERFILE_CHECK build argument does
+        self.buildkit_check = buildkit_check
 
     def service_named(self, name: str | None) -> Service | None:
         return self.services.get(name) if name else None
@@ -289,11 +293,13 @@ class _Reader:
 def _check_code(v: str) -> str | None:
     from .ids import is_rule_id
 
-    return None if is_rule_id(v) else f"'{v}' is not a rule ID or prefix (like DL3008, DL30, FL4, SC2086)"
+    if is_rule_id(v):
+        return None
+    return f"'{v}' is not a rule ID or prefix (like DL3008, DL30, FL4, SC2086, StageNameCasing)"
 
 
 TOP_KEYS = ("policy", "services", "rules", "trusted_registries", "label_schema", "strict_labels", "shellcheck",
-            "failure_threshold")
+            "failure_threshold", "buildkit")
 POLICY_KEYS = ("stages", "bases", "allowed_images", "user", "budgets", "target")
 SERVICE_KEYS = ("type", "port", "memory", "health_service")
 RULES_KEYS = ("ignore", "select", "severity", "allow_pragmas")
@@ -367,7 +373,47 @@ def load_config(path: Path) -> Policy:
         p.shellcheck = r.boolean(data, "shellcheck")
     if "failure_threshold" in data:
         p.failure_threshold = r.level(data, "failure_threshold")
+    if "buildkit" in data:
+        p.buildkit_check = _read_buildkit(r, r.mapping(data, "buildkit", ("check",)))
     return p
+
+
+def _read_buildkit(r: _Reader, section):
+    """``buildkit: check:`` as the BUILDKIT_DOCKERFILE_CHECK build argument's string (``skip=A,B;error=true``)
+    or as a mapping (``skip: [A, B] | all``, ``experimental: [C] | all``, ``error: true``)."""
+    from .checks import NAMES, CheckConfig, CheckOptionError
+
+    if "check" not in section:
+        return None
+    names = {name.upper(): name for name in NAMES}
+    value = section["check"]
+    if isinstance(value, str):
+        try:
+            cfg = CheckConfig.parse(value)
+        except CheckOptionError as err:
+            raise r.error(f"'check': {err}", r.pos(section, "check", True)) from None
+        for name in cfg.skip + cfg.experimental:
+            if name.upper() not in names:
+                raise r.error(f"'check': '{name}' is not one of BuildKit's checks", r.pos(section, "check", True))
+        return cfg
+    if not isinstance(value, dict):
+        raise r.error("'check' must be a string (skip=...;error=true) or a mapping", r.pos(section, "check", True))
+    check = r.mapping(section, "check", ("skip", "experimental", "error"))
+    cfg = CheckConfig()
+    for key in ("skip", "experimental"):
+        if key not in check:
+            continue
+        if check[key] == "all":
+            setattr(cfg, f"{key}_all", True)
+            continue
+
+        def known(name: str) -> str | None:
+            return None if name.upper() in names else f"'{name}' is not one of BuildKit's checks"
+
+        setattr(cfg, key, [names[n.upper()] for n in r.str_list(check, key, known)])
+    if "error" in check:
+        cfg.error = r.boolean(check, "error")
+    return cfg
 
 
 def _read_policy(r: _Reader, pol, p: Policy) -> None:
