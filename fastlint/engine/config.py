@@ -48,7 +48,7 @@ class Policy:
     __slots__ = (
         "stages", "bases", "allowed_images", "user", "budgets", "target", "services", "ignore", "select",
         "severity", "disabled", "trusted_registries", "label_schema", "strict_labels", "failure_threshold",
-        "externals", "allow_pragmas", "source", "buildkit_check"
+        "externals", "allow_pragmas", "source", "buildkit_check", "custom_rules"
     )
 
     def __init__(
@@ -97,6 +97,7 @@ class Policy:
         # BuildKit's check configuration (engine/checks.CheckConfig) from ``buildkit: check:``, which replaces
         # the Dockerfiles' ``# check=`` directive as the BUILDKIT_DOCKERFILE_CHECK build argument does
         self.buildkit_check = buildkit_check
+        self.custom_rules = None  # the data rules of custom_rules: (fastlint.datarules.read.CustomRules), or None
 
     def service_named(self, name: str | None) -> Service | None:
         return self.services.get(name) if name else None
@@ -292,14 +293,15 @@ class _Reader:
 
 def _check_code(v: str) -> str | None:
     from .ids import is_rule_id
+    from .packages import installed
 
-    if is_rule_id(v):
+    if is_rule_id(v) or (installed() and is_rule_id(v)):  # the rule packages' prefixes are IDs once read
         return None
     return f"'{v}' is not a rule ID or prefix (like DL3008, DL30, FL4, SC2086, StageNameCasing)"
 
 
 TOP_KEYS = ("policy", "services", "rules", "trusted_registries", "label_schema", "strict_labels", "shellcheck",
-            "failure_threshold", "buildkit")
+            "failure_threshold", "buildkit", "custom_rules")
 POLICY_KEYS = ("stages", "bases", "allowed_images", "user", "budgets", "target")
 SERVICE_KEYS = ("type", "port", "memory", "health_service")
 RULES_KEYS = ("ignore", "select", "severity", "allow_pragmas")
@@ -323,6 +325,10 @@ def load_config(path: Path) -> Policy:
     for key in data:
         if key not in TOP_KEYS:
             raise r.error(f"unknown key '{key}' (expected one of: {', '.join(TOP_KEYS)})", r.pos(data, key))
+    if "custom_rules" in data:  # first: its prefix makes its IDs rule IDs for the rest of the file
+        from ..datarules.read import read_custom_rules
+
+        p.custom_rules = read_custom_rules(r, data, "custom_rules")
     if "policy" in data:
         _read_policy(r, r.mapping(data, "policy", POLICY_KEYS), p)
     if "services" in data:
