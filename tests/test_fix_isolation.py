@@ -174,9 +174,9 @@ def test_the_issue_file_fixed_with_unsafe_fixes_has_no_command_of_the_old_base(t
     node:20-alpine with Debian's groupadd/useradd and the apt-get line kept. Now FL102 goes first and carries the
     apt-get line over (nothing left to install on the node image: it goes), and FL302 writes BusyBox's commands for
     the new base; check finds no command that does not fit it (the engine test builds it)."""
-    from typer.testing import CliRunner
+    from cli_runner import CliRunner
 
-    from fastlint.cli.app import app
+    from fastlint.cli import main as app
     from fastlint.cli.check import main as check_main
 
     (tmp_path / ".git").mkdir()

@@ -102,6 +102,7 @@ class FL203(FileRule):
     level = "error"
     message = "A package manager or user tool of another OS family than the stage's base image"
     name = "command-fits-base"
+    needs_instructions = ("RUN",)
 
     def finish(self):
         installed_by: dict[int, set[str]] = {}  # stage index -> packages installed by its chain
