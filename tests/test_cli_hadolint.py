@@ -135,6 +135,11 @@ def test_unknown_rule_id_is_an_error_on_the_command_line(project, capsys):
     for option in ("--select", "--ignore", "--error"):
         assert main([option, "ZZZ123", "Dockerfile"]) == 2
         assert "unknown rule ID or prefix 'ZZZ123'" in capsys.readouterr().err
+    # a BuildKit name matches only whole, in any case; the error names the ID as written
+    assert main(["--select", "stagenamecasing", "--ignore", "LegacyKeyValueFormat", "Dockerfile"]) in (0, 1)
+    capsys.readouterr()
+    assert main(["--select", "DL3006,Stage", "Dockerfile"]) == 2
+    assert "unknown rule ID or prefix 'Stage'" in capsys.readouterr().err
 
 
 def test_unknown_rule_id_in_a_config_file_is_a_warning(project, capsys):

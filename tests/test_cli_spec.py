@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
 from fastlint.cli import COMMANDS, command
 from fastlint.cli.spec import Namespace, build_parser, fast_parse
+
+ROOT = Path(__file__).resolve().parent.parent
 
 CHECK = command("check")[0]
 WORDS = [f for o in CHECK.options for f in o.flags if f not in ("-h", "--help")]
@@ -108,6 +111,22 @@ def test_parse_exit_codes_and_stdin(tmp_path):
     assert r.returncode == 0 and '"instruction": "FROM"' in r.stdout
     assert run("parse", "-", input="FROM a\nRUN <<EOT\n").returncode == 1
     assert run("parse", str(tmp_path / "missing")).returncode == 2
+
+
+def test_test_rules_exit_codes(tmp_path):
+    """0 every check passed; 1 a case failed (a fail case's line changed); 2 nothing to test."""
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    page = (ROOT / "rules" / "DL3006.md").read_text(encoding="utf-8")
+    (pages / "DL3006.md").write_text(page, encoding="utf-8")
+    r = run("test-rules", str(pages))
+    assert r.returncode == 0 and r.stdout.splitlines()[-1].endswith("checks passed."), r.stdout
+    assert "(line 1)" in page
+    (pages / "DL3006.md").write_text(page.replace("(line 1)", "(line 2)", 1), encoding="utf-8")
+    r = run("test-rules", str(pages))
+    assert r.returncode == 1 and r.stdout.splitlines()[-1].endswith("1 failed."), r.stdout
+    r = run("test-rules", str(tmp_path / "missing"))
+    assert r.returncode == 2 and r.stderr.startswith("fastlint: ") and r.stdout == ""
 
 
 def test_other_commands_usage_errors_exit_2():

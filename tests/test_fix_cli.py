@@ -298,3 +298,32 @@ def test_bad_config_is_exit_2(work):
     r = fix("--config", "nope.yaml", "Dockerfile")
     assert r.exit_code == 2 and "nope.yaml" in r.stderr
     assert (work / "Dockerfile").read_text() == LEGACY
+
+
+# -- the hadolint profile ----------------------------------------------------------------------------------------
+NO_STANDARD = "FROM node:20\nMAINTAINER Team <team@example.com>\nUSER root\n"
+
+
+@pytest.mark.parametrize("how", ["option", "environment"])
+def test_the_hadolint_profile_fixes_with_hadolint_rules_alone(work, monkeypatch, how):
+    """``fix --profile hadolint`` (or FASTLINT_PROFILE) applies hadolint's rules' fixes and none of the FAST
+    policy's: no FL finding, no template rewrite; the default profile reports the FL findings it cannot fix."""
+    write(work / "Dockerfile", NO_STANDARD)
+    args = ["--profile", "hadolint"] if how == "option" else []
+    if how == "environment":
+        monkeypatch.setenv("FASTLINT_PROFILE", "hadolint")
+    r = fix("--no-template", *args, "Dockerfile")
+    assert (work / "Dockerfile").read_text() == NO_STANDARD.replace("MAINTAINER Team <team@example.com>", LABEL)
+    assert "FL" not in r.output and "DL3002" in r.output, r.output
+    monkeypatch.delenv("FASTLINT_PROFILE", raising=False)
+    write(work / "Dockerfile", NO_STANDARD)
+    assert "FL501" in fix("--no-template", "Dockerfile").output
+
+
+def test_a_bad_profile_is_a_usage_error(work, monkeypatch):
+    write(work / "Dockerfile", NO_STANDARD)
+    assert fix("--profile", "strict", "Dockerfile").exit_code == 2
+    monkeypatch.setenv("FASTLINT_PROFILE", "strict")
+    r = fix("Dockerfile")
+    assert r.exit_code == 2 and r.output.strip() == "fastlint: FASTLINT_PROFILE must be fast or hadolint, not 'strict'"
+    assert (work / "Dockerfile").read_text() == NO_STANDARD

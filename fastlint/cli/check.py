@@ -98,6 +98,11 @@ def main(argv: list[str]) -> int:
         return 130
 
 
+def _as_written(values: list[str]) -> list[str]:
+    """The IDs of comma-separated option values as the user wrote them (for messages)."""
+    return [v.strip() for value in values for v in value.split(",") if v.strip()]
+
+
 def _split(values: list[str]) -> list[str]:
     from ..engine.ids import split_option
 
@@ -136,7 +141,7 @@ def run(args, environ) -> int:
     if select or ignore or levels:
         from ..engine.index import unknown_ids
 
-        bad = unknown_ids([*select, *ignore, *_split(levels)])
+        bad = unknown_ids(_as_written([*args.select, *args.ignore, *levels]))
     stdin_at = [i for i, p in enumerate(args.paths) if p == "-"]
     if len(stdin_at) > 1:
         fail("'-' (standard input) can be given once")

@@ -10,6 +10,7 @@ errors on stderr as ``fastlint: ...`` lines.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -52,6 +53,9 @@ FIX = Command(
         Option(("-c", "--config"), "config", metavar="FILE",
                help="configuration file (default: the nearest fastlint.yaml or .hadolint.yaml)"),
         Option(("--no-config",), "no_config", "flag", help="ignore configuration files; use the built-in policy"),
+        Option(("--profile",), "profile", choices=("fast", "hadolint"), metavar="PROFILE",
+               help="fast (the default) or hadolint (hadolint's rules alone: no FL fix, no template migration); "
+                    "as check's --profile"),
         Option(("--stdin-filename",), "stdin_filename", metavar="NAME",
                help="the name of the file read from standard input ('-'), for messages and its configuration"),
     ],
@@ -69,7 +73,7 @@ def main(argv: list[str]) -> int:
                output=args.save_as if args.save_as is not None else args.output, backup=not args.no_backup,
                unsafe=args.unsafe_fixes, select=",".join(args.select), ignore=",".join(args.ignore),
                config=Path(args.config) if args.config else None, no_config=args.no_config,
-               stdin_filename=args.stdin_filename)
+               stdin_filename=args.stdin_filename, profile=args.profile or os.environ.get("FASTLINT_PROFILE"))
 
 
 def _err(message: str) -> None:
@@ -78,8 +82,10 @@ def _err(message: str) -> None:
 
 def run(paths: list[str], *, diff: bool = False, template: bool = True, template_file: Path | None = None,
         output: str | None = None, backup: bool = True, unsafe: bool = False, select: str = "", ignore: str = "",
-        config: Path | None = None, no_config: bool = False, stdin_filename: str | None = None) -> int:
-    """The whole command; returns the exit code."""
+        config: Path | None = None, no_config: bool = False, stdin_filename: str | None = None,
+        profile: str | None = None) -> int:
+    """The whole command; returns the exit code. ``profile``: that of the built-in policy and of the
+    configuration files that name none (``--profile``, ``FASTLINT_PROFILE``; default ``fast``)."""
     from ..engine.config import ConfigError
     from ..engine.discovery import Notes, discover
     from ..engine.ids import split_option, unknown_message
@@ -92,9 +98,15 @@ def run(paths: list[str], *, diff: bool = False, template: bool = True, template
         _err(f"--save-as takes a file name (written beside each input), not {output!r}")
         return 2
     selection = Selection(select=split_option(select), ignore=split_option(ignore))
-    bad = unknown_ids([*selection.select, *selection.ignore])  # a configuration's data rules may have them
+    # (as written, for the message; a configuration's data rules may have them)
+    bad = unknown_ids([v.strip() for value in (select, ignore) for v in value.split(",") if v.strip()])
+    if (profile or "fast") not in ("fast", "hadolint"):
+        _err(f"FASTLINT_PROFILE must be fast or hadolint, not {profile!r}")
+        return 2
+    from ..engine.state import RunState
+
     opts = FixOptions(diff=diff, template=template, output=output, backup=backup, unsafe=unsafe,
-                      selection=selection, config=config, no_config=no_config)
+                      selection=selection, config=config, no_config=no_config, state=RunState(profile or "fast"))
     if template_file is not None:
         try:
             opts.template_text = template_file.read_text(encoding="utf-8")
