@@ -64,3 +64,11 @@ def no_engine(tmp_path, monkeypatch):
     wants an engine starts tests/fake_engine.py."""
     monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path / 'no-engine.sock'}")
     yield
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    """The shared folder, for a test that needs what only it holds (hadolint's cases): fails when it is missing."""
+    if not SHARED.is_dir():
+        pytest.fail(f"the shared folder is missing: {SHARED} (set FASTLINT_SHARED)")
+    return SHARED
