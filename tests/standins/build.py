@@ -456,6 +456,23 @@ DATA_PACKAGES = {
 }
 
 
+# Build tools that fixed legacy fixtures install for node-gyp: `fastlint fix --unsafe-fixes` carries
+# fast-enrichment-service's and fast-vammediation-service's `apt-get install -y python3 make g++` over to Alpine as
+# `apk add --no-cache python3 make g++` (FL102). No fixture has a native addon, so these are never run: each is a
+# placeholder whose programs say so and fail (a fixture that starts compiling native code would show it at once).
+# name -> the programs it installs.
+PLACEHOLDER_PACKAGES = {"python3": ["usr/bin/python3"], "make": ["usr/bin/make"], "g++": ["usr/bin/g++", "usr/bin/c++"]}
+PLACEHOLDER_VERSION = "0-r0"
+
+
+def placeholder_package(path: Path, name: str, programs: list[str]) -> None:
+    script = (f"#!/bin/sh\necho \"fastlint stand-in: {name} is a placeholder package (docs/standins.md): no "
+              f"native build can run here\" >&2\nexit 1\n")
+    with tarfile.open(path, "w:gz") as tar:
+        for program in programs:
+            add_bytes(tar, program, script, mode=0o755)
+
+
 def data_package(path: Path, roots: list[str]) -> None:
     """A package of host files and folders (recursively, symbolic links kept), owned by root."""
     def as_root(info: tarfile.TarInfo) -> tarfile.TarInfo:
@@ -496,6 +513,10 @@ def build_store() -> Path:
         version = debian_version(debian)
         file, digest = store_package(index_dir, name, version, lambda path, roots=roots: data_package(path, roots))
         lines.append(f"{name}|{version}|{file}|{digest}|the host's {debian} files")
+    for name, programs in PLACEHOLDER_PACKAGES.items():
+        file, digest = store_package(index_dir, name, PLACEHOLDER_VERSION,
+                                     lambda path, name=name, programs=programs: placeholder_package(path, name, programs))
+        lines.append(f"{name}|{PLACEHOLDER_VERSION}|{file}|{digest}|placeholder: its programs fail when run")
     (index_dir / "APKINDEX").write_text("\n".join(lines) + "\n")
 
     version, _ = template_probe_pin()
