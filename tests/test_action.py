@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, SARIF_SCHEMA
 
 SERVICE = "fast-validation-service"
 ANNOTATION = re.compile(r"^::(error|warning|notice) file=([^,]+),line=(\d+),col=\d+,endLine=\d+,endColumn=\d+,"
@@ -96,7 +96,7 @@ def test_action_yml_declares_inputs_outputs_and_a_composite_check_step():
     assert "${{" not in step["run"]
 
 
-def test_check_step_writes_sarif_annotations_summary_and_exit_code(legacy, tmp_path, shared):
+def test_check_step_writes_sarif_annotations_summary_and_exit_code(legacy, tmp_path):
     import jsonschema
 
     proc, summary, outputs = run_step(legacy, tmp_path, paths="services")
@@ -107,7 +107,7 @@ def test_check_step_writes_sarif_annotations_summary_and_exit_code(legacy, tmp_p
 
     # SARIF: valid 2.1.0, one result per finding, every rule described
     sarif = json.loads((legacy / "fastlint.sarif").read_text(encoding="utf-8"))
-    schema = json.loads((shared / "schemas" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
     validator = jsonschema.validators.validator_for(schema)(schema)
     errors = sorted(validator.iter_errors(sarif), key=str)
     assert not errors, "\n".join(e.message for e in errors[:5])
@@ -232,7 +232,7 @@ def _readme_section(start: str, end: str) -> str:
 def test_readme_ci_examples_use_existing_inputs_and_flags():
     """Every `with:` key given to the action exists in action.yml; every flag of every `fastlint check` command in
     the pre-commit, CI and adoption sections is one that `fastlint check` accepts."""
-    from fastlint.cli.check import build_parser
+    from fastlint.cli.check import CHECK
 
     import textwrap
 
@@ -257,7 +257,7 @@ def test_readme_ci_examples_use_existing_inputs_and_flags():
     assert len(used) >= 2 and {"paths", "fail-on", "baseline", "verify-report"} <= set().union(*used)
     for keys in used:
         assert keys <= inputs, f"README gives the action inputs it does not have: {keys - inputs}"
-    flags = {opt for action in build_parser()._actions for opt in action.option_strings}
+    flags = set(CHECK.by_flag)
     commands = re.findall(r"fastlint check ([^\n`#]*)", text)
     commands += [args.replace(",", " ") for args in re.findall(r"args: \[(--[^\]]*)\]", text)]  # the hook's args
     commands += re.findall(r"`(--format [^`]*)`", text)

@@ -1,6 +1,16 @@
 """The policy a file is checked against: the built-in standard, overridden by ``fastlint.yaml``, or adjusted by
 a ``.hadolint.yaml`` when there is no ``fastlint.yaml``.
 
+A configuration file is read by its content, whatever its name: a file with hadolint's keys (``ignored``,
+``override``, ``trustedRegistries``, ...) is a hadolint configuration, read as hadolint 2.15 reads it; any other is
+a ``fastlint.yaml``. With no file near the Dockerfile, hadolint's own user-wide files are read as hadolint finds
+them (``$XDG_CONFIG_HOME/hadolint.yaml``, ``~/.config/hadolint.yaml``, ``~/.hadolint/hadolint.yaml``,
+``~/.hadolint/config.yaml``, ``~/.hadolint.yaml``; ``.yml`` too).
+
+Two profiles: ``fast`` (the default: the standard's rules and hadolint's) and ``hadolint`` (hadolint's rules alone,
+with hadolint's defaults, for repositories that are not FAST services): ``profile: hadolint`` in fastlint.yaml,
+``--profile hadolint`` or ``FASTLINT_PROFILE=hadolint``.
+
 ``fastlint.yaml`` is read with ruamel.yaml (imported only when such a file exists) so that every error names
 ``fastlint.yaml:LINE:COL``. Each top-level part of the policy given in the file replaces the built-in part; the
 ``services`` matrix is merged by service name (a service given in the file replaces the built-in entry).
@@ -8,15 +18,16 @@ a ``.hadolint.yaml`` when there is no ``fastlint.yaml``.
 
 from __future__ import annotations
 
-import copy
+import os
 import re
-from pathlib import Path
 
 from ..policy import builtin
 
 CONFIG_NAMES = ("fastlint.yaml", "fastlint.yml", ".fastlint.yaml")
 HADOLINT_NAMES = (".hadolint.yaml", ".hadolint.yml")
 LEVEL_NAMES = ("error", "warning", "info", "style")
+PROFILES = ("fast", "hadolint")
+MAX_CONFIG_BYTES = 256 * 1024  # a real fastlint.yaml is a few KB; reading YAML with positions costs ~40 us a line
 _MEMORY = re.compile(r"^\d+(\.\d+)?(Ki|Mi|Gi|Ti|K|M|G|T)?$")
 
 
@@ -48,7 +59,8 @@ class Policy:
     __slots__ = (
         "stages", "bases", "allowed_images", "user", "budgets", "target", "services", "ignore", "select",
         "severity", "disabled", "trusted_registries", "label_schema", "strict_labels", "failure_threshold",
-        "externals", "allow_pragmas", "source", "buildkit_check"
+        "externals", "allow_pragmas", "source", "profile", "explicit", "hadolint_levels", "run", "warnings",
+        "buildkit_check", "custom_rules"
     )
 
     def __init__(
@@ -94,9 +106,15 @@ class Policy:
         self.externals = {"shellcheck": shellcheck}  # external program -> whether its rules run
         self.allow_pragmas = allow_pragmas
         self.source = source  # where the policy came from, for messages
+        self.profile = "fast"
+        self.explicit: set[str] = set()  # the settings the configuration file gives (hadolint's environment is under them)
+        self.hadolint_levels: set[str] = set()  # codes whose level a hadolint setting gave (the most severe wins)
+        self.run: dict = {}  # run-wide settings of a hadolint configuration: formats, no_fail, no_color, verbose
+        self.warnings: list[str] = []  # what was read but not used (unknown keys, unknown rule IDs)
         # BuildKit's check configuration (engine/checks.CheckConfig) from ``buildkit: check:``, which replaces
         # the Dockerfiles' ``# check=`` directive as the BUILDKIT_DOCKERFILE_CHECK build argument does
         self.buildkit_check = buildkit_check
+        self.custom_rules = None  # the data rules of custom_rules: (fastlint.datarules.read.CustomRules), or None
 
     def service_named(self, name: str | None) -> Service | None:
         return self.services.get(name) if name else None
@@ -115,42 +133,69 @@ class Policy:
         self.externals = {**self.externals, "shellcheck": on}  # a new dict: a copy.copy() of a policy shares none
 
 
-def builtin_policy() -> Policy:
+def builtin_policy(profile: str = "fast") -> Policy:
+    """The built-in policy of a profile: ``fast``, the standard as written; ``hadolint``, hadolint's defaults
+    (its rules only, none turned off, no service matrix: ``engine.hadolint.profile``)."""
     p = Policy()
-    p.services = {name: Service(name=name, **copy.deepcopy(spec)) for name, spec in builtin.SERVICES.items()}
+    if profile == "hadolint":
+        from .hadolint import profile as hadolint_profile
+
+        return hadolint_profile(p)
+    p.services = {name: Service(name=name, **spec) for name, spec in builtin.SERVICES.items()}
     return p
 
 
 # -- finding the file for a Dockerfile ---------------------------------------------------------------------------
 class PolicyFinder:
     """Finds and reads the configuration files of a run, each once: one Policy per file (or the built-in one).
-    A run keeps one (``RunState.policies``); nothing is kept between runs."""
+    A run keeps one (``RunState.policies``); nothing is kept between runs.
 
-    def __init__(self):
+    ``profile``: the profile of the built-in policy and of configuration files that name none (``--profile``).
+    Paths are strings or path objects; folders are walked with ``os.path`` (no pathlib on the lint path)."""
+
+    def __init__(self, profile: str = "fast"):
+        self.profile = profile
         self._policies: dict[str, Policy] = {}
-        self._dirs: dict[Path, Path | None] = {}
+        self._dirs: dict[str, str | None] = {}
+        self._user: list[str | None] = []  # hadolint's user-wide file, once looked for
 
-    def policy_for(self, dockerfile: Path, explicit: Path | None = None, no_config: bool = False) -> Policy:
+    def policy_for(self, dockerfile, explicit=None, no_config: bool = False) -> Policy:
         """The policy for a Dockerfile: ``--config``, else the nearest fastlint.yaml above it, else the nearest
         .hadolint.yaml above it (read over the built-in policy), else the built-in policy."""
+        profile = self.profile
         if no_config:
-            return self._cached("<builtin>", builtin_policy)
+            return self._cached("<builtin>", lambda: builtin_policy(profile))
         if explicit is not None:
-            return self._cached(str(explicit), lambda: load_config(explicit))
-        directory = dockerfile.resolve().parent
-        found = self._nearest(directory)
+            return self._cached(str(explicit), lambda: load_any(explicit, profile))
+        # realpath: never an error, even for a symlink loop
+        found = self._nearest(os.path.dirname(os.path.realpath(dockerfile)))
         if found is None:
-            return self._cached("<builtin>", builtin_policy)
-        if found.name in HADOLINT_NAMES:
-            return self._cached(str(found), lambda: load_hadolint(found))
-        return self._cached(str(found), lambda: load_config(found))
+            found = self.user_hadolint_config()
+        if found is None:
+            return self._cached("<builtin>", lambda: builtin_policy(profile))
+        name = os.path.basename(found)
+        if name in HADOLINT_NAMES or name in USER_HADOLINT_NAMES:
+            return self._cached(found, lambda: load_hadolint(found, profile=profile))
+        return self._cached(found, lambda: load_any(found, profile))
+
+    def user_hadolint_config(self) -> str | None:
+        """hadolint's user-wide configuration, where hadolint looks for it (after the project's), or None."""
+        if not self._user:
+            home = os.path.expanduser("~")
+            xdg = os.environ.get("XDG_CONFIG_HOME") or os.path.join(home, ".config")
+            candidates = [os.path.join(xdg, "hadolint.yaml"), os.path.join(xdg, "hadolint.yml"),
+                          *(os.path.join(home, ".hadolint", n) for n in USER_HADOLINT_NAMES),
+                          os.path.join(home, ".hadolint.yaml"), os.path.join(home, ".hadolint.yml")]
+            # os.path.isfile: a folder one may not read (a HOME of another user) is no file, not an error
+            self._user.append(next((c for c in candidates if os.path.isfile(c)), None))
+        return self._user[0]
 
     def _cached(self, key: str, make) -> Policy:
         if key not in self._policies:
             self._policies[key] = make()
         return self._policies[key]
 
-    def _nearest(self, directory: Path) -> Path | None:
+    def _nearest(self, directory: str) -> str | None:
         """The nearest fastlint.yaml (or, when none is found, .hadolint.yaml) in the directory or above."""
         dirs = self._dirs
         if directory in dirs:
@@ -161,23 +206,24 @@ class PolicyFinder:
         result = None
         while True:
             chain.append(d)
-            if d in dirs and dirs[d] is not None and dirs[d].name not in HADOLINT_NAMES:
+            if d in dirs and dirs[d] is not None and os.path.basename(dirs[d]) not in HADOLINT_NAMES:
                 result = dirs[d]
                 break
             for n in CONFIG_NAMES:
-                if (d / n).is_file():
-                    result = d / n
+                if os.path.isfile(os.path.join(d, n)):
+                    result = os.path.join(d, n)
                     break
             if result is not None:
                 break
             if found_hadolint is None:
                 for n in HADOLINT_NAMES:
-                    if (d / n).is_file():
-                        found_hadolint = d / n
+                    if os.path.isfile(os.path.join(d, n)):
+                        found_hadolint = os.path.join(d, n)
                         break
-            if d.parent == d or (d / ".git").exists():
+            parent = os.path.dirname(d)
+            if parent == d or os.path.exists(os.path.join(d, ".git")):
                 break
-            d = d.parent
+            d = parent
         if result is None:
             result = found_hadolint
         for c in chain:
@@ -185,22 +231,29 @@ class PolicyFinder:
         return result
 
 
-def policy_for(dockerfile: Path, explicit: Path | None = None, no_config: bool = False,
-               finder: PolicyFinder | None = None) -> Policy:
+USER_HADOLINT_NAMES = ("hadolint.yaml", "hadolint.yml", "config.yaml", "config.yml")
+
+
+def policy_for(dockerfile, explicit=None, no_config: bool = False, finder: PolicyFinder | None = None) -> Policy:
     """The policy for a Dockerfile (``PolicyFinder.policy_for``): through the run's finder when given, else
     found and read afresh."""
     return (finder if finder is not None else PolicyFinder()).policy_for(dockerfile, explicit, no_config)
 
 
 # -- reading YAML with positions ---------------------------------------------------------------------------------
-def _load_yaml(path: Path):
+def _load_yaml(path):
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError
 
     try:
-        text = path.read_text(encoding="utf-8")
+        size = os.stat(path).st_size
+        if size > MAX_CONFIG_BYTES:
+            raise ConfigError(f"too large for a configuration file ({size / 1024:.0f} KB; at most "
+                              f"{MAX_CONFIG_BYTES // 1024} KB)", str(path))
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
     except (OSError, UnicodeDecodeError) as err:
-        raise ConfigError(f"cannot read: {err}", str(path)) from None
+        raise ConfigError(f"cannot read: {getattr(err, 'strerror', None) or err}", str(path)) from None
     try:
         data = YAML(typ="rt").load(text)
     except MarkedYAMLError as err:
@@ -215,7 +268,7 @@ def _load_yaml(path: Path):
 class _Reader:
     """Walks a ruamel mapping and raises ConfigError at the key's or value's position."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path):
         self.path = str(path)
 
     def pos(self, mapping, key, value: bool = False) -> tuple[int, int]:
@@ -290,39 +343,92 @@ class _Reader:
         return value.lower()
 
 
-def _check_code(v: str) -> str | None:
-    from .ids import is_rule_id
+def _rule_id(r: "_Reader", v: str, where: tuple[int, int], p: Policy) -> str:
+    """A rule ID or prefix as written. A word that is no rule ID (``crazy``) is an error; an ID that names no
+    rule (``XX12``, a typo) is a warning (``file:line:col: ...``): it selects nothing. The rule packages' and the
+    file's data rules (``custom_rules``, read first) count."""
+    from .ids import looks_like_id, unknown_message
+    from .index import names_a_rule
 
-    if is_rule_id(v):
-        return None
-    return f"'{v}' is not a rule ID or prefix (like DL3008, DL30, FL4, SC2086, StageNameCasing)"
+    if names_a_rule(v, p):
+        return v.strip()
+    if not looks_like_id(v):
+        raise r.error(f"'{v}' is not a rule ID or prefix (like DL3008, DL30, FL4, SC2086, StageNameCasing)", where)
+    p.warnings.append(str(r.error(unknown_message(v) + "; it selects no rule", where)))
+    return v.strip()
 
 
-TOP_KEYS = ("policy", "services", "rules", "trusted_registries", "label_schema", "strict_labels", "shellcheck",
-            "failure_threshold", "buildkit")
+def _codes(r: "_Reader", parent, key, p: Policy) -> list[str]:
+    """A list of rule IDs or prefixes (``_rule_id``)."""
+    value = parent[key]
+    return [_rule_id(r, v, r.item_pos(value, i) if isinstance(value, list) else r.pos(parent, key, True), p)
+            for i, v in enumerate(r.str_list(parent, key))]
+
+
+TOP_KEYS = ("profile", "policy", "services", "rules", "trusted_registries", "label_schema", "strict_labels",
+            "shellcheck", "failure_threshold", "buildkit", "custom_rules")
 POLICY_KEYS = ("stages", "bases", "allowed_images", "user", "budgets", "target")
 SERVICE_KEYS = ("type", "port", "memory", "health_service")
 RULES_KEYS = ("ignore", "select", "severity", "allow_pragmas")
+# hadolint 2.15's configuration keys (its README): a file with any of them and none of fastlint's is hadolint's
+HADOLINT_KEYS = ("failure-threshold", "format", "formats", "ignored", "label-schema", "no-color", "no-fail",
+                 "override", "strict-labels", "disable-ignore-pragma", "trustedRegistries", "verbose")
 
 
-def _open(path: Path, expected: str):
-    """The file's data (None when empty), a reader for its positions, and the built-in policy to fill."""
-    data = _load_yaml(path)
+_UNSET = object()
+
+
+def _open(path, data, expected: str, profile: str):
+    """The file's data (read unless given; None when empty), a reader for its positions, and the built-in
+    policy of ``profile`` to fill."""
+    if data is _UNSET:
+        data = _load_yaml(path)
     if data is not None and not isinstance(data, dict):
         raise ConfigError(f"the file must be a mapping {expected}", str(path), 1, 1)
-    p = builtin_policy()
+    p = builtin_policy(profile)
     p.source = str(path)
     return data, _Reader(path), p
 
 
-def load_config(path: Path) -> Policy:
-    """Read a fastlint.yaml over the built-in policy."""
-    data, r, p = _open(path, "(policy:, services:, rules:, ...)")
+def is_hadolint_config(data) -> bool:
+    """A configuration's keys are hadolint's: some hadolint key, and no fastlint key."""
+    if not isinstance(data, dict):
+        return False
+    keys = [str(k) for k in data]
+    return any(k in HADOLINT_KEYS for k in keys) and not any(k in TOP_KEYS for k in keys)
+
+
+def load_any(path, profile: str = "fast") -> Policy:
+    """Read a configuration file by its content: hadolint's keys make it a hadolint configuration (whatever its
+    name: ``-c hadolint.yaml``), anything else is a fastlint.yaml. ``profile``: the one of a file naming none."""
+    data = _load_yaml(path)
+    if is_hadolint_config(data):
+        return load_hadolint(path, data, profile)
+    return load_config(path, data, profile)
+
+
+def load_config(path, data=_UNSET, profile: str = "fast") -> Policy:
+    """Read a fastlint.yaml over the built-in policy (of its ``profile:``, else of ``profile``)."""
+    data, r, p = _open(path, data, "(policy:, services:, rules:, ...)", profile)
     if data is None:
         return p
     for key in data:
         if key not in TOP_KEYS:
-            raise r.error(f"unknown key '{key}' (expected one of: {', '.join(TOP_KEYS)})", r.pos(data, key))
+            hint = " (a hadolint key: a file has either fastlint's keys or hadolint's)" if key in HADOLINT_KEYS \
+                else ""
+            raise r.error(f"unknown key '{key}' (expected one of: {', '.join(TOP_KEYS)}){hint}", r.pos(data, key))
+    if "profile" in data:
+        profile = data["profile"]
+        if profile not in PROFILES:
+            raise r.error(f"'profile' must be one of {', '.join(PROFILES)}", r.pos(data, "profile", True))
+        if profile != p.profile:
+            keep = p.source
+            p = builtin_policy(profile)
+            p.source = keep
+    if "custom_rules" in data:  # first: its prefix makes its IDs rule IDs for the rest of the file
+        from ..datarules.read import read_custom_rules
+
+        p.custom_rules = read_custom_rules(r, data, "custom_rules")
     if "policy" in data:
         _read_policy(r, r.mapping(data, "policy", POLICY_KEYS), p)
     if "services" in data:
@@ -350,18 +456,16 @@ def load_config(path: Path) -> Policy:
     if "rules" in data:
         rules = r.mapping(data, "rules", RULES_KEYS)
         if "ignore" in rules:
-            p.ignore = r.str_list(rules, "ignore", _check_code)
+            p.ignore = _codes(r, rules, "ignore", p)
         if "select" in rules:
-            p.select = r.str_list(rules, "select", _check_code)
+            p.select = _codes(r, rules, "select", p)
         if "allow_pragmas" in rules:
             p.allow_pragmas = r.boolean(rules, "allow_pragmas")
+            p.explicit.add("allow_pragmas")
         if "severity" in rules:
             sev = r.mapping(rules, "severity")
             for code in sev:
-                msg = _check_code(str(code))
-                if msg:
-                    raise r.error(msg, r.pos(sev, code))
-                p.severity[str(code).upper()] = r.level(sev, code)
+                p.severity[_rule_id(r, str(code), r.pos(sev, code), p).upper()] = r.level(sev, code)
     if "trusted_registries" in data:
         p.trusted_registries = r.str_list(data, "trusted_registries")
     if "label_schema" in data:
@@ -369,6 +473,7 @@ def load_config(path: Path) -> Policy:
         p.label_schema = {str(k): str(v) for k, v in schema.items()}
     if "strict_labels" in data:
         p.strict_labels = r.boolean(data, "strict_labels")
+        p.explicit.add("strict_labels")
     if "shellcheck" in data:
         p.shellcheck = r.boolean(data, "shellcheck")
     if "failure_threshold" in data:
@@ -449,30 +554,64 @@ def _read_policy(r: _Reader, pol, p: Policy) -> None:
             raise r.error(f"'target' must be one of the stages ({', '.join(p.stages)})", r.pos(pol, "target", True))
 
 
-def load_hadolint(path: Path) -> Policy:
-    """Read a .hadolint.yaml over the built-in policy: ignored, override, trustedRegistries,
-    failure-threshold, label-schema, strict-labels, disable-ignore-pragma."""
-    data, r, p = _open(path, "(ignored:, override:, ...)")
+def load_hadolint(path, data=_UNSET, profile: str = "fast") -> Policy:
+    """Read a hadolint configuration over the built-in policy, with hadolint 2.15's meaning for each key:
+    ``ignored``, ``override``, ``trustedRegistries`` (a list or one name), ``failure-threshold`` (``ignore`` and
+    ``none`` are below style: every finding fails), ``label-schema``, ``strict-labels``, ``disable-ignore-pragma``,
+    and the run-wide ``format``/``formats``, ``no-fail``, ``no-color`` and ``verbose`` (in ``Policy.run``). A key
+    hadolint does not know is a warning (hadolint ignores it)."""
+    from .hadolint import LABEL_TYPES, THRESHOLDS, threshold_level
+
+    data, r, p = _open(path, data, "(ignored:, override:, ...)", profile)
     if data is None:
         return p
+    for key in data:
+        if key not in HADOLINT_KEYS:
+            p.warnings.append(str(r.error(f"unknown key '{key}' (not one of hadolint's: {', '.join(HADOLINT_KEYS)}); "
+                                          "not used", r.pos(data, key))))
     if "ignored" in data:
-        p.ignore = r.str_list(data, "ignored", _check_code)
+        p.ignore = _codes(r, data, "ignored", p)
     if "override" in data:
         over = r.mapping(data, "override", LEVEL_NAMES)
-        for level in over:
-            for code in r.str_list(over, level, _check_code):
+        for level in LEVEL_NAMES:  # hadolint: the most severe level given for a rule wins
+            for code in _codes(r, over, level, p) if level in over else []:
                 p.severity[code.upper()] = level
+                p.hadolint_levels.add(code.upper())
     if "trustedRegistries" in data:
         p.trusted_registries = r.str_list(data, "trustedRegistries")
     if "failure-threshold" in data:
-        p.failure_threshold = r.level(data, "failure-threshold")
+        value = data["failure-threshold"]
+        if not isinstance(value, str) or value.lower() not in THRESHOLDS:
+            raise r.error(f"'failure-threshold' must be one of {', '.join(THRESHOLDS)}",
+                          r.pos(data, "failure-threshold", True))
+        p.failure_threshold = threshold_level(value)
     if "label-schema" in data:
         schema = r.mapping(data, "label-schema")
+        for k, v in schema.items():
+            if str(v) not in LABEL_TYPES:
+                raise r.error(f"label type must be one of {', '.join(LABEL_TYPES)}", r.pos(schema, k, True))
         p.label_schema = {str(k): str(v) for k, v in schema.items()}
     if "strict-labels" in data:
         p.strict_labels = r.boolean(data, "strict-labels")
+        p.explicit.add("strict_labels")
     if "disable-ignore-pragma" in data:
         p.allow_pragmas = not r.boolean(data, "disable-ignore-pragma")
+        p.explicit.add("allow_pragmas")
+    from ..report import HADOLINT_FORMATS
+
+    formats = []
+    for key in ("formats", "format"):  # hadolint: the list first, then the one
+        if key in data:
+            for fmt in r.str_list(data, key):
+                if fmt not in HADOLINT_FORMATS:
+                    raise r.error(f"'{key}': unknown format {fmt!r} (one of {', '.join(HADOLINT_FORMATS)})",
+                                  r.pos(data, key, True))
+                formats.append(fmt)
+    if formats:
+        p.run["formats"] = formats
+    for key in ("no-fail", "no-color", "verbose"):
+        if key in data:
+            p.run[key.replace("-", "_")] = r.boolean(data, key)
     return p
 
 

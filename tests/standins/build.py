@@ -188,10 +188,25 @@ def ensure_host_packages() -> None:
             env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
 
 
+OWN_ENGINE = REPO / "scripts" / "engine" / "own-engine.sh"
+
+
+def own_engine(command: str = "start", timeout: float = 900) -> subprocess.CompletedProcess:
+    """``scripts/engine/own-engine.sh COMMAND``: the tests' own Docker engine (start / stop / status / host);
+    ``start`` and ``host`` print its DOCKER_HOST."""
+    return subprocess.run(["bash", str(OWN_ENGINE), command], capture_output=True, text=True, timeout=timeout)
+
+
 def docker_client():
+    """A client of the tests' own engine, started if it is not running (by hand it is left running; stop it
+    with ``bash scripts/engine/own-engine.sh stop``). Never the default engine: the stand-ins' tags would replace
+    a user's images."""
     import docker  # imported here: only the engine tests need it
 
-    return docker.from_env(timeout=600)
+    result = own_engine("start")
+    if result.returncode != 0:
+        raise SystemExit(f"build.py: the tests' own engine did not start: {result.stderr.strip()[-300:]}")
+    return docker.DockerClient(base_url=result.stdout.strip(), timeout=600)
 
 
 def current(client, tag: str, group: str) -> bool:
@@ -539,8 +554,10 @@ def store_package(index_dir: Path, name: str, version: str, make) -> tuple[str, 
 # Alpine packages the migrated wild services install (`apk add`), made of the host's Debian packages: their files
 # and those of the packages they depend on (installed ones; a package not installed is fetched with `apt-get
 # download` from Debian's archive). name -> (Debian packages, {Debian path: Alpine path, or a new link: its target}).
-# The compilers are the
-# host's gcc 12, glibc programs like everything on the alpine stand-in (docs/standins.md).
+# The compilers are the host's gcc 12, glibc programs like everything on the alpine stand-in (docs/standins.md).
+# python3, make and g++ are also what the fixed legacy FAST fixtures install for node-gyp (fast-enrichment-service's
+# and fast-vammediation-service's `apt-get install -y python3 make g++`, carried over to Alpine by FL102): real
+# programs now, where they were placeholders that failed when run.
 APK_FROM_DEBIAN = {
     "python3": (["python3"], {}),
     "make": (["make"], {}),

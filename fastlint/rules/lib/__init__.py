@@ -7,7 +7,11 @@ imports from here (and from the engine and the parser), never from another rule 
   / ``command_spot`` (FL rules), over the one RUN model (``fastlint.parser.shell.run_model``); edits that add a
   word or a command; the shared "clean the package cache" check.
 * ``stages``: the multi-stage model as the builder sees it: FROM chains, ``COPY --from``, the policy's stage
-  names, the base image's family, the stage's WORKDIR and ENV.
+  names, the stage's WORKDIR and ENV.
+* ``families``: the OS family of a stage's base image (Alpine, Debian/Ubuntu, the Red Hat family, SUSE, BusyBox)
+  from its name, the FROM chain and (to come) its os-release; which package manager and user tools each has.
+* ``port``: carrying a stage's package and user commands over to another family, for the fixes that switch
+  a base image (FL102, FL201).
 * ``images``: image references compared as Docker compares them.
 * ``packages``: OS package installs and removals (apk, apt-get, yum/dnf), version pinning.
 * ``npm``: dependency installs (npm, yarn, pnpm), devDependencies, the files an install reads.
@@ -20,6 +24,9 @@ imports from here (and from the engine and the parser), never from another rule 
 * ``context``: the build context of a Dockerfile (its folder with a package.json, after ``.dockerignore``) and
   what a stage's COPY/ADD bring from it (FL403, FL405-FL408, FL504).
 * ``secrets``: what FL601 calls a secret (the migration removes exactly those).
+* ``process``: running an external checker's program on an input (ShellCheck on one script), without the
+  subprocess module where the system has ``posix_spawn``.
+* ``regex``: ``lazy(pattern)``, a regular expression compiled when first used (no compiling at import).
 * ``buildkit``: BuildKit's build checks' base class (``BuildKitCheck``: ``sites`` for an ONBUILD trigger), its word
   expansion, the build's argument scopes (with the base image's ENV from a local engine), references, platforms.
 * ``twins``: what a hadolint rule and BuildKit's check that says the same thing share (the same fix, the same
