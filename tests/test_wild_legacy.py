@@ -23,9 +23,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent / "standins"))
 
 from standins.conftest_engine import docker_client, standin_images  # noqa: E402,F401  (fixtures used by name)
-from standins.wild import SERVICES, wild_legacy  # noqa: E402,F401  (the session's legacy builds, shared)
+from standins.wild import FULL, NOT_FULL, SERVICES, wild_legacy  # noqa: E402,F401  (the session's legacy builds)
 
-pytestmark = pytest.mark.docker
+pytestmark = [pytest.mark.docker, pytest.mark.slow, pytest.mark.skipif(not FULL, reason=NOT_FULL)]
 
 # service -> (outcome, what the reason must contain): builds | fails | no stand-in
 EXPECTED = {
