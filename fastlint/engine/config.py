@@ -9,15 +9,14 @@ a ``.hadolint.yaml`` when there is no ``fastlint.yaml``.
 from __future__ import annotations
 
 import copy
-import re
 from pathlib import Path
 
 from ..policy import builtin
+from .config_spec import FASTLINT_YAML
 
 CONFIG_NAMES = ("fastlint.yaml", "fastlint.yml", ".fastlint.yaml")
 HADOLINT_NAMES = (".hadolint.yaml", ".hadolint.yml")
 LEVEL_NAMES = ("error", "warning", "info", "style")
-_MEMORY = re.compile(r"^\d+(\.\d+)?(Ki|Mi|Gi|Ti|K|M|G|T)?$")
 
 
 class ConfigError(Exception):
@@ -260,18 +259,6 @@ class _Reader:
             out.append(v)
         return out
 
-    def string(self, parent, key) -> str:
-        value = parent[key]
-        if not isinstance(value, str) or not value:
-            raise self.error(f"'{key}' must be a non-empty string", self.pos(parent, key, True))
-        return value
-
-    def integer(self, parent, key, low: int = 0, high: int = 1 << 31) -> int:
-        value = parent[key]
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise self.error(f"'{key}' must be an integer from {low} to {high}", self.pos(parent, key, True))
-        return value
-
     def boolean(self, parent, key) -> bool:
         value = parent[key]
         if not isinstance(value, bool):
@@ -292,11 +279,7 @@ def _check_code(v: str) -> str | None:
     return None if is_rule_id(v) else f"'{v}' is not a rule ID or prefix (like DL3008, DL30, FL4, SC2086)"
 
 
-TOP_KEYS = ("policy", "services", "rules", "trusted_registries", "label_schema", "strict_labels", "shellcheck",
-            "failure_threshold")
-POLICY_KEYS = ("stages", "bases", "allowed_images", "user", "budgets", "target")
-SERVICE_KEYS = ("type", "port", "memory", "health_service")
-RULES_KEYS = ("ignore", "select", "severity", "allow_pragmas")
+TOP_KEYS = tuple(FASTLINT_YAML.keys)  # the keys of fastlint.yaml: declared in config_spec.py
 
 
 def _open(path: Path, expected: str):
@@ -310,97 +293,60 @@ def _open(path: Path, expected: str):
 
 
 def load_config(path: Path) -> Policy:
-    """Read a fastlint.yaml over the built-in policy."""
-    data, r, p = _open(path, "(policy:, services:, rules:, ...)")
-    if data is None:
+    """Read a fastlint.yaml over the built-in policy: checked against its declaration
+    (``config_spec.FASTLINT_YAML``: keys, types, allowed values), then the checks that relate one value to
+    another (a base or the target must be one of the stages)."""
+    raw, r, p = _open(path, "(policy:, services:, rules:, ...)")
+    if raw is None:
         return p
-    for key in data:
-        if key not in TOP_KEYS:
-            raise r.error(f"unknown key '{key}' (expected one of: {', '.join(TOP_KEYS)})", r.pos(data, key))
+    data = FASTLINT_YAML.read(r, raw, (1, 1), None)
     if "policy" in data:
-        _read_policy(r, r.mapping(data, "policy", POLICY_KEYS), p)
-    if "services" in data:
-        services = r.mapping(data, "services")
-        for name in services:
-            spec = services[name]
-            if not isinstance(spec, dict):
-                raise r.error(f"service '{name}' must be a mapping", r.pos(services, name, True))
-            r.mapping(services, name, SERVICE_KEYS)
-            for req in ("type", "port"):
-                if req not in spec:
-                    raise r.error(f"service '{name}' needs '{req}'", r.pos(services, name))
-            kind = r.string(spec, "type").lower()
-            if kind not in ("grpc", "http"):
-                raise r.error("'type' must be grpc or http", r.pos(spec, "type", True))
-            svc = Service(name=str(name), type=kind, port=r.integer(spec, "port", 1, 65535))
-            if "memory" in spec:
-                mem = spec["memory"]
-                if not isinstance(mem, str) or not _MEMORY.match(mem):
-                    raise r.error("'memory' must be a Kubernetes quantity such as 512Mi", r.pos(spec, "memory", True))
-                svc.memory = mem
-            if "health_service" in spec:
-                svc.health_service = r.string(spec, "health_service")
-            p.services[str(name)] = svc
-    if "rules" in data:
-        rules = r.mapping(data, "rules", RULES_KEYS)
-        if "ignore" in rules:
-            p.ignore = r.str_list(rules, "ignore", _check_code)
-        if "select" in rules:
-            p.select = r.str_list(rules, "select", _check_code)
-        if "allow_pragmas" in rules:
-            p.allow_pragmas = r.boolean(rules, "allow_pragmas")
-        if "severity" in rules:
-            sev = r.mapping(rules, "severity")
-            for code in sev:
-                msg = _check_code(str(code))
-                if msg:
-                    raise r.error(msg, r.pos(sev, code))
-                p.severity[str(code).upper()] = r.level(sev, code)
+        _read_policy(r, raw["policy"], data["policy"], p)
+    for name, spec in data.get("services", {}).items():
+        p.services[str(name)] = Service(name=str(name), type=spec["type"], port=spec["port"],
+                                        memory=spec.get("memory"), health_service=spec.get("health_service"))
+    rules = data.get("rules", {})
+    if "ignore" in rules:
+        p.ignore = rules["ignore"]
+    if "select" in rules:
+        p.select = rules["select"]
+    if "allow_pragmas" in rules:
+        p.allow_pragmas = rules["allow_pragmas"]
+    for code, level in rules.get("severity", {}).items():
+        p.severity[str(code).upper()] = level
     if "trusted_registries" in data:
-        p.trusted_registries = r.str_list(data, "trusted_registries")
+        p.trusted_registries = data["trusted_registries"]
     if "label_schema" in data:
-        schema = r.mapping(data, "label_schema")
-        p.label_schema = {str(k): str(v) for k, v in schema.items()}
+        p.label_schema = {str(k): v for k, v in data["label_schema"].items()}
     if "strict_labels" in data:
-        p.strict_labels = r.boolean(data, "strict_labels")
+        p.strict_labels = data["strict_labels"]
     if "shellcheck" in data:
-        p.shellcheck = r.boolean(data, "shellcheck")
+        p.shellcheck = data["shellcheck"]
     if "failure_threshold" in data:
-        p.failure_threshold = r.level(data, "failure_threshold")
+        p.failure_threshold = data["failure_threshold"]
     return p
 
 
-def _read_policy(r: _Reader, pol, p: Policy) -> None:
+def _read_policy(r: _Reader, raw, pol: dict, p: Policy) -> None:
+    """The checked ``policy:`` part (``pol``) into the policy; ``raw`` for the positions of errors."""
     if "stages" in pol:
-        p.stages = r.str_list(pol, "stages")
-        if not p.stages:
-            raise r.error("'stages' must name at least one stage", r.pos(pol, "stages", True))
+        p.stages = pol["stages"]
     if "bases" in pol:
-        bases = r.mapping(pol, "bases")
-        p.bases = {}
-        for k in bases:
-            p.bases[str(k)] = r.string(bases, k)
+        p.bases = {str(k): v for k, v in pol["bases"].items()}
+        for k in pol["bases"]:
             if str(k) not in p.stages:
-                raise r.error(f"'{k}' is not one of the policy's stages ({', '.join(p.stages)})", r.pos(bases, k))
+                raise r.error(f"'{k}' is not one of the policy's stages ({', '.join(p.stages)})",
+                              r.pos(raw["bases"], k))
     if "allowed_images" in pol:
-        p.allowed_images = r.str_list(pol, "allowed_images")
+        p.allowed_images = pol["allowed_images"]
     if "user" in pol:
-        user = r.mapping(pol, "user", ("name", "uid", "gid"))
-        p.user = dict(builtin.USER)
-        if "name" in user:
-            p.user["name"] = r.string(user, "name")
-        if "uid" in user:
-            p.user["uid"] = r.integer(user, "uid", 1, 2**31)
-        if "gid" in user:
-            p.user["gid"] = r.integer(user, "gid", 1, 2**31)
+        p.user = {**builtin.USER, **pol["user"]}
     if "budgets" in pol:
-        budgets = r.mapping(pol, "budgets", ("max_size_mb", "max_layers"))
-        for k in budgets:
-            p.budgets[str(k)] = r.integer(budgets, k, 1)
+        p.budgets.update({str(k): v for k, v in pol["budgets"].items()})
     if "target" in pol:
-        p.target = r.string(pol, "target")
+        p.target = pol["target"]
         if p.target not in p.stages:
-            raise r.error(f"'target' must be one of the stages ({', '.join(p.stages)})", r.pos(pol, "target", True))
+            raise r.error(f"'target' must be one of the stages ({', '.join(p.stages)})", r.pos(raw, "target", True))
 
 
 def load_hadolint(path: Path) -> Policy:

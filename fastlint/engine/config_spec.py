@@ -1,0 +1,350 @@
+"""The keys of ``fastlint.yaml``, declared once: each key's type, allowed values, default and docs.
+
+Two readers use this one definition, so they cannot drift apart:
+
+* ``config.load_config`` checks a file against it (``FASTLINT_YAML.read``: every error names the file's
+  ``LINE:COL``), then turns the checked values into a ``Policy``;
+* ``json_schema()`` makes the JSON Schema editors use (``schema/fastlint.schema.json``, written by
+  ``scripts/update_schema.py``; a test fails when the file and this definition differ).
+
+Adding a key to fastlint.yaml is one step here (a ``Key`` in its section) plus the code that uses its value in
+``config.load_config``; then ``python scripts/update_schema.py``. A key that ``load_config`` reads but that is not
+declared here is rejected as unknown before it is read.
+
+A type checks a value and says what it is in JSON Schema: ``Text``, ``Integer``, ``Boolean``, ``Choice``,
+``Level``, ``Quantity``, ``Strings`` (a list of strings, or one string), ``RuleIds``, ``Section`` (a mapping of
+declared keys), ``MapOf`` (a mapping of free names to values of one type), ``AnyOf``. The checks give the
+messages the command line has always printed (``'port' must be an integer from 1 to 65535``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..policy import builtin
+
+SCHEMA_ID = "https://raw.githubusercontent.com/fastlint/fastlint/main/schema/fastlint.schema.json"
+SCHEMA_PATH = "schema/fastlint.schema.json"  # in the repository
+LEVELS = ("error", "warning", "info", "style")
+LEVELS_OFF = LEVELS + ("off", "none")
+
+
+def _any_case(words: tuple[str, ...]) -> str:
+    """A JSON Schema pattern matching these words in any case (JSON Schema's patterns have no ``(?i)``)."""
+    def letters(w: str) -> str:
+        return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else re.escape(c) for c in w)
+
+    return "^(" + "|".join(letters(w) for w in words) + ")$"
+
+
+class Type:
+    """What a value may be. ``read(r, value, at, name)`` returns the checked value or raises the reader's error
+    at ``at`` (line, col); ``schema()`` is the JSON Schema of the same values."""
+
+    def read(self, r, value, at: tuple[int, int], name: str):
+        raise NotImplementedError
+
+    def schema(self) -> dict:
+        raise NotImplementedError
+
+
+class Text(Type):
+    """A non-empty string."""
+
+    def read(self, r, value, at, name):
+        if not isinstance(value, str) or not value:
+            raise r.error(f"'{name}' must be a non-empty string", at)
+        return value
+
+    def schema(self) -> dict:
+        return {"type": "string", "minLength": 1}
+
+
+class Integer(Type):
+
+    def __init__(self, low: int = 0, high: int = 1 << 31):
+        self.low, self.high = low, high
+
+    def read(self, r, value, at, name):
+        if isinstance(value, bool) or not isinstance(value, int) or not self.low <= value <= self.high:
+            raise r.error(f"'{name}' must be an integer from {self.low} to {self.high}", at)
+        return value
+
+    def schema(self) -> dict:
+        return {"type": "integer", "minimum": self.low, "maximum": self.high}
+
+
+class Boolean(Type):
+
+    def read(self, r, value, at, name):
+        if not isinstance(value, bool):
+            raise r.error(f"'{name}' must be true or false", at)
+        return value
+
+    def schema(self) -> dict:
+        return {"type": "boolean"}
+
+
+class Choice(Type):
+    """One of some words, in any case; read in lower case."""
+
+    def __init__(self, *values: str):
+        self.values = values
+
+    def message(self, name: str) -> str:
+        return f"'{name}' must be {' or '.join(self.values)}" if len(self.values) == 2 else \
+            f"'{name}' must be one of {', '.join(self.values)}"
+
+    def read(self, r, value, at, name):
+        if not isinstance(value, str) or value.lower() not in self.values:
+            raise r.error(self.message(name), at)
+        return value.lower()
+
+    def schema(self) -> dict:
+        # the enum for editors' completion; the pattern for the same words in another case, as the reader takes them
+        return {"type": "string", "anyOf": [{"enum": list(self.values)}, {"pattern": _any_case(self.values)}]}
+
+
+class Level(Choice):
+    """A level (``error``, ``warning``, ``info``, ``style``), or ``off``/``none`` where a rule may be turned off."""
+
+    def __init__(self, off: bool = True):
+        super().__init__(*(LEVELS_OFF if off else LEVELS))
+
+    def message(self, name: str) -> str:
+        return f"'{name}': level must be one of {', '.join(self.values)}"
+
+
+class Quantity(Type):
+    """A Kubernetes memory quantity such as ``512Mi``."""
+
+    PATTERN = r"^\d+(\.\d+)?(Ki|Mi|Gi|Ti|K|M|G|T)?$"
+
+    def read(self, r, value, at, name):
+        if not isinstance(value, str) or not re.match(self.PATTERN, value):
+            raise r.error(f"'{name}' must be a Kubernetes quantity such as 512Mi", at)
+        return value
+
+    def schema(self) -> dict:
+        return {"type": "string", "pattern": self.PATTERN}
+
+
+class Strings(Type):
+    """A list of strings (one string is a list of one); ``min_items``: how many it needs."""
+
+    def __init__(self, min_items: int = 0, too_few: str = ""):
+        self.min_items, self.too_few = min_items, too_few
+
+    def item(self, r, v, at, name) -> str:
+        if not isinstance(v, str):
+            raise r.error(f"'{name}' entries must be strings", at)
+        return v
+
+    def read(self, r, value, at, name):
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, list):
+            raise r.error(f"'{name}' must be a list", at)
+        out = [self.item(r, v, r.item_pos(value, i) if value is items else at, name) for i, v in enumerate(items)]
+        if len(out) < self.min_items:
+            raise r.error(self.too_few or f"'{name}' needs at least {self.min_items} entries", at)
+        return out
+
+    def item_schema(self) -> dict:
+        return {"type": "string"}
+
+    def schema(self) -> dict:
+        item = self.item_schema()
+        many = {"type": "array", "items": item}
+        if self.min_items:
+            many["minItems"] = self.min_items
+        return {"anyOf": [many, item]}
+
+
+def rule_id_pattern() -> str:
+    """The built-in rule-ID grammar (``fastlint.engine.ids``) as a JSON Schema pattern: a code of DL, SC or FL
+    (or a prefix of one), in any case; a BuildKit-style CamelCase name; ``ALL``. (Prefixes that packages declare
+    at run time are not in it.)"""
+    from .ids import _CAMEL, BUILTIN_PREFIXES
+
+    codes = _any_case(BUILTIN_PREFIXES)[:-2] + ")[0-9]*$"  # "^(dl|sc|fl)" in any case, then digits
+    return f"{codes}|{_any_case(('ALL',))}|{_CAMEL.pattern}"
+
+
+class RuleIds(Strings):
+    """A list of rule IDs or prefixes (``DL3008``, ``DL30``, ``FL4``, ``StageNameCasing``, ``ALL``)."""
+
+    def item(self, r, v, at, name) -> str:
+        from .ids import is_rule_id
+
+        v = super().item(r, v, at, name)
+        if not is_rule_id(v):
+            raise r.error(RuleId.message(v), at)
+        return v
+
+    def item_schema(self) -> dict:
+        return {"type": "string", "pattern": rule_id_pattern()}
+
+
+class RuleId(Type):
+    """One rule ID or prefix (a mapping's key: ``severity: {DL3008: info}``)."""
+
+    @staticmethod
+    def message(v) -> str:
+        return f"'{v}' is not a rule ID or prefix (like DL3008, DL30, FL4, SC2086)"
+
+    def read(self, r, value, at, name):
+        from .ids import is_rule_id
+
+        if not is_rule_id(str(value)):
+            raise r.error(self.message(value), at)
+        return str(value)
+
+    def schema(self) -> dict:
+        return {"type": "string", "pattern": rule_id_pattern()}
+
+
+class Key:
+    """A key of a section: its name, type, docs; ``required``; ``default``: the built-in policy's value (for the
+    schema's docs; the reader does not fill it in)."""
+
+    def __init__(self, name: str, type: Type, doc: str, required: bool = False, default=None):
+        self.name, self.type, self.doc, self.required, self.default = name, type, doc, required, default
+
+
+class Section(Type):
+    """A mapping of declared keys; any other key is an error. ``label``: how a message names the mapping when
+    it is a value of a ``MapOf`` (``service 'web' needs 'port'``)."""
+
+    def __init__(self, *keys: Key, doc: str = ""):
+        self.keys = {k.name: k for k in keys}
+        self.doc = doc
+
+    def read(self, r, value, at, name, label: str = "", key_at: tuple[int, int] | None = None):
+        """``name`` None: the file's top level. ``key_at``: where the mapping's own key is (for a missing key)."""
+        what = f"{label} '{name}'" if label else f"'{name}'"
+        if not isinstance(value, dict):
+            raise r.error(f"{what} must be a mapping", at)
+        for k in value:
+            if k not in self.keys:
+                where = "" if name is None else f" in '{name}'"
+                raise r.error(f"unknown key '{k}'{where} (expected one of: {', '.join(self.keys)})", r.pos(value, k))
+        for key in self.keys.values():
+            if key.required and key.name not in value:
+                raise r.error(f"{what} needs '{key.name}'", key_at or at)
+        out = {}
+        for k in value:
+            out[k] = self.keys[k].type.read(r, value[k], r.pos(value, k, True), str(k))
+        return out
+
+    def schema(self) -> dict:
+        props = {}
+        for key in self.keys.values():
+            s = dict(key.type.schema())
+            s["description"] = key.doc
+            if key.default is not None:
+                s["default"] = key.default
+            props[key.name] = s
+        out = {"type": "object", "properties": props, "additionalProperties": False}
+        required = [k.name for k in self.keys.values() if k.required]
+        if required:
+            out["required"] = required
+        return out
+
+
+class MapOf(Type):
+    """A mapping of free names (``key``: their type, default any string) to values of one type (``value``);
+    ``label`` names a value in messages (``service``)."""
+
+    def __init__(self, value: Type, key: Type | None = None, label: str = ""):
+        self.value, self.key, self.label = value, key, label
+
+    def read(self, r, value, at, name):
+        if not isinstance(value, dict):
+            raise r.error(f"'{name}' must be a mapping", at)
+        out = {}
+        for k in value:
+            if self.key is not None:
+                self.key.read(r, k, r.pos(value, k), name)
+            where = r.pos(value, k, True)
+            if isinstance(self.value, Section):
+                out[k] = self.value.read(r, value[k], where, str(k), label=self.label, key_at=r.pos(value, k))
+            else:
+                out[k] = self.value.read(r, value[k], where, str(k))
+        return out
+
+    def schema(self) -> dict:
+        out = {"type": "object", "additionalProperties": self.value.schema()}
+        if self.key is not None:
+            out["propertyNames"] = self.key.schema()
+        return out
+
+
+# -- fastlint.yaml ------------------------------------------------------------------------------------------------
+_SERVICE = Section(
+    Key("type", Choice("grpc", "http"), "grpc or http: which health check and port rules apply.", required=True),
+    Key("port", Integer(1, 65535), "The port the service listens on (EXPOSE, health checks).", required=True),
+    Key("memory", Quantity(), "The container's memory, a Kubernetes quantity such as 512Mi (FL701)."),
+    Key("health_service", Text(), "gRPC: the service name grpc_health_probe asks for (-service=...)."),
+)
+
+FASTLINT_YAML = Section(
+    Key("policy", Section(
+        Key("stages", Strings(min_items=1, too_few="'stages' must name at least one stage"),
+            "The stages of the standard, in order (FL101).", default=builtin.STAGES),
+        Key("bases", MapOf(Text()), "The base image of each stage, by stage name (FL102, FL201).",
+            default=builtin.BASES),
+        Key("allowed_images", Strings(), "More base images FL201 accepts besides the bases."),
+        Key("user", Section(
+            Key("name", Text(), "The user's name."),
+            Key("uid", Integer(1, 2**31), "The user's uid."),
+            Key("gid", Integer(1, 2**31), "The user's gid."),
+        ), "The non-root user the production stage runs as (FL301, FL302) and Kubernetes runs the pod as (FL702).",
+            default=builtin.USER),
+        Key("budgets", Section(
+            Key("max_size_mb", Integer(1), "The largest production image, in MB."),
+            Key("max_layers", Integer(1), "The most layers of the production image."),
+        ), "What `fastlint verify` accepts for the production image.", default=builtin.BUDGETS),
+        Key("target", Text(), "The stage that becomes the image (default: the last)."),
+    ), "The build standard: stages, base images, user, budgets. Each part given replaces the built-in one."),
+    Key("services", MapOf(_SERVICE, label="service"),
+        "The service matrix, by service name: a Dockerfile belongs to the service named by its folder (or by a "
+        "`# fastlint: service=NAME` comment). Entries replace the built-in entry of the same name."),
+    Key("rules", Section(
+        Key("ignore", RuleIds(), "Rule IDs or prefixes turned off (DL3008, DL30, FL4)."),
+        Key("select", RuleIds(), "Rule IDs or prefixes turned on, rules that are off by default too (FL202)."),
+        Key("severity", MapOf(Level(), key=RuleId()),
+            "The level of a rule, by rule ID or prefix: error, warning, info, style, or off."),
+        Key("allow_pragmas", Boolean(), "Whether `# fastlint: ignore=` / `# hadolint ignore=` comments count.",
+            default=True),
+    ), "Which rules run, and at which level."),
+    Key("trusted_registries", Strings(), "The registries FROM may pull from (DL3026; empty: any).",
+        default=builtin.TRUSTED_REGISTRIES),
+    Key("label_schema", MapOf(Text()),
+        "Labels every image must have, by name, with the type of their value: text, url, semver, hash, rfc3339, "
+        "spdx, email (DL3049-DL3058)."),
+    Key("strict_labels", Boolean(), "Report labels that are not in label_schema (DL3050).", default=False),
+    Key("shellcheck", Boolean(), "Whether ShellCheck checks the RUN instructions (SC rules).", default=True),
+    Key("failure_threshold", Level(),
+        "The lowest level that makes `fastlint check` fail (exit 1); --fail-on overrides it."),
+    doc="fastlint's configuration: the FAST build standard's policy, the service matrix and the rules. Each "
+        "top-level part given replaces the built-in one; services are merged by name.",
+)
+
+
+def json_schema() -> dict:
+    """The JSON Schema (draft-07, which editors' YAML support reads) of fastlint.yaml, from ``FASTLINT_YAML``."""
+    schema = {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "$id": SCHEMA_ID,
+        "title": "fastlint.yaml",
+        "description": FASTLINT_YAML.doc,
+    }
+    schema.update(FASTLINT_YAML.schema())
+    return schema
+
+
+def schema_text() -> str:
+    """The schema file's text (what ``scripts/update_schema.py`` writes and the test compares)."""
+    import json
+
+    return json.dumps(json_schema(), indent=2) + "\n"
