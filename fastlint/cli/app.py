@@ -167,6 +167,17 @@ def init_command(
     typer.echo(f"wrote {written}")
 
 
+@app.command("lsp", context_settings={"allow_extra_args": True, "ignore_unknown_options": True,
+                                      "help_option_names": []}, add_help_option=False)
+def lsp_command(ctx: typer.Context) -> None:
+    """Run the language server on stdin/stdout, for editors (`fastlint lsp --help`)."""
+    try:
+        from ..lsp.server import main
+    except ImportError as err:  # the optional extra is not installed
+        _fail(f"fastlint lsp needs pygls: pip install 'fastlint[lsp]' ({err})")
+    raise typer.Exit(main(list(ctx.args)))
+
+
 def _fail(message: str) -> None:
     typer.echo(f"fastlint: {message}", err=True)
     raise typer.Exit(2)
