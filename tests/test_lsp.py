@@ -117,6 +117,9 @@ class Editor:
             context=types.CodeActionContext(diagnostics=[], only=only)))
         return found or []
 
+    async def resolve(self, action: types.CodeAction) -> types.CodeAction:
+        return await self.client.code_action_resolve_async(action)
+
     async def hover(self, uri: str, line: int, character: int) -> types.Hover | None:
         return await self.client.text_document_hover_async(types.HoverParams(
             types.TextDocumentIdentifier(uri), types.Position(line, character)))
@@ -157,16 +160,22 @@ def apply_text_edits(text: str, edits: list[types.TextEdit]) -> str:
 
 
 def apply_workspace_edit(edit: types.WorkspaceEdit, texts: dict[str, str]) -> dict[str, str]:
-    """The texts by URI after the edit (a file the edit creates starts empty)."""
+    """The texts by URI after the edit (of ``texts``, else of the files on disk; a file it creates starts empty)."""
     out = dict(texts)
+
+    def text_of(uri: str) -> str:
+        if uri not in out:
+            out[uri] = Path(uri.removeprefix("file://")).read_text(encoding="utf-8")
+        return out[uri]
+
     for part in edit.document_changes or []:
         if isinstance(part, types.CreateFile):
+            assert not Path(part.uri.removeprefix("file://")).exists()
             out.setdefault(part.uri, "")
         else:
-            uri = part.text_document.uri
-            out[uri] = apply_text_edits(out[uri], part.edits)
+            out[part.text_document.uri] = apply_text_edits(text_of(part.text_document.uri), part.edits)
     for uri, edits in (edit.changes or {}).items():
-        out[uri] = apply_text_edits(out[uri], edits)
+        out[uri] = apply_text_edits(text_of(uri), edits)
     return out
 
 
@@ -344,52 +353,92 @@ def service_copies(tmp_path: Path) -> list[Path]:
     for i, src in enumerate(corpus_files()[::40]):  # real Dockerfiles nobody wrote for fastlint
         d = tmp_path / "corpus" / f"c{i}"
         d.mkdir(parents=True)
-        shutil.copy(src, d / "Dockerfile")
+        shutil.copyfile(src, d / "Dockerfile")  # the corpus is read-only
         files.append(d / "Dockerfile")
     (tmp_path / ".git").mkdir()
     return files
 
 
-def test_fix_all_gives_what_fastlint_fix_writes(tmp_path):
-    files = service_copies(tmp_path)
-    texts = {f: f.read_text(encoding="utf-8") for f in files}
-    assert len(files) >= 10
-
+def whole_file_actions(tmp_path: Path, files: list[Path], kind: str, capabilities=None) -> dict[Path, list]:
+    """The actions of ``kind`` for each file, opened in one session, resolved (their edit filled in)."""
     async def scenario():
         out = {}
-        async with Editor(tmp_path) as ed:
+        async with Editor(tmp_path, capabilities=capabilities) as ed:
             for f in files:
-                uri = ed.open(str(f.relative_to(tmp_path)), texts[f])
+                uri = ed.open(str(f.relative_to(tmp_path)), f.read_text(encoding="utf-8"))
                 await ed.diagnostics(uri, 1)
-                acts = await ed.actions(uri, only=[types.CodeActionKind.SourceFixAll])
-                out[f] = acts
+                acts = await ed.actions(uri, only=[kind])
+                out[f] = [await ed.resolve(a) if a.edit is None and a.disabled is None else a for a in acts]
         return out
 
-    actions = run(scenario())
-    expected_dir = tmp_path / "expected"
-    shutil.copytree(tmp_path / "services", expected_dir / "services")
-    if (tmp_path / "corpus").exists():
-        shutil.copytree(tmp_path / "corpus", expected_dir / "corpus")
-    (expected_dir / ".git").mkdir()
-    fixed = fastlint("fix", "--no-template", *(str(f.relative_to(tmp_path)) for f in files), cwd=expected_dir)
+    return run(scenario())
+
+
+def what_fix_writes(tmp_path: Path, files: list[Path], *options: str) -> Path:
+    """A copy of the files' folders after ``fastlint fix OPTIONS FILES`` there."""
+    expected = tmp_path / "expected"
+    for part in ("services", "corpus"):
+        if (tmp_path / part).exists():
+            shutil.copytree(tmp_path / part, expected / part)
+    (expected / ".git").mkdir()
+    fixed = fastlint("fix", *options, *(str(f.relative_to(tmp_path)) for f in files), cwd=expected)
     assert fixed.returncode in (0, 1), fixed.stderr
+    return expected
+
+
+def check_against_fix(tmp_path: Path, files: list[Path], actions: dict, expected: Path, kind: str) -> int:
+    """Each file's action, applied to its text, gives what fix wrote (the file and the others it wrote, such as
+    FL404's .dockerignore); a file fix leaves alone has no action that changes it. Returns how many changed."""
     changed = 0
     for f in files:
         rel = f.relative_to(tmp_path)
-        want = (expected_dir / rel).read_text(encoding="utf-8")
+        text, want = f.read_text(encoding="utf-8"), (expected / rel).read_text(encoding="utf-8")
         acts = actions[f]
-        assert all(a.kind == "source.fixAll.fastlint" for a in acts)
-        if want == texts[f]:
-            assert acts == [], rel
+        assert all(a.kind == kind for a in acts), rel
+        if want == text:
+            assert all(a.edit is None for a in acts), rel
             continue
         [action] = acts
-        after = apply_workspace_edit(action.edit, {f.as_uri(): texts[f]})
+        after = apply_workspace_edit(action.edit, {f.as_uri(): text})
         assert after.pop(f.as_uri()) == want, rel
-        for uri, text in after.items():  # the other files fix writes (FL404's .dockerignore)
-            other = Path(uri.removeprefix("file://"))
-            assert (expected_dir / other.relative_to(tmp_path)).read_text(encoding="utf-8") == text
+        for uri, other in after.items():
+            path = Path(uri.removeprefix("file://"))
+            assert (expected / path.relative_to(tmp_path)).read_text(encoding="utf-8") == other, path
         changed += 1
-    assert changed >= 5
+    return changed
+
+
+def test_fix_all_gives_what_fastlint_fix_no_template_writes(tmp_path):
+    files = service_copies(tmp_path)
+    assert len(files) >= 10
+    actions = whole_file_actions(tmp_path, files, types.CodeActionKind.SourceFixAll)
+    expected = what_fix_writes(tmp_path, files, "--no-template")
+    assert check_against_fix(tmp_path, files, actions, expected, "source.fixAll.fastlint") >= 5
+
+
+def test_fix_all_without_resolve_support_comes_with_its_edit(tmp_path):
+    files = service_copies(tmp_path)[:3]
+    caps = pytest_lsp.client_capabilities("visual-studio-code")
+    caps.text_document.code_action.resolve_support = None
+    actions = whole_file_actions(tmp_path, files, types.CodeActionKind.SourceFixAll, caps)
+    assert all(a.edit is not None for acts in actions.values() for a in acts)
+    expected = what_fix_writes(tmp_path, files, "--no-template")
+    assert check_against_fix(tmp_path, files, actions, expected, "source.fixAll.fastlint") == 3
+
+
+def test_the_template_action_gives_what_fastlint_fix_writes(tmp_path):
+    files = [f for f in service_copies(tmp_path) if "services" in f.parts]
+    actions = whole_file_actions(tmp_path, files, "source.fastlint.template")
+    expected = what_fix_writes(tmp_path, files)  # the default: the fix loop, then the template rewrite
+    for f in files:  # fix keeps the original beside it; the editor has undo instead
+        assert (expected / f.relative_to(tmp_path)).with_name("Dockerfile.backup").is_file()
+    assert check_against_fix(tmp_path, files, actions, expected, "source.fastlint.template") == 10
+    # without a package.json beside the file the template cannot be filled in: the action says why
+    lone = tmp_path / "lone" / "Dockerfile"
+    lone.parent.mkdir()
+    lone.write_text("FROM node:18\nCOPY . .\nRUN npm install\nCMD node index.js\n")
+    [action] = whole_file_actions(tmp_path, [lone], "source.fastlint.template")[lone]
+    assert action.edit is None and "package.json" in action.disabled.reason
 
 
 QUICK = ("FROM node:20-alpine\n"
@@ -547,7 +596,7 @@ def test_configuration_is_read_per_file_and_again_when_it_changes(tmp_path):
     [reg] = registrations
     assert reg.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES
     globs = {w["globPattern"] for w in reg.register_options["watchers"]}
-    assert {"**/fastlint.yaml", "**/.hadolint.yaml"} <= globs
+    assert {"**/fastlint.yaml", "**/.hadolint.yaml", "**/.dockerignore", "**/package.json"} <= globs
     a, b = first
     assert "DL3019" in codes(a) and "DL3019" not in codes(b)  # b's .hadolint.yaml, as check reads it
     assert next(d for d in second if d.code == "DL3019").severity == types.DiagnosticSeverity.Error
@@ -555,6 +604,26 @@ def test_configuration_is_read_per_file_and_again_when_it_changes(tmp_path):
     assert "fastlint.yaml:3:" in error.message and "level must be one of" in error.message
     assert on_config[0].range.start.line == 2 and "level must be one of" in on_config[0].message
     assert "DL3019" not in codes(fixed) and cleared == []
+
+
+def test_a_changed_dockerignore_is_read_again(tmp_path):
+    (tmp_path / ".git").mkdir()
+    text = "FROM node:20-alpine\nCOPY . .\n"
+    (tmp_path / "Dockerfile").write_text(text)
+    ignore = tmp_path / ".dockerignore"
+
+    async def scenario():
+        async with Editor(tmp_path) as ed:
+            uri = ed.open("Dockerfile", text)
+            before = await ed.diagnostics(uri, 1)
+            ignore.write_text("node_modules\n.git\ndist\n*.log\n.env\n")
+            ed.client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
+                changes=[types.FileEvent(uri=ignore.as_uri(), type=types.FileChangeType.Created)]))
+            after = await ed.diagnostics(uri, 1, until=lambda ds: "FL404" not in codes(ds))
+            return before, after
+
+    before, after = run(scenario())
+    assert "FL404" in codes(before) and "FL404" not in codes(after) and codes(after)
 
 
 # -- shutdown ----------------------------------------------------------------------------------------------------------
@@ -578,3 +647,20 @@ def test_the_command_line_entry(tmp_path):
     assert "usage: fastlint lsp" in fastlint("lsp", "--help").stdout
     bad = fastlint("lsp", "--tcp")
     assert bad.returncode == 2 and "unknown argument '--tcp'" in bad.stderr
+
+
+def test_a_bug_in_a_rule_is_one_error_diagnostic_not_a_dead_server(monkeypatch, capsys):
+    from fastlint.lsp import linting
+    from fastlint.lsp.diagnostics import to_diagnostics
+    from fastlint.lsp.documents import Document
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(linting.api, "lint_document", broken)
+    doc = Document("file:///tmp/x/Dockerfile", "FROM alpine\n", 3, "dockerfile")
+    result = linting.Linter().lint(linting.Snapshot(doc))
+    [d] = to_diagnostics(result, "utf-16")
+    assert d.severity == types.DiagnosticSeverity.Error and "ZeroDivisionError" in d.message
+    assert d.range.start == types.Position(0, 0)
+    assert "Traceback" in capsys.readouterr().err

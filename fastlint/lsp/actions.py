@@ -4,6 +4,10 @@
   action; an unsafe one says "(unsafe)" in its title (``fastlint fix`` applies it only with ``--unsafe-fixes``).
 * Fix all (``source.fixAll.fastlint``): what ``fastlint fix --no-template`` makes of the file (the fix loop:
   safe fixes, applied until the file settles), as one edit.
+* Rewrite from the template (``source.fastlint.template``), offered when the file breaks the 4-stage structure
+  (an FL1xx finding): what ``fastlint fix`` makes of it (the fix loop, then the template migration, which reads
+  the service's ``package.json``); disabled, with the reason, when there is no ``package.json`` beside the file.
+  Both compute their edit when chosen (``codeAction/resolve``) where the client can ask for that.
 * Ignore (``quickfix``): ``# fastlint: ignore=ID`` on the comment lines above the finding's instruction (a
   Dockerfile) or line (a YAML file), added to such a pragma when there is one; ``# fastlint: global ignore=ID``
   for the whole file (after a Dockerfile's parser directives). These are the pragmas the engine reads
@@ -28,7 +32,10 @@ from .linting import Result
 from .positions import LineIndex
 
 FIX_ALL = "source.fixAll.fastlint"
-KINDS = [types.CodeActionKind.QuickFix, FIX_ALL]
+TEMPLATE = "source.fastlint.template"
+KINDS = [types.CodeActionKind.QuickFix, FIX_ALL, TEMPLATE]
+TITLES = {FIX_ALL: "fastlint: fix all safe findings",
+          TEMPLATE: "fastlint: fix and rewrite from the 4-stage template (fastlint fix)"}
 
 
 class Client:
@@ -39,6 +46,9 @@ class Client:
         self.document_changes = bool(edit and edit.document_changes)
         ops = (edit.resource_operations or []) if edit else []
         self.create_files = self.document_changes and types.ResourceOperationKind.Create in ops
+        action = capabilities.text_document.code_action if capabilities and capabilities.text_document else None
+        resolve = action.resolve_support if action else None
+        self.resolves_edits = bool(resolve and "edit" in resolve.properties)  # codeAction/resolve fills the edit
 
 
 def wanted(kind: str, only) -> bool:
@@ -82,21 +92,42 @@ def finding_actions(doc: Document, result: Result, rng: types.Range, only, clien
     return actions + list(ignores.values())
 
 
-def fix_all_action(doc: Document, result: Result, outcome, client: Client, encoding: str) -> types.CodeAction | None:
-    """``fastlint fix --no-template``'s result (a ``FixOutcome`` of the same text) as one action, or None when it
-    changes nothing."""
-    if outcome is None or not outcome.changed or outcome.error:
-        return None
-    index = LineIndex(result.text, encoding)
+def file_actions(doc: Document, result: Result, only) -> list[types.CodeAction]:
+    """The actions on the whole file that are wanted and may apply, without their edit (``resolve_file_action``
+    makes it): fix all, when a finding has a safe fix; the template rewrite, when the structure is broken."""
+    if result.kind != "dockerfile":
+        return []
+    out = []
+    data = {"uri": doc.uri, "version": result.version}
+    if wanted(FIX_ALL, only) and any(f.fix is not None and f.fix.safety == "safe" for f in result.findings):
+        out.append(types.CodeAction(title=TITLES[FIX_ALL], kind=FIX_ALL, data=data))
+    if wanted(TEMPLATE, only) and any(f.code.startswith("FL1") for f in result.findings):
+        action = types.CodeAction(title=TITLES[TEMPLATE], kind=TEMPLATE, data=data)
+        if not (Path(result.name).parent / "package.json").is_file():
+            action.disabled = types.CodeActionDisabled(
+                reason="the template needs the service's package.json beside the Dockerfile")
+        out.append(action)
+    return out
+
+
+def resolve_file_action(action: types.CodeAction, doc: Document, result: Result, outcome, client: Client,
+                        encoding: str) -> types.CodeAction:
+    """The action with its edit: ``outcome`` (a ``FixOutcome`` of the same text) as one edit of the file, and of
+    the other files it changes. An outcome that changes nothing leaves the action without an edit; a template
+    rewrite that could not be made disables it with the reason."""
+    if outcome is None or outcome.error:
+        return action
+    if action.kind == TEMPLATE and outcome.rewrite is None:
+        action.disabled = types.CodeActionDisabled(reason=outcome.rewrite_error or outcome.rewrite_failed or
+                                                   "the template rewrite does not apply")
+        return action
+    if not outcome.changed:
+        return action
     edits = [replacement(result.text, outcome.text)] if outcome.text != result.text else []
     for path, new in outcome.other_files.items():
         edits.append(Edit(0, len(_read(path) or ""), new, path))
-    edit = workspace_edit(doc, result, index, edits, client)
-    if edit is None:
-        return None
-    n = len(outcome.applied)
-    return types.CodeAction(title=f"fastlint: fix all safe findings ({n} fix{'es' if n != 1 else ''})",
-                            kind=FIX_ALL, edit=edit)
+    action.edit = workspace_edit(doc, result, LineIndex(result.text, encoding), edits, client)
+    return action
 
 
 def replacement(old: str, new: str) -> Edit:

@@ -14,6 +14,7 @@ A configuration file that changes is read again by starting both states afresh (
 from __future__ import annotations
 
 import asyncio
+import sys
 from concurrent.futures import ThreadPoolExecutor
 
 from .. import api
@@ -94,6 +95,18 @@ class Linter:
 
     # -- one lint (in a lane's thread) ----------------------------------------------------------------------------
     def lint(self, snap: Snapshot, shellcheck: bool = False) -> Result:
+        """Lint a snapshot. A bug in a rule (an exception) is one error diagnostic, its traceback on stderr: the
+        server goes on."""
+        try:
+            return self._lint(snap, shellcheck)
+        except Exception as err:  # noqa: BLE001 - the editor's server must outlive a bug in one rule
+            import traceback
+
+            traceback.print_exc(file=sys.stderr)
+            return Result(snap, error=f"{snap.name}:1:1: fastlint failed on this text (a bug; its traceback is in "
+                                      f"the server's log): {type(err).__name__}: {err}")
+
+    def _lint(self, snap: Snapshot, shellcheck: bool) -> Result:
         if snap.kind is None:
             return Result(snap)
         state = self.states[1 if shellcheck else 0]
@@ -106,11 +119,14 @@ class Linter:
         return Result(snap, out.findings, out.df, out.error, shellcheck=run or not policy.runs("shellcheck"),
                       policy=policy)
 
-    def fix_all(self, snap: Snapshot, unsafe: bool = False):
-        """What ``fastlint fix --no-template`` makes of the text (``api.fix_text``; ShellCheck, which has no fixes,
-        left out): a ``FixOutcome``."""
-        policy = api.policy_for(snap.name, config=self.options.config, state=self.states[0])
-        return api.fix_text(snap.text, snap.name, policy=policy, unsafe=unsafe, shellcheck=False,
+    def fix(self, snap: Snapshot, template: bool = False):
+        """What ``fastlint fix --no-template`` (``template``: ``fastlint fix``) makes of the text (``api.fix_text``;
+        ShellCheck, which has no fixes, left out): a ``FixOutcome``, or None when the configuration does not load."""
+        try:
+            policy = api.policy_for(snap.name, config=self.options.config, state=self.states[0])
+        except api.ConfigError:
+            return None
+        return api.fix_text(snap.text, snap.name, policy=policy, template=template, shellcheck=False,
                             state=self.states[0])
 
     def reload(self) -> None:

@@ -1,13 +1,15 @@
 """The language server: ``fastlint lsp`` (stdio).
 
 Capabilities: diagnostics pushed on open and on change (``textDocument/publishDiagnostics``, with the document's
-version), incremental text sync, code actions (``quickfix``, ``source.fixAll.fastlint``), hover. It lints the
+version), incremental text sync, code actions (``quickfix``, ``source.fixAll.fastlint``,
+``source.fastlint.template``; whole-file edits made on ``codeAction/resolve``), hover. It lints the
 Dockerfiles (any name discovery knows, or a document the editor says is a Dockerfile) and the YAML files
 fastlint lints (Kubernetes manifests, GitHub and GitLab CI files), with the policy ``fastlint check`` would use
 for that file (the nearest ``fastlint.yaml``, else ``.hadolint.yaml``), read again when a configuration file
 changes (``workspace/didChangeWatchedFiles``, which the server registers for when the client lets it, or the
-file saved in the editor). A configuration file that does not load is an error on the documents it governs and
-on the file itself. No Docker engine is needed.
+file saved in the editor); a ``.dockerignore`` or ``package.json`` that changes makes it lint the open documents
+again. A configuration file that does not load is an error on the documents it governs and on the file itself.
+No Docker engine is needed.
 
 ``initializationOptions`` (all optional): ``shellcheck`` (false: no ShellCheck), ``debounce`` and
 ``shellcheckDelay`` (milliseconds), ``config`` (one configuration file for every document, as ``--config``).
@@ -24,13 +26,20 @@ from pygls.lsp.server import LanguageServer
 
 from .. import __version__
 from ..engine.config import CONFIG_NAMES, HADOLINT_NAMES, ConfigError
-from .actions import FIX_ALL, KINDS, Client, finding_actions, fix_all_action, wanted
+from .actions import KINDS, TEMPLATE, Client, file_actions, finding_actions, resolve_file_action
 from .diagnostics import SOURCE, to_diagnostics
 from .documents import Document, path_of
 from .hover import hover
 from .linting import Linter, Options, Snapshot
 
 CONFIG_FILES = CONFIG_NAMES + HADOLINT_NAMES
+# files beside a Dockerfile that rules read (FL404 and FL405-FL407: the build context's ignore file, the service's
+# package.json): when one changes, the open documents are linted again
+CONTEXT_GLOBS = ("**/.dockerignore", "**/*.dockerignore", "**/package.json")
+
+
+def is_context_file(path: str | None) -> bool:
+    return path is not None and (Path(path).name == "package.json" or path.endswith(".dockerignore"))
 
 
 def is_config(path: str | None) -> bool:
@@ -118,7 +127,8 @@ def make_server() -> FastlintServer:
         watch = caps.did_change_watched_files if caps else None
         if watch is None or not watch.dynamic_registration:
             return
-        watchers = [types.FileSystemWatcher(glob_pattern=f"**/{name}") for name in CONFIG_FILES]
+        globs = [f"**/{name}" for name in CONFIG_FILES] + list(CONTEXT_GLOBS)
+        watchers = [types.FileSystemWatcher(glob_pattern=glob) for glob in globs]
         await ls.client_register_capability_async(types.RegistrationParams(registrations=[types.Registration(
             id="fastlint-config-files", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
             register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=watchers))]))
@@ -153,10 +163,15 @@ def make_server() -> FastlintServer:
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def did_change_watched_files(ls: FastlintServer, params: types.DidChangeWatchedFilesParams):
-        if any(is_config(path_of(change.uri)) for change in params.changes):
+        paths = [path_of(change.uri) for change in params.changes]
+        if any(is_config(p) for p in paths):
             ls.reload()
+        elif any(is_context_file(p) for p in paths):
+            for doc in ls.documents.values():
+                ls.lint(doc)
 
-    @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=KINDS))
+    @server.feature(types.TEXT_DOCUMENT_CODE_ACTION,
+                    types.CodeActionOptions(code_action_kinds=KINDS, resolve_provider=True))
     async def code_action(ls: FastlintServer, params: types.CodeActionParams):
         doc = ls.documents.get(params.text_document.uri)
         if doc is None or is_config(doc.path):
@@ -164,18 +179,24 @@ def make_server() -> FastlintServer:
         result = await ls.linter.current(doc)
         if result.kind is None or result.config_error is not None or doc.version != result.version:
             return None
-        only = params.context.only
         client = Client(ls.client_capabilities)
-        actions = finding_actions(doc, result, params.range, only, client, ls.encoding)
-        if wanted(FIX_ALL, only) and any(f.fix is not None and f.fix.safety == "safe" for f in result.findings) \
-                and result.kind == "dockerfile":
-            outcome = await asyncio.get_running_loop().run_in_executor(ls.linter.fast, _fix_all, ls.linter,
-                                                                       Snapshot(doc))
-            if doc.version == result.version:
-                action = fix_all_action(doc, result, outcome, client, ls.encoding)
-                if action is not None:
-                    actions.append(action)
+        actions = finding_actions(doc, result, params.range, params.context.only, client, ls.encoding)
+        for action in file_actions(doc, result, params.context.only):
+            if not client.resolves_edits and action.disabled is None:  # the client cannot ask later: now
+                action = await _resolve(ls, action, doc, result, client)
+                if action.edit is None and action.disabled is None:
+                    continue
+            actions.append(action)
         return actions
+
+    @server.feature(types.CODE_ACTION_RESOLVE)
+    async def code_action_resolve(ls: FastlintServer, action: types.CodeAction):
+        data = action.data if isinstance(action.data, dict) else {}
+        doc = ls.documents.get(data.get("uri", ""))
+        if doc is None or doc.version != data.get("version"):
+            return action  # the document changed since: no edit for a text that is gone
+        result = await ls.linter.current(doc)
+        return await _resolve(ls, action, doc, result, Client(ls.client_capabilities))
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     async def on_hover(ls: FastlintServer, params: types.HoverParams):
@@ -202,11 +223,15 @@ def _warm_up(linter: Linter) -> None:
     api.lint_text("FROM scratch\nRUN true\n", shellcheck=False)
 
 
-def _fix_all(linter: Linter, snap: Snapshot):
-    try:
-        return linter.fix_all(snap)
-    except ConfigError:
-        return None
+async def _resolve(ls: FastlintServer, action: types.CodeAction, doc: Document, result, client) -> types.CodeAction:
+    """Fill in a whole-file action's edit: the fix loop (and for the template action the template rewrite) run in
+    the lint thread on the document's current text."""
+    snap = Snapshot(doc)
+    outcome = await asyncio.get_running_loop().run_in_executor(ls.linter.fast, ls.linter.fix, snap,
+                                                               action.kind == TEMPLATE)
+    if doc.version != snap.version:
+        return action
+    return resolve_file_action(action, doc, result, outcome, client, ls.encoding)
 
 
 USAGE = """usage: fastlint lsp [--stdio]
