@@ -130,6 +130,8 @@ def test_init_writes_the_schema_line_and_a_valid_configuration(tmp_path):
 # -- schema and loader agree on every declared key ------------------------------------------------------------------
 def good_value(t: spec.Type):
     """A value of the type (as the policy's own defaults would be written)."""
+    if isinstance(t, spec.AnyOf):
+        return good_value(t.types[-1])
     if isinstance(t, spec.RuleIds):
         return ["DL3008", "fl4", "StageNameCasing"]
     if isinstance(t, spec.Strings):
@@ -153,6 +155,14 @@ def good_value(t: spec.Type):
 
 
 def bad_values(t: spec.Type) -> list:
+    if isinstance(t, spec.AnyOf):  # values no alternative takes: of a shape none has, or bad for the one that has it
+        out = []
+        for alt in t.types:
+            for v in bad_values(alt):
+                fitting = [a for a in t.types if isinstance(v, a.shape)]
+                if fitting == [alt] or not fitting:
+                    out.append(v)
+        return out
     if isinstance(t, spec.RuleIds):
         return [["DL3008", "crazy"], [3], {"a": 1}]
     if isinstance(t, spec.Strings):
@@ -205,3 +215,31 @@ def test_schema_and_loader_agree_on_each_key(tmp_path, path, key):
         with pytest.raises(ConfigError):
             load_text(tmp_path, dump(data))
             pytest.fail(f"the loader accepts {data}")
+
+
+def test_any_of_takes_either_shape_and_says_what_is_wrong_with_the_one_given(tmp_path):
+    """A key with two shapes (as BuildKit's check setting: a string, or a mapping): the reader and the schema take
+    the same values, and a mapping with a wrong key gets the mapping's own message."""
+    from fastlint.engine.config import _load_yaml, _Reader
+
+    section = spec.Section(spec.Key("check", spec.AnyOf(
+        spec.Text(), spec.Section(spec.Key("skip", spec.AnyOf(spec.Choice("all"), spec.Strings()), "skip"),
+                                  spec.Key("error", spec.Boolean(), "error"))), "check"))
+    schema = jsonschema.Draft7Validator(section.schema())
+
+    def read(text: str):
+        path = tmp_path / "c.yaml"
+        path.write_text(text)
+        return section.read(_Reader(path), _load_yaml(path), (1, 1), None)
+
+    for good in ("check: skip=A;error=true\n", "check: {skip: all}\n", "check: {skip: [A, B], error: true}\n",
+                 "check: {skip: A}\n"):
+        assert schema.is_valid(yaml_data(good)), good
+        read(good)
+    for bad, message in (("check: {skip: [A], bogus: 1}\n", "unknown key 'bogus' in 'check'"),
+                         ("check: {error: 3}\n", "'error' must be true or false"),
+                         ("check: 3\n", "'check' has a value of the wrong type"),
+                         ("check: {skip: 3}\n", "'skip' has a value of the wrong type")):
+        assert not schema.is_valid(yaml_data(bad)), bad
+        with pytest.raises(ConfigError, match=re.escape(message)):
+            read(bad)

@@ -39,7 +39,10 @@ def _any_case(words: tuple[str, ...]) -> str:
 
 class Type:
     """What a value may be. ``read(r, value, at, name)`` returns the checked value or raises the reader's error
-    at ``at`` (line, col); ``schema()`` is the JSON Schema of the same values."""
+    at ``at`` (line, col); ``schema()`` is the JSON Schema of the same values; ``shape``: the Python types of the
+    values it may take (how ``AnyOf`` picks the type whose message to give)."""
+
+    shape: tuple = (str,)
 
     def read(self, r, value, at: tuple[int, int], name: str):
         raise NotImplementedError
@@ -62,6 +65,8 @@ class Text(Type):
 
 class Integer(Type):
 
+    shape = (int,)
+
     def __init__(self, low: int = 0, high: int = 1 << 31):
         self.low, self.high = low, high
 
@@ -75,6 +80,8 @@ class Integer(Type):
 
 
 class Boolean(Type):
+
+    shape = (bool,)
 
     def read(self, r, value, at, name):
         if not isinstance(value, bool):
@@ -131,6 +138,8 @@ class Quantity(Type):
 
 class Strings(Type):
     """A list of strings (one string is a list of one); ``min_items``: how many it needs."""
+
+    shape = (list, str)
 
     def __init__(self, min_items: int = 0, too_few: str = ""):
         self.min_items, self.too_few = min_items, too_few
@@ -203,6 +212,34 @@ class RuleId(Type):
         return {"type": "string", "pattern": rule_id_pattern()}
 
 
+class AnyOf(Type):
+    """One of several types (``check: "skip=A;error=true"`` or ``check: {skip: [A]}``): the first that takes the
+    value; ``message`` when none does (``{name}`` is the key)."""
+
+    def __init__(self, *types: Type, message: str = "'{name}' has a value of the wrong type"):
+        self.types, self.message = types, message
+
+    def read(self, r, value, at, name):
+        from .config import ConfigError
+
+        fitting = [t for t in self.types if isinstance(value, t.shape)]
+        if len(fitting) == 1:  # one type of this shape (a mapping, a list...): its own message says what is wrong
+            return fitting[0].read(r, value, at, name)
+        for t in fitting:
+            try:
+                return t.read(r, value, at, name)
+            except ConfigError:
+                continue
+        raise r.error(self.message.format(name=name), at)
+
+    @property
+    def shape(self) -> tuple:
+        return tuple(k for t in self.types for k in t.shape)
+
+    def schema(self) -> dict:
+        return {"anyOf": [t.schema() for t in self.types]}
+
+
 class Key:
     """A key of a section: its name, type, docs; ``required``; ``default``: the built-in policy's value (for the
     schema's docs; the reader does not fill it in)."""
@@ -214,6 +251,8 @@ class Key:
 class Section(Type):
     """A mapping of declared keys; any other key is an error. ``label``: how a message names the mapping when
     it is a value of a ``MapOf`` (``service 'web' needs 'port'``)."""
+
+    shape = (dict,)
 
     def __init__(self, *keys: Key, doc: str = ""):
         self.keys = {k.name: k for k in keys}
@@ -254,6 +293,8 @@ class Section(Type):
 class MapOf(Type):
     """A mapping of free names (``key``: their type, default any string) to values of one type (``value``);
     ``label`` names a value in messages (``service``)."""
+
+    shape = (dict,)
 
     def __init__(self, value: Type, key: Type | None = None, label: str = ""):
         self.value, self.key, self.label = value, key, label
