@@ -28,7 +28,8 @@ class FL102(InstructionRule):
         root = chain(stage)[0]
         if root.unresolved or root.image is None:
             return  # chosen by a build argument without a default, or scratch: nothing to judge
-        if same_image(root.image, ImageRef.parse(wanted)):
+        wanted_ref = ImageRef.parse(wanted)
+        if same_image(root.image, wanted_ref):
             return
         word = ins.words[0] if ins.words else ins
         label = f"'{stage.name}'" if stage.name else f"{stage.index} (the {name} stage: it becomes the image)"
@@ -37,7 +38,8 @@ class FL102(InstructionRule):
                                  f"'{root.name or root.index}'); the policy's base for it is '{wanted}'")
             return
         fix = None
-        if ins.words and stage.base == stage.resolved:
+        # (no fix to an untagged policy base: `FROM node` would not meet it either, only a pinned tag does)
+        if ins.words and stage.base == stage.resolved and same_image(wanted_ref, wanted_ref):
             fix = self.fix(Edit(word.start, word.end, wanted), description=f"use the policy's base {wanted}")
         yield self.hit(word, f"Stage {label} is built on '{root.resolved}'; the policy's base for it is "
                              f"'{wanted}'", fix=fix)
