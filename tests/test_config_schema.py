@@ -13,7 +13,7 @@ import sys
 import jsonschema
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, SHARED
 from fastlint.catalogue import load_all
 from fastlint.engine import config_spec as spec
 from fastlint.engine.config import ConfigError, load_config
@@ -85,13 +85,16 @@ def doc_configs() -> list[tuple[str, str]]:
     fastlint.yaml's (CI files, Kubernetes objects and hadolint files left out), and the catalogue's case configs."""
     found = []
     docs = [ROOT / "README.md", ROOT / "CONTRIBUTING.md", *sorted((ROOT / "docs").rglob("*.md"))]
+    if (SHARED / "SPEC.md").is_file():  # the contract other tools rely on, beside the repository
+        docs.append(SHARED / "SPEC.md")
     for path in docs:
         text = path.read_text(encoding="utf-8")
         for m in FENCE.finditer(text):
             data = yaml_data(m.group(1))
             if isinstance(data, dict) and set(map(str, data)) & set(spec.FASTLINT_YAML.keys):
                 line = text.count("\n", 0, m.start()) + 1
-                found.append((f"{path.relative_to(ROOT)}:{line}", m.group(1)))
+                where = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path.name
+                found.append((f"{where}:{line}", m.group(1)))
     for code, doc in load_all().items():
         for case in doc.cases:
             if case.config is not None:
@@ -109,7 +112,7 @@ def test_the_docs_have_configurations_to_check():
     assert sum(w.startswith("rules/") for w in where) >= 10, where
 
 
-@pytest.mark.parametrize("where,text", doc_configs(), ids=lambda v: v if v.startswith(("README", "rules", "docs", "CONTRIB")) else "")
+@pytest.mark.parametrize("where,text", doc_configs(), ids=lambda v: v if v.startswith(("README", "rules", "docs", "CONTRIB", "SPEC")) else "")
 def test_every_configuration_in_the_repository_validates_and_loads(tmp_path, where, text):
     data = yaml_data(text)
     errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator().iter_errors(data or {})]
