@@ -12,20 +12,11 @@ import copy
 from pathlib import Path
 
 from ..policy import builtin
-from .config_spec import FASTLINT_YAML
+from .config_spec import FASTLINT_YAML, ConfigError  # noqa: F401 (ConfigError: imported from here by callers)
 
 CONFIG_NAMES = ("fastlint.yaml", "fastlint.yml", ".fastlint.yaml")
 HADOLINT_NAMES = (".hadolint.yaml", ".hadolint.yml")
 LEVEL_NAMES = ("error", "warning", "info", "style")
-
-
-class ConfigError(Exception):
-    """A bad configuration file: printed as ``file:line:col: message`` and exit code 2."""
-
-    def __init__(self, message: str, file: str = "", line: int = 0, col: int = 0):
-        self.message, self.file, self.line, self.col = message, file, line, col
-        where = f"{file}:{line}:{col}: " if line else (f"{file}: " if file else "")
-        super().__init__(f"{where}{message}")
 
 
 class Service:

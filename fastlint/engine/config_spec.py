@@ -37,6 +37,15 @@ def _any_case(words: tuple[str, ...]) -> str:
     return "^(" + "|".join(letters(w) for w in words) + ")$"
 
 
+class ConfigError(Exception):
+    """A bad configuration file: printed as ``file:line:col: message`` and exit code 2."""
+
+    def __init__(self, message: str, file: str = "", line: int = 0, col: int = 0):
+        self.message, self.file, self.line, self.col = message, file, line, col
+        where = f"{file}:{line}:{col}: " if line else (f"{file}: " if file else "")
+        super().__init__(f"{where}{message}")
+
+
 class Type:
     """What a value may be. ``read(r, value, at, name)`` returns the checked value or raises the reader's error
     at ``at`` (line, col); ``schema()`` is the JSON Schema of the same values; ``shape``: the Python types of the
@@ -220,8 +229,6 @@ class AnyOf(Type):
         self.types, self.message = types, message
 
     def read(self, r, value, at, name):
-        from .config import ConfigError
-
         fitting = [t for t in self.types if isinstance(value, t.shape)]
         if len(fitting) == 1:  # one type of this shape (a mapping, a list...): its own message says what is wrong
             return fitting[0].read(r, value, at, name)
