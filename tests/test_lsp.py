@@ -664,3 +664,13 @@ def test_a_bug_in_a_rule_is_one_error_diagnostic_not_a_dead_server(monkeypatch, 
     assert d.severity == types.DiagnosticSeverity.Error and "ZeroDivisionError" in d.message
     assert d.range.start == types.Position(0, 0)
     assert "Traceback" in capsys.readouterr().err
+
+
+def test_the_benchmark_script_runs():
+    """scripts/lsp_benchmark.py drives the server as the tests do; a short run keeps it working (its figures are
+    not judged here: speed is measured, never asserted)."""
+    ran = subprocess.run([sys.executable, "scripts/lsp_benchmark.py", "--changes", "4", "--burst", "3"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=300)
+    assert ran.returncode == 0, ran.stderr
+    assert "(300 lines, " in ran.stdout and "one change -> its diagnostics: n=4" in ran.stdout
+    assert "burst of 3 changes" in ran.stdout
