@@ -60,3 +60,16 @@ def test_yaml_line_and_column_in_code_points():
     assert index.at_line_col(2, 8) == (1, 7)
     assert index.at_line_col(2, 21) == (1, 21)  # the end, after the emoji: one more UTF-16 unit than code points
     assert index.at_line_col(2, 40) == (1, 21) and index.at_line_col(9, 1) == (2, 0)  # clamped
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXTS, TEXTS)
+def test_one_replacement_turns_the_old_text_into_the_new_one_at_lsp_positions(old, new):
+    """The whole-file actions' one edit: applied at its LSP positions (as a client does), it gives the new text."""
+    from fastlint.lsp.actions import replacement
+
+    e = replacement(old, new)
+    assert old[:e.start] + e.text + old[e.end:] == new
+    index = LineIndex(old)
+    start, end = index.offset(*index.position(e.start)), index.offset(*index.position(e.end))
+    assert (start, end) == (e.start, e.end)  # both ends have a position of their own (not inside a \r\n)

@@ -131,14 +131,19 @@ def resolve_file_action(action: types.CodeAction, doc: Document, result: Result,
 
 
 def replacement(old: str, new: str) -> Edit:
-    """One edit that turns ``old`` into ``new``: what lies between their common start and common end."""
+    """One edit that turns ``old`` into ``new``: what lies between their common start and common end (never
+    between the two characters of a ``\r\n``, which have no LSP position between them)."""
     start = 0
     limit = min(len(old), len(new))
     while start < limit and old[start] == new[start]:
         start += 1
+    if old[start - 1:start + 1] == "\r\n":
+        start -= 1
     end = 0
     while end < limit - start and old[len(old) - 1 - end] == new[len(new) - 1 - end]:
         end += 1
+    if end and old[len(old) - end - 1:len(old) - end + 1] == "\r\n":
+        end -= 1
     return Edit(start, len(old) - end, new[start:len(new) - end])
 
 
