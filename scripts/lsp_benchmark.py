@@ -87,6 +87,17 @@ def change_at(text: str, line: int, insert: bool) -> tuple[types.TextDocumentCon
     return types.TextDocumentContentChangePartial(range=types.Range(pos, end), text=""), text[:start] + text[start + 1:]
 
 
+def cpu_seconds(pid: int) -> float:
+    """The CPU time a process has used (user + system; Linux ``/proc``), else 0."""
+    import os
+
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 def figures(name: str, samples_ms: list[float]) -> str:
     s = sorted(samples_ms)
     p90 = s[min(len(s) - 1, int(0.9 * len(s)))]
@@ -133,6 +144,8 @@ async def main() -> int:
     lines = text.split("\n")
     targets = [i for i, line in enumerate(lines) if line.startswith(("RUN ", "ENV ", "COPY ", "EXPOSE "))]
     version, samples = 1, []
+    pid = ed.client._server.pid
+    cpu_before = cpu_seconds(pid)
     for i in range(args.changes):
         change, text = change_at(text, targets[(i // 2) % len(targets)], insert=i % 2 == 0)
         version += 1
@@ -143,6 +156,11 @@ async def main() -> int:
         await ed.wait(lambda: v in ed.arrived)
         samples.append((ed.arrived[v] - sent) * 1000)
     print(figures("one change -> its diagnostics", samples))
+    cpu = (cpu_seconds(pid) - cpu_before) / args.changes * 1000
+    if cpu:
+        print(f"server CPU time per change (lint, diagnostics, JSON; what a quiet machine's latency is made of, "
+              f"besides the {options.get('debounce', 30):g} ms quiet time): {cpu:.1f} ms")
+    print(f"machine load (1 min): {Path('/proc/loadavg').read_text().split()[0] if Path('/proc/loadavg').exists() else '?'}")
 
     burst = []
     for b in range(3):
