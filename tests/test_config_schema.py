@@ -246,3 +246,12 @@ def test_any_of_takes_either_shape_and_says_what_is_wrong_with_the_one_given(tmp
         assert not schema.is_valid(yaml_data(bad)), bad
         with pytest.raises(ConfigError, match=re.escape(message)):
             read(bad)
+
+
+def test_the_declaration_is_not_loaded_on_the_lint_path_without_a_configuration_file(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "Dockerfile").write_text("FROM alpine:3.19\n")
+    code = ("import sys; from fastlint.cli.check import main; main(['--no-shellcheck', 'Dockerfile']); "
+            "print('fastlint.engine.config_spec' in sys.modules)")
+    ran = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
+    assert ran.stdout.strip().splitlines()[-1] == "False", ran.stdout + ran.stderr

@@ -12,11 +12,19 @@ import copy
 from pathlib import Path
 
 from ..policy import builtin
-from .config_spec import FASTLINT_YAML, ConfigError  # noqa: F401 (ConfigError: imported from here by callers)
 
 CONFIG_NAMES = ("fastlint.yaml", "fastlint.yml", ".fastlint.yaml")
 HADOLINT_NAMES = (".hadolint.yaml", ".hadolint.yml")
 LEVEL_NAMES = ("error", "warning", "info", "style")
+
+
+class ConfigError(Exception):
+    """A bad configuration file: printed as ``file:line:col: message`` and exit code 2."""
+
+    def __init__(self, message: str, file: str = "", line: int = 0, col: int = 0):
+        self.message, self.file, self.line, self.col = message, file, line, col
+        where = f"{file}:{line}:{col}: " if line else (f"{file}: " if file else "")
+        super().__init__(f"{where}{message}")
 
 
 class Service:
@@ -201,6 +209,8 @@ def _load_yaml(path: Path):
 class _Reader:
     """Walks a ruamel mapping and raises ConfigError at the key's or value's position."""
 
+    Error = ConfigError  # what ``error`` makes (config_spec's types catch it without importing this module)
+
     def __init__(self, path: Path):
         self.path = str(path)
 
@@ -270,9 +280,6 @@ def _check_code(v: str) -> str | None:
     return None if is_rule_id(v) else f"'{v}' is not a rule ID or prefix (like DL3008, DL30, FL4, SC2086)"
 
 
-TOP_KEYS = tuple(FASTLINT_YAML.keys)  # the keys of fastlint.yaml: declared in config_spec.py
-
-
 def _open(path: Path, expected: str):
     """The file's data (None when empty), a reader for its positions, and the built-in policy to fill."""
     data = _load_yaml(path)
@@ -287,6 +294,8 @@ def load_config(path: Path) -> Policy:
     """Read a fastlint.yaml over the built-in policy: checked against its declaration
     (``config_spec.FASTLINT_YAML``: keys, types, allowed values), then the checks that relate one value to
     another (a base or the target must be one of the stages)."""
+    from .config_spec import FASTLINT_YAML  # only when there is a file to read: not on the lint path's start
+
     raw, r, p = _open(path, "(policy:, services:, rules:, ...)")
     if raw is None:
         return p

@@ -11,6 +11,9 @@ Adding a key to fastlint.yaml is one step here (a ``Key`` in its section) plus t
 ``config.load_config``; then ``python scripts/update_schema.py``. A key that ``load_config`` reads but that is not
 declared here is rejected as unknown before it is read.
 
+The types read a file through ``config._Reader`` (``r``: positions, ``r.error(message, (line, col))``, which
+makes a ``ConfigError``). This module is imported only when a configuration file is read, or the schema made.
+
 A type checks a value and says what it is in JSON Schema: ``Text``, ``Integer``, ``Boolean``, ``Choice``,
 ``Level``, ``Quantity``, ``Strings`` (a list of strings, or one string), ``RuleIds``, ``Section`` (a mapping of
 declared keys), ``MapOf`` (a mapping of free names to values of one type), ``AnyOf``. The checks give the
@@ -35,15 +38,6 @@ def _any_case(words: tuple[str, ...]) -> str:
         return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else re.escape(c) for c in w)
 
     return "^(" + "|".join(letters(w) for w in words) + ")$"
-
-
-class ConfigError(Exception):
-    """A bad configuration file: printed as ``file:line:col: message`` and exit code 2."""
-
-    def __init__(self, message: str, file: str = "", line: int = 0, col: int = 0):
-        self.message, self.file, self.line, self.col = message, file, line, col
-        where = f"{file}:{line}:{col}: " if line else (f"{file}: " if file else "")
-        super().__init__(f"{where}{message}")
 
 
 class Type:
@@ -235,7 +229,7 @@ class AnyOf(Type):
         for t in fitting:
             try:
                 return t.read(r, value, at, name)
-            except ConfigError:
+            except r.Error:  # the reader's ConfigError: try the next type
                 continue
         raise r.error(self.message.format(name=name), at)
 
