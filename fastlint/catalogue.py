@@ -37,7 +37,9 @@ fail heading lists the lines where the rule must fire (and no others). A case ma
 (a fastlint.yaml for that case), a `` ```fixed `` block (what ``fastlint fix`` must make of it), a
 `` ```path `` block (the Dockerfile's path inside the case's folder, e.g. ``fast-validation-service/Dockerfile``,
 for rules that depend on the service), and `` ```file NAME `` blocks (more files of the case's folder, such as a
-``.dockerignore`` or ``deploy/deployment.yaml``).
+``.dockerignore`` or ``deploy/deployment.yaml``), and an `` ```engine `` block (JSON: ``{"arch": ..., "images":
+{reference: {"os", "arch", "variant", "env", "shell"}}}``, what a local Docker engine holds for the case; without
+it no engine answers).
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ class Case:
     path: str = "Dockerfile"
     files: dict[str, str] = field(default_factory=dict)
     lines: list[int] = field(default_factory=list)  # where a fail case must fire (empty: anywhere, at least once)
+    engine: str | None = None  # JSON: the images a local Docker engine holds for this case (default: no engine)
 
 
 @dataclass
@@ -157,6 +160,8 @@ def parse_doc(path: Path) -> RuleDoc:
                     case.path = content.strip()
                 elif lang == "file":
                     case.files[arg] = content
+                elif lang == "engine":
+                    case.engine = content
                 i += 1
                 continue
         else:
@@ -168,9 +173,14 @@ def parse_doc(path: Path) -> RuleDoc:
 
 @lru_cache(maxsize=None)
 def load(code: str) -> RuleDoc | None:
-    path = catalogue_dir() / f"{code.upper()}.md"
+    """A rule's page by its ID or name, in any case (``DL3006``, ``stagenamecasing``)."""
+    directory = catalogue_dir()
+    path = directory / f"{code.upper()}.md"
     if not path.is_file():
-        return None
+        upper = code.upper()
+        path = next((p for p in directory.glob("*.md") if p.stem.upper() == upper), path)
+        if not path.is_file():
+            return None
     return parse_doc(path)
 
 
@@ -179,6 +189,6 @@ def load_all() -> dict[str, RuleDoc]:
     directory = catalogue_dir()
     if directory.is_dir():
         for p in sorted(directory.glob("*.md")):
-            if p.stem.upper() == p.stem and p.stem != "README":
+            if p.stem[:1].isupper() and p.stem != "README":  # DL3006.md, StageNameCasing.md
                 out[p.stem] = parse_doc(p)
     return out

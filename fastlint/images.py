@@ -2,9 +2,10 @@
 
 Rules that need what a base image sets (its ENV, its platform) ask here. The engine is the one ``DOCKER_HOST``
 names (``unix://`` or ``tcp://``; ``ssh://`` and TLS are not used), else ``/var/run/docker.sock``. One raw HTTP
-GET over the socket (``/images/{name}/json``) with a short timeout: no docker SDK on the lint path. Each image
-is asked for once per process and run; an engine that does not answer is asked once. When the engine or the
-image is missing, ``inspect`` returns None and the rule says what it assumed.
+GET over the socket (``/images/{name}/json``) with a short timeout: no docker SDK on the lint path. A run's
+``Lookups`` (kept in its ``RunState``: ``state.of(Lookups, Lookups)``) asks for each image once; an engine that
+does not answer is asked once. When the engine or the image is missing, ``inspect`` returns None and the rule
+says what it assumed.
 """
 
 from __future__ import annotations
@@ -21,17 +22,18 @@ DEFAULT_SOCKET = "/var/run/docker.sock"
 
 
 class ImageConfig:
-    """What the rules read of an image: its ENV (in order), OS, architecture and variant."""
+    """What the rules read of an image: its ENV (in order), SHELL, OS, architecture and variant."""
 
-    __slots__ = ("ref", "env", "os", "architecture", "variant")
+    __slots__ = ("ref", "env", "os", "architecture", "variant", "shell")
 
     def __init__(self, ref: str, env: list[tuple[str, str]], os: str = "", architecture: str = "",
-                 variant: str = ""):
+                 variant: str = "", shell: list[str] | None = None):
         self.ref = ref
         self.env = env
         self.os = os
         self.architecture = architecture
         self.variant = variant
+        self.shell = shell or []
 
     @property
     def platform(self) -> str:
@@ -68,11 +70,6 @@ def _connection() -> http.client.HTTPConnection | None:
     return None
 
 
-_lock = threading.Lock()
-_cache: dict[str, ImageConfig | None] = {}
-_engine: dict[str, object] = {}  # "down": True once the engine did not answer; "platform": the engine's
-
-
 def _get(path: str) -> tuple[int, dict | None]:
     """(status, JSON body) of a GET; status 0 when no engine answers."""
     conn = _connection()
@@ -91,68 +88,67 @@ def _get(path: str) -> tuple[int, dict | None]:
         conn.close()
 
 
-def engine_answers() -> bool:
-    """True when a local engine answered (asked at most once per run)."""
-    return engine_platform() is not None
-
-
-def engine_platform() -> str | None:
-    """The engine's own ``os/arch`` (what a build without ``--platform`` targets), None without an engine."""
-    with _lock:
-        if "platform" in _engine:
-            return _engine["platform"]  # type: ignore[return-value]
-        status, data = (0, None) if _engine.get("down") else _get("/version")
-        platform = None
-        if status == 200 and isinstance(data, dict) and data.get("Os") and data.get("Arch"):
-            platform = f"{data['Os']}/{data['Arch']}"
-        else:
-            _engine["down"] = True
-        _engine["platform"] = platform
-        return platform
-
-
-def inspect(ref: str) -> ImageConfig | None:
-    """The image's configuration when a local engine has it; None when no engine answers or it lacks the image.
-    Never pulls."""
-    if not ref or ref.lower() == "scratch" or any(c in ref for c in "$ \t"):
+def _config(ref: str, data) -> ImageConfig | None:
+    if not isinstance(data, dict):
         return None
-    with _lock:
-        if ref in _cache:
-            return _cache[ref]
-    if engine_platform() is None:
-        with _lock:
-            _cache[ref] = None
-        return None
-    status, data = _get(f"/images/{quote(ref, safe='/:@')}/json")
-    config = None
-    if status == 200 and isinstance(data, dict):
-        env = []
-        for item in (data.get("Config") or {}).get("Env") or []:
-            key, _, value = str(item).partition("=")
-            env.append((key, value))
-        config = ImageConfig(ref, env, str(data.get("Os") or ""), str(data.get("Architecture") or ""),
-                             str(data.get("Variant") or ""))
-    with _lock:
-        _cache[ref] = config
-    return config
+    env = []
+    cfg = data.get("Config") or {}
+    for item in cfg.get("Env") or []:
+        key, _, value = str(item).partition("=")
+        env.append((key, value))
+    return ImageConfig(ref, env, str(data.get("Os") or ""), str(data.get("Architecture") or ""),
+                       str(data.get("Variant") or ""), [str(s) for s in cfg.get("Shell") or []])
 
 
-def prefetch(refs) -> None:
-    """Inspect several images at once (threads), so that the rules find them in the cache."""
-    todo = sorted({r for r in refs if r and r not in _cache})
-    if not todo or engine_platform() is None:
-        return
-    threads = [threading.Thread(target=inspect, args=(r,), daemon=True) for r in todo[:32]]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(TIMEOUT * 3)
-    for r in todo[32:]:
-        inspect(r)
+class Lookups:
+    """One run's questions to the local engine and their answers (each image asked for once)."""
 
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._cache: dict[str, ImageConfig | None] = {}
+        self._platform: str | None = None
+        self._asked_engine = False
 
-def reset() -> None:
-    """Forget what was asked (tests, long-running callers)."""
-    with _lock:
-        _cache.clear()
-        _engine.clear()
+    def engine_answers(self) -> bool:
+        """True when a local engine answered (asked at most once per run)."""
+        return self.engine_platform() is not None
+
+    def engine_platform(self) -> str | None:
+        """The engine's own ``os/arch`` (what a build without ``--platform`` targets), None without an engine."""
+        with self._lock:
+            if not self._asked_engine:
+                self._asked_engine = True
+                status, data = _get("/version")
+                if status == 200 and isinstance(data, dict) and data.get("Os") and data.get("Arch"):
+                    self._platform = f"{data['Os']}/{data['Arch']}"
+            return self._platform
+
+    def inspect(self, ref: str) -> ImageConfig | None:
+        """The image's configuration when a local engine has it; None when no engine answers or it lacks the
+        image. Never pulls."""
+        if not ref or ref.lower() == "scratch" or any(c in ref for c in "$ \t"):
+            return None
+        with self._lock:
+            if ref in self._cache:
+                return self._cache[ref]
+        config = None
+        if self.engine_platform() is not None:
+            status, data = _get(f"/images/{quote(ref, safe='/:@')}/json")
+            config = _config(ref, data) if status == 200 else None
+        with self._lock:
+            self._cache[ref] = config
+        return config
+
+    def prefetch(self, refs) -> None:
+        """Inspect several images at once (threads), so that the rules find them here. Returns when every
+        thread has ended (each request has its own timeout): the engine may fork its workers next."""
+        todo = sorted({r for r in refs if r and r not in self._cache})
+        if not todo or self.engine_platform() is None:
+            return
+        threads = [threading.Thread(target=self.inspect, args=(r,), daemon=True) for r in todo[:32]]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        for r in todo[32:]:
+            self.inspect(r)

@@ -1,5 +1,5 @@
 """Regenerate schema/fastlint.schema.json, the JSON Schema of fastlint.yaml, from the configuration's own
-declaration (fastlint/engine/config_spec.py: FASTLINT_YAML).
+declaration (fastlint/engine/config_spec.py: FASTLINT_YAML; fastlint/engine/config_schema.py adds the rule names).
 
     python scripts/update_schema.py          # rewrite the schema file
     python scripts/update_schema.py --check  # exit 1 when the file is out of date (tests/test_config_schema.py does
@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def main() -> int:
     sys.path.insert(0, str(ROOT))
-    from fastlint.engine.config_spec import SCHEMA_PATH, schema_text
+    from fastlint.engine.config_schema import schema_text
+    from fastlint.engine.config_spec import SCHEMA_PATH
     from fastlint.fsutil import atomic_write
 
     path = ROOT / SCHEMA_PATH

@@ -53,6 +53,15 @@ def _fresh_config():
     config.reset_caches()
 
 
+@pytest.fixture()
+def no_engine(tmp_path, monkeypatch):
+    """No Docker engine answers fastlint's base-image lookups (fastlint/images.py): results never depend on the
+    images the machine's engine happens to hold (each run asks again: its Lookups live in its RunState). A test that
+    wants an engine starts tests/fake_engine.py."""
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path / 'no-engine.sock'}")
+    yield
+
+
 @pytest.fixture(scope="session")
 def shared() -> Path:
     if not SHARED.is_dir():

@@ -107,7 +107,8 @@ def test_nothing_outside_the_rules_imports_a_rule_module():
 
 
 _HOOKS = ("prepare", "check_manifest", "reports_many", "docs_examples_partial", "family", "external", "batches",
-          "same_as", "kinds", "start_file", "start_stage", "check", "finish", "tier")
+          "same_as", "kinds", "start_file", "start_stage", "check", "finish", "tier", "prefetch", "off_with",
+          "buildkit", "check_scope", "url", "about")
 _PROBE = re.compile(r"\b(?:getattr|hasattr)\([^,()]+,\s*[\"'](?:" + "|".join(_HOOKS) + r")[\"']")
 
 

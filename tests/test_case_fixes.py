@@ -13,6 +13,7 @@ import json
 import os
 
 import pytest
+from test_rule_cases import case_engine
 from typer.testing import CliRunner
 
 from fastlint.catalogue import load_all
@@ -23,6 +24,8 @@ from fastlint.engine.config import reset_caches
 DOCS = load_all()
 FAILING = [(code, i, case) for code, doc in DOCS.items() for i, case in enumerate(doc.cases) if case.kind == "fail"]
 WITHOUT_FIX = [c for c in FAILING if c[2].fixed is None]
+# BuildKit's checks read base images from a local engine: the case's fake one (its engine block), else none
+pytestmark = pytest.mark.usefixtures("no_engine")
 WITH_FIX = [c for c in FAILING if c[2].fixed is not None]
 
 
@@ -63,21 +66,23 @@ def snapshot(root) -> dict[str, bytes]:
 @pytest.mark.parametrize(("code", "index", "case"), WITHOUT_FIX, ids=_ids(WITHOUT_FIX))
 def test_a_case_without_fixed_offers_no_fix(tmp_path, monkeypatch, capsys, code, index, case):
     path = write_case(tmp_path, case)
-    found = check_json(capsys, code, str(path))
-    assert found, f"{code} should fire on {case.title!r}"
-    assert not [f for f in found if f["fixable"]], \
-        f"{code}: {case.title!r} has no fixed block but the rule offers a fix: {found}"
-    before = snapshot(tmp_path)
-    monkeypatch.chdir(tmp_path)
-    reset_caches()
-    r = CliRunner().invoke(app, ["fix", "--unsafe-fixes", "--no-template", "--select", code,
-                                 os.path.relpath(path, tmp_path)])
+    with case_engine(tmp_path, case, monkeypatch):
+        found = check_json(capsys, code, str(path))
+        assert found, f"{code} should fire on {case.title!r}"
+        assert not [f for f in found if f["fixable"]], \
+            f"{code}: {case.title!r} has no fixed block but the rule offers a fix: {found}"
+        before = snapshot(tmp_path)
+        monkeypatch.chdir(tmp_path)
+        reset_caches()
+        r = CliRunner().invoke(app, ["fix", "--unsafe-fixes", "--no-template", "--select", code,
+                                     os.path.relpath(path, tmp_path)])
     assert r.exit_code in (0, 1), r.stdout + r.stderr
     assert snapshot(tmp_path) == before, f"{code}: fix changed a file of {case.title!r}"
 
 
 @pytest.mark.parametrize(("code", "index", "case"), WITH_FIX, ids=_ids(WITH_FIX))
-def test_a_case_with_fixed_offers_a_fix(tmp_path, capsys, code, index, case):
+def test_a_case_with_fixed_offers_a_fix(tmp_path, monkeypatch, capsys, code, index, case):
     path = write_case(tmp_path, case)
-    found = check_json(capsys, code, str(path))
+    with case_engine(tmp_path, case, monkeypatch):
+        found = check_json(capsys, code, str(path))
     assert [f for f in found if f["fixable"]], f"{code}: {case.title!r} has a fixed block but no fixable finding"

@@ -14,6 +14,8 @@ from fastlint.engine.runner import lint_dockerfile
 from fastlint.parser import parse
 from fastlint.rules.dl4000 import DL4000
 
+all_rules()  # every rule registered (its name an ID) before a test below swaps the ID tables for its own
+
 
 @pytest.mark.parametrize("token", ["DL3008", "dl3008", "DL30", "FL", "SC2086", "ALL", "StageNameCasing",
                                    "MaintainerDeprecated", "stagenamecasing".title() + "Name"])
@@ -99,6 +101,75 @@ def test_twin_rules_report_one_finding():
     # the twin's finding is turned off: this one is not dropped for a finding nobody sees
     assert lint("# hadolint ignore=DL4000\n" + text.replace("FROM alpine:3.19\n", ""),
                 [DL4000, MaintainerDeprecated]) == [("MaintainerDeprecated", 2)]
+
+
+def test_a_rule_turned_off_with_its_twin():
+    """BuildKit's MaintainerDeprecated is DL4000 under another name (``off_with``, read from the registry)."""
+    same_check = all_rules()["MaintainerDeprecated"]
+    assert same_check.off_with == ("DL4000",)
+    text = "FROM alpine:3.19\nMAINTAINER me <me@example.com>\n"
+    assert lint(text, [DL4000, same_check]) == [("DL4000", 2)]
+    # either one turned off, by a pragma where it reports or by the command line: neither reports
+    assert lint(text.replace("MAINTAINER", "# hadolint ignore=DL4000\nMAINTAINER"), [DL4000, same_check]) == []
+    assert lint(text.replace("MAINTAINER", "# hadolint ignore=maintainerdeprecated\nMAINTAINER"),
+                [DL4000, same_check]) == []
+    assert lint(text, [DL4000, same_check], Selection(ignore=["DL4000"])) == []
+    assert lint(text, [DL4000, same_check], Selection(ignore=["MAINTAINERDEPRECATED"])) == []
+    # the other one not running is not the other one turned off
+    assert lint(text, [same_check]) == [("MaintainerDeprecated", 2)]
+
+
+def test_the_kept_twin_takes_an_error_level():
+    policy = builtin_policy()
+    policy.severity = {"MAINTAINERDEPRECATED": "error", "DL4000": "warning"}
+    df = parse("FROM alpine:3.19\nMAINTAINER me <me@example.com>\n", "Dockerfile")
+    found = lint_dockerfile(df, policy, [DL4000, all_rules()["MaintainerDeprecated"]], Selection())
+    assert [(f.code, f.level) for f in found] == [("DL4000", "error")]
+
+
+def test_a_twin_at_another_instruction():
+    """``Hit.about``: the twin reports another instruction (BuildKit reports the overridden CMD, DL4003 the
+    later one); ``Hit.same_as``: which of the rule's twins this hit has."""
+    from fastlint.rules.dl3012 import DL3012
+    from fastlint.rules.dl4003 import DL4003
+
+    class Overridden(InstructionRule):
+        code = "MultipleInstructionsDisallowed"
+        message = "Multiple instructions of the same type should not be used in the same stage"
+        same_as = ("DL4003", "DL3012")
+        off_with = ("DL4003", "DL3012")
+
+        def __init__(self, ctx):
+            super().__init__(ctx)
+            self.last = {}
+
+        def check(self, ins):
+            if ins.keyword in ("CMD", "HEALTHCHECK"):
+                previous = self.last.get(ins.keyword)
+                self.last[ins.keyword] = ins
+                if previous is not None:
+                    h = self.hit(previous)
+                    h.about = ins.keyword_start
+                    h.same_as = ("DL4003",) if ins.keyword == "CMD" else ("DL3012",)
+                    yield h
+
+    text = 'FROM alpine:3.19\nCMD ["a"]\nCMD ["b"]\nHEALTHCHECK CMD ["c"]\nHEALTHCHECK NONE\n'
+    assert lint(text, [Overridden, DL4003, DL3012]) == [("DL4003", 3), ("DL3012", 5)]
+    # DL4003 turned off: the CMD pair is silent; the HEALTHCHECK pair, whose twin is DL3012, is not
+    assert lint(text, [Overridden, DL3012], Selection(ignore=["DL4003"])) == [("DL3012", 5)]
+    assert lint(text, [Overridden], Selection(ignore=["DL4003"])) == [("MultipleInstructionsDisallowed", 4)]
+
+
+def test_off_with_names_a_twin():
+    from fastlint.engine.registry import register
+
+    class Wrong(InstructionRule):
+        code = "WrongTwinCheck"
+        same_as = "DL4000"
+        off_with = ("DL4003",)
+
+    with pytest.raises(ValueError, match="not one of its same_as codes"):
+        register(Wrong)
 
 
 def test_the_policy_file_accepts_names_and_rejects_non_ids(tmp_path):

@@ -23,6 +23,7 @@ from fastlint.engine.runner import Selection, lint_path
 
 DOCS = load_all()
 RULES = all_rules()
+pytestmark = pytest.mark.usefixtures("no_engine")  # BuildKit's checks read base images from an engine: none here
 FIXED_CASES = [(code, i, case) for code, doc in DOCS.items() for i, case in enumerate(doc.cases)
                if case.fixed is not None]
 

@@ -5,6 +5,7 @@ not fire)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 import pytest
@@ -34,6 +35,26 @@ def write_case(root, case) -> str:
     return str(dockerfile)
 
 
+# cases never depend on the machine's Docker engine: none answers unless a case brings a fake one
+pytestmark = pytest.mark.usefixtures("no_engine")
+
+
+@contextlib.contextmanager
+def case_engine(tmp_path, case, monkeypatch):
+    """The fake engine a case's ``engine`` block describes (nothing without one)."""
+    if case.engine is None:
+        yield
+        return
+    from fake_engine import FakeEngine, image
+
+    spec = json.loads(case.engine)
+    table = {ref: image(i.get("os", "linux"), i.get("arch", "amd64"), i.get("env"), i.get("variant", ""),
+                        i.get("shell")) for ref, i in spec.get("images", {}).items()}
+    with FakeEngine(tmp_path / "engine.sock", table, spec.get("arch", "amd64")) as engine:
+        monkeypatch.setenv("DOCKER_HOST", engine.docker_host)
+        yield
+
+
 def run_check(capsys, *args) -> tuple[int, list[dict]]:
     reset_caches()
     code = check_main(["--format", "json", *args])
@@ -42,10 +63,11 @@ def run_check(capsys, *args) -> tuple[int, list[dict]]:
 
 
 @pytest.mark.parametrize(("code", "index", "case"), CASES, ids=[f"{c}-{i}-{k.kind}" for c, i, k in CASES])
-def test_case(tmp_path, capsys, code, index, case):
+def test_case(tmp_path, capsys, monkeypatch, code, index, case):
     assert code in RULES, f"{code} has docs but no registered rule"
     path = write_case(tmp_path, case)
-    exit_code, findings = run_check(capsys, "--select", code, path)
+    with case_engine(tmp_path, case, monkeypatch):
+        exit_code, findings = run_check(capsys, "--select", code, path)
     mine = [f for f in findings if f["code"] == code or (code == "SC" and f["code"].startswith("SC"))]
     if case.kind == "fail":
         assert mine, f"{code} should fire on case {case.title!r}\n{case.dockerfile}"
@@ -68,7 +90,7 @@ def test_rule_is_documented(code):
 
 
 @pytest.mark.parametrize("code", sorted(RULES))
-def test_docs_examples(tmp_path, capsys, code):
+def test_docs_examples(tmp_path, capsys, monkeypatch, code):
     """The docs' Example triggers the rule; its 'Use instead' does not (with the first case's path and config)."""
     doc = DOCS.get(code)
     if doc is None:
@@ -89,6 +111,8 @@ def test_docs_examples(tmp_path, capsys, code):
                     path=first.path if first else "Dockerfile",
                     files=dict(first.files) if first else {}, config=first.config if first else None)
         path = write_case(case_dir, case)
-        _, findings = run_check(capsys, "--select", code, path)
+        case.engine = first.engine if first else None
+        with case_engine(case_dir, case, monkeypatch):
+            _, findings = run_check(capsys, "--select", code, path)
         fired = any(f["code"] == code or (code == "SC" and f["code"].startswith("SC")) for f in findings)
         assert fired == should_fire, f"{code}: the docs' {section} {'should' if should_fire else 'should not'} fire"

@@ -46,7 +46,7 @@ class Policy:
     __slots__ = (
         "stages", "bases", "allowed_images", "user", "budgets", "target", "services", "ignore", "select",
         "severity", "disabled", "trusted_registries", "label_schema", "strict_labels", "failure_threshold",
-        "externals", "allow_pragmas", "source"
+        "externals", "allow_pragmas", "source", "buildkit_check"
     )
 
     def __init__(
@@ -69,6 +69,7 @@ class Policy:
         shellcheck: bool = True,
         allow_pragmas: bool = True,
         source: str = "built-in",
+        buildkit_check=None,
     ):
         self.stages = list(builtin.STAGES) if stages is None else stages
         self.bases = dict(builtin.BASES) if bases is None else bases
@@ -91,6 +92,9 @@ class Policy:
         self.externals = {"shellcheck": shellcheck}  # external program -> whether its rules run
         self.allow_pragmas = allow_pragmas
         self.source = source  # where the policy came from, for messages
+        # BuildKit's check configuration (engine/checks.CheckConfig) from ``buildkit: check:``, which replaces
+        # the Dockerfiles' ``# check=`` directive as the BUILDKIT_DOCKERFILE_CHECK build argument does
+        self.buildkit_check = buildkit_check
 
     def service_named(self, name: str | None) -> Service | None:
         return self.services.get(name) if name else None
@@ -277,7 +281,9 @@ class _Reader:
 def _check_code(v: str) -> str | None:
     from .ids import is_rule_id
 
-    return None if is_rule_id(v) else f"'{v}' is not a rule ID or prefix (like DL3008, DL30, FL4, SC2086)"
+    if is_rule_id(v):
+        return None
+    return f"'{v}' is not a rule ID or prefix (like DL3008, DL30, FL4, SC2086, StageNameCasing)"
 
 
 def _open(path: Path, expected: str):
@@ -324,7 +330,28 @@ def load_config(path: Path) -> Policy:
         p.shellcheck = data["shellcheck"]
     if "failure_threshold" in data:
         p.failure_threshold = data["failure_threshold"]
+    if "check" in data.get("buildkit", {}):
+        p.buildkit_check = _buildkit_check(data["buildkit"]["check"])
     return p
+
+
+def _buildkit_check(value):
+    """``buildkit: check:`` (checked: ``config_spec.BuildKitCheck``) as BuildKit's check configuration: the
+    BUILDKIT_DOCKERFILE_CHECK build argument's string (``skip=A,B;error=true``) or the mapping (``skip: [A, B] |
+    all``, ``experimental: [C] | all``, ``error: true``)."""
+    from .checks import CheckConfig
+
+    if isinstance(value, str):
+        return CheckConfig.parse(value)
+    cfg = CheckConfig()
+    for key in ("skip", "experimental"):
+        if value.get(key) == "all":
+            setattr(cfg, f"{key}_all", True)
+        elif key in value:
+            setattr(cfg, key, value[key])
+    if "error" in value:
+        cfg.error = value["error"]
+    return cfg
 
 
 def _read_policy(r: _Reader, raw, pol: dict, p: Policy) -> None:

@@ -4,8 +4,9 @@ Two readers use this one definition, so they cannot drift apart:
 
 * ``config.load_config`` checks a file against it (``FASTLINT_YAML.read``: every error names the file's
   ``LINE:COL``), then turns the checked values into a ``Policy``;
-* ``json_schema()`` makes the JSON Schema editors use (``schema/fastlint.schema.json``, written by
-  ``scripts/update_schema.py``; a test fails when the file and this definition differ).
+* ``json_schema()`` makes the JSON Schema editors use (``schema/fastlint.schema.json``: ``config_schema.py``
+  adds the registered rules' names; ``scripts/update_schema.py`` writes it; a test fails when the file and this
+  definition differ).
 
 Adding a key to fastlint.yaml is one step here (a ``Key`` in its section) plus the code that uses its value in
 ``config.load_config``; then ``python scripts/update_schema.py``. A key that ``load_config`` reads but that is not
@@ -25,6 +26,7 @@ from __future__ import annotations
 import re
 
 from ..policy import builtin
+from .checks import NAMES as BUILDKIT_CHECKS
 
 SCHEMA_ID = "https://raw.githubusercontent.com/fastlint/fastlint/main/schema/fastlint.schema.json"
 SCHEMA_PATH = "schema/fastlint.schema.json"  # in the repository
@@ -50,7 +52,7 @@ class Type:
     def read(self, r, value, at: tuple[int, int], name: str):
         raise NotImplementedError
 
-    def schema(self) -> dict:
+    def schema(self, ctx: dict) -> dict:
         raise NotImplementedError
 
 
@@ -62,7 +64,7 @@ class Text(Type):
             raise r.error(f"'{name}' must be a non-empty string", at)
         return value
 
-    def schema(self) -> dict:
+    def schema(self, ctx: dict) -> dict:
         return {"type": "string", "minLength": 1}
 
 
@@ -78,7 +80,7 @@ class Integer(Type):
             raise r.error(f"'{name}' must be an integer from {self.low} to {self.high}", at)
         return value
 
-    def schema(self) -> dict:
+    def schema(self, ctx: dict) -> dict:
         return {"type": "integer", "minimum": self.low, "maximum": self.high}
 
 
@@ -91,7 +93,7 @@ class Boolean(Type):
             raise r.error(f"'{name}' must be true or false", at)
         return value
 
-    def schema(self) -> dict:
+    def schema(self, ctx: dict) -> dict:
         return {"type": "boolean"}
 
 
@@ -110,7 +112,7 @@ class Choice(Type):
             raise r.error(self.message(name), at)
         return value.lower()
 
-    def schema(self) -> dict:
+    def schema(self, ctx: dict) -> dict:
         # the enum for editors' completion; the pattern for the same words in another case, as the reader takes them
         return {"type": "string", "anyOf": [{"enum": list(self.values)}, {"pattern": _any_case(self.values)}]}
 
@@ -135,7 +137,7 @@ class Quantity(Type):
             raise r.error(f"'{name}' must be a Kubernetes quantity such as 512Mi", at)
         return value
 
-    def schema(self) -> dict:
+    def schema(self, ctx: dict) -> dict:
         return {"type": "string", "pattern": self.PATTERN}
 
 
@@ -161,25 +163,29 @@ class Strings(Type):
             raise r.error(self.too_few or f"'{name}' needs at least {self.min_items} entries", at)
         return out
 
-    def item_schema(self) -> dict:
+    def item_schema(self, ctx: dict) -> dict:
         return {"type": "string"}
 
-    def schema(self) -> dict:
-        item = self.item_schema()
+    def schema(self, ctx: dict) -> dict:
+        item = self.item_schema(ctx)
         many = {"type": "array", "items": item}
         if self.min_items:
             many["minItems"] = self.min_items
         return {"anyOf": [many, item]}
 
 
-def rule_id_pattern() -> str:
-    """The built-in rule-ID grammar (``fastlint.engine.ids``) as a JSON Schema pattern: a code of DL, SC or FL
-    (or a prefix of one), in any case; a BuildKit-style CamelCase name; ``ALL``. (Prefixes that packages declare
-    at run time are not in it.)"""
+def rule_id_pattern(ctx: dict) -> str:
+    """The rule-ID grammar (``fastlint.engine.ids``) as a JSON Schema pattern: a code of DL, SC or FL (or a prefix
+    of one), in any case; a BuildKit-style CamelCase name; ``ALL``; and, in any case, the registered rules' names
+    given in ``ctx["rule_names"]`` (``StageNameCasing``, ``JSONArgsRecommended``: ``config_schema.py`` takes them
+    from the registry).
+    (Prefixes that packages declare at run time are not in it.)"""
     from .ids import _CAMEL, BUILTIN_PREFIXES
 
     codes = _any_case(BUILTIN_PREFIXES)[:-2] + ")[0-9]*$"  # "^(dl|sc|fl)" in any case, then digits
-    return f"{codes}|{_any_case(('ALL',))}|{_CAMEL.pattern}"
+    odd = tuple(ctx.get("rule_names", ()))
+    names = f"|{_any_case(odd)}" if odd else ""
+    return f"{codes}|{_any_case(('ALL',))}|{_CAMEL.pattern}{names}"
 
 
 class RuleIds(Strings):
@@ -193,8 +199,8 @@ class RuleIds(Strings):
             raise r.error(RuleId.message(v), at)
         return v
 
-    def item_schema(self) -> dict:
-        return {"type": "string", "pattern": rule_id_pattern()}
+    def item_schema(self, ctx: dict) -> dict:
+        return {"$ref": "#/definitions/ruleId"}
 
 
 class RuleId(Type):
@@ -202,7 +208,7 @@ class RuleId(Type):
 
     @staticmethod
     def message(v) -> str:
-        return f"'{v}' is not a rule ID or prefix (like DL3008, DL30, FL4, SC2086)"
+        return f"'{v}' is not a rule ID or prefix (like DL3008, DL30, FL4, SC2086, StageNameCasing)"
 
     def read(self, r, value, at, name):
         from .ids import is_rule_id
@@ -211,8 +217,8 @@ class RuleId(Type):
             raise r.error(self.message(value), at)
         return str(value)
 
-    def schema(self) -> dict:
-        return {"type": "string", "pattern": rule_id_pattern()}
+    def schema(self, ctx: dict) -> dict:
+        return {"$ref": "#/definitions/ruleId"}
 
 
 class AnyOf(Type):
@@ -237,8 +243,50 @@ class AnyOf(Type):
     def shape(self) -> tuple:
         return tuple(k for t in self.types for k in t.shape)
 
-    def schema(self) -> dict:
-        return {"anyOf": [t.schema() for t in self.types]}
+    def schema(self, ctx: dict) -> dict:
+        return {"anyOf": [t.schema(ctx) for t in self.types]}
+
+
+class Names(Strings):
+    """A list of names from a fixed set (BuildKit's checks), in any case; read as the set writes them."""
+
+    def __init__(self, names: tuple[str, ...], what: str):
+        super().__init__()
+        self.names, self.what = names, what
+
+    def item(self, r, v, at, name) -> str:
+        v = super().item(r, v, at, name)
+        by_upper = {n.upper(): n for n in self.names}
+        if v.upper() not in by_upper:
+            raise r.error(f"'{v}' is not one of {self.what}", at)
+        return by_upper[v.upper()]
+
+    def item_schema(self, ctx: dict) -> dict:
+        return {"type": "string", "anyOf": [{"enum": list(self.names)}, {"pattern": _any_case(self.names)}]}
+
+
+class BuildKitCheck(Type):
+    """BuildKit's check option as one string, as the BUILDKIT_DOCKERFILE_CHECK build argument and the
+    ``# check=`` directive write it (``skip=A,B;experimental=C;error=true``), read as BuildKit reads it."""
+
+    def read(self, r, value, at, name):
+        from .checks import NAMES, CheckConfig, CheckOptionError
+
+        if not isinstance(value, str):
+            raise r.error(f"'{name}' must be a string", at)
+        try:
+            cfg = CheckConfig.parse(value)
+        except CheckOptionError as err:
+            raise r.error(f"'{name}': {err}", at) from None
+        known = {n.upper() for n in NAMES}
+        for check in cfg.skip + cfg.experimental:
+            if check.upper() not in known:
+                raise r.error(f"'{name}': '{check}' is not one of BuildKit's checks", at)
+        return value
+
+    def schema(self, ctx: dict) -> dict:
+        return {"type": "string", "pattern": r"^\s*((skip|experimental|error)\s*=[^;]*)?(;\s*(skip|experimental|error)"
+                                              r"\s*=[^;]*){0,2}\s*$"}
 
 
 class Key:
@@ -276,10 +324,10 @@ class Section(Type):
             out[k] = self.keys[k].type.read(r, value[k], r.pos(value, k, True), str(k))
         return out
 
-    def schema(self) -> dict:
+    def schema(self, ctx: dict) -> dict:
         props = {}
         for key in self.keys.values():
-            s = dict(key.type.schema())
+            s = dict(key.type.schema(ctx))
             s["description"] = key.doc
             if key.default is not None:
                 s["default"] = key.default
@@ -314,10 +362,10 @@ class MapOf(Type):
                 out[k] = self.value.read(r, value[k], where, str(k))
         return out
 
-    def schema(self) -> dict:
-        out = {"type": "object", "additionalProperties": self.value.schema()}
+    def schema(self, ctx: dict) -> dict:
+        out = {"type": "object", "additionalProperties": self.value.schema(ctx)}
         if self.key is not None:
-            out["propertyNames"] = self.key.schema()
+            out["propertyNames"] = self.key.schema(ctx)
         return out
 
 
@@ -368,25 +416,38 @@ FASTLINT_YAML = Section(
     Key("shellcheck", Boolean(), "Whether ShellCheck checks the RUN instructions (SC rules).", default=True),
     Key("failure_threshold", Level(),
         "The lowest level that makes `fastlint check` fail (exit 1); --fail-on overrides it."),
+    Key("buildkit", Section(
+        Key("check", AnyOf(
+            BuildKitCheck(),
+            Section(
+                Key("skip", AnyOf(Choice("all"), Names(BUILDKIT_CHECKS, "BuildKit's checks")),
+                    "The checks turned off, or all."),
+                Key("experimental", AnyOf(Choice("all"), Names(BUILDKIT_CHECKS, "BuildKit's checks")),
+                    "The experimental checks turned on, or all."),
+                Key("error", Boolean(), "Whether the checks' findings are errors."),
+            ), message="'{name}' must be a string (skip=...;error=true) or a mapping"),
+            "BuildKit's check configuration, replacing the Dockerfiles' `# check=` directive as the "
+            "BUILDKIT_DOCKERFILE_CHECK build argument does: `skip=A,B;experimental=C;error=true`, or the same as a "
+            "mapping."),
+    ), "BuildKit's build checks (`docker build --check`)."),
     doc="fastlint's configuration: the FAST build standard's policy, the service matrix and the rules. Each "
         "top-level part given replaces the built-in one; services are merged by name.",
 )
 
 
-def json_schema() -> dict:
-    """The JSON Schema (draft-07, which editors' YAML support reads) of fastlint.yaml, from ``FASTLINT_YAML``."""
+def json_schema(rule_names: tuple[str, ...] = ()) -> dict:
+    """The JSON Schema (draft-07, which editors' YAML support reads) of fastlint.yaml, from ``FASTLINT_YAML``;
+    ``rule_names``: the registered rules' names that are neither codes nor CamelCase (``config_schema.py``)."""
     schema = {
         "$schema": "http://json-schema.org/draft-07/schema#",
         "$id": SCHEMA_ID,
         "title": "fastlint.yaml",
         "description": FASTLINT_YAML.doc,
     }
-    schema.update(FASTLINT_YAML.schema())
+    ctx = {"rule_names": rule_names}
+    schema.update(FASTLINT_YAML.schema(ctx))
+    schema["definitions"] = {"ruleId": {
+        "type": "string", "pattern": rule_id_pattern(ctx),
+        "description": "A rule ID or a prefix of one: DL3008, DL30, FL4, SC2086, a rule's name such as "
+                       "StageNameCasing (any case), or ALL."}}
     return schema
-
-
-def schema_text() -> str:
-    """The schema file's text (what ``scripts/update_schema.py`` writes and the test compares)."""
-    import json
-
-    return json.dumps(json_schema(), indent=2) + "\n"

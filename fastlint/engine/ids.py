@@ -13,8 +13,8 @@ An ID is one of:
   shape (``register_name``, called by the registry);
 * ``ALL``.
 
-A **pattern** (``--select``, ``ignore=``) is an ID or a prefix of one: ``DL30`` matches ``DL3008``, ``FL`` every
-FL rule, ``ALL`` everything. Matching is case-insensitive.
+A **pattern** (``--select``, ``ignore=``) is an ID or a prefix of a code: ``DL30`` matches ``DL3008``, ``FL``
+every FL rule, ``ALL`` everything; a name matches only whole. Matching is case-insensitive.
 
 A token that is none of these (``crazy``) is not an ID: as in hadolint, a pragma whose list holds one is no pragma.
 """
@@ -93,8 +93,8 @@ def matches(code: str, patterns) -> bool:
             return True
         if up is None:
             up = code.upper()
-        if up.startswith(p):
-            return True
+        if up.startswith(p) and (len(up) == len(p) or _CODE.match(p)):
+            return True  # a name matches whole (``Stage`` is no prefix of ``StageNameCasing``)
     return False
 
 

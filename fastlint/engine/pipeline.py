@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Callable, Iterable
 
 from .ids import canonical, matches, names_family
-from .registry import all_rules
+from .registry import all_rules, off_with
 from .rule import Finding, Hit, Rule
 
 DOCKERFILE = "dockerfile"
@@ -110,6 +110,13 @@ def report_order(path: str):
     return lambda f: (f.file != path, f.file, f.line, f.column, f.code)
 
 
+def turned_off(code: str, policy, selection: Selection) -> bool:
+    """Turned off by the user for every file: ignored (``--ignore``, ``rules: ignore``) or a severity of ``off``
+    (not merely left unselected)."""
+    return (matches(code, policy.ignore) or matches(code, selection.ignore)
+            or _level_of(policy, code) in ("off", "none"))
+
+
 def finalize(
     raw: Iterable[tuple[Rule, Hit]],
     path: str,
@@ -119,11 +126,11 @@ def finalize(
     suppressed: Callable[[str, Hit], bool] | None = None,
 ) -> list[Finding]:
     """The hits of a file's rules as findings (see the module docstring). ``locate(code, level, message, hit)``
-    makes the finding (positions from the hit); ``suppressed(code, hit)`` says when a pragma turns it off
-    (None: no pragmas, or the policy does not allow them)."""
+    makes the finding (positions from the hit); ``suppressed(code, hit)`` says when a pragma (or, in a
+    Dockerfile, BuildKit's ``# check=skip=``) turns it off there (None: nothing does)."""
     findings: list[Finding] = []
     seen: set[tuple] = set()
-    twins: list[tuple[Finding, str]] = []
+    paired: list[tuple[Finding, Rule, Hit]] = []
     for rule, h in raw:
         code = h.code or rule.code
         if not keep(code, policy, selection):
@@ -139,19 +146,53 @@ def finalize(
             continue
         seen.add(key)
         findings.append(f)
-        if rule.same_as is not None:
-            twins.append((f, rule.same_as))
-    if twins:  # one finding for two rules that say the same thing on one line: the twin's
-        said: dict[tuple, int] = {}
-        for f in findings:
-            k = (f.file, f.line, canonical(f.code))
-            said[k] = said.get(k, 0) + 1
-        dropped = set()
-        for f, twin in twins:
-            mine = (f.file, f.line, canonical(f.code))
-            if said.get((f.file, f.line, canonical(twin)), 0) and said[mine]:
-                dropped.add(id(f))
-                said[mine] -= 1  # two rules naming each other: the second one keeps its finding
-        findings = [f for f in findings if id(f) not in dropped]
+        if rule.same_as is not None or off_with(code):
+            paired.append((f, rule, h))
+    if paired:
+        findings = _one_per_twins(findings, paired, policy, selection, locate, suppressed)
     findings.sort(key=report_order(path))
     return findings
+
+
+def _one_per_twins(findings: list[Finding], paired: list[tuple[Finding, Rule, Hit]], policy,
+                   selection: Selection, locate, suppressed) -> list[Finding]:
+    """Rules that say the same thing (``Rule.same_as``, ``Rule.off_with``): a rule turned off with its twin
+    reports nothing where the twin is off; where both report, the twin's finding is the one kept."""
+    dropped: set[int] = set()
+
+    def off_at(code: str, offset: int, h: Hit) -> bool:
+        if turned_off(code, policy, selection):
+            return True
+        if suppressed is None:
+            return False
+        at = h if offset == h.start else Hit(offset, offset, file=h.file, line=h.line, column=h.column)
+        return suppressed(code, at)
+
+    def about(f: Finding, h: Hit) -> tuple[str, int]:
+        if h.about is None or h.about == h.start:
+            return f.file, f.line
+        return f.file, locate(f.code, f.level, f.message, Hit(h.about, h.about)).line
+
+    # turned off together: the rule with its twins (off_with), the twin with the rules that name it
+    for f, rule, h in paired:
+        place = h.start if h.about is None else h.about
+        coupled = rule.off_with if h.same_as is None else [t for t in rule.off_with if t in h.same_as]
+        if any(off_at(t, place, h) for t in coupled) or any(off_at(c, h.start, h) for c in off_with(f.code)):
+            dropped.add(id(f))
+    # one finding for two rules that say the same thing at one place: the twin's
+    said: dict[tuple, list[Finding]] = {}
+    for f in findings:
+        if id(f) not in dropped:
+            said.setdefault((f.file, f.line, canonical(f.code)), []).append(f)
+    for f, rule, h in paired:
+        if id(f) in dropped or not rule.same_as:
+            continue
+        file, line = about(f, h)
+        for twin in rule.twins() if h.same_as is None else h.same_as:
+            kept = [g for g in said.get((file, line, canonical(twin)), ()) if id(g) not in dropped]
+            if kept:
+                dropped.add(id(f))  # two rules naming each other: the second one keeps its finding
+                if f.level == "error":  # BuildKit's error=true: the finding that stands for the check fails too
+                    kept[0].level = "error"
+                break
+    return [f for f in findings if id(f) not in dropped]

@@ -10,6 +10,8 @@ from .ids import matches, register_name  # noqa: F401  (matches: the grammar's, 
 from .rule import Rule
 
 _RULES: dict[str, type[Rule]] = {}
+_OFF_WITH: dict[str, tuple[str, ...]] = {}  # a code -> the codes of the rules turned off with it (Rule.off_with)
+_BUILDKIT: dict[str, type[Rule]] = {}  # BuildKit's checks (Rule.buildkit) by upper-cased name
 _LOADED = False
 
 # Codes reported by the engine or by a rule that reports several codes, with no class of their own.
@@ -22,9 +24,30 @@ def register(cls: type[Rule]) -> type[Rule]:
         raise ValueError(f"{cls.__name__} has no code")
     if cls.code in _RULES and _RULES[cls.code] is not cls:
         raise ValueError(f"rule {cls.code} is registered twice")
+    for twin in cls.off_with:
+        if twin not in cls.twins():
+            raise ValueError(f"{cls.code}: off_with names {twin}, which is not one of its same_as codes")
     _RULES[cls.code] = cls
     register_name(cls.code)
+    for twin in cls.off_with:
+        _OFF_WITH[twin.upper()] = _OFF_WITH.get(twin.upper(), ()) + (cls.code,)
+    if cls.buildkit:
+        _BUILDKIT[cls.code.upper()] = cls
     return cls
+
+
+def buildkit_checks() -> dict[str, type[Rule]]:
+    """BuildKit's checks (``Rule.buildkit``) by upper-cased name."""
+    if not _LOADED:
+        all_rules()
+    return _BUILDKIT
+
+
+def off_with(code: str) -> tuple[str, ...]:
+    """The codes of the rules that declare they are turned off with this code (``Rule.off_with``)."""
+    if not _LOADED:
+        all_rules()
+    return _OFF_WITH.get(code.upper(), ()) if _OFF_WITH else ()
 
 
 def all_rules() -> dict[str, type[Rule]]:

@@ -70,11 +70,11 @@ class Hit:
 
     Where is one of two things: a span ``[start, end)`` of the linted Dockerfile's text (``Rule.hit``), or,
     with ``file`` set, a place in another file given as ``line``/``column`` (a YAML file's rules:
-    ``ManifestRule.at``; ``Hit.in_file``)."""
+    ``ManifestRule.at``; ``Hit.in_file``). ``about`` and ``same_as``: twin rules (``Rule.same_as``)."""
 
     __slots__ = (
         "start", "end", "message", "fix", "code", "level", "file", "line", "column", "end_line",
-        "end_column"
+        "end_column", "about", "same_as"
     )
 
     def __init__(
@@ -90,6 +90,8 @@ class Hit:
         column: int = 0,
         end_line: int = 0,
         end_column: int = 0,
+        about: int | None = None,
+        same_as: tuple[str, ...] | None = None,
     ):
         self.start = start
         self.end = end
@@ -102,6 +104,13 @@ class Hit:
         self.column = column
         self.end_line = end_line
         self.end_column = end_column
+        # the offset of the instruction the finding is about when it reports another one (BuildKit's
+        # MultipleInstructionsDisallowed reports the earlier CMD, found at the later one): its twin's finding,
+        # the twin's pragmas and BuildKit's ``# check=`` comments are looked for there
+        self.about = about
+        # those of the rule's ``same_as`` codes that say the same thing as this hit (None: all of them):
+        # MultipleInstructionsDisallowed's CMD pair is DL4003's, its HEALTHCHECK pair DL3012's
+        self.same_as = same_as
 
     @classmethod
     def in_file(cls, file: str, line: int, column: int, end_line: int, end_column: int,
@@ -172,6 +181,15 @@ class Context:
         self.path = path
         self.pragmas = None  # the file's Pragmas (service, shell, ignores), set by the engine
         self.state = state  # the run's RunState (fastlint.engine.state): what rules keep across files
+        self._facts: dict[object, object] = {}
+
+    def once(self, key: object, make):
+        """What the rules of this file work out once and share (BuildKit's argument scopes), made by ``make()``
+        the first time it is asked for (``key``: the function that makes it)."""
+        found = self._facts.get(key, self)
+        if found is self:
+            found = self._facts[key] = make()
+        return found
 
     @property
     def final_stage(self) -> Stage | None:
@@ -210,9 +228,23 @@ class Rule:
       policy turns such a rule off with ``<name>: false`` (``Policy.runs``) and ``check --no-<name>`` does too,
       unless the command line selects it.
     * ``batches``: True when the rule has work to share across the files of a run: the engine calls
-      ``prepare(state, dfs)`` once, with every parsed file it will run on, before the files are linted.
-    * ``same_as``: the code of a rule that says the same thing (BuildKit's ``MaintainerDeprecated`` and
-      DL4000): when both report on one line of one file, the pipeline keeps the twin's finding, not this one's.
+      ``prepare(state, dfs)`` once, with every parsed file it will run on, before the files are linted; in a run
+      of several processes the rule runs in the parent process (ShellCheck: its batch runs in a thread there).
+    * ``same_as``: the code (or codes) of rules that say the same thing (BuildKit's ``MaintainerDeprecated`` and
+      DL4000): when both report on one line of one file (this rule's line, or the line of ``Hit.about``), the
+      pipeline keeps the twin's finding, not this one's; when this one was an error, the twin's is too.
+    * ``off_with``: those of the ``same_as`` codes that are this very check under another name (BuildKit's
+      ``JSONArgsRecommended`` and hadolint's DL3025): turning either off turns both off, wherever the other
+      reports it (``--ignore``, ``rules: ignore``, a severity of ``off``, a pragma, BuildKit's ``# check=skip=``).
+      A twin left out (FL601 for ``SecretsUsedInArgOrEnv``) only takes this rule's place.
+    * ``buildkit``: one of BuildKit's build checks (``fastlint.engine.checks``): BuildKit's check configuration
+      applies to it (the ``# check=`` directive, ``buildkit: check:`` in fastlint.yaml); one that is not
+      ``default_enabled`` is experimental (a file enables it with ``# check=experimental=``).
+    * ``check_scope``: for a ``buildkit`` check, ``instruction`` when the ``# check=`` comments above an
+      instruction apply to it there (BuildKit runs it at that instruction), ``file`` when only the file's
+      configuration does.
+    * ``url``: the rule's documentation page elsewhere (BuildKit's on docs.docker.com), else None: SARIF's
+      ``helpUri`` and ``fastlint rule`` show it.
     * ``docs_examples_partial``: True when the catalogue page's examples are fragments (the cases carry the full
       files): the docs-example test skips them.
 
@@ -222,6 +254,11 @@ class Rule:
       for the instruction inside ONBUILD), ``finish()`` at the end of the file: Dockerfile kinds;
     * ``check_manifest(m)``: YAML kinds (``fastlint.engine.manifests.Manifest``);
     * ``prepare(state, dfs)`` (class method): ``batches`` rules.
+    * ``prefetch(state, dfs)`` (class method, any rule that overrides it): called once per run with every parsed
+      file the rule will run on, before the files are linted and before any worker process is forked, so the
+      workers inherit what it keeps in ``state`` (BuildKit's checks ask a local engine for the base images); it
+      must leave no thread running. Unlike ``batches``, the rule itself runs beside the others, in any process.
+      Rules that share the function are called once.
 
     State: a rule instance lives for one file (``self.ctx``); what it keeps for the whole run lives in the run's
     ``RunState`` (``self.ctx.state``), never in module globals.
@@ -238,7 +275,11 @@ class Rule:
     family: ClassVar[bool] = False
     external: ClassVar[str | None] = None
     batches: ClassVar[bool] = False
-    same_as: ClassVar[str | None] = None
+    same_as: ClassVar[str | tuple[str, ...] | None] = None
+    off_with: ClassVar[tuple[str, ...]] = ()
+    buildkit: ClassVar[bool] = False
+    check_scope: ClassVar[str] = "instruction"
+    url: ClassVar[str | None] = None
     docs_examples_partial: ClassVar[bool] = False
     tier: ClassVar[str] = "instruction"  # descriptive only (the classes below); the engine reads ``kinds``
 
@@ -250,6 +291,11 @@ class Rule:
     @classmethod
     def prepare(cls, state, dfs: list[Dockerfile]) -> None:
         """``batches`` rules: called once per run with every parsed file the rule will run on."""
+        return None
+
+    @classmethod
+    def prefetch(cls, state, dfs: list[Dockerfile]) -> None:
+        """Called once per run before the files are linted and before workers are forked (see above)."""
         return None
 
     def start_file(self, df: Dockerfile) -> Iterable[Hit] | None:
@@ -285,6 +331,14 @@ class Rule:
     def reads(cls, kind: str) -> bool:
         """True when the rule reads files of this kind (``dockerfile``, ``kubernetes``, ``github``, ``gitlab``)."""
         return kind in cls.kinds
+
+    @classmethod
+    def twins(cls) -> tuple[str, ...]:
+        """The ``same_as`` codes as a tuple."""
+        same = cls.same_as
+        if same is None:
+            return ()
+        return (same,) if isinstance(same, str) else tuple(same)
 
     @classmethod
     def owns(cls, code: str) -> bool:

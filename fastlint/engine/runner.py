@@ -1,8 +1,10 @@
 """The engine: read files, run the selected rules over each in one pass, turn their hits into findings.
 
 * ``lint_paths(entries, selection, state)``: the batch a command runs: every file is read and parsed first, the
-  rules that share work across files (``Rule.batches``: ShellCheck) get them all at once (``prepare_batches``),
-  then each file is linted, by several processes for a large run. YAML files (Kubernetes manifests, CI files)
+  rules that fetch something once per run do it (``Rule.prefetch``: BuildKit's checks ask a local engine for the
+  base images) before any worker is forked, the rules that share work across files (``Rule.batches``:
+  ShellCheck) get them all at once (``prepare_batches``), then each file is linted, by several processes for a
+  large run. YAML files (Kubernetes manifests, CI files)
   are linted by ``manifests.lint_manifest``: another kind of file of the same pipeline.
 * ``lint_text`` / ``lint_dockerfile``: one Dockerfile.
 
@@ -17,13 +19,14 @@ from pathlib import Path
 
 from ..parser import INSTRUCTIONS, parse
 from ..parser.tree import Dockerfile
+from .checks import FileChecks, directive_error
 from .config import Policy
 from .manifests import is_yaml_name, lint_manifest
 from .pipeline import (  # noqa: F401 (Selection, FileResult, report_order: re-exported for callers)
     DOCKERFILE, FileResult, Selection, active_rules, finalize, keep, report_order,
 )
 from .pragmas import read_pragmas, suppressed
-from .registry import DL1000
+from .registry import DL1000, buildkit_checks
 from .rule import LEVEL_RANK, Context, Finding, Hit, Rule
 from .state import RunState
 
@@ -46,15 +49,16 @@ def unknown_instruction(df: Dockerfile):
     return None
 
 
-def build_error(df: Dockerfile) -> tuple[int, str] | None:
-    """(line, message) when ``docker build`` rejects the file: a syntax error, or an unknown instruction; else
-    None. Rules do not run on such a file (DL1000 alone), the batching rules skip it, ``fix`` leaves it alone."""
+def build_error(df: Dockerfile, policy: Policy | None = None) -> tuple[int, str] | None:
+    """(line, message) when ``docker build`` rejects the file: a syntax error, an unknown instruction, or a
+    ``# check=`` directive BuildKit cannot read (unless the policy's ``buildkit: check:`` replaces it); else None.
+    Rules do not run on such a file (DL1000 alone), the batching rules skip it, ``fix`` leaves it alone."""
     if df.error is not None:
         return df.error.line, df.error.message
     unknown = unknown_instruction(df)
     if unknown is not None:
         return df.source.line_col(unknown.start)[0], f"unknown instruction: {unknown.keyword_raw}"
-    return None
+    return directive_error(df, policy)
 
 
 def lint_dockerfile(df: Dockerfile, policy: Policy, rules: list[type[Rule]], selection: Selection,
@@ -70,11 +74,18 @@ def lint_dockerfile(df: Dockerfile, policy: Policy, rules: list[type[Rule]], sel
         f = _finding(df, path, DL1000[0], DL1000[1], f"unknown instruction: {unknown.keyword_raw}",
                      Hit(unknown.start, unknown.keyword_end))
         return [f] if keep("DL1000", policy, selection) else []
+    bad_check = directive_error(df, policy)
+    if bad_check is not None:
+        start, end = df.source.line_span(bad_check[0])
+        f = _finding(df, path, DL1000[0], DL1000[1], bad_check[1], Hit(start, end))
+        return [f] if keep("DL1000", policy, selection) else []
 
     pragmas = read_pragmas(df)
     ctx = Context(df, policy, service_of(path, df, policy, pragmas.service), path,
                   state if state is not None else RunState())
     ctx.pragmas = pragmas
+    configured = FileChecks(df, policy, selection)  # BuildKit's check configuration (engine/checks.py)
+    buildkit = buildkit_checks()
     instances = [cls(ctx) for cls in rules
                  if DOCKERFILE in cls.kinds and not (cls.needs_service and ctx.service is None)]
     raw: list[tuple[Rule, Hit]] = []
@@ -108,13 +119,36 @@ def lint_dockerfile(df: Dockerfile, policy: Policy, rules: list[type[Rule]], sel
     for r in instances:
         collect(r, r.finish())
 
+    if any(r.buildkit for r in instances):
+        raw = buildkit_configured(raw, configured)
+
     def locate(code: str, level: str, message: str, h: Hit) -> Finding:
         return _finding(df, h.file or path, code, level, message, h)
 
-    def pragma_says(code: str, h: Hit) -> bool:
-        return suppressed(code, h.start, h.file is not None, pragmas)
+    def turned_off_here(code: str, h: Hit) -> bool:
+        """A pragma, or BuildKit's ``# check=skip=NAME`` for its checks."""
+        if policy.allow_pragmas and suppressed(code, h.start, h.file is not None, pragmas):
+            return True
+        cls = buildkit.get(code.upper())
+        return cls is not None and configured.skipped(cls, h.start)
 
-    return finalize(raw, path, policy, selection, locate, pragma_says if policy.allow_pragmas else None)
+    return finalize(raw, path, policy, selection, locate, turned_off_here)
+
+
+def buildkit_configured(raw: list[tuple[Rule, Hit]], checks: FileChecks) -> list[tuple[Rule, Hit]]:
+    """The hits of BuildKit's checks that BuildKit would report (the file's check configuration, and the
+    comments above the instruction), made errors by ``error=true`` (unless the policy sets the level)."""
+    out = []
+    error = checks.config.error
+    for rule, h in raw:
+        cls = type(rule)
+        if cls.buildkit:
+            if not checks.runs(cls, h):
+                continue
+            if error:
+                h.level = "error"
+        out.append((rule, h))
+    return out
 
 
 def _finding(df: Dockerfile, path: str, code: str, level: str, message: str, h: Hit) -> Finding:
@@ -129,11 +163,22 @@ def _finding(df: Dockerfile, path: str, code: str, level: str, message: str, h: 
                    source_line=src.line_text(line))
 
 
+def rules_for(df: Dockerfile, policy: Policy, selection: Selection, rules: list[type[Rule]]) -> list[type[Rule]]:
+    """The rules to run on one Dockerfile: the active rules, and the experimental BuildKit checks the file itself
+    enables (``# check=experimental=``, engine/checks.py)."""
+    running = set(rules)
+    candidates = [c for c in buildkit_checks().values() if not c.default_enabled and c not in running]
+    if not candidates:
+        return rules
+    enabled = FileChecks(df, policy, selection).enabled(candidates)
+    return rules + enabled if enabled else rules
+
+
 def lint_text(text: str, path: str, policy: Policy, selection: Selection | None = None,
               state: RunState | None = None) -> FileResult:
     selection = selection or Selection()
     df = parse(text, path)
-    rules = active_rules(policy, selection, DOCKERFILE)
+    rules = rules_for(df, policy, selection, active_rules(policy, selection, DOCKERFILE))
     return FileResult(path, lint_dockerfile(df, policy, rules, selection, state), df)
 
 
@@ -218,7 +263,8 @@ def stage_files(entries: list[tuple[Path, str, Policy]], selection: Selection) -
         rules = rules_by_policy.get(id(policy))
         if rules is None:
             rules = rules_by_policy[id(policy)] = active_rules(policy, selection, DOCKERFILE)
-        staged.append(Staged(display, policy, parse(text, display), rules))
+        df = parse(text, display)
+        staged.append(Staged(display, policy, df, rules_for(df, policy, selection, rules)))
     return staged
 
 
@@ -227,12 +273,28 @@ def batches_of(staged: list[Staged]) -> dict[type[Rule], list[Dockerfile]]:
     (files that BuildKit rejects left out: no rule runs on them)."""
     batches: dict[type[Rule], list[Dockerfile]] = {}
     for item in staged:
-        if item.df is None or build_error(item.df) is not None:
+        if item.df is None or build_error(item.df, item.policy) is not None:
             continue
         for cls in item.rules:
             if cls.batches:
                 batches.setdefault(cls, []).append(item.df)
     return batches
+
+
+def prefetch(staged: list[Staged], state: RunState) -> None:
+    """``Rule.prefetch`` of the rules that override it, once per function, with every file each runs on (files
+    BuildKit rejects left out), before any worker is forked; ``check`` and ``fix`` both call this."""
+    calls: dict[object, tuple[type[Rule], dict[int, Dockerfile]]] = {}
+    default = Rule.prefetch.__func__
+    for item in staged:
+        if item.df is None or build_error(item.df, item.policy) is not None:
+            continue
+        for cls in item.rules:
+            func = cls.prefetch.__func__
+            if func is not default:
+                calls.setdefault(func, (cls, {}))[1][id(item.df)] = item.df
+    for cls, dfs in calls.values():
+        cls.prefetch(state, list(dfs.values()))
 
 
 def prepare_batches(batches: dict[type[Rule], list[Dockerfile]], state: RunState) -> None:
@@ -251,6 +313,7 @@ def lint_paths(entries: list[tuple[Path, str, Policy]], selection: Selection,
     ``lint_path`` does. A run of many files is linted by several processes (``lint_in_parallel``)."""
     state = state if state is not None else RunState()
     staged = stage_files(entries, selection)
+    prefetch(staged, state)
     batches = batches_of(staged)
     lintable = [i for i, item in enumerate(staged) if item.df is not None]
     jobs = parallel_jobs(len(lintable))
@@ -343,7 +406,7 @@ def lint_in_parallel(staged: list[Staged], lintable: list[int], batches, selecti
             continue
         findings = found[i]
         batching = [c for c in item.rules if c.batches]
-        if batching and build_error(item.df) is None:  # else: DL1000 alone, above
+        if batching and build_error(item.df, item.policy) is None:  # else: DL1000 alone, above
             findings = findings + lint_dockerfile(item.df, item.policy, batching, selection, state)
             findings.sort(key=report_order(item.display))
         results.append(FileResult(item.display, findings, item.df))

@@ -117,7 +117,7 @@ def _lint(text: str, path: str, policy: Policy, selection: Selection,
         result = lint_text(text, path, policy, selection, state)
     except Exception as err:  # a rule crashing on a fixed text must not lose the user's file
         return None, f"the engine failed on the fixed text ({type(err).__name__}: {err})"
-    rejected = build_error(result.df) if result.df is not None else None
+    rejected = build_error(result.df, policy) if result.df is not None else None
     if rejected is not None:
         return None, f"the fixed text does not parse (line {rejected[0]}: {rejected[1]})"
     return result, None
@@ -178,7 +178,7 @@ def _fix_loop(text: str, path: str, policy: Policy, selection: Selection, unsafe
     except Exception as err:
         out.error = f"the engine failed on this file ({type(err).__name__}: {err})"
         return out
-    rejected = build_error(result.df) if result.df is not None else None
+    rejected = build_error(result.df, policy) if result.df is not None else None
     if rejected is not None:
         out.error_line, out.error = rejected
         out.remaining = result.findings

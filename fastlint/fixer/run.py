@@ -232,19 +232,21 @@ def _diff(name: str, before: str, after: str, new_file: bool = False) -> str:
 
 def check_scripts_first(files: list[tuple[Path, str]], opts: FixOptions) -> None:
     """Start the rules that batch work across files (``Rule.batches``: ShellCheck) on all the files at once,
-    before they are fixed one by one: the engine's own batching (``runner.stage_files``, ``batches_of``,
-    ``prepare_batches``), as ``check`` does.
+    before they are fixed one by one: the engine's own batching (``runner.stage_files``, ``prefetch``,
+    ``batches_of``, ``prepare_batches``), as ``check`` does.
 
     Each file is linted several times by the fix loop, one file after the other; without this, every file would
     start its own ShellCheck processes. After it, ShellCheck's findings for every script already written are in
     the run's state (``opts.state``), and only the scripts a fix changes are checked again. The batch runs in
     the background while the first files are fixed (the rule waits for it before reading). Files that cannot be
     read or that BuildKit rejects are left for ``fix_file`` to report."""
-    from ..engine.runner import batches_of, prepare_batches, stage_files
+    from ..engine.runner import batches_of, prefetch, prepare_batches, stage_files
 
     entries = [(path, display, opts.state.policies.policy_for(path, opts.config, opts.no_config))
                for path, display in files]
-    prepare_batches(batches_of(stage_files(entries, opts.selection)), opts.state)
+    staged = stage_files(entries, opts.selection)
+    prefetch(staged, opts.state)
+    prepare_batches(batches_of(staged), opts.state)
 
 
 def lint_findings(text: str, display: str, policy, selection: Selection, state: RunState) -> list[Finding]:

@@ -121,7 +121,9 @@ def _rule(code: str, fired_message: str | None) -> dict:
             markdown = f"{code}: {title}\n\nSee the [ShellCheck wiki]({help_uri})."
         else:
             help_uri = DOCS_URI.format(code=code)
-    tags = ["dockerfile", _FAMILY_TAGS.get(code[:2], "other")]
+    if cls is not None and not family and cls.url:
+        help_uri = cls.url  # BuildKit's checks: their page on docs.docker.com
+    tags = ["dockerfile", "buildkit" if cls is not None and cls.buildkit else _FAMILY_TAGS.get(code[:2], "other")]
     if code[:3] in _FL_GROUP_TAGS:
         tags.append(_FL_GROUP_TAGS[code[:3]])
     props = {"tags": tags, "fixable": fixable}

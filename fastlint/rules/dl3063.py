@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import InstructionRule
-
-RESERVED = ("scratch", "context")
+from .lib.twins import RESERVED
 
 
 @register

@@ -4,7 +4,8 @@ behavior."""
 from __future__ import annotations
 
 from ..engine.registry import register
-from ..engine.rule import Edit, InstructionRule
+from ..engine.rule import InstructionRule
+from .lib.twins import drop_platform
 
 
 @register
@@ -25,12 +26,5 @@ class DL3065(InstructionRule):
         yield self.hit(flag, fix=self._fix(ins, flag))
 
     def _fix(self, ins, flag):
-        """Remove the flag (and the blank after it). Safe: a stage is built for the target platform anyway, so
-        the image is the same."""
-        if sum(1 for f in ins.flags if f.name == "platform") != 1:
-            return None
-        text = self.ctx.df.text
-        end = flag.end
-        while end < len(text) and text[end] in " \t":
-            end += 1
-        return self.fix(Edit(flag.start, end, ""), description="remove --platform=$TARGETPLATFORM")
+        edit = drop_platform(self.ctx.df.text, ins, flag)
+        return self.fix(edit, description="remove --platform=$TARGETPLATFORM") if edit else None

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 from ..engine.registry import register
-from ..engine.rule import Edit, InstructionRule
+from ..engine.rule import InstructionRule
+from .lib.twins import authors_label
 
 
 @register
@@ -19,9 +18,6 @@ class DL4000(InstructionRule):
     def check(self, ins):
         if ins.keyword != "MAINTAINER":
             return
-        fix = None
-        if ins.value:
-            label = "LABEL org.opencontainers.image.authors=" + json.dumps(ins.value[0])
-            fix = self.fix(Edit(ins.keyword_start, ins.args_end, label),
-                           description="replace with the OCI authors label")
+        edit = authors_label(ins)
+        fix = self.fix(edit, description="replace with the OCI authors label") if edit else None
         yield self.hit(ins, fix=fix)

@@ -3,9 +3,10 @@ into the build context."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
+from ..dockerignore import DockerIgnoreError, ignore_file
+from ..dockerignore import parse as parse_dockerignore
 from ..engine.registry import register
 from ..engine.rule import Edit, FileRule
 
@@ -36,80 +37,12 @@ REQUIRED = {
 }
 
 
-def _pattern_regex(pattern: str) -> re.Pattern:
-    """A .dockerignore pattern (Go filepath.Match plus ``**``) as a regex over slash-separated paths; a pattern
-    also excludes everything under the folders it matches."""
-    out = []
-    i = 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "*":
-            if pattern[i:i + 2] == "**":
-                out.append(".*")
-                i += 2
-                if i < len(pattern) and pattern[i] == "/":
-                    out[-1] = "(?:.*/)?"
-                    i += 1
-                continue
-            out.append("[^/]*")
-        elif ch == "?":
-            out.append("[^/]")
-        elif ch == "[":
-            j = pattern.find("]", i)
-            if j == -1:
-                out.append(re.escape(ch))
-            else:
-                body = pattern[i + 1:j].replace("\\", "\\\\")
-                if body.startswith("^"):
-                    body = "!" + body[1:]
-                out.append("[" + ("^" + body[1:] if body.startswith("!") else body) + "]")
-                i = j
-        elif ch == "\\" and i + 1 < len(pattern):
-            i += 1
-            out.append(re.escape(pattern[i]))
-        else:
-            out.append(re.escape(ch))
-        i += 1
-    return re.compile("^" + "".join(out) + "(?:/.*)?$")
-
-
-def parse_dockerignore(text: str) -> list[tuple[bool, re.Pattern]]:
-    """(exception, regex) per pattern, in order."""
-    rules = []
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        exception = line.startswith("!")
-        if exception:
-            line = line[1:].strip()
-        line = line.lstrip("/")
-        while line.startswith("./"):
-            line = line[2:]
-        line = line.rstrip("/")
-        if not line:
-            continue
-        try:
-            rules.append((exception, _pattern_regex(line)))
-        except re.error:
-            continue
-    return rules
-
-
 def excluded(rules, path: str) -> bool:
-    """Docker's reading: the last pattern that matches decides."""
-    result = False
-    for exception, rx in rules:
-        if rx.match(path):
-            result = not exception
-    return result
-
-
-def ignore_file(dockerfile: Path) -> Path:
-    """The ignore file BuildKit reads for a Dockerfile: ``<name>.dockerignore`` beside it wins over
-    ``.dockerignore``."""
-    specific = dockerfile.with_name(dockerfile.name + ".dockerignore")
-    return specific if specific.is_file() else dockerfile.with_name(".dockerignore")
+    """Is the path left out of the build context (Docker's matching: fastlint/dockerignore.py)?"""
+    try:
+        return rules.matches(path)
+    except DockerIgnoreError:
+        return False
 
 
 @register
@@ -127,7 +60,7 @@ class FL404(FileRule):
         dockerfile = Path(self.ctx.path)
         if not dockerfile.is_file():
             return  # text not from a file (stdin, a test's string): there is no folder to look in
-        path = ignore_file(dockerfile)
+        path = ignore_file(dockerfile.parent, dockerfile)
         anchor = df.stages[0].from_
         if not path.is_file():
             fix = self.fix(Edit(0, 0, STANDARD_DOCKERIGNORE, path=str(path)),
@@ -139,7 +72,10 @@ class FL404(FileRule):
             text = path.read_text(encoding="utf-8", errors="replace")
         except OSError:
             return
-        rules = parse_dockerignore(text)
+        try:
+            rules = parse_dockerignore(text)
+        except DockerIgnoreError:
+            return  # a file Docker rejects: the build fails on it before any of this matters
         missing = [name for name, (paths, _) in REQUIRED.items() if not any(excluded(rules, p) for p in paths)]
         if not missing:
             return
