@@ -14,6 +14,9 @@
     for r in run.results:       # one FileResult per file: path, findings, parse tree
         ...
 
+    for info in api.rules():    # every rule: fastlint's, the rule packages', the fastlint.yaml's data rules
+        print(info.code, info.level, info.source)
+
 The policy of a text is, in order: ``policy`` (a ``Policy`` object), ``config`` (a ``fastlint.yaml`` or
 ``.hadolint.yaml`` file), the nearest configuration file above ``path`` unless ``no_config``, the built-in one.
 ``select`` and ``ignore`` take rule IDs or prefixes (``fastlint.engine.ids``), as ``--select``/``--ignore`` do.
@@ -35,8 +38,8 @@ from .engine.rule import Finding
 from .engine.runner import FileResult
 from .engine.state import RunState
 
-__all__ = ["ConfigError", "CheckRun", "FileResult", "Finding", "Policy", "RunState", "Selection", "check",
-           "document_kind", "fix_text", "lint_document", "lint_text", "policy_for", "selection"]
+__all__ = ["ConfigError", "CheckRun", "FileResult", "Finding", "Policy", "RuleInfo", "RunState", "Selection", "check",
+           "document_kind", "fix_text", "lint_document", "lint_text", "policy_for", "rule_docs", "rules", "selection"]
 
 
 def selection(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> Selection:
@@ -142,16 +145,18 @@ def fix_text(text: str, path: str = "Dockerfile", *, policy: Policy | None = Non
 class CheckRun:
     """The result of ``check``: one ``FileResult`` per file linted, the errors (missing paths, unreadable files:
     one line each), the failure threshold the policies ask for (``failure_threshold`` of the first file's policy
-    that sets one, else None), and the codes of the rules that ran (families such as SC left out: their codes
-    are the findings'). (A plain class: ``check`` is on the CLI's start-up path, and a dataclass costs time to
+    that sets one, else None), the codes of the rules that ran (families such as SC left out: their codes
+    are the findings'), and the classes of the data rules that ran (``custom_rules``: the registry does not know
+    them) by code. (A plain class: ``check`` is on the CLI's start-up path, and a dataclass costs time to
     create.)"""
 
     def __init__(self, results: list[FileResult] | None = None, errors: list[str] | None = None,
-                 threshold: str | None = None, rules: list[str] | None = None):
+                 threshold: str | None = None, rules: list[str] | None = None, data_rules: dict | None = None):
         self.results = [] if results is None else results
         self.errors = [] if errors is None else errors
         self.threshold = threshold
         self.rules = [] if rules is None else rules
+        self.data_rules = {} if data_rules is None else data_rules
 
 
 def check(paths: Iterable[str], *, config: str | Path | None = None, no_config: bool = False,
@@ -162,6 +167,7 @@ def check(paths: Iterable[str], *, config: str | Path | None = None, no_config: 
     work across files get all of them at once). ``shellcheck=False`` turns the external ShellCheck off unless
     ``select`` names it. Raises ``ConfigError`` for a bad configuration file; never for bad input files."""
     from .engine.discovery import discover
+    from .engine.registry import package_errors
     from .engine.pipeline import YAML_KINDS, active_rules, wants_kinds
     from .engine.runner import lint_paths
 
@@ -185,13 +191,18 @@ def check(paths: Iterable[str], *, config: str | Path | None = None, no_config: 
         if policy.failure_threshold:
             thresholds.append(policy.failure_threshold)
         if id(policy) not in ran:
-            ran[id(policy)] = [c.code for c in active_rules(policy, sel) if not c.family]
+            active = active_rules(policy, sel)
+            ran[id(policy)] = [c.code for c in active if not c.family]
+            if policy.custom_rules is not None:
+                custom = policy.custom_rules.classes or {}
+                run.data_rules.update((c.code, c) for c in active if custom.get(c.code) is c)
         entries.append((path, display, policy))
     for result in lint_paths(entries, sel, state):
         if result.error:
             run.errors.append(result.error)
         else:
             run.results.append(result)
+    run.errors += package_errors()  # rule packages whose prefixes clash: an error, as a file that cannot be read
     run.threshold = thresholds[0] if thresholds else None
     run.rules = sorted({code for codes in ran.values() for code in codes})
     return run
@@ -208,3 +219,73 @@ def _without(policy: Policy, program: str) -> Policy:
 def load_policy(path: str | Path) -> Policy:
     """Read a ``fastlint.yaml`` (raises ``ConfigError``)."""
     return load_config(Path(path))
+
+
+class RuleInfo:
+    """A rule as ``fastlint rules`` lists it: ``code``, ``level``, ``message``, ``fix_safety``, ``source`` (where it
+    comes from: ``fastlint``, a rule package's ``name version``, or the configuration file of a data rule), its
+    ``rule`` class, and for a data rule its ``spec`` (``fastlint.datarules.read.DataRule``)."""
+
+    def __init__(self, rule, source: str, spec=None):
+        self.rule = rule
+        self.code, self.level, self.message, self.fix_safety = rule.code, rule.level, rule.message, rule.fix_safety
+        self.source = source
+        self.spec = spec
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "level": self.level, "message": self.message,
+                "fixable": self.fix_safety is not None, "source": self.source}
+
+
+def rules(path: str | Path = ".", *, config: str | Path | None = None, no_config: bool = False,
+          state: RunState | None = None) -> list[RuleInfo]:
+    """Every rule, in code order: fastlint's, every installed rule package's (they are loaded), and the data rules
+    (``custom_rules``) of the configuration of the folder ``path`` (or ``config``). Raises ``ConfigError``."""
+    from .engine.registry import known_rules, package_of
+
+    out = []
+    for cls in known_rules().values():
+        pkg = package_of(cls)
+        out.append(RuleInfo(cls, pkg.label if pkg is not None else "fastlint"))
+    policy = policy_for(Path(path) / "Dockerfile", config=config, no_config=no_config, state=state)
+    custom = policy.custom_rules
+    if custom is not None:
+        from .datarules.checks import rule_classes
+
+        classes = rule_classes(policy)
+        out += [RuleInfo(classes[spec.code], custom.source, spec) for spec in custom.rules]
+    return sorted(out, key=lambda r: r.code)
+
+
+def rule_docs(code: str, path: str | Path = ".", *, config: str | Path | None = None, no_config: bool = False,
+              state: RunState | None = None) -> str | None:
+    """What ``fastlint rule CODE`` prints: the rule's catalogue page (fastlint's or its package's) without the
+    cases, with its level, fix and where it comes from; a data rule's definition; None for an unknown code.
+    ShellCheck's codes (``SC2086``) give the SC page with a link to ShellCheck's. Raises ``ConfigError``."""
+    from .catalogue import page
+    from .engine.ids import canonical
+
+    code = canonical(code)
+    known = {r.code.upper(): r for r in rules(path, config=config, no_config=no_config, state=state)}
+    info, lead = known.get(code), ""
+    if info is None and code.startswith("SC") and code[2:].isdigit():
+        from .report.sarif_format import SHELLCHECK_URI
+
+        lead = f"{code} is reported by ShellCheck on RUN instructions: {SHELLCHECK_URI.format(code=code)}\n\n"
+        info = known.get("SC")
+    if info is None:
+        return None
+    facts = f"Level: {info.level} · Fix: {info.fix_safety or 'no fix'}"
+    if info.source != "fastlint":
+        facts += f" · From: {info.source}"
+    doc = page(info.code) if info.spec is None else None
+    if doc is not None:
+        return lead + doc.docs_text().replace("\n", f"\n\n{facts}\n", 1)
+    body = f"# {info.code}: {info.message}\n\n{facts}\n"
+    if info.spec is not None:  # a data rule: what it checks, where it is written
+        body += f"\nA data rule ({info.spec.kind}) written at {info.spec.source}:{info.spec.line}.\n"
+        if info.spec.description:
+            body += f"\n{info.spec.description.strip()}\n"
+    else:
+        body += "\n(no docs in the catalogue yet)\n"
+    return lead + body

@@ -172,9 +172,10 @@ def parse_doc(path: Path) -> RuleDoc:
 
 
 @lru_cache(maxsize=None)
-def load(code: str) -> RuleDoc | None:
-    """A rule's page by its ID or name, in any case (``DL3006``, ``stagenamecasing``)."""
-    directory = catalogue_dir()
+def load(code: str, directory: Path | None = None) -> RuleDoc | None:
+    """A rule's page by its ID or name, in any case (``DL3006``, ``stagenamecasing``), in fastlint's catalogue or
+    in ``directory`` (a rule package's)."""
+    directory = directory or catalogue_dir()
     path = directory / f"{code.upper()}.md"
     if not path.is_file():
         upper = code.upper()
@@ -182,6 +183,13 @@ def load(code: str) -> RuleDoc | None:
         if not path.is_file():
             return None
     return parse_doc(path)
+
+
+def page(code: str) -> RuleDoc | None:
+    """The page of any rule: fastlint's, or its rule package's (``CATALOGUE``; that package is loaded)."""
+    from .engine.registry import catalogue_of
+
+    return load(code, catalogue_of(code))
 
 
 def load_all() -> dict[str, RuleDoc]:

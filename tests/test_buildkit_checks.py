@@ -274,15 +274,15 @@ def test_rule_command_prints_the_docs_url():
 
 
 # -- BuildKit's docs examples ---------------------------------------------------------------------------------------
-def test_buildkit_docs_examples_are_cases_and_pass(tmp_path, capsys):
+def test_buildkit_docs_examples_are_cases_and_pass(tmp_path):
     """Each check with a page on docs.docker.com (all but InvalidBaseImagePlatform, which has none) has its docs'
     examples among its catalogue cases (titled "BuildKit's docs ..."): a bad one fires at exactly the lines BuildKit
     names, a good one (a pass case, or the page's "Use instead") does not. Where BuildKit's code and its docs
     disagree, the case follows the code and its title says so."""
-    from test_rule_cases import run_check, write_case
-
     from fastlint.catalogue import load
+    from fastlint.testing import builtin_suite, check_case
 
+    suite = builtin_suite()
     without_page = [c for c in BUILDKIT if all_rules()[c].url is None]
     assert without_page == ["InvalidBaseImagePlatform"]
     ran = 0
@@ -293,13 +293,8 @@ def test_buildkit_docs_examples_are_cases_and_pass(tmp_path, capsys):
         examples = [c for c in doc.cases if "BuildKit's docs" in c.title]
         assert any(c.kind == "fail" and c.lines for c in examples), f"{code}: no docs example among the fail cases"
         assert any(c.kind == "pass" for c in examples) or "```dockerfile" in doc.section("Use instead"), code
-        for k, case in enumerate(examples):
-            path = write_case(tmp_path / f"{code}-{k}", case)
-            _, findings = run_check(capsys, "--select", code, path)
-            lines = sorted({f["line"] for f in findings if f["code"] == code})
-            if case.kind == "fail":
-                assert lines == sorted(set(case.lines)), (code, case.title, lines)
-            else:
-                assert lines == [], (code, case.title, lines)
+        for k, case in enumerate(examples):  # the case runner: a fail case fires at exactly its lines
+            problems = check_case(suite, code, case, tmp_path / f"{code}-{k}")
+            assert problems == [], (code, case.title, problems)
             ran += 1
     assert ran >= 40  # 21 pages, most with several examples

@@ -138,6 +138,9 @@ def good_value(t: spec.Type):
         return good_value(t.types[-1])
     if isinstance(t, spec.BuildKitCheck):
         return "skip=StageNameCasing,fromascasing;error=true"
+    if isinstance(t, spec.DataRules):
+        return {"prefix": "ORG", "rules": {"ORG001": {"message": "The image names its team", "level": "Error",
+                                                      "required_label": "team"}}}
     if isinstance(t, spec.Names):
         return [t.names[0], t.names[-1].lower()]
     if isinstance(t, spec.RuleIds):
@@ -165,6 +168,12 @@ def good_value(t: spec.Type):
 def bad_values(t: spec.Type) -> list:
     if isinstance(t, spec.BuildKitCheck):
         return ["bogus=1", "skip=a;b", 3]
+    if isinstance(t, spec.DataRules):
+        rule = {"message": "m", "required_label": "team"}
+        return [["a"], {"prefix": "ORG"}, {"prefix": "O", "rules": {"O1": rule}},
+                {"prefix": "ORG", "rules": {"ORG001": {"message": "m"}}},
+                {"prefix": "ORG", "rules": {"ORG001": {**rule, "level": "fatal"}}},
+                {"prefix": "ORG", "rules": {"ORG001": {**rule, "colour": "red"}}}]
     if isinstance(t, spec.Names):
         return [["Nope"], [3], {"a": 1}]
     if isinstance(t, spec.AnyOf):  # values no alternative takes: of a shape none has, or bad for the one that has it

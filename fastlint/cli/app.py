@@ -106,50 +106,68 @@ def parse_command(
 @app.command("rules")
 def rules_command(
     fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    config: Annotated[Optional[Path], typer.Option(
+        "--config", metavar="FILE", help="The fastlint.yaml whose data rules to list (default: the nearest one).",
+        show_default=False)] = None,
 ) -> None:
-    """List every rule: code, default level, message, whether it can fix."""
-    from ..engine.registry import all_rules
+    """List every rule: code, default level, message, whether it can fix, and where it comes from (a rule
+    package, a fastlint.yaml's custom_rules)."""
+    from ..api import ConfigError, rules
 
-    rows = [
-        {"code": code, "level": cls.level, "message": cls.message, "fixable": cls.fix_safety is not None}
-        for code, cls in all_rules().items()
-    ]
+    if fmt not in ("text", "json"):
+        _fail(f"unknown format {fmt!r} (text or json)")
+    try:
+        rows = [r.to_dict() for r in rules(config=config)]
+    except ConfigError as err:
+        _fail(str(err))
+    _package_errors()
     if fmt == "json":
         typer.echo(json.dumps(rows, indent=2))
         return
-    if fmt != "text":
-        _fail(f"unknown format {fmt!r} (text or json)")
     for r in rows:
-        typer.echo(f"{r['code']:<7} {r['level']:<8} {'fix' if r['fixable'] else '   '}  {r['message']}")
+        source = "" if r["source"] == "fastlint" else f"  [{r['source']}]"
+        typer.echo(f"{r['code']:<7} {r['level']:<8} {'fix' if r['fixable'] else '   '}  {r['message']}{source}")
 
 
 @app.command("rule")
 def rule_command(code: Annotated[str, typer.Argument(help="A rule ID, e.g. DL3006 or FL301.")]) -> None:
     """Print one rule's docs: what it checks, why, a failing and a passing example, fix safety."""
-    from ..catalogue import load
-    from ..engine.registry import all_rules
+    from ..api import ConfigError, rule_docs
 
-    code = code.upper()
-    rules = all_rules()
-    doc = load(code)
-    if doc is None and code.startswith("SC") and code[2:].isdigit():
-        # ShellCheck's codes are one family here: its page, then ShellCheck's own page for that code
-        from ..report.sarif_format import SHELLCHECK_URI
+    try:
+        text = rule_docs(code)
+    except ConfigError as err:
+        _fail(str(err))
+    if text is None:
+        _fail(f"unknown rule {code.upper()!r} (`fastlint rules` lists them)")
+    typer.echo(text, nl=False)
 
-        typer.echo(f"{code} is reported by ShellCheck on RUN instructions: {SHELLCHECK_URI.format(code=code)}\n")
-        code, doc = "SC", load("SC")
-    if doc is None:
-        if code in rules:
-            cls = rules[code]
-            typer.echo(f"# {code}: {cls.message}\n\n(level {cls.level}; no docs in the catalogue yet)")
-            return
-        _fail(f"unknown rule {code!r} (`fastlint rules` lists them)")
-    cls = rules.get(code)
-    head = doc.docs_text()
-    if cls is not None:
-        fix = cls.fix_safety or "no fix"
-        head = head.replace("\n", f"\n\nLevel: {cls.level} · Fix: {fix}\n", 1)
-    typer.echo(head, nl=False)
+
+def _package_errors() -> None:
+    """Rule packages whose prefixes clash: said on stderr (each is an error: exit code 2 at the end)."""
+    from ..engine.registry import package_errors as errors
+
+    for e in errors():
+        typer.echo(f"fastlint: {e}", err=True)
+
+
+@app.command("test-rules")
+def test_rules_command(
+    target: Annotated[str, typer.Argument(
+        metavar="PACKAGE_OR_PATH",
+        help="An installed rule package (distribution name or prefix), a folder of catalogue pages or one page; "
+             "'fastlint' for the built-in catalogue.")],
+    config: Annotated[Optional[Path], typer.Option(
+        "--config", metavar="FILE", help="A fastlint.yaml for the cases that bring none (data rules).",
+        show_default=False)] = None,
+    select: Annotated[str, typer.Option("--select", metavar="IDS", help="Only the pages of these rule IDs or "
+                                        "prefixes.")] = "",
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every check that passed.")] = False,
+) -> None:
+    """Run a rule catalogue's cases (fail, pass, fixed) and docs checks as fastlint's own tests do."""
+    from .test_rules import run
+
+    raise typer.Exit(run(target, config=str(config) if config else None, select=select, verbose=verbose))
 
 
 @app.command("init")

@@ -60,7 +60,7 @@ def main(argv: list[str]) -> int:
     results, errors = checked.results, checked.errors
 
     run = RunInfo(statistics=args.statistics, version=__version__, errors=errors,
-                  rules=checked.rules if args.format == "sarif" else [])
+                  rules=checked.rules if args.format == "sarif" else [], data_rules=checked.data_rules)
     if args.write_baseline:
         from ..engine.baseline import BaselineError, write_baseline
 

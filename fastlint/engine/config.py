@@ -46,7 +46,7 @@ class Policy:
     __slots__ = (
         "stages", "bases", "allowed_images", "user", "budgets", "target", "services", "ignore", "select",
         "severity", "disabled", "trusted_registries", "label_schema", "strict_labels", "failure_threshold",
-        "externals", "allow_pragmas", "source", "buildkit_check"
+        "externals", "allow_pragmas", "source", "buildkit_check", "custom_rules"
     )
 
     def __init__(
@@ -95,6 +95,7 @@ class Policy:
         # BuildKit's check configuration (engine/checks.CheckConfig) from ``buildkit: check:``, which replaces
         # the Dockerfiles' ``# check=`` directive as the BUILDKIT_DOCKERFILE_CHECK build argument does
         self.buildkit_check = buildkit_check
+        self.custom_rules = None  # the data rules of custom_rules: (fastlint.datarules.read.CustomRules), or None
 
     def service_named(self, name: str | None) -> Service | None:
         return self.services.get(name) if name else None
@@ -264,6 +265,12 @@ class _Reader:
             out.append(v)
         return out
 
+    def string(self, parent, key) -> str:
+        value = parent[key]
+        if not isinstance(value, str) or not value:
+            raise self.error(f"'{key}' must be a non-empty string", self.pos(parent, key, True))
+        return value
+
     def boolean(self, parent, key) -> bool:
         value = parent[key]
         if not isinstance(value, bool):
@@ -279,11 +286,9 @@ class _Reader:
 
 
 def _check_code(v: str) -> str | None:
-    from .ids import is_rule_id
+    from .config_spec import rule_id_error  # a configuration file is being read: the declaration's check
 
-    if is_rule_id(v):
-        return None
-    return f"'{v}' is not a rule ID or prefix (like DL3008, DL30, FL4, SC2086, StageNameCasing)"
+    return rule_id_error(v)
 
 
 def _open(path: Path, expected: str):
@@ -306,6 +311,8 @@ def load_config(path: Path) -> Policy:
     if raw is None:
         return p
     data = FASTLINT_YAML.read(r, raw, (1, 1), None)
+    if "custom_rules" in data:
+        p.custom_rules = data["custom_rules"]  # read first: its prefix makes its IDs rule IDs in the rest
     if "policy" in data:
         _read_policy(r, raw["policy"], data["policy"], p)
     for name, spec in data.get("services", {}).items():

@@ -52,6 +52,10 @@ class Type:
     def read(self, r, value, at: tuple[int, int], name: str):
         raise NotImplementedError
 
+    def read_in(self, r, parent, key):
+        """Read ``parent[key]`` (what a ``Section`` calls; a type that needs the mapping itself overrides it)."""
+        return self.read(r, parent[key], r.pos(parent, key, True), str(key))
+
     def schema(self, ctx: dict) -> dict:
         raise NotImplementedError
 
@@ -192,11 +196,10 @@ class RuleIds(Strings):
     """A list of rule IDs or prefixes (``DL3008``, ``DL30``, ``FL4``, ``StageNameCasing``, ``ALL``)."""
 
     def item(self, r, v, at, name) -> str:
-        from .ids import is_rule_id
-
         v = super().item(r, v, at, name)
-        if not is_rule_id(v):
-            raise r.error(RuleId.message(v), at)
+        message = rule_id_error(v)
+        if message:
+            raise r.error(message, at)
         return v
 
     def item_schema(self, ctx: dict) -> dict:
@@ -211,14 +214,24 @@ class RuleId(Type):
         return f"'{v}' is not a rule ID or prefix (like DL3008, DL30, FL4, SC2086, StageNameCasing)"
 
     def read(self, r, value, at, name):
-        from .ids import is_rule_id
-
-        if not is_rule_id(str(value)):
-            raise r.error(self.message(value), at)
+        message = rule_id_error(str(value))
+        if message:
+            raise r.error(message, at)
         return str(value)
 
     def schema(self, ctx: dict) -> dict:
         return {"$ref": "#/definitions/ruleId"}
+
+
+def rule_id_error(v: str) -> str | None:
+    """Why ``v`` is not a rule ID or prefix, else None. The prefixes of the installed rule packages and of the
+    file's ``custom_rules`` (read first) are IDs too."""
+    from .ids import is_rule_id
+    from .packages import installed
+
+    if is_rule_id(v) or (installed() and is_rule_id(v)):  # installed() registers the packages' prefixes
+        return None
+    return RuleId.message(v)
 
 
 class AnyOf(Type):
@@ -289,12 +302,31 @@ class BuildKitCheck(Type):
                                               r"\s*=[^;]*){0,2}\s*$"}
 
 
+class DataRules(Type):
+    """``custom_rules``: read and described by ``fastlint/datarules/read.py`` (its own reader, with the
+    positions of the mapping it is in, and its own JSON Schema)."""
+
+    shape = (dict,)
+
+    def read_in(self, r, parent, key):
+        from ..datarules.read import read_custom_rules
+
+        return read_custom_rules(r, parent, key)
+
+    def schema(self, ctx: dict) -> dict:
+        from ..datarules.read import json_schema
+
+        return json_schema()
+
+
 class Key:
     """A key of a section: its name, type, docs; ``required``; ``default``: the built-in policy's value (for the
-    schema's docs; the reader does not fill it in)."""
+    schema's docs; the reader does not fill it in); ``first``: read before the other keys."""
 
-    def __init__(self, name: str, type: Type, doc: str, required: bool = False, default=None):
+    def __init__(self, name: str, type: Type, doc: str, required: bool = False, default=None,
+                 first: bool = False):
         self.name, self.type, self.doc, self.required, self.default = name, type, doc, required, default
+        self.first = first  # read before the section's other keys (custom_rules: its prefix makes IDs)
 
 
 class Section(Type):
@@ -320,8 +352,8 @@ class Section(Type):
             if key.required and key.name not in value:
                 raise r.error(f"{what} needs '{key.name}'", key_at or at)
         out = {}
-        for k in value:
-            out[k] = self.keys[k].type.read(r, value[k], r.pos(value, k, True), str(k))
+        for k in sorted(value, key=lambda k: not self.keys[k].first):  # the file's order, ``first`` keys before
+            out[k] = self.keys[k].type.read_in(r, value, k)
         return out
 
     def schema(self, ctx: dict) -> dict:
@@ -430,6 +462,9 @@ FASTLINT_YAML = Section(
             "BUILDKIT_DOCKERFILE_CHECK build argument does: `skip=A,B;experimental=C;error=true`, or the same as a "
             "mapping."),
     ), "BuildKit's build checks (`docker build --check`)."),
+    Key("custom_rules", DataRules(),
+        "Your own simple rules, without Python: a prefix (ORG) and rules by ID (ORG001), each with its message, "
+        "level and one check (fastlint/datarules).", first=True),
     doc="fastlint's configuration: the FAST build standard's policy, the service matrix and the rules. Each "
         "top-level part given replaces the built-in one; services are merged by name.",
 )

@@ -13,6 +13,10 @@ An ID is one of:
   shape (``register_name``, called by the registry);
 * ``ALL``.
 
+A package's prefix may not **clash** with another prefix or with a name (``prefix_clash``): when one begins the
+other (``AC`` and ``ACME``, ``SEC`` and ``SecretsUsedInArgOrEnv``, ``FLX`` and ``FL``), a pattern written for one
+would select the other's rules.
+
 A **pattern** (``--select``, ``ignore=``) is an ID or a prefix of a code: ``DL30`` matches ``DL3008``, ``FL``
 every FL rule, ``ALL`` everything; a name matches only whole. Matching is case-insensitive.
 
@@ -31,8 +35,31 @@ _CAMEL = re.compile(r"^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+$")
 _PREFIX = re.compile(r"^[A-Z]{2,8}$")
 
 
+def check_prefix(prefix: str) -> str:
+    """A prefix a package may declare, in canonical form; ValueError (a sentence) when it is not 2 to 8 letters,
+    is ``ALL`` or clashes with a built-in family (``DL``, ``SC``, ``FL``)."""
+    p = prefix.strip().upper()
+    if not _PREFIX.match(p):
+        raise ValueError(f"a rule prefix is 2 to 8 letters (like ACME), not {prefix!r}")
+    if p == "ALL":
+        raise ValueError("ALL is not a prefix: it selects every rule")
+    for builtin in BUILTIN_PREFIXES:
+        if prefix_clash(p, builtin):
+            raise ValueError(f"the prefix {p} clashes with fastlint's {builtin} rules")
+    return p
+
+
+def prefix_clash(prefix: str, other: str) -> bool:
+    """True when a prefix clashes with another prefix or a rule name: one begins the other (case-insensitively),
+    so a pattern written for one would select the other's rules."""
+    a, b = prefix.strip().upper(), other.strip().upper()
+    return a.startswith(b) or b.startswith(a)
+
+
 def register_prefix(prefix: str) -> None:
-    """Declare a family prefix for a package's rules (``ACME``: then ``ACME001`` is a rule ID)."""
+    """Declare a family prefix for a package's rules (``ACME``: then ``ACME001`` is a rule ID). Raises
+    ValueError when it is not 2 to 8 letters (``check_prefix`` also refuses ``ALL`` and the built-in families'
+    clashes; the registry and the configuration call it first)."""
     global _CODE
     p = prefix.strip().upper()
     if not _PREFIX.match(p):
@@ -46,6 +73,12 @@ def register_name(code: str) -> None:
     """Make a registered rule's code an ID even when it is not of the code form (the registry calls this)."""
     if not _CODE.match(code.upper()):
         _names.add(code.upper())
+
+
+def is_package_code(code: str, prefix: str) -> bool:
+    """True when ``code`` is a code of that prefix: the prefix and at least one digit (``ACME001``)."""
+    c, p = code.strip().upper(), prefix.strip().upper()
+    return c.startswith(p) and c[len(p):].isdigit() and len(c) > len(p)
 
 
 def is_code(token: str) -> bool:

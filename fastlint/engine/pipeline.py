@@ -5,7 +5,9 @@ through the same two steps:
 
 1. ``active_rules(policy, selection, kind)``: the rules that run on a file of that kind, from the command line's
    selection (``--select``/``--ignore``), the policy (``rules:``, severities ``off``, external programs turned
-   off) and each rule's contract (``default_enabled``, ``family``, ``external``, ``kinds``);
+   off) and each rule's contract (``default_enabled``, ``family``, ``external``, ``kinds``). The candidates are
+   fastlint's rules, the rule packages' whose prefix may be selected (``package_wanted``: a package no rule of
+   which can run is not even imported) and the policy's data rules (``custom_rules:`` in fastlint.yaml);
 2. ``finalize(raw, ...)``: the rules' hits become findings in one step: finding-level selection (for family
    rules), pragmas, levels (the policy's over the hit's over the rule's), one finding per place and message,
    one finding for two rules that say the same thing (``Rule.same_as``), and the report order.
@@ -18,7 +20,7 @@ from __future__ import annotations
 from typing import Callable, Iterable
 
 from .ids import canonical, matches, names_family
-from .registry import all_rules, off_with
+from .registry import all_rules, known_rules, off_with
 from .rule import Finding, Hit, Rule
 
 DOCKERFILE = "dockerfile"
@@ -61,11 +63,32 @@ def _level_of(policy, code: str) -> str | None:
     return found
 
 
+def package_wanted(prefix: str, policy, selection: Selection) -> bool:
+    """Whether a rule of a package with this prefix may run: ``--select`` names the prefix, one of its codes, a
+    prefix of it or ALL; with no ``--select``, the prefix is not ignored as a whole (``--ignore ACME``, the
+    policy's ``rules: ignore``)."""
+    if selection.select:
+        up = prefix.upper()
+        return any(p == "ALL" or p.startswith(up) or up.startswith(p)
+                   for p in (canonical(s) for s in selection.select) if p)
+    return not (matches(prefix, policy.ignore) or matches(prefix, selection.ignore))
+
+
+def candidate_rules(policy, selection: Selection) -> dict[str, type[Rule]]:
+    """fastlint's rules, the wanted rule packages' and the policy's data rules, by code."""
+    rules = known_rules(lambda prefix: package_wanted(prefix, policy, selection))
+    if policy.custom_rules is not None:
+        from ..datarules.checks import rule_classes
+
+        rules = {**rules, **rule_classes(policy)}
+    return rules
+
+
 def active_rules(policy, selection: Selection, kind: str | None = None) -> list[type[Rule]]:
     """The rule classes that run under this policy and selection, on files of ``kind`` (``yaml``: of any YAML
     kind; None: of every kind)."""
     out = []
-    for code, cls in all_rules().items():
+    for code, cls in candidate_rules(policy, selection).items():
         if kind is not None and not (kind in cls.kinds or (kind == "yaml" and any(k in YAML_KINDS for k in cls.kinds))):
             continue
         if selection.select:
@@ -87,12 +110,24 @@ def active_rules(policy, selection: Selection, kind: str | None = None) -> list[
 
 def wants_kinds(selection: Selection, kinds: Iterable[str]) -> bool:
     """Whether some rule reading one of these kinds can run under the command line's selection (a policy may
-    still turn it off for its files): folders are searched for YAML files only then."""
+    still turn it off for its files): folders are searched for YAML files only then. The rule packages are asked
+    (imported) only when fastlint's own rules do not want the files already."""
     kinds = tuple(kinds)
-    codes = [code for code, cls in all_rules().items() if any(k in cls.kinds for k in kinds)]
-    if selection.select:
-        codes = [c for c in codes if matches(c, selection.select)]
-    return any(not matches(c, selection.ignore) for c in codes)
+
+    def wanted(rules) -> bool:
+        codes = [code for code, cls in rules.items() if any(k in cls.kinds for k in kinds)]
+        if selection.select:
+            codes = [c for c in codes if matches(c, selection.select)]
+        return any(not matches(c, selection.ignore) for c in codes)
+
+    return wanted(all_rules()) or wanted(known_rules(lambda prefix: package_wanted(prefix, _NO_POLICY, selection)))
+
+
+class _NoPolicy:
+    ignore: list[str] = []
+
+
+_NO_POLICY = _NoPolicy()
 
 
 def keep(code: str, policy, selection: Selection) -> bool:

@@ -21,6 +21,7 @@ class RunInfo:
         errors: list[str] | None = None,
         baseline_hidden: int = 0,
         rules: list[str] | None = None,
+        data_rules: dict | None = None,
     ):
         self.color = color
         self.statistics = statistics
@@ -29,6 +30,7 @@ class RunInfo:
         self.errors = [] if errors is None else errors  # files that could not be read
         self.baseline_hidden = baseline_hidden  # findings hidden by --baseline
         self.rules = [] if rules is None else rules  # codes of the rules that ran (SARIF lists them)
+        self.data_rules = {} if data_rules is None else data_rules  # code -> class: the fastlint.yaml rules that ran
 
 
 

@@ -4,8 +4,12 @@
   ShellCheck code), sorted by code. Not every registered rule: a rule turned off by ``--select``/``--ignore`` or
   the policy did not check anything, and listing it would claim it did. Rules that ran and found nothing are
   listed, so that a viewer can show what was checked. Metadata comes from the rule class (code, name, level,
-  fixability) and its catalogue page (``rules/CODE.md``: title, summary, docs as help text and Markdown).
-* ``results``: one per finding, with ``ruleIndex`` into that list, a region in Unicode code points
+  fixability) and its catalogue page (``rules/CODE.md``: title, summary, docs as help text and Markdown). The
+  data rules of a fastlint.yaml (``custom_rules``) are the driver's too (tag ``custom``).
+* ``tool.extensions``: one per rule package whose rules ran (name, version, informationUri from its metadata),
+  with its rules, described from its own catalogue.
+* ``results``: one per finding, with ``ruleIndex`` into the driver's list, or for a package's rule ``rule``
+  (``id``, ``index`` and ``toolComponent.index`` into ``tool.extensions``), a region in Unicode code points
   (``columnKind``; ``endColumn`` is exclusive, as SARIF defines it), paths relative to ``%SRCROOT%`` (the folder
   fastlint ran in), ``partialFingerprints`` that survive lines moving (see ``fingerprints.py``), and ``fixes``
   for fixable findings (``artifactChanges`` with line/column replacements of the original text).
@@ -39,19 +43,36 @@ _FL_GROUP_TAGS = {
 
 
 def render(results, run) -> str:
+    from ..engine.registry import package_of
+
     findings = [f for r in results for f in r.findings]
     codes = sorted(set(getattr(run, "rules", None) or ()) | {f.code for f in findings})
     first_message = {}
     for f in findings:
         first_message.setdefault(f.code, f.message)
-    rules = [_rule(code, first_message.get(code)) for code in codes]
-    index = {code: i for i, code in enumerate(codes)}
+    classes = getattr(run, "data_rules", None) or {}
+    driver: list[str] = []
+    packages: dict[str, tuple] = {}  # prefix -> (package, its codes)
+    for code in codes:
+        pkg = package_of(code)
+        if pkg is None:
+            driver.append(code)
+        else:
+            packages.setdefault(pkg.prefix, (pkg, []))[1].append(code)
+    rules = [_rule(code, first_message.get(code),
+                   _Foreign(classes[code], None, None, "custom") if code in classes else None) for code in driver]
+    where: dict[str, dict] = {code: {"ruleIndex": i} for i, code in enumerate(driver)}
+    extensions = []
+    for k, (pkg, pcodes) in enumerate(packages.values()):
+        extensions.append(_extension(pkg, pcodes, first_message))
+        for i, code in enumerate(pcodes):
+            where[code] = {"rule": {"id": code, "index": i, "toolComponent": {"index": k}}}
     sources = {r.path: r.df.source for r in results if getattr(r, "df", None) is not None}
     root = getattr(run, "root", ".") or "."
 
     out = []
     for f, key in keyed(findings, root):
-        out.append(_result(f, key, index[f.code], sources.get(f.file), root))
+        out.append(_result(f, key, where[f.code], sources.get(f.file), root))
 
     notifications = [
         {"level": "error", "message": {"text": e}, "descriptor": {"id": "read-error"}} for e in run.errors
@@ -59,16 +80,19 @@ def render(results, run) -> str:
     invocation = {"executionSuccessful": not run.errors}
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
+    tool = {
+        "driver": {
+            "name": "fastlint",
+            "version": run.version or _version(),
+            "semanticVersion": run.version or _version(),
+            "informationUri": INFORMATION_URI,
+            "rules": rules,
+        }
+    }
+    if extensions:
+        tool["extensions"] = extensions
     sarif_run = {
-        "tool": {
-            "driver": {
-                "name": "fastlint",
-                "version": run.version or _version(),
-                "semanticVersion": run.version or _version(),
-                "informationUri": INFORMATION_URI,
-                "rules": rules,
-            }
-        },
+        "tool": tool,
         "invocations": [invocation],
         "originalUriBaseIds": {SRCROOT: {"uri": _dir_uri(root)}},
         "columnKind": "unicodeCodePoints",
@@ -93,12 +117,55 @@ def _rule_class(code: str):
     return rule_for(code)  # a rule that reports several codes (ShellCheck: SC2086 from "SC") included
 
 
-def _rule(code: str, fired_message: str | None) -> dict:
+def _extension(pkg, codes: list[str], first_message: dict) -> dict:
+    """A rule package as a SARIF tool extension: its name, version, home page (its metadata's), its rules."""
+    from ..catalogue import page
+
+    from ..engine.registry import rule_for
+
+    home = _home_page(pkg)
+    rules = [_rule(code, first_message.get(code), _Foreign(rule_for(code), page(code), home, pkg.dist))
+             for code in codes]
+    ext = {"name": pkg.dist, "version": pkg.version}
+    if home:
+        ext["informationUri"] = home
+    ext["rules"] = rules
+    return ext
+
+
+def _home_page(pkg) -> str | None:
+    """The package's home page from its metadata (Project-URL Homepage/Documentation/Source, else Home-page)."""
+    meta = pkg.metadata()
+    if meta is None:
+        return None
+    urls = {}
+    for entry in meta.get_all("Project-URL") or []:
+        label, _, url = entry.partition(",")
+        urls[label.strip().lower()] = url.strip()
+    for label in ("homepage", "documentation", "source", "repository"):
+        if urls.get(label):
+            return urls[label]
+    return meta.get("Home-page") or None
+
+
+class _Foreign:
+    """A rule that is not one of fastlint's: its class, its catalogue page (or None), where its docs are (or
+    None), its tag."""
+
+    def __init__(self, cls, doc, help_uri: str | None, tag: str):
+        self.cls, self.doc, self.help_uri, self.tag = cls, doc, help_uri, tag
+
+
+def _rule(code: str, fired_message: str | None, foreign: _Foreign | None = None) -> dict:
+    """A rule's descriptor: fastlint's (its class from the registry, its page from fastlint's catalogue), or
+    a ``foreign`` one (a package's rule, a data rule)."""
     from ..catalogue import load
     from ..engine.registry import DL1000
 
-    cls = _rule_class(code)
-    doc = load(code)
+    if foreign is not None:
+        cls, doc = foreign.cls, foreign.doc
+    else:
+        cls, doc = _rule_class(code), load(code)
     family = cls is not None and cls.code != code  # one code of a multi-code rule
     if cls is not None and not family:
         level, message, fixable = cls.level, cls.message, cls.fix_safety is not None
@@ -113,23 +180,28 @@ def _rule(code: str, fired_message: str | None) -> dict:
     if doc is not None:
         markdown = doc.docs_text()
         text = _plain_help(doc) or summary
-        help_uri = DOCS_URI.format(code=code)
     else:
         text = markdown = f"{code}: {title}"
-        if code.startswith("SC"):
-            help_uri = SHELLCHECK_URI.format(code=code)
-            markdown = f"{code}: {title}\n\nSee the [ShellCheck wiki]({help_uri})."
-        else:
-            help_uri = DOCS_URI.format(code=code)
+    if foreign is not None:
+        help_uri = foreign.help_uri
+    elif doc is None and code.startswith("SC"):
+        help_uri = SHELLCHECK_URI.format(code=code)
+        markdown = f"{code}: {title}\n\nSee the [ShellCheck wiki]({help_uri})."
+    else:
+        help_uri = DOCS_URI.format(code=code)
     if cls is not None and not family and cls.url:
-        help_uri = cls.url  # BuildKit's checks: their page on docs.docker.com
-    tags = ["dockerfile", "buildkit" if cls is not None and cls.buildkit else _FAMILY_TAGS.get(code[:2], "other")]
-    if code[:3] in _FL_GROUP_TAGS:
+        help_uri = cls.url  # BuildKit's checks: their page on docs.docker.com (a package's rule: its own page)
+    if foreign is not None:
+        tag = foreign.tag
+    else:
+        tag = "buildkit" if cls is not None and cls.buildkit else _FAMILY_TAGS.get(code[:2], "other")
+    tags = ["dockerfile", tag]
+    if foreign is None and code[:3] in _FL_GROUP_TAGS:
         tags.append(_FL_GROUP_TAGS[code[:3]])
     props = {"tags": tags, "fixable": fixable}
     if cls is not None and cls.fix_safety:
         props["fixSafety"] = cls.fix_safety
-    return {
+    descriptor = {
         "id": code,
         "name": name,
         "shortDescription": {"text": title},
@@ -139,6 +211,9 @@ def _rule(code: str, fired_message: str | None) -> dict:
         "defaultConfiguration": {"level": LEVELS.get(level, "warning")},
         "properties": props,
     }
+    if help_uri is None:
+        del descriptor["helpUri"]
+    return descriptor
 
 
 def _plain_help(doc) -> str:
@@ -176,7 +251,7 @@ def _region(line: int, col: int, end_line: int, end_col: int) -> dict:
     return {"startLine": line, "startColumn": col, "endLine": end_line, "endColumn": end_col}
 
 
-def _result(f, key, rule_index: int, source, root: str) -> dict:
+def _result(f, key, rule_ref: dict, source, root: str) -> dict:
     location = {
         "physicalLocation": {
             "artifactLocation": _artifact(f.file, root),
@@ -185,7 +260,7 @@ def _result(f, key, rule_index: int, source, root: str) -> dict:
     }
     result = {
         "ruleId": f.code,
-        "ruleIndex": rule_index,
+        **rule_ref,
         "level": LEVELS.get(f.level, "warning"),
         "message": {"text": f.message},
         "locations": [location],
