@@ -173,16 +173,16 @@ def parse_doc(path: Path) -> RuleDoc:
 
 @lru_cache(maxsize=None)
 def load(code: str, directory: Path | None = None) -> RuleDoc | None:
-    """A rule's page by its ID or name, in any case (``DL3006``, ``stagenamecasing``), in fastlint's catalogue or
-    in ``directory`` (a rule package's)."""
+    """A rule's page, ``<code>.md``, by its ID or name as written or in any case (``DL3006``, ``dl3006``,
+    ``stagenamecasing``), in fastlint's catalogue or in ``directory`` (a rule package's)."""
     directory = directory or catalogue_dir()
-    path = directory / f"{code.upper()}.md"
-    if not path.is_file():
-        upper = code.upper()
-        path = next((p for p in directory.glob("*.md") if p.stem.upper() == upper), path)
-        if not path.is_file():
-            return None
-    return parse_doc(path)
+    for name in dict.fromkeys((code, code.upper())):
+        path = directory / f"{name}.md"
+        if path.is_file():
+            return parse_doc(path)
+    upper = code.upper()
+    path = next((p for p in directory.glob("*.md") if p.stem.upper() == upper), None)
+    return parse_doc(path) if path is not None else None
 
 
 def page(code: str) -> RuleDoc | None:
@@ -193,10 +193,12 @@ def page(code: str) -> RuleDoc | None:
 
 
 def load_all() -> dict[str, RuleDoc]:
+    from .engine.ids import is_rule_id
+
     out = {}
     directory = catalogue_dir()
     if directory.is_dir():
         for p in sorted(directory.glob("*.md")):
-            if p.stem[:1].isupper() and p.stem != "README":  # DL3006.md, StageNameCasing.md
+            if is_rule_id(p.stem):  # a page of a rule (not README.md)
                 out[p.stem] = parse_doc(p)
     return out

@@ -38,7 +38,8 @@ def project(tmp_path, monkeypatch):
 
 
 def check(capsys, *args) -> tuple[int, list[dict], str]:
-    rc = main(["--format", "json", "--select", "DL", "--no-shellcheck", *args])
+    select = [] if "--select" in args else ["--select", "DL"]  # repeated --select options add up
+    rc = main(["--format", "json", *select, "--no-shellcheck", *args])
     out, err = capsys.readouterr()
     assert "Traceback" not in err
     return rc, json.loads(out), err

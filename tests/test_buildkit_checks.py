@@ -11,6 +11,7 @@ import pytest
 
 from fastlint.cli.check import main as check_main
 from fastlint.engine.config import reset_caches
+from fastlint.engine.index import CATALOGUE_URL
 from fastlint.engine.registry import all_rules
 
 BUILDKIT = sorted(code for code, cls in all_rules().items() if cls.buildkit)
@@ -51,7 +52,8 @@ def test_all_22_checks_are_there():
     assert [c for c in BUILDKIT if not rules[c].default_enabled] == ["InvalidDefinitionDescription"]
     for code in BUILDKIT:
         assert rules[code].level == "warning"
-        assert rules[code].url is None or rules[code].url.startswith("https://docs.docker.com/go/dockerfile/rule/")
+        assert rules[code].docs_url == CATALOGUE_URL or \
+            rules[code].docs_url.startswith("https://docs.docker.com/go/dockerfile/rule/")
 
 
 # -- the directive's forms ------------------------------------------------------------------------------------------
@@ -264,9 +266,9 @@ def test_sarif_help_uri_and_rule_docs(tmp_path, capsys):
 
 
 def test_rule_command_prints_the_docs_url():
-    from typer.testing import CliRunner
+    from cli_runner import CliRunner
 
-    from fastlint.cli.app import app
+    from fastlint.cli import main as app
 
     out = CliRunner().invoke(app, ["rule", "stagenamecasing"])
     assert out.exit_code == 0
@@ -283,7 +285,7 @@ def test_buildkit_docs_examples_are_cases_and_pass(tmp_path):
     from fastlint.testing import builtin_suite, check_case
 
     suite = builtin_suite()
-    without_page = [c for c in BUILDKIT if all_rules()[c].url is None]
+    without_page = [c for c in BUILDKIT if all_rules()[c].docs_url == CATALOGUE_URL]
     assert without_page == ["InvalidBaseImagePlatform"]
     ran = 0
     for code in BUILDKIT:

@@ -1,9 +1,9 @@
-"""Shell completion, which Typer provides for every command.
+"""Shell completion (``fastlint/cli/completion.py``), made from the same option descriptions as the help.
 
 The protocol: the shell's completion function runs ``fastlint`` with ``_FASTLINT_COMPLETE=complete_bash`` (or
 ``complete_zsh``, ...) and the words typed so far in ``COMP_WORDS``/``COMP_CWORD``; fastlint prints the candidates.
-``fastlint/cli/__init__.py`` sends ``fastlint check ...`` straight to its argparse fast path, except when
-``_FASTLINT_COMPLETE`` is set: then the Typer app must answer, not the linter. The tests run the installed console
+``fastlint/cli/__init__.py`` sends ``fastlint check ...`` straight to its fast path, except when
+``_FASTLINT_COMPLETE`` is set: then completion must answer, not the linter. The tests run the installed console
 script (this virtualenv's ``bin/fastlint``), as the shell would.
 """
 
@@ -37,11 +37,9 @@ def complete(words: str, *argv: str, cwd: Path | None = None) -> list[str]:
 
 
 def _commands() -> list[str]:
-    import typer.main
+    from fastlint.cli import COMMANDS
 
-    from fastlint.cli.app import app
-
-    return list(typer.main.get_command(app).commands)
+    return list(COMMANDS)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -58,27 +56,30 @@ def test_command_names_complete():
     assert sorted(complete("fastlint ")) == sorted(commands)
 
 
-def test_completion_with_check_on_the_command_line_is_answered_by_typer_not_by_the_linter(tmp_path):
-    """``fastlint check`` is routed to argparse; with _FASTLINT_COMPLETE set it must reach Typer. In a folder with a
-    failing Dockerfile, the linter would print findings and exit 1."""
+def test_completion_with_check_on_the_command_line_is_answered_by_completion_not_by_the_linter(tmp_path):
+    """``fastlint check`` goes to the linter's fast path; with _FASTLINT_COMPLETE set completion must answer. In a
+    folder with a failing Dockerfile, the linter would print findings and exit 1."""
     (tmp_path / "Dockerfile").write_text("FROM node:latest\nUSER root\n", encoding="utf-8")
     assert complete("fastlint ch", "check", cwd=tmp_path) == ["check"]
     assert complete("fastlint check ", "check", cwd=tmp_path) == []  # file names: left to the shell (-o default)
 
 
 def test_options_of_check_complete_from_its_own_parser(tmp_path):
-    """``check`` parses its options with argparse; completion reads them from that parser."""
+    """Completion reads ``check``'s options from the description its help and its parser use."""
     (tmp_path / "Dockerfile").write_text("FROM node:latest\n", encoding="utf-8")
     assert complete("fastlint check --fo", "check", cwd=tmp_path) == ["--format"]
-    assert complete("fastlint check --no-", "check", cwd=tmp_path) == ["--no-config", "--no-shellcheck"]
+    assert complete("fastlint check --no-", "check", cwd=tmp_path) == ["--no-config", "--no-fail", "--no-shellcheck",
+                                                                       "--no-color"]
     assert complete("fastlint check --format sa", "check", cwd=tmp_path) == ["sarif"]
-    assert complete("fastlint check -f ", "check", cwd=tmp_path) == ["text", "json", "sarif", "github", "junit",
-                                                                   "checkstyle", "gitlab"]
+    assert complete("fastlint check -f ", "check", cwd=tmp_path) == [
+        "text", "concise", "json", "sarif", "github", "junit", "checkstyle", "gitlab", "tty", "codeclimate",
+        "gitlab_codeclimate", "gnu", "codacy", "sonarqube"]
+    assert complete("fastlint check --profile ", "check", cwd=tmp_path) == ["fast", "hadolint"]
     assert complete("fastlint check Dockerfile --fail-on w", "check", cwd=tmp_path) == ["warning"]
     assert complete("fastlint check --output ", "check", cwd=tmp_path) == []  # a file name: the shell's
 
 
-def test_options_of_a_typer_command_complete():
+def test_options_of_another_command_complete():
     assert complete("fastlint fix --no-b") == ["--no-backup"]
     assert "--format" in complete("fastlint verify --f")
 

@@ -56,22 +56,22 @@ def test_update_script_check_mode_agrees():
 
 
 def test_a_key_added_to_the_declaration_without_the_schema_following_fails(monkeypatch):
-    """What happens when someone adds a key (here: 'profile') and does not regenerate the file: the loader accepts
+    """What happens when someone adds a key (here: 'output') and does not regenerate the file: the loader accepts
     it at once (it reads the declaration), and the file no longer matches, which the test above reports."""
     keys = dict(spec.FASTLINT_YAML.keys)
-    keys["profile"] = spec.Key("profile", spec.Choice("fast", "hadolint"), "The built-in policy to start from.")
+    keys["output"] = spec.Key("output", spec.Choice("tty", "json"), "The report's format.")
     monkeypatch.setattr(spec.FASTLINT_YAML, "keys", keys)
     assert SCHEMA_FILE.read_text(encoding="utf-8") != schema_text()
-    assert "profile" in schema()["properties"]
-    assert "profile" not in committed_schema()["properties"]
+    assert "output" in schema()["properties"]
+    assert "output" not in committed_schema()["properties"]
     # and a configuration using it: valid for the loader, refused by the stale schema file
-    assert not validator().is_valid({"profile": "hadolint"})
+    assert not validator().is_valid({"output": "json"})
 
 
 def test_a_key_the_declaration_lacks_is_refused_by_loader_and_schema(tmp_path):
-    with pytest.raises(ConfigError, match="unknown key 'profile'"):
-        load_text(tmp_path, "profile: hadolint\n")
-    assert not validator().is_valid({"profile": "hadolint"})
+    with pytest.raises(ConfigError, match="unknown key 'output'"):
+        load_text(tmp_path, "output: json\n")
+    assert not validator().is_valid({"output": "json"})
     with pytest.raises(ConfigError, match="unknown key 'colour' in 'rules'"):
         load_text(tmp_path, "rules:\n  colour: red\n")
     assert not validator().is_valid({"rules": {"colour": "red"}})

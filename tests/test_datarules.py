@@ -90,8 +90,8 @@ HEAD = "custom_rules:\n  prefix: ORG\n  rules:\n    ORG001:\n"
     (HEAD + "      message: x\n      forbidden_commands: ['npm install', '  ']\n", "6:43", "an empty command"),
     ("custom_rules:\n  prefix: ORG\n  rules:\n    ORG001: just a message\n", "4:13",
      "rule 'ORG001' must be a mapping (message:, level:, and one check)"),
-    (HEAD + "      message: x\n      regex: a\nrules:\n  ignore: [ORG001, ORG9, OTHER1]\n", "8:26",
-     "'OTHER1' is not a rule ID or prefix (like DL3008, DL30, FL4, SC2086, StageNameCasing)"),
+    (HEAD + "      message: x\n      regex: a\nrules:\n  ignore: [ORG001, ORG9, other-1]\n", "8:26",
+     "'other-1' is not a rule ID or prefix (like DL3008, DL30, FL4, SC2086, StageNameCasing)"),
 ])
 def test_errors_name_the_yaml_line_and_column(tmp_path, yaml, where, message):
     config = tmp_path / "fastlint.yaml"
@@ -102,6 +102,17 @@ def test_errors_name_the_yaml_line_and_column(tmp_path, yaml, where, message):
     with pytest.raises(api.ConfigError) as err:
         api.policy_for(config=config)
     assert str(err.value) == f"{config}:{where}: {message}"
+
+
+def test_an_id_of_no_rule_is_a_warning_and_the_data_rules_are_rules(tmp_path):
+    """The file's data rules (its prefix) name rules; an ID shaped like a code that names none (``OTHER1``) is
+    a warning at its line and column, as for any unknown rule ID in a configuration file."""
+    config = tmp_path / "fastlint.yaml"
+    config.write_text(HEAD + "      message: x\n      regex: a\nrules:\n  ignore: [ORG001, ORG9, OTHER1]\n")
+    policy = api.policy_for(config=config)
+    assert policy.ignore == ["ORG001", "ORG9", "OTHER1"]
+    assert policy.warnings == [f"{config}:8:26: unknown rule ID or prefix 'OTHER1' (`fastlint rules` lists them); "
+                               "it selects no rule"]
 
 
 def test_a_data_rule_prefix_may_not_clash_with_a_rule_name(tmp_path, monkeypatch):
@@ -188,7 +199,7 @@ def test_rules_and_rule_show_the_data_rules(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     rows = {r.code: r.to_dict() for r in api.rules()}
     assert rows["ORG002"] == {"code": "ORG002", "level": "error", "message": "Use npm ci, not {command}",
-                              "fixable": False, "source": str(tmp_path / "fastlint.yaml")}
+                              "fixable": False, "fix": None, "source": str(tmp_path / "fastlint.yaml")}
     text = api.rule_docs("org002")
     assert text.startswith("# ORG002: Use npm ci, not {command}\n\nLevel: error · Fix: no fix · From: ")
     assert f"A data rule (forbidden_commands) written at {tmp_path / 'fastlint.yaml'}:7." in text

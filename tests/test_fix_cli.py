@@ -7,9 +7,9 @@ import stat
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from cli_runner import CliRunner
 
-from fastlint.cli.app import app
+from fastlint.cli import main as app
 from fastlint.engine.config import reset_caches
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,9 +43,9 @@ def test_safe_fixes_in_place_and_a_summary(work):
     r = fix("--no-template", "--select", "DL4000,DL3025", "Dockerfile")
     assert df.read_text() == LEGACY.replace("MAINTAINER Team <team@example.com>", LABEL)
     assert "Dockerfile:2: fixed DL4000" in r.stdout
-    assert "Fixed 1 error in 1 file" in r.stdout
+    assert "Fixed 1 finding in 1 file" in r.stdout
     # DL3025's fix is unsafe: left, and the summary says how to get it
-    assert "Dockerfile:4:1: DL3025 [*]" in r.stdout
+    assert "Dockerfile:4:1: DL3025 Use arguments JSON" in r.stdout  # no [*]: `fix` alone does not fix it
     assert "1 fixable with --unsafe-fixes" in r.stdout
     assert r.exit_code == 1
 
@@ -54,7 +54,7 @@ def test_unsafe_fixes_on_request(work):
     df = write(work / "Dockerfile", LEGACY)
     r = fix("--no-template", "--unsafe-fixes", "--select", "DL4000,DL3025", "Dockerfile")
     assert df.read_text() == f"FROM node:20\n{LABEL}\n# the start command\n{EXEC}\n"
-    assert "Fixed 2 errors" in r.stdout and "nothing left to fix" in r.stdout
+    assert "Fixed 2 findings" in r.stdout and "nothing left to fix" in r.stdout
     assert r.exit_code == 0
 
 
@@ -82,7 +82,7 @@ def test_folders_are_searched_and_each_file_is_reported(work):
     r = fix("--select", "DL4000", ".")
     assert "a/Dockerfile:2: fixed DL4000" in r.stdout
     assert "b/Dockerfile.prod:2: fixed DL4000" in r.stdout
-    assert "Fixed 2 errors in 2 files (2 files checked)" in r.stdout
+    assert "Fixed 2 findings in 2 files (2 files checked)" in r.stdout
     assert r.exit_code == 0
 
 
@@ -105,7 +105,7 @@ def test_diff_prints_and_writes_nothing(work):
     assert "-MAINTAINER Team <team@example.com>\n" in r.stdout
     assert f"+{LABEL}\n" in r.stdout and f"+{EXEC}\n" in r.stdout
     assert " # the start command\n" in r.stdout
-    assert "Would fix 2 errors" in r.stderr  # the summary goes to stderr: stdout is the diff
+    assert "Would fix 2 findings" in r.stderr  # the summary goes to stderr: stdout is the diff
     assert r.exit_code == 1
 
 
@@ -139,7 +139,7 @@ def test_output_writes_beside_the_input_and_keeps_it(work):
 def test_output_must_be_a_name(work):
     write(work / "Dockerfile", LEGACY)
     r = fix("--output", "sub/Dockerfile", "Dockerfile")
-    assert r.exit_code == 2 and "--output takes a file name" in r.stderr
+    assert r.exit_code == 2 and "--save-as takes a file name" in r.stderr
 
 
 # -- the template rewrite: backup ------------------------------------------------------------------------------
@@ -298,3 +298,32 @@ def test_bad_config_is_exit_2(work):
     r = fix("--config", "nope.yaml", "Dockerfile")
     assert r.exit_code == 2 and "nope.yaml" in r.stderr
     assert (work / "Dockerfile").read_text() == LEGACY
+
+
+# -- the hadolint profile ----------------------------------------------------------------------------------------
+NO_STANDARD = "FROM node:20\nMAINTAINER Team <team@example.com>\nUSER root\n"
+
+
+@pytest.mark.parametrize("how", ["option", "environment"])
+def test_the_hadolint_profile_fixes_with_hadolint_rules_alone(work, monkeypatch, how):
+    """``fix --profile hadolint`` (or FASTLINT_PROFILE) applies hadolint's rules' fixes and none of the FAST
+    policy's: no FL finding, no template rewrite; the default profile reports the FL findings it cannot fix."""
+    write(work / "Dockerfile", NO_STANDARD)
+    args = ["--profile", "hadolint"] if how == "option" else []
+    if how == "environment":
+        monkeypatch.setenv("FASTLINT_PROFILE", "hadolint")
+    r = fix("--no-template", *args, "Dockerfile")
+    assert (work / "Dockerfile").read_text() == NO_STANDARD.replace("MAINTAINER Team <team@example.com>", LABEL)
+    assert "FL" not in r.output and "DL3002" in r.output, r.output
+    monkeypatch.delenv("FASTLINT_PROFILE", raising=False)
+    write(work / "Dockerfile", NO_STANDARD)
+    assert "FL501" in fix("--no-template", "Dockerfile").output
+
+
+def test_a_bad_profile_is_a_usage_error(work, monkeypatch):
+    write(work / "Dockerfile", NO_STANDARD)
+    assert fix("--profile", "strict", "Dockerfile").exit_code == 2
+    monkeypatch.setenv("FASTLINT_PROFILE", "strict")
+    r = fix("Dockerfile")
+    assert r.exit_code == 2 and r.output.strip() == "fastlint: FASTLINT_PROFILE must be fast or hadolint, not 'strict'"
+    assert (work / "Dockerfile").read_text() == NO_STANDARD

@@ -16,9 +16,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from cli_runner import CliRunner
 
-from fastlint.cli.app import app
+from fastlint.cli import main as app
 from fastlint.engine.config import builtin_policy, reset_caches
 from fastlint.engine.runner import lint_text
 from fastlint.parser import parse

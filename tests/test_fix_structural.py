@@ -5,9 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from typer.testing import CliRunner
+from cli_runner import CliRunner
 
-from fastlint.cli.app import app
+from fastlint.cli import main as app
 from fastlint.engine.config import builtin_policy
 from fastlint.fixer.loop import STRUCTURAL, StructuralError, fix_text
 
@@ -57,10 +57,10 @@ def test_fix_diff_lists_the_rewrite_like_every_other_fix(tmp_path, monkeypatch):
     (tmp_path / ".git").mkdir()
     monkeypatch.chdir(tmp_path)
     r = CliRunner().invoke(app, ["fix", "--diff", name])
-    lines = r.stderr.splitlines() if r.stderr_bytes is not None else r.output.splitlines()
+    lines = r.stderr.splitlines()
     fixes = [line for line in lines if "(rewrite from the template)" in line]
     assert fixes and all(line.startswith(f"{name}/Dockerfile:") and ": would fix FL1" in line for line in fixes)
     summary = lines[-1]
     listed = sum(1 for line in lines if ": would fix " in line)
-    assert summary.startswith(f"Would fix {listed} error"), summary
+    assert summary.startswith(f"Would fix {listed} finding"), summary
     assert f"{name}/Dockerfile: would be rewritten from the template" in lines

@@ -5,9 +5,9 @@ firing while other fixes change the Dockerfile over several passes: it is applie
 from __future__ import annotations
 
 import pytest
-from typer.testing import CliRunner
+from cli_runner import CliRunner
 
-from fastlint.cli.app import app
+from fastlint.cli import main as app
 from fastlint.engine.config import reset_caches
 
 

@@ -646,7 +646,21 @@ def test_shutdown_and_exit_end_the_process(tmp_path):
 def test_the_command_line_entry(tmp_path):
     assert "usage: fastlint lsp" in fastlint("lsp", "--help").stdout
     bad = fastlint("lsp", "--tcp")
-    assert bad.returncode == 2 and "unknown argument '--tcp'" in bad.stderr
+    assert bad.returncode == 2 and "--tcp" in bad.stderr and bad.stderr.count("\n") == 1
+
+
+def test_without_pygls_the_linter_works_and_lsp_says_what_to_install(tmp_path):
+    """pygls is the optional extra 'lsp': without it (its import blocked here) check runs and lsp is one line."""
+    (tmp_path / "Dockerfile").write_text("FROM ubuntu\n")
+    block = "import sys; sys.modules['pygls'] = None; from fastlint.cli import main; main(sys.argv[1:])"
+    check = subprocess.run([sys.executable, "-c", block, "check", "--no-shellcheck", "--format", "json", "Dockerfile"],
+                           cwd=tmp_path, capture_output=True, text=True)
+    assert check.returncode == 1 and "DL3006" in check.stdout, check.stderr
+    lsp = subprocess.run([sys.executable, "-c", block, "lsp"], cwd=tmp_path, capture_output=True, text=True,
+                         stdin=subprocess.DEVNULL)
+    assert lsp.returncode == 2 and lsp.stdout == ""
+    assert lsp.stderr.startswith("fastlint: fastlint lsp needs pygls: pip install 'fastlint[lsp]'")
+    assert lsp.stderr.count("\n") == 1
 
 
 def test_a_bug_in_a_rule_is_one_error_diagnostic_not_a_dead_server(monkeypatch, capsys):

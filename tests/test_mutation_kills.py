@@ -197,9 +197,9 @@ def test_text_report_window_in_the_middle_of_a_long_line(project, capsys):
 # -- fixer: another file that cannot be read ------------------------------------------------------------------------
 def test_a_dockerignore_that_is_not_utf8_is_left_alone_with_a_warning(project):
     """Mutant: UnicodeDecodeError left out of the errors the other-file fix catches (a traceback)."""
-    from typer.testing import CliRunner
+    from cli_runner import CliRunner
 
-    from fastlint.cli.app import app
+    from fastlint.cli import main as app
 
     (project / "Dockerfile").write_text("FROM node:20-alpine\n")
     (project / ".dockerignore").write_bytes(b"node_modules\n# caf\xe9\n")

@@ -68,20 +68,23 @@ def findings(r: subprocess.CompletedProcess) -> list[dict]:
 def test_check_over_the_corpus_adds_the_package_rules_and_changes_no_other(org):
     files = corpus_files()
     assert len(files) > 300
-    installed = findings(call([org["bin"] / "fastlint", "check", "--no-config", "--format", "json", *files],
-                              org["work"], **org["env"]))
+    config = org["work"] / "fastlint.yaml"
+    config.write_text("trusted_registries: [registry.acme.io]\n")  # DL3026: ACME's registry only, as ACME001
+    check = ["check", "--config", config, "--format", "json", *files]
+    installed = findings(call([org["bin"] / "fastlint", *check], org["work"], **org["env"]))
     plain_env = {**org["env"], "FASTLINT_CACHE_DIR": str(org["work"] / "plain-cache")}
-    plain = findings(call([sys.executable, "-m", "fastlint", "check", "--no-config", "--format", "json", *files],
-                          org["work"], **plain_env))  # the test environment: no rule package on its path
+    plain = findings(call([sys.executable, "-m", "fastlint", *check], org["work"], **plain_env))  # no package
     assert not [f for f in plain if f["code"].startswith("ACME")]
     ours = [f for f in installed if not f["code"].startswith("ACME")]
     assert ours == plain  # fastlint's own findings, in the same order
     acme = Counter(f["code"] for f in installed if f["code"].startswith("ACME"))
     assert set(acme) == {"ACME001", "ACME002", "ACME003", "ACME004"}, acme
     # ACME004 (no latest, no missing tag, in any stage) reports exactly where DL3006 (no tag) or DL3007 (latest) do
-    spots = {code: {(f["file"], f["line"]) for f in installed if f["code"] in code}
-             for code in (("ACME004",), ("DL3006", "DL3007"))}
+    spots = {code: {(f["file"], f["line"], f["column"]) for f in installed if f["code"] in code}
+             for code in (("ACME004",), ("DL3006", "DL3007"), ("ACME001",), ("DL3026",))}
     assert spots[("ACME004",)] == spots[("DL3006", "DL3007")]
+    # ACME001 (FROM, COPY --from and RUN --mount images from registry.acme.io only) exactly where DL3026 is
+    assert spots[("ACME001",)] == spots[("DL3026",)] and len(spots[("DL3026",)]) > 300
     # ACME002 (no team label on the image): at most once a file, on the FROM of the stage that becomes the image
     team = [f for f in installed if f["code"] == "ACME002"]
     assert len(team) == len({f["file"] for f in team}) > 300

@@ -163,3 +163,23 @@ def test_hooks_fail_on_a_legacy_service_then_pass_after_fastlint_fix(tmp_path):
     log = second.stdout + second.stderr
     assert second.returncode == 0, log
     assert re.search(r"^fastlint \(Dockerfiles and Kubernetes manifests\)\.+Passed$", second.stdout, re.MULTILINE), log
+
+
+NAMES = ["Dockerfile", "dockerfile", "DOCKERFILE", "Containerfile", "containerfile", "Dockerfile.prod",
+         "Dockerfile-dev", "Containerfile.arm64", "Containerfile-ci", "api.Dockerfile", "worker.dockerfile",
+         "web.Containerfile", "web.containerfile", "dockerfile.prod", "dockerfile-dev", "Dockerfiles",
+         "MyDockerfile", "Dockerfile.backup", "Dockerfile-dev.bak", "app.Dockerfile.orig", "Dockerfile~",
+         "Dockerfile.dockerignore", "Containerfile.swp", "Dockerfile.", "notes.txt", "Dockerfile.d/x"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("folder", ["", "services/web/"])
+def test_the_hooks_take_exactly_the_files_a_folder_search_finds(name, folder):
+    """What pre-commit passes to the hooks is what ``fastlint check FOLDER`` would lint (issue 12)."""
+    from fastlint.engine.discovery import is_dockerfile_name
+
+    hooks = _manifest()
+    path = folder + name
+    found = "/" not in name and is_dockerfile_name(name)
+    assert _takes(hooks["fastlint"], path) == found, path
+    assert _takes(hooks["fastlint-fix"], path) == found, path

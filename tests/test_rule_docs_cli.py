@@ -10,7 +10,7 @@ import subprocess
 import sys
 
 import pytest
-from typer.testing import CliRunner
+from cli_runner import CliRunner
 
 from conftest import ROOT
 
@@ -29,7 +29,7 @@ def _rules() -> dict[str, dict]:
 
 
 def _rule(runner: CliRunner, code: str):
-    from fastlint.cli.app import app
+    from fastlint.cli import main as app
 
     return runner.invoke(app, ["rule", code])
 
@@ -79,3 +79,32 @@ def test_an_unknown_rule_is_a_one_line_error(given):
     assert out.returncode == 2
     assert out.stdout == ""
     assert out.stderr.strip().splitlines() == [f"fastlint: unknown rule {given.upper()!r} (`fastlint rules` lists them)"]
+
+
+def test_a_named_rule_is_found_in_any_case_with_its_level_and_fix():
+    """BuildKit's checks are named, not numbered (``StageNameCasing``): ``fastlint rule`` finds them in any case."""
+    for given in ("stagenamecasing", "StageNameCasing", "STAGENAMECASING"):
+        result = _rule(CliRunner(), given)
+        assert result.exit_code == 0, result.output
+        assert result.output.split("\n")[:3] == ["# StageNameCasing: Stage names should be lowercase", "",
+                                                 "Level: warning · Fix: safe"]
+
+
+def test_the_rule_table_aligns_long_codes():
+    """The longest name (FromPlatformFlagConstDisallowed) sets the column of every row's level."""
+    from fastlint.cli import main as app
+    from fastlint.engine.index import rules
+
+    out = CliRunner().invoke(app, ["rules"]).stdout.splitlines()
+    rows = [line for line in out if line.split(" ", 1)[0] in rules()]
+    assert len(rows) == len(rules())
+    width = max(len(code) for code in rules())
+    assert {line.index(line.split()[1], len(line.split()[0])) for line in rows} == {width + 1}, out[:3]
+    assert any(line.split()[:3] == ["StageNameCasing", "warning", "safe"] for line in rows)
+
+
+def test_a_family_code_links_to_its_own_docs():
+    result = _rule(CliRunner(), "sc2086")
+    first = result.output.split("\n", 1)[0]
+    assert result.exit_code == 0 and first.startswith("SC2086 is one of the codes of SC")
+    assert first.endswith("https://www.shellcheck.net/wiki/SC2086")

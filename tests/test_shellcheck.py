@@ -193,9 +193,9 @@ def test_shell_dialects(words, expected):
 def test_fix_of_several_files_starts_one_shellcheck_batch_not_one_per_file(tmp_path, monkeypatch):
     """`fastlint fix` lints each file several times, file after file; the RUN scripts of all of them are checked
     in one batch first, and a script a fix does not touch is not checked again."""
-    from typer.testing import CliRunner
+    from cli_runner import CliRunner
 
-    from fastlint.cli.app import app
+    from fastlint.cli import main as app
 
     token = uuid.uuid4().hex[:8]
     (tmp_path / ".git").mkdir()

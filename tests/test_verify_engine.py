@@ -15,8 +15,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-import typer
-from typer.testing import CliRunner
+from cli_runner import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "standins"))
 
@@ -28,8 +27,7 @@ from standins.migrate import migrated_copy  # noqa: E402
 
 import build as standins_build  # noqa: E402  (tests/standins/build.py: where the cache folder is)
 
-from fastlint.cli.build import build_command  # noqa: E402
-from fastlint.cli.verify import verify_command  # noqa: E402
+from fastlint.cli import main as fastlint_main  # noqa: E402
 from fastlint.verifier.report import to_json, to_text  # noqa: E402
 
 pytestmark = [pytest.mark.docker, pytest.mark.slow]
@@ -49,11 +47,9 @@ VERIFIED = {
 }
 
 
-def cli() -> typer.Typer:
-    app = typer.Typer()
-    app.command("verify")(verify_command)
-    app.command("build")(build_command)
-    return app
+def cli():
+    """The console script's entry point (verify and build are its commands)."""
+    return fastlint_main
 
 
 def build_arg_options(args: dict[str, str]) -> list[str]:

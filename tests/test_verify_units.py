@@ -158,9 +158,9 @@ def test_reports_say_when_the_rebuild_is_a_median_of_several():
 
 @pytest.mark.parametrize("value", ["0", "21"])
 def test_verify_refuses_a_rebuild_count_out_of_range_before_touching_the_engine(tmp_path, value):
-    from typer.testing import CliRunner
+    from cli_runner import CliRunner
 
-    from fastlint.cli.app import app
+    from fastlint.cli import main as app
 
     result = CliRunner().invoke(app, ["verify", str(tmp_path), "--rebuilds", value])
     assert result.exit_code == 2

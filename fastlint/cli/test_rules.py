@@ -9,6 +9,28 @@ import sys
 import tempfile
 from pathlib import Path
 
+from .spec import Command, Option, parse
+
+TEST_RULES = Command(
+    "test-rules",
+    "Run a rule catalogue's cases (fail, pass, fixed) and docs checks as fastlint's own tests do.",
+    options=[
+        Option(("--config",), "config", metavar="FILE",
+               help="a fastlint.yaml for the cases that bring none (data rules)"),
+        Option(("--select",), "select", metavar="IDS", default="",
+               help="only the pages of these rule IDs or prefixes"),
+        Option(("--verbose", "-v"), "verbose", kind="flag", help="list every check that passed"),
+    ],
+    positional=("target", "PACKAGE_OR_PATH", "1",
+                "an installed rule package (distribution name or prefix), a folder of catalogue pages or one "
+                "page; 'fastlint' for the built-in catalogue"),
+)
+
+
+def main(argv: list[str]) -> int:
+    args = parse(TEST_RULES, argv)
+    return run(args.target, config=args.config, select=args.select, verbose=args.verbose)
+
 
 def run(target: str, *, config: str | None = None, select: str = "", verbose: bool = False,
         out=None) -> int:

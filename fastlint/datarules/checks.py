@@ -8,7 +8,7 @@ from typing import ClassVar
 
 from ..engine.config import ConfigError
 from ..engine.ids import is_code, prefix_clash
-from ..engine.registry import all_rules
+from ..engine.index import RULES
 from ..engine.rule import FileRule, InstructionRule, Rule
 from ..parser.tree import Node
 from ..rules.lib.run import command_spot, commands
@@ -23,7 +23,7 @@ def rule_classes(policy) -> dict[str, type[Rule]]:
     when the section's prefix clashes with a name of fastlint's rules (BuildKit's checks)."""
     custom = policy.custom_rules
     if custom.classes is None:
-        clash = next((n for n in all_rules() if not is_code(n) and prefix_clash(custom.prefix, n)), None)
+        clash = next((n for n in RULES if not is_code(n) and prefix_clash(custom.prefix, n)), None)
         if clash is not None:
             raise ConfigError(f"the prefix {custom.prefix} clashes with fastlint's rule {clash}", custom.source,
                               custom.line, custom.column)

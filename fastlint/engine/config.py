@@ -1,6 +1,16 @@
 """The policy a file is checked against: the built-in standard, overridden by ``fastlint.yaml``, or adjusted by
 a ``.hadolint.yaml`` when there is no ``fastlint.yaml``.
 
+A configuration file is read by its content, whatever its name: a file with hadolint's keys (``ignored``,
+``override``, ``trustedRegistries``, ...) is a hadolint configuration, read as hadolint 2.15 reads it; any other is
+a ``fastlint.yaml``. With no file near the Dockerfile, hadolint's own user-wide files are read as hadolint finds
+them (``$XDG_CONFIG_HOME/hadolint.yaml``, ``~/.config/hadolint.yaml``, ``~/.hadolint/hadolint.yaml``,
+``~/.hadolint/config.yaml``, ``~/.hadolint.yaml``; ``.yml`` too).
+
+Two profiles: ``fast`` (the default: the standard's rules and hadolint's) and ``hadolint`` (hadolint's rules alone,
+with hadolint's defaults, for repositories that are not FAST services): ``profile: hadolint`` in fastlint.yaml,
+``--profile hadolint`` or ``FASTLINT_PROFILE=hadolint``.
+
 ``fastlint.yaml`` is read with ruamel.yaml (imported only when such a file exists) so that every error names
 ``fastlint.yaml:LINE:COL``. Each top-level part of the policy given in the file replaces the built-in part; the
 ``services`` matrix is merged by service name (a service given in the file replaces the built-in entry).
@@ -8,14 +18,15 @@ a ``.hadolint.yaml`` when there is no ``fastlint.yaml``.
 
 from __future__ import annotations
 
-import copy
-from pathlib import Path
+import os
 
 from ..policy import builtin
 
 CONFIG_NAMES = ("fastlint.yaml", "fastlint.yml", ".fastlint.yaml")
 HADOLINT_NAMES = (".hadolint.yaml", ".hadolint.yml")
 LEVEL_NAMES = ("error", "warning", "info", "style")
+PROFILES = ("fast", "hadolint")
+MAX_CONFIG_BYTES = 256 * 1024  # a real fastlint.yaml is a few KB; reading YAML with positions costs ~40 us a line
 
 
 class ConfigError(Exception):
@@ -46,7 +57,8 @@ class Policy:
     __slots__ = (
         "stages", "bases", "allowed_images", "user", "budgets", "target", "services", "ignore", "select",
         "severity", "disabled", "trusted_registries", "label_schema", "strict_labels", "failure_threshold",
-        "externals", "allow_pragmas", "source", "buildkit_check", "custom_rules"
+        "externals", "allow_pragmas", "source", "profile", "explicit", "hadolint_levels", "run", "warnings",
+        "buildkit_check", "custom_rules"
     )
 
     def __init__(
@@ -92,6 +104,11 @@ class Policy:
         self.externals = {"shellcheck": shellcheck}  # external program -> whether its rules run
         self.allow_pragmas = allow_pragmas
         self.source = source  # where the policy came from, for messages
+        self.profile = "fast"
+        self.explicit: set[str] = set()  # the settings the configuration file gives (hadolint's environment is under them)
+        self.hadolint_levels: set[str] = set()  # codes whose level a hadolint setting gave (the most severe wins)
+        self.run: dict = {}  # run-wide settings of a hadolint configuration: formats, no_fail, no_color, verbose
+        self.warnings: list[str] = []  # what was read but not used (unknown keys, unknown rule IDs)
         # BuildKit's check configuration (engine/checks.CheckConfig) from ``buildkit: check:``, which replaces
         # the Dockerfiles' ``# check=`` directive as the BUILDKIT_DOCKERFILE_CHECK build argument does
         self.buildkit_check = buildkit_check
@@ -114,42 +131,69 @@ class Policy:
         self.externals = {**self.externals, "shellcheck": on}  # a new dict: a copy.copy() of a policy shares none
 
 
-def builtin_policy() -> Policy:
+def builtin_policy(profile: str = "fast") -> Policy:
+    """The built-in policy of a profile: ``fast``, the standard as written; ``hadolint``, hadolint's defaults
+    (its rules only, none turned off, no service matrix: ``engine.hadolint.profile``)."""
     p = Policy()
-    p.services = {name: Service(name=name, **copy.deepcopy(spec)) for name, spec in builtin.SERVICES.items()}
+    if profile == "hadolint":
+        from .hadolint import profile as hadolint_profile
+
+        return hadolint_profile(p)
+    p.services = {name: Service(name=name, **spec) for name, spec in builtin.SERVICES.items()}
     return p
 
 
 # -- finding the file for a Dockerfile ---------------------------------------------------------------------------
 class PolicyFinder:
     """Finds and reads the configuration files of a run, each once: one Policy per file (or the built-in one).
-    A run keeps one (``RunState.policies``); nothing is kept between runs."""
+    A run keeps one (``RunState.policies``); nothing is kept between runs.
 
-    def __init__(self):
+    ``profile``: the profile of the built-in policy and of configuration files that name none (``--profile``).
+    Paths are strings or path objects; folders are walked with ``os.path`` (no pathlib on the lint path)."""
+
+    def __init__(self, profile: str = "fast"):
+        self.profile = profile
         self._policies: dict[str, Policy] = {}
-        self._dirs: dict[Path, Path | None] = {}
+        self._dirs: dict[str, str | None] = {}
+        self._user: list[str | None] = []  # hadolint's user-wide file, once looked for
 
-    def policy_for(self, dockerfile: Path, explicit: Path | None = None, no_config: bool = False) -> Policy:
+    def policy_for(self, dockerfile, explicit=None, no_config: bool = False) -> Policy:
         """The policy for a Dockerfile: ``--config``, else the nearest fastlint.yaml above it, else the nearest
         .hadolint.yaml above it (read over the built-in policy), else the built-in policy."""
+        profile = self.profile
         if no_config:
-            return self._cached("<builtin>", builtin_policy)
+            return self._cached("<builtin>", lambda: builtin_policy(profile))
         if explicit is not None:
-            return self._cached(str(explicit), lambda: load_config(explicit))
-        directory = dockerfile.resolve().parent
-        found = self._nearest(directory)
+            return self._cached(str(explicit), lambda: load_any(explicit, profile))
+        # realpath: never an error, even for a symlink loop
+        found = self._nearest(os.path.dirname(os.path.realpath(dockerfile)))
         if found is None:
-            return self._cached("<builtin>", builtin_policy)
-        if found.name in HADOLINT_NAMES:
-            return self._cached(str(found), lambda: load_hadolint(found))
-        return self._cached(str(found), lambda: load_config(found))
+            found = self.user_hadolint_config()
+        if found is None:
+            return self._cached("<builtin>", lambda: builtin_policy(profile))
+        name = os.path.basename(found)
+        if name in HADOLINT_NAMES or name in USER_HADOLINT_NAMES:
+            return self._cached(found, lambda: load_hadolint(found, profile=profile))
+        return self._cached(found, lambda: load_any(found, profile))
+
+    def user_hadolint_config(self) -> str | None:
+        """hadolint's user-wide configuration, where hadolint looks for it (after the project's), or None."""
+        if not self._user:
+            home = os.path.expanduser("~")
+            xdg = os.environ.get("XDG_CONFIG_HOME") or os.path.join(home, ".config")
+            candidates = [os.path.join(xdg, "hadolint.yaml"), os.path.join(xdg, "hadolint.yml"),
+                          *(os.path.join(home, ".hadolint", n) for n in USER_HADOLINT_NAMES),
+                          os.path.join(home, ".hadolint.yaml"), os.path.join(home, ".hadolint.yml")]
+            # os.path.isfile: a folder one may not read (a HOME of another user) is no file, not an error
+            self._user.append(next((c for c in candidates if os.path.isfile(c)), None))
+        return self._user[0]
 
     def _cached(self, key: str, make) -> Policy:
         if key not in self._policies:
             self._policies[key] = make()
         return self._policies[key]
 
-    def _nearest(self, directory: Path) -> Path | None:
+    def _nearest(self, directory: str) -> str | None:
         """The nearest fastlint.yaml (or, when none is found, .hadolint.yaml) in the directory or above."""
         dirs = self._dirs
         if directory in dirs:
@@ -160,23 +204,24 @@ class PolicyFinder:
         result = None
         while True:
             chain.append(d)
-            if d in dirs and dirs[d] is not None and dirs[d].name not in HADOLINT_NAMES:
+            if d in dirs and dirs[d] is not None and os.path.basename(dirs[d]) not in HADOLINT_NAMES:
                 result = dirs[d]
                 break
             for n in CONFIG_NAMES:
-                if (d / n).is_file():
-                    result = d / n
+                if os.path.isfile(os.path.join(d, n)):
+                    result = os.path.join(d, n)
                     break
             if result is not None:
                 break
             if found_hadolint is None:
                 for n in HADOLINT_NAMES:
-                    if (d / n).is_file():
-                        found_hadolint = d / n
+                    if os.path.isfile(os.path.join(d, n)):
+                        found_hadolint = os.path.join(d, n)
                         break
-            if d.parent == d or (d / ".git").exists():
+            parent = os.path.dirname(d)
+            if parent == d or os.path.exists(os.path.join(d, ".git")):
                 break
-            d = d.parent
+            d = parent
         if result is None:
             result = found_hadolint
         for c in chain:
@@ -184,22 +229,29 @@ class PolicyFinder:
         return result
 
 
-def policy_for(dockerfile: Path, explicit: Path | None = None, no_config: bool = False,
-               finder: PolicyFinder | None = None) -> Policy:
+USER_HADOLINT_NAMES = ("hadolint.yaml", "hadolint.yml", "config.yaml", "config.yml")
+
+
+def policy_for(dockerfile, explicit=None, no_config: bool = False, finder: PolicyFinder | None = None) -> Policy:
     """The policy for a Dockerfile (``PolicyFinder.policy_for``): through the run's finder when given, else
     found and read afresh."""
     return (finder if finder is not None else PolicyFinder()).policy_for(dockerfile, explicit, no_config)
 
 
 # -- reading YAML with positions ---------------------------------------------------------------------------------
-def _load_yaml(path: Path):
+def _load_yaml(path):
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError
 
     try:
-        text = path.read_text(encoding="utf-8")
+        size = os.stat(path).st_size
+        if size > MAX_CONFIG_BYTES:
+            raise ConfigError(f"too large for a configuration file ({size / 1024:.0f} KB; at most "
+                              f"{MAX_CONFIG_BYTES // 1024} KB)", str(path))
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
     except (OSError, UnicodeDecodeError) as err:
-        raise ConfigError(f"cannot read: {err}", str(path)) from None
+        raise ConfigError(f"cannot read: {getattr(err, 'strerror', None) or err}", str(path)) from None
     try:
         data = YAML(typ="rt").load(text)
     except MarkedYAMLError as err:
@@ -216,8 +268,9 @@ class _Reader:
 
     Error = ConfigError  # what ``error`` makes (config_spec's types catch it without importing this module)
 
-    def __init__(self, path: Path):
+    def __init__(self, path):
         self.path = str(path)
+        self.ids: list[tuple[str, tuple[int, int]]] = []  # the rule IDs read (config_spec), where they are written
 
     def pos(self, mapping, key, value: bool = False) -> tuple[int, int]:
         try:
@@ -271,6 +324,12 @@ class _Reader:
             raise self.error(f"'{key}' must be a non-empty string", self.pos(parent, key, True))
         return value
 
+    def integer(self, parent, key, low: int = 0, high: int = 1 << 31) -> int:
+        value = parent[key]
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise self.error(f"'{key}' must be an integer from {low} to {high}", self.pos(parent, key, True))
+        return value
+
     def boolean(self, parent, key) -> bool:
         value = parent[key]
         if not isinstance(value, bool):
@@ -285,34 +344,89 @@ class _Reader:
         return value.lower()
 
 
-def _check_code(v: str) -> str | None:
-    from .config_spec import rule_id_error  # a configuration file is being read: the declaration's check
+def _rule_id(r: "_Reader", v: str, where: tuple[int, int], p: Policy) -> str:
+    """A rule ID or prefix as written. A word that is no rule ID (``crazy``) is an error; an ID that names no
+    rule (``XX12``, a typo) is a warning (``file:line:col: ...``): it selects nothing. The rule packages' and the
+    file's data rules (``custom_rules``, read first) count."""
+    from .ids import looks_like_id, unknown_message
+    from .index import names_a_rule
 
-    return rule_id_error(v)
+    if names_a_rule(v, p):
+        return v.strip()
+    if not looks_like_id(v):
+        raise r.error(f"'{v}' is not a rule ID or prefix (like DL3008, DL30, FL4, SC2086, StageNameCasing)", where)
+    p.warnings.append(str(r.error(unknown_message(v) + "; it selects no rule", where)))
+    return v.strip()
 
 
-def _open(path: Path, expected: str):
-    """The file's data (None when empty), a reader for its positions, and the built-in policy to fill."""
-    data = _load_yaml(path)
+def _codes(r: "_Reader", parent, key, p: Policy) -> list[str]:
+    """A list of rule IDs or prefixes (``_rule_id``)."""
+    value = parent[key]
+    return [_rule_id(r, v, r.item_pos(value, i) if isinstance(value, list) else r.pos(parent, key, True), p)
+            for i, v in enumerate(r.str_list(parent, key))]
+
+
+# hadolint 2.15's configuration keys (its README): a file with any of them and none of fastlint's is hadolint's
+HADOLINT_KEYS = ("failure-threshold", "format", "formats", "ignored", "label-schema", "no-color", "no-fail",
+                 "override", "strict-labels", "disable-ignore-pragma", "trustedRegistries", "verbose")
+
+
+_UNSET = object()
+
+
+def _open(path, data, expected: str, profile: str):
+    """The file's data (read unless given; None when empty), a reader for its positions, and the built-in
+    policy of ``profile`` to fill."""
+    if data is _UNSET:
+        data = _load_yaml(path)
     if data is not None and not isinstance(data, dict):
         raise ConfigError(f"the file must be a mapping {expected}", str(path), 1, 1)
-    p = builtin_policy()
+    p = builtin_policy(profile)
     p.source = str(path)
     return data, _Reader(path), p
 
 
-def load_config(path: Path) -> Policy:
-    """Read a fastlint.yaml over the built-in policy: checked against its declaration
-    (``config_spec.FASTLINT_YAML``: keys, types, allowed values), then the checks that relate one value to
-    another (a base or the target must be one of the stages)."""
+def is_hadolint_config(data) -> bool:
+    """A configuration's keys are hadolint's: some hadolint key, and no fastlint key."""
+    if not isinstance(data, dict):
+        return False
+    from .config_spec import FASTLINT_YAML
+
+    keys = [str(k) for k in data]
+    return any(k in HADOLINT_KEYS for k in keys) and not any(k in FASTLINT_YAML.keys for k in keys)
+
+
+def load_any(path, profile: str = "fast") -> Policy:
+    """Read a configuration file by its content: hadolint's keys make it a hadolint configuration (whatever its
+    name: ``-c hadolint.yaml``), anything else is a fastlint.yaml. ``profile``: the one of a file naming none."""
+    data = _load_yaml(path)
+    if is_hadolint_config(data):
+        return load_hadolint(path, data, profile)
+    return load_config(path, data, profile)
+
+
+def load_config(path, data=_UNSET, profile: str = "fast") -> Policy:
+    """Read a fastlint.yaml over the built-in policy (of its ``profile:``, else of ``profile``): checked against
+    its declaration (``config_spec.FASTLINT_YAML``: keys, types, allowed values), then the checks that relate one
+    value to another (a base or the target must be one of the stages) and the rule IDs that name no rule (a
+    warning: they select nothing)."""
     from .config_spec import FASTLINT_YAML  # only when there is a file to read: not on the lint path's start
 
-    raw, r, p = _open(path, "(policy:, services:, rules:, ...)")
+    raw, r, p = _open(path, data, "(policy:, services:, rules:, ...)", profile)
     if raw is None:
         return p
+    for key in raw:
+        if key not in FASTLINT_YAML.keys and key in HADOLINT_KEYS:
+            raise r.error(f"unknown key '{key}' (expected one of: {', '.join(FASTLINT_YAML.keys)}) (a hadolint key: "
+                          "a file has either fastlint's keys or hadolint's)", r.pos(raw, key))
     data = FASTLINT_YAML.read(r, raw, (1, 1), None)
+    if data.get("profile", p.profile) != p.profile:
+        keep = p.source
+        p = builtin_policy(data["profile"])
+        p.source = keep
     if "custom_rules" in data:
         p.custom_rules = data["custom_rules"]  # read first: its prefix makes its IDs rule IDs in the rest
+    _unknown_ids(r, p)
     if "policy" in data:
         _read_policy(r, raw["policy"], data["policy"], p)
     for name, spec in data.get("services", {}).items():
@@ -325,6 +439,7 @@ def load_config(path: Path) -> Policy:
         p.select = rules["select"]
     if "allow_pragmas" in rules:
         p.allow_pragmas = rules["allow_pragmas"]
+        p.explicit.add("allow_pragmas")
     for code, level in rules.get("severity", {}).items():
         p.severity[str(code).upper()] = level
     if "trusted_registries" in data:
@@ -333,6 +448,7 @@ def load_config(path: Path) -> Policy:
         p.label_schema = {str(k): v for k, v in data["label_schema"].items()}
     if "strict_labels" in data:
         p.strict_labels = data["strict_labels"]
+        p.explicit.add("strict_labels")
     if "shellcheck" in data:
         p.shellcheck = data["shellcheck"]
     if "failure_threshold" in data:
@@ -340,6 +456,17 @@ def load_config(path: Path) -> Policy:
     if "check" in data.get("buildkit", {}):
         p.buildkit_check = _buildkit_check(data["buildkit"]["check"])
     return p
+
+
+def _unknown_ids(r: _Reader, p: Policy) -> None:
+    """A warning (``file:line:col: ...``) for each rule ID read that names no rule (``XX12``, a typo): it selects
+    nothing. The rule packages' and the file's data rules count."""
+    from .ids import unknown_message
+    from .index import names_a_rule
+
+    for v, where in r.ids:
+        if not names_a_rule(v, p):
+            p.warnings.append(str(r.error(unknown_message(v) + "; it selects no rule", where)))
 
 
 def _buildkit_check(value):
@@ -383,30 +510,64 @@ def _read_policy(r: _Reader, raw, pol: dict, p: Policy) -> None:
             raise r.error(f"'target' must be one of the stages ({', '.join(p.stages)})", r.pos(raw, "target", True))
 
 
-def load_hadolint(path: Path) -> Policy:
-    """Read a .hadolint.yaml over the built-in policy: ignored, override, trustedRegistries,
-    failure-threshold, label-schema, strict-labels, disable-ignore-pragma."""
-    data, r, p = _open(path, "(ignored:, override:, ...)")
+def load_hadolint(path, data=_UNSET, profile: str = "fast") -> Policy:
+    """Read a hadolint configuration over the built-in policy, with hadolint 2.15's meaning for each key:
+    ``ignored``, ``override``, ``trustedRegistries`` (a list or one name), ``failure-threshold`` (``ignore`` and
+    ``none`` are below style: every finding fails), ``label-schema``, ``strict-labels``, ``disable-ignore-pragma``,
+    and the run-wide ``format``/``formats``, ``no-fail``, ``no-color`` and ``verbose`` (in ``Policy.run``). A key
+    hadolint does not know is a warning (hadolint ignores it)."""
+    from .hadolint import LABEL_TYPES, THRESHOLDS, threshold_level
+
+    data, r, p = _open(path, data, "(ignored:, override:, ...)", profile)
     if data is None:
         return p
+    for key in data:
+        if key not in HADOLINT_KEYS:
+            p.warnings.append(str(r.error(f"unknown key '{key}' (not one of hadolint's: {', '.join(HADOLINT_KEYS)}); "
+                                          "not used", r.pos(data, key))))
     if "ignored" in data:
-        p.ignore = r.str_list(data, "ignored", _check_code)
+        p.ignore = _codes(r, data, "ignored", p)
     if "override" in data:
         over = r.mapping(data, "override", LEVEL_NAMES)
-        for level in over:
-            for code in r.str_list(over, level, _check_code):
+        for level in LEVEL_NAMES:  # hadolint: the most severe level given for a rule wins
+            for code in _codes(r, over, level, p) if level in over else []:
                 p.severity[code.upper()] = level
+                p.hadolint_levels.add(code.upper())
     if "trustedRegistries" in data:
         p.trusted_registries = r.str_list(data, "trustedRegistries")
     if "failure-threshold" in data:
-        p.failure_threshold = r.level(data, "failure-threshold")
+        value = data["failure-threshold"]
+        if not isinstance(value, str) or value.lower() not in THRESHOLDS:
+            raise r.error(f"'failure-threshold' must be one of {', '.join(THRESHOLDS)}",
+                          r.pos(data, "failure-threshold", True))
+        p.failure_threshold = threshold_level(value)
     if "label-schema" in data:
         schema = r.mapping(data, "label-schema")
+        for k, v in schema.items():
+            if str(v) not in LABEL_TYPES:
+                raise r.error(f"label type must be one of {', '.join(LABEL_TYPES)}", r.pos(schema, k, True))
         p.label_schema = {str(k): str(v) for k, v in schema.items()}
     if "strict-labels" in data:
         p.strict_labels = r.boolean(data, "strict-labels")
+        p.explicit.add("strict_labels")
     if "disable-ignore-pragma" in data:
         p.allow_pragmas = not r.boolean(data, "disable-ignore-pragma")
+        p.explicit.add("allow_pragmas")
+    from ..report import HADOLINT_FORMATS
+
+    formats = []
+    for key in ("formats", "format"):  # hadolint: the list first, then the one
+        if key in data:
+            for fmt in r.str_list(data, key):
+                if fmt not in HADOLINT_FORMATS:
+                    raise r.error(f"'{key}': unknown format {fmt!r} (one of {', '.join(HADOLINT_FORMATS)})",
+                                  r.pos(data, key, True))
+                formats.append(fmt)
+    if formats:
+        p.run["formats"] = formats
+    for key in ("no-fail", "no-color", "verbose"):
+        if key in data:
+            p.run[key.replace("-", "_")] = r.boolean(data, key)
     return p
 
 

@@ -183,13 +183,15 @@ def rule_id_pattern(ctx: dict) -> str:
     of one), in any case; a BuildKit-style CamelCase name; ``ALL``; and, in any case, the registered rules' names
     given in ``ctx["rule_names"]`` (``StageNameCasing``, ``JSONArgsRecommended``: ``config_schema.py`` takes them
     from the registry).
-    (Prefixes that packages declare at run time are not in it.)"""
+    and any code-shaped word (a rule package's or a data rule's code; the loader warns when it names no rule).
+    (Prefixes alone that packages declare at run time are not in it.)"""
     from .ids import _CAMEL, BUILTIN_PREFIXES
 
     codes = _any_case(BUILTIN_PREFIXES)[:-2] + ")[0-9]*$"  # "^(dl|sc|fl)" in any case, then digits
     odd = tuple(ctx.get("rule_names", ()))
     names = f"|{_any_case(odd)}" if odd else ""
-    return f"{codes}|{_any_case(('ALL',))}|{_CAMEL.pattern}{names}"
+    shaped = "^[A-Za-z]{2,8}[0-9]+$"  # a code of any family (a rule package's, a data rule's: ACME001, ORG002)
+    return f"{codes}|{_any_case(('ALL',))}|{_CAMEL.pattern}|{shaped}{names}"
 
 
 class RuleIds(Strings):
@@ -200,7 +202,8 @@ class RuleIds(Strings):
         message = rule_id_error(v)
         if message:
             raise r.error(message, at)
-        return v
+        r.ids.append((v.strip(), at))
+        return v.strip()
 
     def item_schema(self, ctx: dict) -> dict:
         return {"$ref": "#/definitions/ruleId"}
@@ -217,21 +220,21 @@ class RuleId(Type):
         message = rule_id_error(str(value))
         if message:
             raise r.error(message, at)
-        return str(value)
+        r.ids.append((str(value).strip(), at))
+        return str(value).strip()
 
     def schema(self, ctx: dict) -> dict:
         return {"$ref": "#/definitions/ruleId"}
 
 
 def rule_id_error(v: str) -> str | None:
-    """Why ``v`` is not a rule ID or prefix, else None. The prefixes of the installed rule packages and of the
-    file's ``custom_rules`` (read first) are IDs too."""
-    from .ids import is_rule_id
-    from .packages import installed
+    """Why ``v`` is not a rule ID or prefix, else None: an ID of a known family, a rule's name, or a word shaped
+    like a code (``XX12``: ``config.load_config`` warns when it names no rule), or the prefix of an installed
+    rule package or of the file's ``custom_rules`` (read first)."""
+    from .ids import looks_like_id
+    from .index import names_a_rule
 
-    if is_rule_id(v) or (installed() and is_rule_id(v)):  # installed() registers the packages' prefixes
-        return None
-    return RuleId.message(v)
+    return None if looks_like_id(v) or names_a_rule(v) else RuleId.message(v)
 
 
 class AnyOf(Type):
@@ -410,6 +413,9 @@ _SERVICE = Section(
 )
 
 FASTLINT_YAML = Section(
+    Key("profile", Choice("fast", "hadolint"),
+        "The built-in policy the file starts from: fast (the standard's rules and hadolint's) or hadolint "
+        "(hadolint's rules alone, with hadolint's defaults).", default="fast"),
     Key("policy", Section(
         Key("stages", Strings(min_items=1, too_few="'stages' must name at least one stage"),
             "The stages of the standard, in order (FL101).", default=builtin.STAGES),

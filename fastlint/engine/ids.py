@@ -33,6 +33,7 @@ _names: set[str] = set()  # upper-cased codes of registered rules that are not o
 _CODE = re.compile(r"^(?:DL|SC|FL)\d*$")
 _CAMEL = re.compile(r"^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+$")
 _PREFIX = re.compile(r"^[A-Z]{2,8}$")
+_SHAPED = re.compile(r"^[A-Z]{2,8}\d+$")  # a code of a family nobody declared (``XX12``)
 
 
 def check_prefix(prefix: str) -> str:
@@ -93,6 +94,12 @@ def is_rule_id(token: str) -> bool:
     return up == "ALL" or bool(_CODE.match(up)) or up in _names or bool(_CAMEL.match(t))
 
 
+def looks_like_id(token: str) -> bool:
+    """An ID, or a word shaped like a code (letters and digits: ``XX12``): a rule ID that may name no rule (a
+    warning where it is written), not a word of another kind (``crazy``: an error in a configuration file)."""
+    return is_rule_id(token) or bool(_SHAPED.match(token.strip().upper()))
+
+
 def canonical(token: str) -> str:
     """The form IDs are compared in: upper case (``dl3008`` -> ``DL3008``, ``StageNameCasing`` ->
     ``STAGENAMECASING``)."""
@@ -135,3 +142,9 @@ def names_family(family: str, pattern: str) -> bool:
     """True when a pattern names one code of a family (``SC2086`` of ``SC``): the family's rule must run."""
     p = pattern.strip().upper()
     return bool(p) and p.startswith(family.upper())
+
+
+def unknown_message(pattern: str) -> str:
+    """What is said of a pattern that selects no rule: an error on the command line, a warning in a
+    configuration file or a pragma (it would silently select or suppress nothing)."""
+    return f"unknown rule ID or prefix '{pattern.strip()}' (`fastlint rules` lists them)"

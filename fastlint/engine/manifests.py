@@ -20,14 +20,18 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Iterable
 
-from .ids import matches
-from .pipeline import YAML_KINDS, FileResult, active_rules, finalize
-from .pragmas import parse_pragma
+from .pipeline import (
+    YAML_KINDS, YAML_SUFFIXES, FileResult, active_rules, finalize, is_yaml_name, reads_suppressions, report_order,
+    review_suppressions,
+)
+from .pragmas import Suppression, parse_pragma
 from .rule import Context, Finding, Hit, Rule
 
-YAML_SUFFIXES = (".yaml", ".yml")
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (start-up time)
+if TYPE_CHECKING:
+    from typing import Iterable
+
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod", "ReplicaSet",
                   "ReplicationController")
 _API = re.compile(r"^\s*(?:-\s+)?apiVersion\s*:", re.MULTILINE)
@@ -36,10 +40,6 @@ _COMMENT = re.compile(r"#\s*((?:fastlint|hadolint).*)$", re.IGNORECASE)
 
 
 # -- which files -----------------------------------------------------------------------------------------------------
-def is_yaml_name(name: str) -> bool:
-    return name.lower().endswith(YAML_SUFFIXES)
-
-
 def ci_kind(path: Path) -> str | None:
     """``github`` for a GitHub Actions workflow, ``gitlab`` for a GitLab CI file, else None."""
     name = path.name.lower()
@@ -81,8 +81,6 @@ class Pos:
         self.column = column
         self.end_line = end_line
         self.end_column = end_column
-
-
 
 
 class Source:
@@ -252,7 +250,6 @@ class Container:
         self.init = init
 
 
-
     @property
     def name(self) -> str | None:
         v = self.node.get("name")
@@ -356,6 +353,7 @@ class ManifestError(Exception):
 
 def load(path: Path, display: str) -> Manifest | None:
     """Read and parse a YAML file; None when it is neither Kubernetes objects nor a CI file."""
+    path = Path(path)
     try:
         raw = path.read_bytes()
     except OSError as err:
@@ -397,31 +395,34 @@ def load_text(text: str, path: Path, display: str) -> Manifest | None:
     return Manifest(display, text, docs, kind)
 
 
-def _suppressions(m: Manifest) -> tuple[list[str], dict[int, list[str]]]:
-    """(global codes, line -> codes) from ``# fastlint: ignore=`` comments: a comment line applies to the next
-    line that is not a comment; a comment at the end of a line applies to that line."""
-    global_codes: list[str] = []
-    by_line: dict[int, list[str]] = {}
-    pending: list[str] = []
+def _suppressions(m: Manifest) -> tuple[list[Suppression], list[Suppression], dict[int, list[Suppression]]]:
+    """(every ignore pragma, the global ones, line -> the ones applying to it) from ``# fastlint: ignore=``
+    comments: a comment line applies to the next line that is not a comment; a comment at the end of a line
+    applies to that line."""
+    every: list[Suppression] = []
+    global_ones: list[Suppression] = []
+    by_line: dict[int, list[Suppression]] = {}
+    pending: list[Suppression] = []
     for n, raw in enumerate(m.lines, start=1):
         found = _COMMENT.search(raw)
         p = parse_pragma(found.group(1)) if found else None  # the one pragma grammar (engine/pragmas.py)
-        match = p is not None and p.kind == "ignore" and p.scope != "stage"
+        here: list[Suppression] = []
+        if p is not None and p.kind == "ignore" and p.scope != "stage":
+            here = [Suppression(p.codes, p.scope, line=n, column=found.start() + 1, end_column=len(raw) + 1)]
+            every += here
+            if p.scope == "global":
+                global_ones += here
+                continue
         stripped = raw.strip()
-        codes = p.codes if match else []
-        if match and p.scope == "global":
-            global_codes += codes
-            continue
         if stripped.startswith("#"):
-            pending += codes
+            pending += here
             continue
         if not stripped:
             continue
-        here = pending + (codes if match else [])
-        if here:
-            by_line[n] = here
+        if pending or here:
+            by_line[n] = pending + here
         pending = []
-    return global_codes, by_line
+    return every, global_ones, by_line
 
 
 def lint_manifest(path: Path, display: str, policy, selection, state=None, text: str | None = None):
@@ -437,20 +438,29 @@ def lint_manifest(path: Path, display: str, policy, selection, state=None, text:
     if m is None:
         return FileResult(display, [])
     ctx = Context(None, policy, None, display, state)
-    raw = [(rule, h) for rule in (cls(ctx) for cls in rules if m.kind in cls.kinds)
-           for h in rule.check_manifest(m) or ()]
+    instances = [cls(ctx) for cls in rules if m.kind in cls.kinds]
+    raw = [(rule, h) for rule in instances if not reads_suppressions(type(rule)) for h in rule.check_manifest(m) or ()]
 
     def locate(code: str, level: str, message: str, h: Hit) -> Finding:
         return Finding(code, level, message, m.path, h.line, h.column, h.end_line or h.line,
                        h.end_column or h.column, source_line=m.line_text(h.line))
 
-    global_codes, by_line = _suppressions(m) if policy.allow_pragmas else ([], {})
+    if not policy.allow_pragmas:
+        return FileResult(display, finalize(raw, display, policy, selection, locate))
+    every, global_ones, by_line = _suppressions(m)
 
-    def suppressed(code: str, h: Hit) -> bool:
-        return matches(code, global_codes) or matches(code, by_line.get(h.line, []))
+    def suppressions(code: str, h: Hit) -> list[Suppression]:
+        return [s for s in global_ones + by_line.get(h.line, []) if s.patterns_for(code)]
 
-    return FileResult(display, finalize(raw, display, policy, selection, locate,
-                                        suppressed if policy.allow_pragmas else None))
+    findings = finalize(raw, display, policy, selection, locate, suppressions)
+    reviewers = [r for r in instances if reads_suppressions(type(r))]
+    if reviewers and every:
+        review_suppressions(every, [type(r) for r in instances], policy, selection)
+        reviews = [(r, h) for r in reviewers for h in r.check_suppressions(every) or ()]
+        if reviews:
+            findings = sorted(findings + finalize(reviews, display, policy, selection, locate, suppressions),
+                              key=report_order(display))
+    return FileResult(display, findings)
 
 
 # -- quantities ------------------------------------------------------------------------------------------------------

@@ -101,6 +101,12 @@ def installed() -> list[RulePackage]:
     return _found
 
 
+def declared_prefixes() -> list[str]:
+    """The prefixes every installed rule package declares, loadable or not (a pattern naming one names an
+    installed package: a clash is said as such, not as an unknown rule ID)."""
+    return [pkg.prefix.strip().upper() for pkg in _entry_points()]
+
+
 def errors() -> list[str]:
     """The clashes found (one line each): a command reports them as errors (exit code 2)."""
     installed()

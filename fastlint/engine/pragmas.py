@@ -14,6 +14,9 @@
 ``parse_pragma`` is the one grammar of a pragma comment: the Dockerfile engine, the YAML files' engine
 (``manifests.py``), DL1001, ShellCheck's shell pragma and the migration all read pragmas with it; the rule IDs in
 an ignore list follow ``fastlint.engine.ids``.
+
+Each ignore pragma is a ``Suppression``: the pipeline's pragma step (``pipeline.finalize``) records in it which
+of its IDs turned a finding off, so that one that turned nothing off can be reported (FL001, ruff's RUF100).
 """
 
 from __future__ import annotations
@@ -28,22 +31,40 @@ _PRAGMA = re.compile(
 )
 
 
+class Suppression:
+    """One ignore pragma: where its comment is (``start``/``end`` in a Dockerfile's text; ``line``, ``column``,
+    ``end_column`` in any file), its ``scope`` (``""``, ``global``, ``stage``), its IDs (canonical), and
+    ``used``: the IDs of its list that turned a finding off in this run (recorded by ``pipeline.finalize``)."""
+
+    __slots__ = ("start", "end", "line", "column", "end_column", "scope", "codes", "used", "unused", "unknown")
+
+    def __init__(self, codes: list[str], scope: str = "", start: int = 0, end: int = 0, line: int = 0,
+                 column: int = 0, end_column: int = 0):
+        self.codes = codes
+        self.scope = scope
+        self.start, self.end = start, end
+        self.line, self.column, self.end_column = line, column, end_column
+        self.used: set[str] = set()
+        self.unused: list[str] = []  # after the run (``pipeline.review_suppressions``): IDs that turned nothing off
+        self.unknown: list[str] = []  # IDs that name no rule
+
+    def patterns_for(self, code: str) -> list[str]:
+        """The IDs of the list that match ``code``."""
+        return [p for p in self.codes if matches(code, [p])]
+
+
 class Pragmas:
+    """A Dockerfile's pragmas: the ignore pragmas (``suppressions``), each applying to the whole file
+    (``global_ignore``), to a span of the text (``spans``: the instruction below it) or to a stage
+    (``stage_spans``); the ``service`` and ``shell`` it names."""
 
-    def __init__(
-        self,
-        global_ignore: list[str] | None = None,
-        spans: list[tuple[int, int, list[str]]] | None = None,
-        stage_spans: list[tuple[int, int, list[str]]] | None = None,
-        service: str | None = None,
-        shell: str | None = None,
-    ):
-        self.global_ignore = [] if global_ignore is None else global_ignore
-        self.spans = [] if spans is None else spans
-        self.stage_spans = [] if stage_spans is None else stage_spans
-        self.service = service
-        self.shell = shell
-
+    def __init__(self):
+        self.suppressions: list[Suppression] = []
+        self.global_ignore: list[Suppression] = []
+        self.spans: list[tuple[int, int, Suppression]] = []
+        self.stage_spans: list[tuple[int, int, Suppression]] = []
+        self.service: str | None = None
+        self.shell: str | None = None
 
 
 
@@ -91,8 +112,8 @@ def ignore_list_in(line: str) -> tuple[Pragma, int, int] | None:
 
 def read_pragmas(df: Dockerfile) -> Pragmas:
     result = Pragmas()
-    pending: dict[int, list[str]] = {}  # line -> codes of a pragma comment on that line
-    stage_pending: list[tuple[int, list[str]]] = []  # (offset, codes) of stage pragmas
+    pending: dict[int, Suppression] = {}  # line -> the ignore pragma of the comment on that line
+    stage_pending: list[tuple[int, Suppression]] = []  # (offset, pragma) of stage pragmas
     for c in df.comments:
         p = parse_pragma(c.text)
         if p is None:
@@ -104,24 +125,28 @@ def read_pragmas(df: Dockerfile) -> Pragmas:
         if kind == "shell":
             result.shell = value.split("#", 1)[0].strip() or None
             continue
+        if not scope and c.inside:  # inside an instruction's continuation lines: no line pragma
+            continue
+        line, column = df.source.line_col(c.start)
+        end_line, end_column = df.source.line_col(c.end)
+        s = Suppression(codes, scope, c.start, c.end, line, column, end_column if end_line == line else column)
+        result.suppressions.append(s)
         if scope == "global":
-            result.global_ignore += codes
+            result.global_ignore.append(s)
         elif scope == "stage":
-            stage_pending.append((c.start, codes))
-        elif not c.inside:
-            pending[c.line] = codes
-    for offset, codes in stage_pending:
-        result.stage_spans.append((*_stage_span_after(df, offset), codes))
+            stage_pending.append((c.start, s))
+        else:
+            pending[c.line] = s
+    for offset, s in stage_pending:
+        result.stage_spans.append((*_stage_span_after(df, offset), s))
     if pending:
         comment_lines = {c.line for c in df.comments if not c.inside}
         for ins in df.instructions:
-            codes: list[str] = []
             line = ins.line - 1
             while line in comment_lines:  # the block of comment lines directly above the instruction
-                codes += pending.get(line, [])
+                if line in pending:
+                    result.spans.append((ins.start, ins.end, pending[line]))
                 line -= 1
-            if codes:
-                result.spans.append((ins.start, ins.end, codes))
     return result
 
 
@@ -160,16 +185,19 @@ def _stage_span_after(df: Dockerfile, offset: int) -> tuple[int, int]:
     return froms[nxt].start, end
 
 
-def suppressed(code: str, offset: int, line_file: bool, pragmas: Pragmas) -> bool:
-    """True when a pragma turns ``code`` off at ``offset`` (only global pragmas apply to other files' lines)."""
-    if matches(code, pragmas.global_ignore):
-        return True
-    if line_file:
-        return False
-    for start, end, codes in pragmas.spans:
-        if start <= offset < end and matches(code, codes):
-            return True
-    for start, end, codes in pragmas.stage_spans:
-        if start <= offset < end and matches(code, codes):
-            return True
-    return False
+def suppressions_of(code: str, offset: int, line_file: bool, pragmas: Pragmas) -> list[Suppression]:
+    """The ignore pragmas that turn ``code`` off at ``offset`` (only global pragmas apply to other files'
+    lines); none: the finding stays."""
+    found = [s for s in pragmas.global_ignore if s.patterns_for(code)]
+    if not line_file:
+        found += [s for start, end, s in pragmas.spans if start <= offset < end and s.patterns_for(code)]
+        found += [s for start, end, s in pragmas.stage_spans if start <= offset < end and s.patterns_for(code)]
+    return found
+
+
+def unknown_in_pragmas(df: Dockerfile, policy=None) -> list[tuple[int, str]]:
+    """(line, ID) of each ID of an ignore pragma that names no rule (a typo: it turns nothing off); ``policy``:
+    its data rules count."""
+    from .index import names_a_rule
+
+    return [(s.line, p) for s in read_pragmas(df).suppressions for p in s.codes if not names_a_rule(p, policy)]

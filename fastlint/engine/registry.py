@@ -1,12 +1,14 @@
 """The one rule registry: fastlint's own rules and the rule packages' (``fastlint.engine.packages``).
 
-* A rule module under ``fastlint/rules/`` registers its class with ``@register``; ``all_rules()`` imports every
-  module of that package once, so adding a rule touches one module (and its cases). ``all_rules()`` is
-  fastlint's own rules only: what the catalogue under ``rules/`` documents.
-* A rule package's rules are loaded when they are wanted: ``known_rules(wanted)`` gives fastlint's rules and
-  those of the packages whose prefix ``wanted(prefix)`` accepts (every package when ``wanted`` is None), importing
-  only those packages (``package_rules``). ``rule_for(code)`` finds the rule of any code, loading at most the
-  one package whose prefix the code has.
+* A rule module under ``fastlint/rules/`` registers its class with ``@register``. A run imports only the modules
+  of the rules that will run (``load``), chosen from the rule index (``engine/index.py``: what every rule
+  declares, generated from the classes by ``index_source``); ``all_rules()`` imports every module of the package
+  once (the catalogue, the tests, the generator): fastlint's own rules only, what the catalogue under ``rules/``
+  documents. Adding a rule touches one module, its catalogue page, and the generated index.
+* A rule package's rules are loaded when they are wanted: ``package_rules_wanted(wanted)`` gives those of the
+  packages whose prefix ``wanted(prefix)`` accepts, importing only those packages; ``known_rules(wanted)`` gives
+  fastlint's rules beside them. ``rule_for(code)`` finds the rule of any code, loading at most the one module or
+  package it comes from.
 * A package that cannot be loaded (its module fails to import, ``RULES`` is not a list of rule classes, a code
   without the package's prefix, a code twice) is one line of warning naming it; its rules do not run, the others
   do. A package rule that raises while it checks a file is one line of warning too; its hits on that call are
@@ -18,22 +20,19 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from typing import TYPE_CHECKING, Callable
 
-from .ids import matches  # noqa: F401  (the grammar's, re-exported for callers)
-from .ids import is_code, prefix_clash, register_name
+from .ids import is_code, matches, prefix_clash, register_name  # noqa: F401  (matches: re-exported for callers)
+from .index import DL1000, FIELDS, RULES, names_a_rule, unknown_ids  # noqa: F401  (re-exported for callers)
 from .rule import Rule
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (start-up time)
 if TYPE_CHECKING:
     from pathlib import Path
+    from typing import Callable
 
 _RULES: dict[str, type[Rule]] = {}
-_OFF_WITH: dict[str, tuple[str, ...]] = {}  # a code -> the codes of the rules turned off with it (Rule.off_with)
-_BUILDKIT: dict[str, type[Rule]] = {}  # BuildKit's checks (Rule.buildkit) by upper-cased name
 _LOADED = False
-
-# Codes reported by the engine or by a rule that reports several codes, with no class of their own.
-DL1000 = ("DL1000", "error", "Dockerfile cannot be parsed")
+PACKAGE = "fastlint.rules"
 
 
 def register(cls: type[Rule]) -> type[Rule]:
@@ -48,25 +47,7 @@ def register(cls: type[Rule]) -> type[Rule]:
             raise ValueError(f"{cls.code}: off_with names {twin}, which is not one of its same_as codes")
     _RULES[cls.code] = cls
     register_name(cls.code)
-    for twin in cls.off_with:
-        _OFF_WITH[twin.upper()] = _OFF_WITH.get(twin.upper(), ()) + (cls.code,)
-    if cls.buildkit:
-        _BUILDKIT[cls.code.upper()] = cls
     return cls
-
-
-def buildkit_checks() -> dict[str, type[Rule]]:
-    """BuildKit's checks (``Rule.buildkit``) by upper-cased name."""
-    if not _LOADED:
-        all_rules()
-    return _BUILDKIT
-
-
-def off_with(code: str) -> tuple[str, ...]:
-    """The codes of the rules that declare they are turned off with this code (``Rule.off_with``)."""
-    if not _LOADED:
-        all_rules()
-    return _OFF_WITH.get(code.upper(), ()) if _OFF_WITH else ()
 
 
 def all_rules() -> dict[str, type[Rule]]:
@@ -80,22 +61,60 @@ def all_rules() -> dict[str, type[Rule]]:
             n[:-3] for d in package.__path__ for n in os.listdir(d) if n.endswith(".py") and not n.startswith("_")
         )
         for name in names:
-            importlib.import_module(f"{package.__name__}.{name}")
+            importlib.import_module(f"{PACKAGE}.{name}")
         _LOADED = True
     return dict(sorted(_RULES.items()))
 
 
+def load(rules) -> list[type[Rule]]:
+    """The classes of these rules, in the order given: codes or entries of the rule index (only their modules
+    are imported), or rule classes already loaded (a rule package's, the policy's data rules)."""
+    out = []
+    for item in rules:
+        if isinstance(item, type):
+            out.append(item)
+            continue
+        code = item if isinstance(item, str) else item.code
+        cls = _RULES.get(code)
+        if cls is None:
+            importlib.import_module(f"{PACKAGE}.{RULES[code][0]}")
+            cls = _RULES[code]
+        out.append(cls)
+    return out
+
+
 def rule_for(code: str) -> type[Rule] | None:
     """The rule whose findings carry this code: the rule of that code, or the family rule it belongs to
-    (``SC2086``: ShellCheck); a package's rule (only that package is loaded)."""
-    rules = all_rules()
-    cls = rules.get(code)
-    if cls is not None:
-        return cls
+    (``SC2086``: ShellCheck); a package's rule (only that package is loaded). Only that rule's module is
+    imported."""
+    from .index import owner
+
+    info = owner(code)
+    if info is not None:
+        return load([info.code])[0]
     pkg = package_of(code)
-    if pkg is not None:
-        return package_rules(pkg).get(code.upper())
-    return next((c for c in rules.values() if c.owns(code)), None)
+    return package_rules(pkg).get(code.upper()) if pkg is not None else None
+
+
+def index_source() -> str:
+    """The text of ``engine/rule_index.py``, from the rule classes (``scripts/update_rule_index.py`` writes it)."""
+    lines = [
+        '"""The rule index: what every rule declares, generated from the rule classes by',
+        "``python scripts/update_rule_index.py``; do not edit. ``tests/test_rule_index.py`` fails when it is stale.",
+        "",
+        "code: (" + ", ".join(FIELDS) + ')"""',
+        "",
+        "RULES = {",
+    ]
+    for code, cls in all_rules().items():
+        values = (cls.__module__.rsplit(".", 1)[1], cls.name, cls.level, cls.message, cls.fix_safety,
+                  cls.default_enabled, tuple(cls.kinds), cls.family, cls.external, cls.needs_service, cls.batches,
+                  cls.same_as, tuple(cls.off_with), cls.buildkit, cls.check_scope, cls.docs_url,
+                  cls.check_suppressions is not Rule.check_suppressions,
+                  tuple(cls.needs_instructions))
+        lines.append(f"    {code!r}: {values!r},")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
 
 
 # -- rule packages -----------------------------------------------------------------------------------------------
@@ -116,7 +135,7 @@ def installed_packages() -> list:
         from . import packages
 
         found = packages.installed()
-        names = [code for code in all_rules() if not is_code(code)] if found else []
+        names = [code for code in RULES if not is_code(code)] if found else []
         ok = []
         for pkg in found:
             clash = next((n for n in names if prefix_clash(pkg.prefix, n)), None)
@@ -157,16 +176,22 @@ def package_rules(pkg) -> dict[str, type[Rule]]:
     return load_package(pkg).rules
 
 
-def known_rules(wanted: Callable[[str], bool] | None = None) -> dict[str, type[Rule]]:
-    """fastlint's rules and those of the installed packages whose prefix ``wanted(prefix)`` accepts (every
-    package when None), by code, in code order. Only those packages are imported."""
-    out = all_rules()
-    extra = False
+def package_rules_wanted(wanted: Callable[[str], bool] | None = None) -> dict[str, type[Rule]]:
+    """The rules of the installed packages whose prefix ``wanted(prefix)`` accepts (every package when None), by
+    code. Only those packages are imported; none at all when no package is installed."""
+    out: dict[str, type[Rule]] = {}
     for pkg in installed_packages():
         if wanted is None or wanted(pkg.prefix):
             out.update(package_rules(pkg))
-            extra = True
-    return dict(sorted(out.items())) if extra else out
+    return out
+
+
+def known_rules(wanted: Callable[[str], bool] | None = None) -> dict[str, type[Rule]]:
+    """fastlint's rules (every module imported) and those of the installed packages whose prefix
+    ``wanted(prefix)`` accepts (every package when None), by code, in code order."""
+    out = all_rules()
+    extra = package_rules_wanted(wanted)
+    return dict(sorted({**out, **extra}.items())) if extra else out
 
 
 def package_of(rule: type[Rule] | str):

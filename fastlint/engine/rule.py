@@ -20,9 +20,12 @@ instruction (``ins.parent`` is the ONBUILD), so a rule on RUN also sees ``ONBUIL
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, Iterable
+from .index import CATALOGUE_URL
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (start-up time)
 if TYPE_CHECKING:
+    from typing import ClassVar, Iterable
+
     from ..parser.stages import Stage
     from ..parser.tree import Dockerfile, Instruction
     from .config import Policy, Service
@@ -243,8 +246,14 @@ class Rule:
     * ``check_scope``: for a ``buildkit`` check, ``instruction`` when the ``# check=`` comments above an
       instruction apply to it there (BuildKit runs it at that instruction), ``file`` when only the file's
       configuration does.
-    * ``url``: the rule's documentation page elsewhere (BuildKit's on docs.docker.com), else None: SARIF's
-      ``helpUri`` and ``fastlint rule`` show it.
+    * ``needs_instructions``: the instructions without which the rule reports nothing (``("COPY",)``: a file
+      with no COPY, ONBUILD COPY included, gets no finding from it): on such a file the rule does not run and its
+      module is not even imported. Empty: every file. ``tests/test_rule_index.py`` checks each declaration on the
+      corpus and the catalogue's cases.
+    * ``docs_url``: where a code of the rule is documented, ``{code}`` standing for the code (a family's member
+      code for a family rule): the rule's catalogue page by default, ShellCheck's wiki for ShellCheck's codes,
+      BuildKit's page on docs.docker.com for BuildKit's checks. SARIF's ``helpUri``, the CI summary's links and
+      ``fastlint rule`` read it (through the rule index).
     * ``docs_examples_partial``: True when the catalogue page's examples are fragments (the cases carry the full
       files): the docs-example test skips them.
 
@@ -253,6 +262,8 @@ class Rule:
     * ``start_file(df)``, ``start_stage(stage)`` at each FROM, ``check(ins)`` for each instruction (and again
       for the instruction inside ONBUILD), ``finish()`` at the end of the file: Dockerfile kinds;
     * ``check_manifest(m)``: YAML kinds (``fastlint.engine.manifests.Manifest``);
+    * ``check_suppressions(suppressions)``: after every other rule ran on the file, its ignore pragmas
+      (``engine.pragmas.Suppression``, with ``unused`` and ``unknown`` IDs sorted out): FL001;
     * ``prepare(state, dfs)`` (class method): ``batches`` rules.
     * ``prefetch(state, dfs)`` (class method, any rule that overrides it): called once per run with every parsed
       file the rule will run on, before the files are linted and before any worker process is forked, so the
@@ -279,7 +290,8 @@ class Rule:
     off_with: ClassVar[tuple[str, ...]] = ()
     buildkit: ClassVar[bool] = False
     check_scope: ClassVar[str] = "instruction"
-    url: ClassVar[str | None] = None
+    needs_instructions: ClassVar[tuple[str, ...]] = ()
+    docs_url: ClassVar[str] = CATALOGUE_URL
     docs_examples_partial: ClassVar[bool] = False
     tier: ClassVar[str] = "instruction"  # descriptive only (the classes below); the engine reads ``kinds``
 
@@ -311,6 +323,9 @@ class Rule:
         return None
 
     def check_manifest(self, m) -> Iterable[Hit] | None:
+        return None
+
+    def check_suppressions(self, suppressions: list) -> Iterable[Hit] | None:
         return None
 
     # -- helpers for rule code ---------------------------------------------------------------------------------

@@ -15,18 +15,19 @@ pragmas, de-duplication, order; and the DL1000 finding for a file BuildKit would
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
 from ..parser import INSTRUCTIONS, parse
 from ..parser.tree import Dockerfile
 from .checks import FileChecks, directive_error
 from .config import Policy
-from .manifests import is_yaml_name, lint_manifest
 from .pipeline import (  # noqa: F401 (Selection, FileResult, report_order: re-exported for callers)
-    DOCKERFILE, FileResult, Selection, active_rules, finalize, keep, report_order,
+    DOCKERFILE, FileResult, Selection, active_entries, finalize, for_file, is_yaml_name, keep, reads_suppressions,
+    report_order, review_suppressions,
 )
-from .pragmas import read_pragmas, suppressed
-from .registry import DL1000, buildkit_checks
+from .index import buildkit_checks
+from .pragmas import read_pragmas, suppressions_of
+from .registry import DL1000, load
 from .rule import LEVEL_RANK, Context, Finding, Hit, Rule
 from .state import RunState
 
@@ -35,7 +36,7 @@ def service_of(path: str, df: Dockerfile, policy: Policy, pragma_service: str | 
     """The service a Dockerfile belongs to: the ``# fastlint: service=`` pragma, else its folder's name."""
     if pragma_service:
         return policy.service_named(pragma_service)
-    folder = Path(path).resolve().parent.name
+    folder = os.path.basename(os.path.dirname(os.path.realpath(path)))
     return policy.service_named(folder)
 
 
@@ -62,7 +63,11 @@ def build_error(df: Dockerfile, policy: Policy | None = None) -> tuple[int, str]
 
 
 def lint_dockerfile(df: Dockerfile, policy: Policy, rules: list[type[Rule]], selection: Selection,
-                    state: RunState | None = None) -> list[Finding]:
+                    state: RunState | None = None, used: list[set[str]] | None = None,
+                    ran: list[type[Rule]] | None = None) -> list[Finding]:
+    """The findings of ``rules`` on a parsed Dockerfile. A file linted in two passes (``lint_in_parallel``)
+    carries what its ignore pragmas turned off from one pass to the next in ``used`` (one set per pragma, read
+    and updated), and the second pass names in ``ran`` every rule of both (for ``check_suppressions``)."""
     path = df.path
     if df.error is not None:
         line = min(max(df.error.line, 1), df.source.line_count)
@@ -81,13 +86,19 @@ def lint_dockerfile(df: Dockerfile, policy: Policy, rules: list[type[Rule]], sel
         return [f] if keep("DL1000", policy, selection) else []
 
     pragmas = read_pragmas(df)
+    if used:
+        for s, earlier in zip(pragmas.suppressions, used):
+            s.used |= earlier
     ctx = Context(df, policy, service_of(path, df, policy, pragmas.service), path,
                   state if state is not None else RunState())
     ctx.pragmas = pragmas
     configured = FileChecks(df, policy, selection)  # BuildKit's check configuration (engine/checks.py)
-    buildkit = buildkit_checks()
-    instances = [cls(ctx) for cls in rules
-                 if DOCKERFILE in cls.kinds and not (cls.needs_service and ctx.service is None)]
+
+    def runs(cls: type[Rule]) -> bool:
+        return DOCKERFILE in cls.kinds and not (cls.needs_service and ctx.service is None)
+
+    instances = [cls(ctx) for cls in rules if runs(cls) and not reads_suppressions(cls)]
+    reviewers = [cls(ctx) for cls in rules if runs(cls) and reads_suppressions(cls)]
     raw: list[tuple[Rule, Hit]] = []
 
     def collect(rule: Rule, hits) -> None:
@@ -125,14 +136,27 @@ def lint_dockerfile(df: Dockerfile, policy: Policy, rules: list[type[Rule]], sel
     def locate(code: str, level: str, message: str, h: Hit) -> Finding:
         return _finding(df, h.file or path, code, level, message, h)
 
-    def turned_off_here(code: str, h: Hit) -> bool:
-        """A pragma, or BuildKit's ``# check=skip=NAME`` for its checks."""
-        if policy.allow_pragmas and suppressed(code, h.start, h.file is not None, pragmas):
-            return True
-        cls = buildkit.get(code.upper())
-        return cls is not None and configured.skipped(cls, h.start)
+    def pragmas_of(code: str, h: Hit) -> list:
+        return suppressions_of(code, h.start, h.file is not None, pragmas)
 
-    return finalize(raw, path, policy, selection, locate, turned_off_here)
+    buildkit = buildkit_checks()
+
+    def skipped(code: str, h: Hit) -> bool:
+        """BuildKit's ``# check=skip=NAME`` for its checks."""
+        check = buildkit.get(code.upper())
+        return check is not None and configured.skipped(check, h.start)
+
+    said = pragmas_of if policy.allow_pragmas else None
+    findings = finalize(raw, path, policy, selection, locate, said, skipped)
+    if used is not None:
+        used[:] = [s.used for s in pragmas.suppressions]
+    if reviewers and policy.allow_pragmas and pragmas.suppressions:
+        review_suppressions(pragmas.suppressions, [c for c in (ran or rules) if runs(c)], policy, selection)
+        reviews = [(r, h) for r in reviewers for h in r.check_suppressions(pragmas.suppressions) or ()]
+        if reviews:
+            findings = sorted(findings + finalize(reviews, path, policy, selection, locate, said),
+                              key=report_order(path))
+    return findings
 
 
 def buildkit_configured(raw: list[tuple[Rule, Hit]], checks: FileChecks) -> list[tuple[Rule, Hit]]:
@@ -163,23 +187,28 @@ def _finding(df: Dockerfile, path: str, code: str, level: str, message: str, h: 
                    source_line=src.line_text(line))
 
 
-def rules_for(df: Dockerfile, policy: Policy, selection: Selection, rules: list[type[Rule]]) -> list[type[Rule]]:
-    """The rules to run on one Dockerfile: the active rules, and the experimental BuildKit checks the file itself
-    enables (``# check=experimental=``, engine/checks.py)."""
-    running = set(rules)
-    candidates = [c for c in buildkit_checks().values() if not c.default_enabled and c not in running]
+def rules_for(df: Dockerfile, policy: Policy, selection: Selection, entries: list) -> list:
+    """The rules to run on one Dockerfile (index entries or classes): the active rules (``entries``), and the
+    experimental BuildKit checks the file itself enables (``# check=experimental=``, engine/checks.py), chosen
+    from the rule index."""
+    if "experimental" not in df.text and policy.buildkit_check is None:
+        return entries  # (no BuildKit setting can enable one: nothing to work out)
+    running = {e.code for e in entries}
+    candidates = [c for c in buildkit_checks().values()
+                  if not c.default_enabled and c.code not in running and c.code not in policy.disabled]
     if not candidates:
-        return rules
+        return entries
     enabled = FileChecks(df, policy, selection).enabled(candidates)
-    return rules + enabled if enabled else rules
+    return entries + enabled if enabled else entries
 
 
 def lint_text(text: str, path: str, policy: Policy, selection: Selection | None = None,
               state: RunState | None = None) -> FileResult:
     selection = selection or Selection()
     df = parse(text, path)
-    rules = rules_for(df, policy, selection, active_rules(policy, selection, DOCKERFILE))
-    return FileResult(path, lint_dockerfile(df, policy, rules, selection, state), df)
+    entries = rules_for(df, policy, selection, active_entries(policy, selection, DOCKERFILE))
+    rules = load(for_file(entries, df))
+    return FileResult(path, lint_dockerfile(df, policy, rules, selection, state, ran=entries), df)
 
 
 def decode(raw: bytes) -> tuple[str | None, str | None, int]:
@@ -193,26 +222,31 @@ def decode(raw: bytes) -> tuple[str | None, str | None, int]:
         return None, f"invalid UTF-8 (byte 0x{raw[err.start]:02x} at offset {err.start})", line
 
 
-def read_regular_file(path: Path, display: str) -> tuple[bytes | None, str | None]:
+def read_regular_file(path, display: str) -> tuple[bytes | None, str | None]:
     """(bytes, None), or (None, a one-line error) for what cannot be read. Only regular files are read: a FIFO
     named ``Dockerfile`` would block the run forever, a device would never end. (``check`` and ``fix`` both.)"""
     import stat
 
     try:
-        mode = path.stat().st_mode
+        mode = os.stat(path).st_mode
         if stat.S_ISDIR(mode):
             return None, f"{display}: is a directory, not a Dockerfile"
         if not stat.S_ISREG(mode):
             kind = "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
             return None, f"{display}: not a regular file ({kind}), not read"
-        return path.read_bytes(), None
+        with open(path, "rb") as fh:
+            return fh.read(), None
     except OSError as err:
-        if path.is_symlink() and not path.exists():
+        import errno
+
+        if err.errno == errno.ELOOP:
+            return None, f"{display}: cannot read: a loop of symbolic links"
+        if os.path.islink(path) and not os.path.exists(path):
             return None, f"{display}: cannot read: broken symbolic link"
         return None, f"{display}: cannot read: {err.strerror or err}"
 
 
-def read_path(path: Path, display: str, policy: Policy, selection: Selection) -> str | FileResult:
+def read_path(path, display: str, policy: Policy, selection: Selection) -> str | FileResult:
     """A file's text, or the FileResult of a file that cannot be linted (unreadable, binary, not UTF-8)."""
     raw, error = read_regular_file(path, display)
     if raw is None:
@@ -224,7 +258,7 @@ def read_path(path: Path, display: str, policy: Policy, selection: Selection) ->
     return text
 
 
-def lint_path(path: Path, display: str, policy: Policy, selection: Selection,
+def lint_path(path, display: str, policy: Policy, selection: Selection,
               state: RunState | None = None) -> FileResult:
     """Lint one file; never raises for bad input."""
     text = read_path(path, display, policy, selection)
@@ -234,37 +268,45 @@ def lint_path(path: Path, display: str, policy: Policy, selection: Selection,
 
 
 class Staged:
-    """A file of a run, read and parsed: ``df`` and the ``rules`` to run on it, or the ``result`` of a file
+    """A file of a run, read and parsed: ``df`` and the ``rules`` to run on it (``ran``: the index entries of
+    every rule active for it, those left out for the instructions it lacks included), or the ``result`` of a file
     that needs no rule run here (unreadable, or a YAML file, linted when staged)."""
 
-    __slots__ = ("display", "policy", "df", "rules", "result")
+    __slots__ = ("display", "policy", "df", "rules", "ran", "result")
 
     def __init__(self, display: str, policy: Policy, df: Dockerfile | None = None,
-                 rules: list[type[Rule]] | None = None, result: FileResult | None = None):
+                 rules: list[type[Rule]] | None = None, result: FileResult | None = None, ran: list | None = None):
         self.display = display
         self.policy = policy
         self.df = df
         self.rules = rules
+        self.ran = ran
         self.result = result
 
 
-def stage_files(entries: list[tuple[Path, str, Policy]], selection: Selection) -> list[Staged]:
+def stage_files(entries: list[tuple[str, str, Policy]], selection: Selection,
+                state: RunState | None = None) -> list[Staged]:
     """Read and parse every file of a run (YAML files are linted here: they have no batching rule)."""
     staged: list[Staged] = []
-    rules_by_policy: dict[int, list[type[Rule]]] = {}
-    for path, display, policy in entries:
-        if is_yaml_name(path.name):  # a Kubernetes manifest or CI file: the rules of those kinds
+    entries_by_policy: dict[int, list] = {}
+    for n, (path, display, policy) in enumerate(entries):
+        if state is not None:
+            state.report("reading", n, len(entries))
+        if is_yaml_name(os.path.basename(path)):  # a Kubernetes manifest or CI file: the rules of those kinds
+            from .manifests import lint_manifest  # (imported only when a run has such a file)
+
             staged.append(Staged(display, policy, result=lint_manifest(path, display, policy, selection)))
             continue
         text = read_path(path, display, policy, selection)
         if isinstance(text, FileResult):
             staged.append(Staged(display, policy, result=text))
             continue
-        rules = rules_by_policy.get(id(policy))
-        if rules is None:
-            rules = rules_by_policy[id(policy)] = active_rules(policy, selection, DOCKERFILE)
+        active = entries_by_policy.get(id(policy))
+        if active is None:
+            active = entries_by_policy[id(policy)] = active_entries(policy, selection, DOCKERFILE)
         df = parse(text, display)
-        staged.append(Staged(display, policy, df, rules_for(df, policy, selection, rules)))
+        active = rules_for(df, policy, selection, active)
+        staged.append(Staged(display, policy, df, load(for_file(active, df)), ran=active))
     return staged
 
 
@@ -304,7 +346,7 @@ def prepare_batches(batches: dict[type[Rule], list[Dockerfile]], state: RunState
         cls.prepare(state, dfs)
 
 
-def lint_paths(entries: list[tuple[Path, str, Policy]], selection: Selection,
+def lint_paths(entries: list[tuple[str, str, Policy]], selection: Selection,
                state: RunState | None = None) -> list[FileResult]:
     """Lint many files ``(path, display name, policy)``, results in the same order.
 
@@ -312,7 +354,7 @@ def lint_paths(entries: list[tuple[Path, str, Policy]], selection: Selection,
     every parsed file it will run on (``prepare_batches``); then the files are linted one by one as
     ``lint_path`` does. A run of many files is linted by several processes (``lint_in_parallel``)."""
     state = state if state is not None else RunState()
-    staged = stage_files(entries, selection)
+    staged = stage_files(entries, selection, state)
     prefetch(staged, state)
     batches = batches_of(staged)
     lintable = [i for i, item in enumerate(staged) if item.df is not None]
@@ -320,9 +362,13 @@ def lint_paths(entries: list[tuple[Path, str, Policy]], selection: Selection,
     if jobs > 1:
         return lint_in_parallel(staged, lintable, batches, selection, jobs, state)
     prepare_batches(batches, state)
-    return [item.result if item.df is None else
-            FileResult(item.display, lint_dockerfile(item.df, item.policy, item.rules, selection, state), item.df)
-            for item in staged]
+    results = []
+    for n, item in enumerate(staged):
+        state.report("linting", n, len(staged))
+        results.append(item.result if item.df is None else
+                       FileResult(item.display, lint_dockerfile(item.df, item.policy, item.rules, selection, state),
+                                  item.df))
+    return results
 
 
 FILES_PER_PROCESS = 32  # below this, starting a process costs more than it saves
@@ -350,14 +396,23 @@ def parallel_jobs(files: int) -> int:
     return max(1, min(wanted, files // FILES_PER_PROCESS))
 
 
+def _later(cls: type[Rule]) -> bool:
+    """A rule run after the others, in the parent process of a parallel run: it batches work across files, or it
+    reviews the pragmas once every other rule ran."""
+    return cls.batches or reads_suppressions(cls)
+
+
 def _lint_indices(staged: list[Staged], indices: list[int], selection: Selection,
-                  state: RunState) -> dict[int, list[Finding]]:
-    """The findings of the files at these indices, without the rules that batch work across files (they run in
-    the parent process)."""
+                  state: RunState) -> dict[int, tuple[list[Finding], list[set[str]]]]:
+    """The findings of the files at these indices, and what their pragmas turned off, without the rules that
+    run later (``_later``: in the parent process)."""
     out = {}
     for i in indices:
         item = staged[i]
-        out[i] = lint_dockerfile(item.df, item.policy, [c for c in item.rules if not c.batches], selection, state)
+        used: list[set[str]] = []
+        found = lint_dockerfile(item.df, item.policy, [c for c in item.rules if not _later(c)], selection, state,
+                                used)
+        out[i] = (found, used)
     return out
 
 
@@ -368,7 +423,7 @@ def _start_worker(staged: list[Staged], state: RunState) -> None:
     _WORKER[:] = [staged, state]
 
 
-def _lint_share(job: tuple[list[int], Selection]) -> dict[int, list[Finding]]:
+def _lint_share(job: tuple[list[int], Selection]) -> dict[int, tuple[list[Finding], list[set[str]]]]:
     """A worker's share: the files at these indices of the run it inherited (nothing parsed is sent to it)."""
     indices, selection = job
     staged, state = _WORKER
@@ -388,26 +443,28 @@ def lint_in_parallel(staged: list[Staged], lintable: list[int], batches, selecti
     from concurrent.futures.process import BrokenProcessPool
 
     shares = [lintable[k::jobs] for k in range(jobs)]
-    found: dict[int, list[Finding]] = {}
+    found: dict[int, tuple[list[Finding], list[set[str]]]] = {}
     with ProcessPoolExecutor(jobs - 1, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker,
                              initargs=(staged, state)) as pool:
         futures = [(share, pool.submit(_lint_share, (share, selection))) for share in shares[1:]]
         prepare_batches(batches, state)
         found.update(_lint_indices(staged, shares[0], selection, state))
         for share, future in futures:
+            state.report("linting", len(found), len(lintable))
             try:
                 found.update(future.result())
             except BrokenProcessPool:
                 found.update(_lint_indices(staged, share, selection, state))
     results = []
     for i, item in enumerate(staged):
+        state.report("finishing", i, len(staged))  # the batched rules' findings (ShellCheck's), file by file
         if item.df is None:
             results.append(item.result)
             continue
-        findings = found[i]
-        batching = [c for c in item.rules if c.batches]
-        if batching and build_error(item.df, item.policy) is None:  # else: DL1000 alone, above
-            findings = findings + lint_dockerfile(item.df, item.policy, batching, selection, state)
+        findings, used = found[i]
+        later = [c for c in item.rules if _later(c)]
+        if later and build_error(item.df, item.policy) is None:  # else: DL1000 alone, above
+            findings = findings + lint_dockerfile(item.df, item.policy, later, selection, state, used, item.ran)
             findings.sort(key=report_order(item.display))
         results.append(FileResult(item.display, findings, item.df))
     return results

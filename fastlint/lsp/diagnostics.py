@@ -21,13 +21,14 @@ SEVERITY = {
 _PLACE = re.compile(r"^(\d+):(\d+):\s*(.*)$", re.DOTALL)
 
 
-def docs_uri(code: str) -> str:
-    """The rule's docs: its catalogue page (ShellCheck's wiki for an SC code), as SARIF's ``helpUri``."""
-    from ..report.sarif_format import DOCS_URI, SHELLCHECK_URI
+def docs_uri(code: str) -> str | None:
+    """Where the rule's docs are, as SARIF's ``helpUri`` says (``Rule.docs_url``: its catalogue page, ShellCheck's
+    wiki, BuildKit's docs); None for a code no fastlint rule reports (a data rule's, a rule package's)."""
+    from ..engine.index import DL1000, docs_url, owner
 
-    if code.startswith("SC") and code[2:].isdigit():
-        return SHELLCHECK_URI.format(code=code)
-    return DOCS_URI.format(code=code)
+    if owner(code) is None and code != DL1000[0]:
+        return None
+    return docs_url(code)
 
 
 def finding_range(f: Finding, index: LineIndex, kind: str | None) -> types.Range:
@@ -64,7 +65,7 @@ def diagnostic(f: Finding, index: LineIndex, kind: str | None) -> types.Diagnost
         message=f.message,
         severity=SEVERITY.get(f.level, types.DiagnosticSeverity.Warning),
         code=f.code,
-        code_description=types.CodeDescription(href=docs_uri(f.code)),
+        code_description=types.CodeDescription(href=uri) if (uri := docs_uri(f.code)) else None,
         source=SOURCE,
         data={"fix": f.fix.safety if f.fix is not None else None},
     )

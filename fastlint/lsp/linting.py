@@ -129,6 +129,17 @@ class Linter:
         return api.fix_text(snap.text, snap.name, policy=policy, template=template, shellcheck=False,
                             state=self.states[0])
 
+    def rule_docs(self, code: str, name: str) -> str | None:
+        """What ``fastlint rule CODE`` prints for the document ``name`` (its configuration's data rules count),
+        or None (an unknown code, or a configuration that does not load)."""
+        import os
+
+        try:
+            return api.rule_docs(code, os.path.dirname(os.path.abspath(name)), config=self.options.config,
+                                 state=self.states[0])
+        except api.ConfigError:
+            return None
+
     def reload(self) -> None:
         """Read the configuration files again (and forget ShellCheck's findings per script with them)."""
         self.states = (api.RunState(), api.RunState())
@@ -141,7 +152,8 @@ class Linter:
         if old is not None:
             old.cancel()
         wait = self.options.debounce if delay is None else delay
-        self.tasks[doc.uri] = asyncio.get_running_loop().create_task(self._run(doc, publish, wait))
+        task = self.tasks[doc.uri] = asyncio.get_running_loop().create_task(self._run(doc, publish, wait))
+        task.add_done_callback(_report)
 
     async def _run(self, doc: Document, publish, wait: float) -> None:
         if wait:
@@ -184,6 +196,15 @@ class Linter:
             task.cancel()
         self.fast.shutdown(wait=False, cancel_futures=True)
         self.slow.shutdown(wait=False, cancel_futures=True)
+
+
+def _report(task: asyncio.Task) -> None:
+    """A lint task that failed (a bug outside the rules, which ``Linter.lint`` catches): its traceback on stderr,
+    the server's log; the server goes on."""
+    if not task.cancelled() and task.exception() is not None:
+        import traceback
+
+        traceback.print_exception(task.exception(), file=sys.stderr)
 
 
 # -- ShellCheck's findings carried over to the next version --------------------------------------------------------

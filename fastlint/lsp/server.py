@@ -207,7 +207,9 @@ def make_server() -> FastlintServer:
         caps = ls.client_capabilities.text_document
         formats = caps.hover.content_format if caps and caps.hover else None
         markdown = not formats or types.MarkupKind.Markdown in formats
-        return hover(result, params.position, ls.encoding, markdown)
+        return await asyncio.get_running_loop().run_in_executor(
+            ls.linter.fast, hover, result, params.position, ls.encoding,
+            lambda code: ls.linter.rule_docs(code, doc.name), markdown)
 
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: FastlintServer, params):
@@ -234,23 +236,8 @@ async def _resolve(ls: FastlintServer, action: types.CodeAction, doc: Document, 
     return resolve_file_action(action, doc, result, outcome, client, ls.encoding)
 
 
-USAGE = """usage: fastlint lsp [--stdio]
-
-Run the language server on standard input and output (the Language Server Protocol), for editors: diagnostics
-as you type, quick fixes, fix all, ignore pragmas, rule docs on hover. --stdio is accepted (it is the only
-transport)."""
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``fastlint lsp``: serve on stdin/stdout until the client says exit."""
-    argv = sys.argv[1:] if argv is None else list(argv)
-    if any(a in ("-h", "--help") for a in argv):
-        print(USAGE)
-        return 0
-    unknown = [a for a in argv if a != "--stdio"]
-    if unknown:
-        print(f"fastlint lsp: unknown argument '{unknown[0]}'\n\n{USAGE}", file=sys.stderr)
-        return 2
+def serve() -> int:
+    """``fastlint lsp`` (``cli/lsp.py``): serve on stdin/stdout until the client says exit."""
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing a rule or a library prints may reach the protocol's stream
     make_server().start_io(stdin, stdout)

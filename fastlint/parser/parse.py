@@ -11,8 +11,8 @@ the tree, and every instruction, flag, word and heredoc knows its exact offsets.
 
 from __future__ import annotations
 
-import json
 import re
+from functools import lru_cache
 
 from .tree import (
     Blank,
@@ -404,7 +404,13 @@ def _reject_constant(name: str):
     raise ValueError(name)
 
 
-_JSON = json.JSONDecoder(parse_constant=_reject_constant)
+@lru_cache(maxsize=None)
+def _decoders():
+    """(BuildKit's strict JSON decoder, a plain one), made when a file first has a JSON-form instruction (json is
+    imported then: start-up time)."""
+    import json
+
+    return json.JSONDecoder(parse_constant=_reject_constant), json.JSONDecoder()
 
 
 def _parse_json(ins: Instruction, logical: LogicalLine, lo: int, hi: int) -> list[str] | None:
@@ -416,7 +422,7 @@ def _parse_json(ins: Instruction, logical: LogicalLine, lo: int, hi: int) -> lis
         return None
     try:
         # BuildKit decodes the first JSON value and ignores what follows it (json.Decoder.Decode)
-        data, _ = _JSON.raw_decode(line[lo:hi])
+        data, _ = _decoders()[0].raw_decode(line[lo:hi])
     except (ValueError, RecursionError):
         return None
     if not isinstance(data, list):
@@ -432,7 +438,7 @@ def _json_word_spans(ins: Instruction, logical: LogicalLine, lo: int, hi: int, d
     """Record the position of each string literal of a JSON array."""
     line = logical.text
     pos = lo
-    dec = json.JSONDecoder()
+    dec = _decoders()[1]
     for item in data:
         q = line.find('"', pos, hi)
         if q < 0:

@@ -18,35 +18,47 @@ _PARSER = None
 def _parser():
     global _PARSER
     if _PARSER is None:
-        import tree_sitter
-
-        _PARSER = tree_sitter.Parser(tree_sitter.Language(_bash_language()))
+        binding = _binding("tree_sitter")
+        _PARSER = binding.Parser(binding.Language(_binding("tree_sitter_bash").language()))
     return _PARSER
 
 
-def _bash_language():
-    """tree-sitter-bash's compiled grammar. Loaded straight from the package's extension module: the package's
-    ``__init__`` imports ``importlib.resources`` (and with it tempfile, shutil...) for query files fastlint never
-    reads, which costs more start-up than everything else the shell model needs. Falls back to the normal import."""
+def _binding(package: str):
+    """A tree-sitter package's compiled extension module (``<package>/_binding.*.so``), loaded by itself: the
+    packages' ``__init__`` modules cost more start-up than the whole shell model (tree_sitter's imports ``typing``
+    and defines Protocol classes; tree_sitter_bash's imports ``importlib.resources``, and with it tempfile and
+    shutil, for query files fastlint never reads). The module is registered under its own name, so that a later
+    ``import <package>`` uses the same one. Falls back to the package's normal import."""
+    import sys
+
+    name = f"{package}._binding"
+    found = sys.modules.get(name)
+    if found is not None:
+        return found
     try:
         import importlib.machinery
-        import importlib.util
         import os
 
-        spec = importlib.util.find_spec("tree_sitter_bash")
-        for folder in (spec.submodule_search_locations or []) if spec else []:
-            for name in os.listdir(folder):
-                if name.startswith("_binding.") and name.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES)):
-                    loader = importlib.machinery.ExtensionFileLoader("tree_sitter_bash._binding",
-                                                                     os.path.join(folder, name))
-                    module = importlib.util.module_from_spec(importlib.util.spec_from_loader(loader.name, loader))
+        suffixes = tuple(importlib.machinery.EXTENSION_SUFFIXES)
+        for entry in sys.path:
+            folder = os.path.join(entry or os.curdir, package)
+            if not os.path.isfile(os.path.join(folder, "__init__.py")):
+                continue
+            for file in os.listdir(folder):
+                if file.startswith("_binding.") and file.endswith(suffixes):
+                    path = os.path.join(folder, file)
+                    loader = importlib.machinery.ExtensionFileLoader(name, path)
+                    spec = importlib.machinery.ModuleSpec(name, loader, origin=path)
+                    module = loader.create_module(spec)
                     loader.exec_module(module)
-                    return module.language()
-    except (ImportError, OSError, AttributeError):
+                    sys.modules[name] = module
+                    return module
+            break
+    except (ImportError, OSError):
         pass
-    import tree_sitter_bash
+    import importlib
 
-    return tree_sitter_bash.language()
+    return importlib.import_module(name)
 
 
 class ShellWord:

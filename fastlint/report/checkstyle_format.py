@@ -6,13 +6,15 @@ message="..." source="DL3006"/></file></checkstyle>``
 
 Every file checked gets a ``<file>`` element (empty when clean), as Checkstyle itself does. Severities:
 error, warning and info as they are; style becomes ``info`` (Checkstyle knows only ignore, info, warning,
-error). Findings in another file (a Kubernetes manifest) go under that file's element.
+error). Findings in another file (a Kubernetes manifest) go under that file's element. hadolint's
+``--file-path-in-report`` gives every file element that one name.
 """
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from . import report_path
 from ._xml import clean, serialize
 
 SEVERITIES = {"error": "error", "warning": "warning", "info": "info", "style": "info"}
@@ -24,7 +26,7 @@ def render(results, run) -> str:
 
     def element(name: str) -> ET.Element:
         if name not in files:
-            files[name] = ET.SubElement(root, "file", name=clean(name))
+            files[name] = ET.SubElement(root, "file", name=clean(report_path(run, name)))
         return files[name]
 
     for r in results:

@@ -27,8 +27,6 @@ from .fingerprints import key_string, keyed, relative_path
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://github.com/fastlint/fastlint"
-DOCS_URI = "https://github.com/fastlint/fastlint/blob/main/rules/{code}.md"  # the rule's catalogue page
-SHELLCHECK_URI = "https://www.shellcheck.net/wiki/{code}"
 SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "fastlint/v1"
 
@@ -111,12 +109,6 @@ def _version() -> str:
 
 
 # -- rules ----------------------------------------------------------------------------------------------------
-def _rule_class(code: str):
-    from ..engine.registry import rule_for
-
-    return rule_for(code)  # a rule that reports several codes (ShellCheck: SC2086 from "SC") included
-
-
 def _extension(pkg, codes: list[str], first_message: dict) -> dict:
     """A rule package as a SARIF tool extension: its name, version, home page (its metadata's), its rules."""
     from ..catalogue import page
@@ -160,12 +152,12 @@ def _rule(code: str, fired_message: str | None, foreign: _Foreign | None = None)
     """A rule's descriptor: fastlint's (its class from the registry, its page from fastlint's catalogue), or
     a ``foreign`` one (a package's rule, a data rule)."""
     from ..catalogue import load
-    from ..engine.registry import DL1000
+    from ..engine.index import CATALOGUE_URL, DL1000, docs_url, owner
 
     if foreign is not None:
         cls, doc = foreign.cls, foreign.doc
-    else:
-        cls, doc = _rule_class(code), load(code)
+    else:  # the rule's index entry; a rule that reports several codes (ShellCheck: SC2086) included
+        cls, doc = owner(code), load(code)
     family = cls is not None and cls.code != code  # one code of a multi-code rule
     if cls is not None and not family:
         level, message, fixable = cls.level, cls.message, cls.fix_safety is not None
@@ -177,22 +169,19 @@ def _rule(code: str, fired_message: str | None, foreign: _Foreign | None = None)
         message, fixable, name = fired_message or code, False, code
     title = doc.title if doc is not None and doc.title else message
     summary = doc.summary if doc is not None and doc.summary else title
+    # the rule's (Rule.docs_url): its catalogue page, ShellCheck's wiki, BuildKit's docs; a foreign rule's home
+    help_uri = docs_url(code) if foreign is None else foreign.help_uri
     if doc is not None:
         markdown = doc.docs_text()
         text = _plain_help(doc) or summary
     else:
         text = markdown = f"{code}: {title}"
-    if foreign is not None:
-        help_uri = foreign.help_uri
-    elif doc is None and code.startswith("SC"):
-        help_uri = SHELLCHECK_URI.format(code=code)
-        markdown = f"{code}: {title}\n\nSee the [ShellCheck wiki]({help_uri})."
-    else:
-        help_uri = DOCS_URI.format(code=code)
-    if cls is not None and not family and cls.url:
-        help_uri = cls.url  # BuildKit's checks: their page on docs.docker.com (a package's rule: its own page)
+        if family:
+            markdown = f"{code}: {title}\n\nSee [{code}'s docs]({help_uri})."
     if foreign is not None:
         tag = foreign.tag
+        if cls is not None and not family and cls.docs_url != CATALOGUE_URL:
+            help_uri = cls.docs_url.format(code=code)  # a package's rule that names its own page
     else:
         tag = "buildkit" if cls is not None and cls.buildkit else _FAMILY_TAGS.get(code[:2], "other")
     tags = ["dockerfile", tag]

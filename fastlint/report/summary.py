@@ -23,11 +23,10 @@ class SummaryError(Exception):
 
 
 def rule_link(code: str) -> str:
-    """The rule's docs, as SARIF's ``helpUri`` gives them (ShellCheck's wiki for SC codes)."""
-    from .sarif_format import DOCS_URI, SHELLCHECK_URI
+    """The rule's docs, as SARIF's ``helpUri`` gives them (the rule's ``docs_url``)."""
+    from ..engine.index import docs_url
 
-    uri = (SHELLCHECK_URI if code.startswith("SC") else DOCS_URI).format(code=code)
-    return f"[`{code}`]({uri})"
+    return f"[`{code}`]({docs_url(code)})"
 
 
 def findings_markdown(findings: list[dict], fail_on: str | None = None) -> str:

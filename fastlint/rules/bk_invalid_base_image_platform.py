@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..engine.index import CATALOGUE_URL
 from ..engine.registry import register
 from ..engine.rule import FileRule
 from .lib.buildkit import (
@@ -27,7 +28,7 @@ class InvalidBaseImagePlatform(BuildKitCheck, UsesBaseImages, FileRule):
     code = "InvalidBaseImagePlatform"
     message = "Base image platform does not match expected target platform"
     check_scope = "file"
-    url = None  # BuildKit gives this check no page
+    docs_url = CATALOGUE_URL  # BuildKit gives this check no page: its catalogue page
 
     def finish(self):
         df = self.ctx.df

@@ -23,6 +23,7 @@ class DL3000(InstructionRule):
     message = "Use absolute WORKDIR"
     name = "absolute-workdir"
     fix_safety = "safe"
+    needs_instructions = ("WORKDIR",)
 
     def check(self, ins):
         if ins.keyword != "WORKDIR" or not ins.value or not ins.words:

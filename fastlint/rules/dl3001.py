@@ -17,6 +17,7 @@ class DL3001(InstructionRule):
     message = ("For some bash commands it makes no sense running them in a Docker container like `ssh`, `vim`, "
                "`shutdown`, `service`, `ps`, `free`, `top`, `kill`, `mount`, `ifconfig`")
     name = "pointless-command"
+    needs_instructions = ("RUN",)
 
     def check(self, ins):
         sh = shell_of(ins)

@@ -18,6 +18,7 @@ class DL3002(FileRule):
     level = "warning"
     message = "Last USER should not be root"
     name = "last-user-root"
+    needs_instructions = ("USER",)
 
     def __init__(self, ctx):
         super().__init__(ctx)

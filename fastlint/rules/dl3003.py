@@ -13,6 +13,7 @@ class DL3003(InstructionRule):
     level = "warning"
     message = "Use WORKDIR to switch to a directory"
     name = "use-workdir"
+    needs_instructions = ("RUN",)
 
     def check(self, ins):
         sh = shell_of(ins)

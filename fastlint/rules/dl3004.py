@@ -13,6 +13,7 @@ class DL3004(InstructionRule):
     level = "error"
     message = "Do not use sudo as it leads to unpredictable behavior. Use a tool like gosu to enforce root"
     name = "no-sudo"
+    needs_instructions = ("RUN",)
 
     def check(self, ins):
         sh = shell_of(ins)

@@ -14,6 +14,7 @@ class DL3008(InstructionRule):
     message = ("Pin versions in apt get install. Instead of `apt-get install <package>` use `apt-get install "
                "<package>=<version>`")
     name = "apt-get-pin"
+    needs_instructions = ("RUN",)
 
     def check(self, ins):
         sh = shell_of(ins)

@@ -33,6 +33,7 @@ class DL3009(InstructionRule):
     message = "Delete the apt lists (/var/lib/apt/lists) after installing something"
     name = "apt-lists-cleanup"
     fix_safety = "unsafe"
+    needs_instructions = ("RUN",)
 
     def check(self, ins):
         sh = shell_of(ins)

@@ -22,6 +22,7 @@ class DL3011(InstructionRule):
     level = "error"
     message = "Valid UNIX ports range from 0 to 65535"
     name = "valid-port"
+    needs_instructions = ("EXPOSE",)
 
     def check(self, ins):
         if ins.keyword != "EXPOSE":

@@ -13,6 +13,7 @@ class DL3012(StageRule):
     message = "Multiple `HEALTHCHECK` instructions"
     name = "multiple-healthchecks"
     fix_safety = "safe"
+    needs_instructions = ("HEALTHCHECK",)
 
     def start_file(self, df):
         self.previous = None

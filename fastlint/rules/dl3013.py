@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import re
 
 from ..engine.registry import register
 from ..engine.rule import InstructionRule
+from .lib.regex import lazy
 from .lib.run import hit_command, shell_of
 
-_PIP = re.compile(r"^pip(\d+(\.\d+)*)?$|^pipx$")
-_PYTHON = re.compile(r"^python(\d+(\.\d+)*)?$")
+_PIP = lazy(r"^pip(\d+(\.\d+)*)?$|^pipx$")
+_PYTHON = lazy(r"^python(\d+(\.\d+)*)?$")
 
 # pip/pipx options that take a value as the next word (hadolint's list, and more of pip's and pipx's own)
 VALUE_FLAGS = (
@@ -81,6 +81,7 @@ class DL3013(InstructionRule):
     message = ("Pin versions in pip. Instead of `pip install <package>` use `pip install <package>==<version>` or "
                "`pip install --requirement <requirements file>`")
     name = "pip-pin"
+    needs_instructions = ("RUN",)
 
     def check(self, ins):
         sh = shell_of(ins)

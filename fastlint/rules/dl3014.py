@@ -42,6 +42,7 @@ class DL3014(InstructionRule):
     message = "Use the `-y` switch to avoid manual input `apt-get -y install <package>`"
     name = "apt-get-yes"
     fix_safety = "safe"
+    needs_instructions = ("RUN",)
 
     def check(self, ins):
         sh = shell_of(ins)

@@ -21,6 +21,7 @@ class DL3015(InstructionRule):
     message = "Avoid additional packages by specifying `--no-install-recommends`"
     name = "apt-get-no-recommends"
     fix_safety = "unsafe"
+    needs_instructions = ("RUN",)
 
     def check(self, ins):
         sh = shell_of(ins)

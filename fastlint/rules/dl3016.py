@@ -35,6 +35,7 @@ class DL3016(InstructionRule):
     level = "warning"
     message = "Pin versions in npm. Instead of `npm install <package>` use `npm install <package>@<version>`"
     name = "npm-pin"
+    needs_instructions = ("RUN",)
 
     def check(self, ins):
         sh = shell_of(ins)

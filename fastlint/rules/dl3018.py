@@ -16,6 +16,7 @@ class DL3018(InstructionRule):
     level = "warning"
     message = "Pin versions in apk add. Instead of `apk add <package>` use `apk add <package>=<version>`"
     name = "apk-pin"
+    needs_instructions = ("RUN",)
 
     def check(self, ins):
         sh = shell_of(ins)

@@ -29,6 +29,7 @@ class DL3019(InstructionRule):
                "done installing packages")
     name = "apk-no-cache"
     fix_safety = "safe"
+    needs_instructions = ("RUN",)
 
     def check(self, ins):
         sh = shell_of(ins)

@@ -21,6 +21,7 @@ class DL3020(InstructionRule):
     message = "Use COPY instead of ADD for files and folders"
     name = "copy-not-add"
     fix_safety = "safe"
+    needs_instructions = ("ADD",)
 
     def check(self, ins):
         if ins.keyword != "ADD" or ins.heredocs or len(ins.value) < 2:

@@ -14,6 +14,7 @@ class DL3021(InstructionRule):
     message = "COPY with more than 2 arguments requires the last argument to end with /"
     name = "copy-dest-slash"
     fix_safety = "safe"
+    needs_instructions = ("COPY",)
 
     def check(self, ins):
         if ins.keyword != "COPY" or len(ins.value) < 3:

@@ -17,6 +17,7 @@ class DL3022(InstructionRule):
     level = "warning"
     message = "`COPY --from` should reference a previously defined `FROM` alias"
     name = "copy-from-undefined"
+    needs_instructions = ("COPY",)
 
     def check(self, ins):
         if ins.keyword != "COPY" or ins.parent is not None:

@@ -12,6 +12,7 @@ class DL3023(InstructionRule):
     level = "error"
     message = "`COPY --from` cannot reference its own `FROM` alias"
     name = "copy-from-self"
+    needs_instructions = ("COPY",)
 
     def check(self, ins):
         if ins.keyword != "COPY" or ins.parent is not None or ins.stage is None:

@@ -14,6 +14,7 @@ class DL3025(InstructionRule):
     message = "Use arguments JSON notation for CMD and ENTRYPOINT arguments"
     name = "json-cmd"
     fix_safety = "unsafe"
+    needs_instructions = ("CMD", "ENTRYPOINT", "HEALTHCHECK")
 
     def check(self, ins):
         if ins.json or not ins.value:

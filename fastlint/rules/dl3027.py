@@ -23,6 +23,7 @@ class DL3027(InstructionRule):
     message = "Do not use apt as it is meant to be an end-user tool, use apt-get or apt-cache instead"
     name = "no-apt"
     fix_safety = "unsafe"
+    needs_instructions = ("RUN",)
 
     def check(self, ins):
         sh = shell_of(ins)

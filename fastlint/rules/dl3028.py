@@ -51,6 +51,7 @@ class DL3028(InstructionRule):
     level = "warning"
     message = "Pin versions in gem install. Instead of `gem install <gem>` use `gem install <gem>:<version>`"
     name = "gem-pin"
+    needs_instructions = ("RUN",)
 
     def check(self, ins):
         sh = shell_of(ins)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 
 from ..engine.registry import register
 from ..engine.rule import InstructionRule
 from ..parser.stages import PLATFORM_ARGS
+from .lib.regex import lazy
 
-_VAR = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-+][^}]*)?\}|([A-Za-z_][A-Za-z0-9_]*))")
+_VAR = lazy(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-+][^}]*)?\}|([A-Za-z_][A-Za-z0-9_]*))")
 
 
 def automatic_platform(value: str) -> bool:

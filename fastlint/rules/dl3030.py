@@ -20,6 +20,7 @@ class DL3030(InstructionRule):
     message = "Use the -y switch to avoid manual input `yum install -y <package>`"
     name = "yum-yes"
     fix_safety = "safe"
+    needs_instructions = ("RUN",)
 
     def check(self, ins):
         sh = shell_of(ins)

@@ -23,6 +23,7 @@ class DL3032(InstructionRule):
     message = "`yum clean all` missing after yum command."
     name = "yum-clean"
     fix_safety = "unsafe"
+    needs_instructions = ("RUN",)
 
     def check(self, ins):
         sh = shell_of(ins)

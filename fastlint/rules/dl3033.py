@@ -21,3 +21,4 @@ class DL3033(VersionRule):
     name = "yum-version-pinning"
     programs = ("yum",)
     skip_args = ("module",)
+    needs_instructions = ("RUN",)

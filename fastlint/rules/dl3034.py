@@ -16,6 +16,7 @@ class DL3034(InstructionRule):
     message = "Non-interactive switch missing from `zypper` command: `zypper install -y`"
     name = "zypper-non-interactive"
     fix_safety = "safe"
+    needs_instructions = ("RUN",)
 
     def check(self, ins):
         if ins.keyword != "RUN":

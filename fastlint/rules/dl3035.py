@@ -13,6 +13,7 @@ class DL3035(InstructionRule):
     level = "warning"
     message = "Do not use `zypper dist-upgrade`."
     name = "zypper-dist-upgrade"
+    needs_instructions = ("RUN",)
 
     def check(self, ins):
         if ins.keyword != "RUN":

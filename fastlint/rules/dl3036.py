@@ -14,6 +14,7 @@ class DL3036(InstructionRule):
     message = "`zypper clean` missing after zypper use."
     name = "zypper-clean"
     fix_safety = "unsafe"
+    needs_instructions = ("RUN",)
 
     def check(self, ins):
         if ins.keyword != "RUN":

@@ -18,6 +18,7 @@ class DL3037(InstructionRule):
     level = "warning"
     message = "Specify version with `zypper install -y <package>=<version>`."
     name = "zypper-version-pinning"
+    needs_instructions = ("RUN",)
 
     def check(self, ins):
         if ins.keyword != "RUN":

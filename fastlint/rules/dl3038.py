@@ -16,6 +16,7 @@ class DL3038(InstructionRule):
     message = "Use the -y switch to avoid manual input `dnf install -y <package>`"
     name = "dnf-assume-yes"
     fix_safety = "safe"
+    needs_instructions = ("RUN",)
 
     def check(self, ins):
         if ins.keyword != "RUN":

@@ -28,6 +28,7 @@ class DL3040(InstructionRule):
     message = "`dnf clean all` missing after dnf command."
     name = "dnf-clean"
     fix_safety = "unsafe"
+    needs_instructions = ("RUN",)
 
     def check(self, ins):
         if ins.keyword != "RUN":

@@ -14,3 +14,4 @@ class DL3041(VersionRule):
     name = "dnf-version-pinning"
     programs = ("dnf", "microdnf")
     skip_args = ("module", "group")  # dnf group install "Development Tools" names groups, not packages
+    needs_instructions = ("RUN",)

@@ -38,6 +38,7 @@ class DL3042(StageRule):
     message = "Avoid use of cache directory with pip. Use `pip install --no-cache-dir <package>`"
     name = "pip-no-cache-dir"
     fix_safety = "unsafe"
+    needs_instructions = ("RUN",)
 
     def __init__(self, ctx):
         super().__init__(ctx)

@@ -12,6 +12,7 @@ class DL3043(InstructionRule):
     level = "error"
     message = "`ONBUILD`, `FROM` or `MAINTAINER` triggered from within `ONBUILD` instruction."
     name = "onbuild-forbidden-trigger"
+    needs_instructions = ("ONBUILD",)
 
     def check(self, ins):
         if ins.keyword != "ONBUILD" or ins.parent is not None or ins.sub is None:

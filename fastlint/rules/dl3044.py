@@ -20,6 +20,7 @@ class DL3044(InstructionRule):
     level = "error"
     message = "Do not refer to an environment variable within the same `ENV` statement where it is defined."
     name = "env-self-reference"
+    needs_instructions = ("ENV",)
 
     def __init__(self, ctx):
         super().__init__(ctx)

@@ -26,6 +26,7 @@ class DL3045(StageRule):
     level = "warning"
     message = "`COPY` to a relative destination without `WORKDIR` set."
     name = "copy-relative-without-workdir"
+    needs_instructions = ("COPY",)
 
     def __init__(self, ctx):
         super().__init__(ctx)

@@ -14,6 +14,7 @@ class DL3046(InstructionRule):
     message = "`useradd` without flag `-l` and high UID will result in excessively large Image."
     name = "useradd-high-uid"
     fix_safety = "unsafe"
+    needs_instructions = ("RUN",)
 
     def check(self, ins):
         if ins.keyword != "RUN":

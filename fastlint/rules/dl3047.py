@@ -15,6 +15,7 @@ class DL3047(InstructionRule):
                "`-q` or `-nv` (shorthands for `--quiet` or `--no-verbose`).")
     name = "wget-progress"
     fix_safety = "safe"
+    needs_instructions = ("RUN",)
 
     def check(self, ins):
         if ins.keyword != "RUN":

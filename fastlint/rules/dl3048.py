@@ -25,6 +25,7 @@ class DL3048(InstructionRule):
     level = "style"
     message = "Invalid label key."
     name = "invalid-label-key"
+    needs_instructions = ("LABEL",)
 
     def check(self, ins):
         if ins.keyword != "LABEL":

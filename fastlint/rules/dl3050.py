@@ -16,6 +16,7 @@ class DL3050(InstructionRule):
     level = "info"
     message = "Superfluous label(s) present."
     name = "superfluous-label"
+    needs_instructions = ("LABEL",)
 
     def check(self, ins):
         if ins.keyword != "LABEL" or not self.policy.strict_labels:

@@ -17,6 +17,7 @@ class DL3051(LabelValueRule):
     message = "label `<label>` is empty."
     name = "label-empty"
     template = "label `{label}` is empty."
+    needs_instructions = ("LABEL",)
 
     def bad(self, value: str) -> bool:
         return value == ""

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 
 from ..engine.registry import register
 from .lib.bases import LabelValueRule
+from .lib.regex import lazy
 
 # RFC 3986 absolute URI: scheme ":" then only URI characters, with complete percent escapes
-_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*$")
+_URI = lazy(r"^[A-Za-z][A-Za-z0-9+.\-]*:(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*$")
 
 
 def valid_url(value: str) -> bool:
@@ -23,6 +23,7 @@ class DL3052(LabelValueRule):
     name = "label-not-url"
     label_type = "url"
     template = "Label `{label}` is not a valid URL."
+    needs_instructions = ("LABEL",)
 
     def bad(self, value: str) -> bool:
         return not valid_url(value)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 
 from ..engine.registry import register
 from .lib.bases import LabelValueRule
+from .lib.regex import lazy
 
-_RFC3339 = re.compile(
+_RFC3339 = lazy(
     r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:[Zz]|[+-](\d{2}):(\d{2}))$")
 
 
@@ -38,6 +38,7 @@ class DL3053(LabelValueRule):
     name = "label-not-rfc3339"
     label_type = "rfc3339"
     template = "Label `{label}` is not a valid time format - must conform to RFC3339."
+    needs_instructions = ("LABEL",)
 
     def bad(self, value: str) -> bool:
         return not valid_rfc3339(value)

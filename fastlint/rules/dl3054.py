@@ -113,6 +113,7 @@ class DL3054(LabelValueRule):
     name = "label-not-spdx"
     label_type = "spdx"
     template = "Label `{label}` is not a valid SPDX identifier."
+    needs_instructions = ("LABEL",)
 
     def bad(self, value: str) -> bool:
         return value not in license_ids()

@@ -16,6 +16,7 @@ class DL3055(LabelValueRule):
     name = "label-not-git-hash"
     label_type = "hash"
     template = "Label `{label}` is not a valid git hash."
+    needs_instructions = ("LABEL",)
 
     def bad(self, value: str) -> bool:
         return len(value) not in (7, 40) or any(ch not in _HEX for ch in value)

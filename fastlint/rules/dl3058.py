@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import re
 
 from ..engine.registry import register
 from .lib.bases import LabelValueRule
+from .lib.regex import lazy
 
 _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _LOCAL = rf"(?:{_ATOM}(?:\.{_ATOM})*|\"(?:[^\"\\\r\n]|\\.)*\")"
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
 _DOMAIN = rf"(?:{_LABEL}(?:\.{_LABEL})*|\[[^\[\]\\\s]+\])"
-_ADDR = re.compile(rf"^{_LOCAL}@{_DOMAIN}$")
+_ADDR = lazy(rf"^{_LOCAL}@{_DOMAIN}$")
 
 
 def valid_email(value: str) -> bool:
@@ -27,6 +27,7 @@ class DL3058(LabelValueRule):
     name = "label-not-email"
     label_type = "email"
     template = "Label `{label}` is not a valid email format - must conform to RFC5322."
+    needs_instructions = ("LABEL",)
 
     def bad(self, value: str) -> bool:
         return not valid_email(value)

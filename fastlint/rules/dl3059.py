@@ -19,6 +19,7 @@ class DL3059(FileRule):
     level = "info"
     message = "Multiple consecutive `RUN` instructions. Consider consolidation."
     name = "consecutive-run"
+    needs_instructions = ("RUN",)
 
     def __init__(self, ctx):
         super().__init__(ctx)

@@ -37,6 +37,7 @@ class DL3060(FileRule):
     message = "`yarn cache clean` missing after `yarn install` was run."
     name = "yarn-cache-clean"
     fix_safety = "unsafe"
+    needs_instructions = ("RUN",)
 
     def __init__(self, ctx):
         super().__init__(ctx)

@@ -34,6 +34,7 @@ class DL3062(InstructionRule):
     level = "warning"
     message = "Pin versions in go. Instead of `go install <package>` use `go install <package>@<version>`"
     name = "go-version-pinning"
+    needs_instructions = ("RUN",)
 
     def check(self, ins):
         if ins.keyword != "RUN":

@@ -31,6 +31,7 @@ class DL3064(InstructionRule):
     level = "warning"
     message = "Potentially sensitive data should not be used in the `ARG` or `ENV` commands"
     name = "sensitive-arg-env"
+    needs_instructions = ("ARG", "ENV")
 
     def check(self, ins):
         if ins.keyword not in ("ARG", "ENV"):

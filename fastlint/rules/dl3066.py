@@ -14,6 +14,7 @@ class DL3066(InstructionRule):
     level = "info"
     message = "Non-numeric user-id may not be resolvable by host system"
     name = "non-numeric-user"
+    needs_instructions = ("USER",)
 
     def __init__(self, ctx):
         super().__init__(ctx)

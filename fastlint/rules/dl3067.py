@@ -12,6 +12,7 @@ class DL3067(InstructionRule):
     level = "warning"
     message = "Do not copy an entire filesystem from another stage"
     name = "copy-entire-filesystem"
+    needs_instructions = ("COPY",)
 
     def check(self, ins):
         if ins.keyword != "COPY" or ins.flag_value("from") is None:

@@ -14,6 +14,7 @@ class DL4000(InstructionRule):
     message = "MAINTAINER is deprecated"
     name = "maintainer-deprecated"
     fix_safety = "safe"
+    needs_instructions = ("MAINTAINER",)
 
     def check(self, ins):
         if ins.keyword != "MAINTAINER":

@@ -13,6 +13,7 @@ class DL4001(StageRule):
     level = "warning"
     message = "Either use Wget or Curl but not both"
     name = "wget-and-curl"
+    needs_instructions = ("RUN",)
 
     def __init__(self, ctx):
         super().__init__(ctx)

@@ -14,3 +14,4 @@ class DL4003(LastOneWins):
                "take effect")
     name = "multiple-cmd"
     keyword = "CMD"
+    needs_instructions = ("CMD",)

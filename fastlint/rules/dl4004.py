@@ -14,3 +14,4 @@ class DL4004(LastOneWins):
                "last `ENTRYPOINT` will take effect")
     name = "multiple-entrypoint"
     keyword = "ENTRYPOINT"
+    needs_instructions = ("ENTRYPOINT",)

@@ -13,6 +13,7 @@ class DL4005(InstructionRule):
     level = "warning"
     message = "Use SHELL to change the default shell"
     name = "ln-bin-sh"
+    needs_instructions = ("RUN",)
 
     def check(self, ins):
         if ins.keyword != "RUN":

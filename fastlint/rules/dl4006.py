@@ -102,6 +102,7 @@ class DL4006(StageRule):
                "to /bin/ash, or disable this check")
     name = "pipefail"
     fix_safety = "unsafe"
+    needs_instructions = ("RUN",)
 
     def __init__(self, ctx):
         super().__init__(ctx)

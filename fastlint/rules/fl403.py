@@ -17,6 +17,7 @@ class FL403(InstructionRule):
     message = "Use `npm ci` (and `--ignore-scripts` in the dependencies stage) instead of `npm install`"
     name = "npm-ci"
     fix_safety = "unsafe"
+    needs_instructions = ("RUN",)
 
     def check(self, ins):
         if ins.keyword != "RUN" or ins.parent is not None or ins.stage is None:

@@ -14,6 +14,7 @@ class FL601(InstructionRule):
     level = "error"
     message = "Secret in ENV or ARG: it is stored in the image or its build history"
     name = "no-secrets"
+    needs_instructions = ("ARG", "ENV")
 
     def check(self, ins):
         if ins.keyword not in ("ENV", "ARG"):

@@ -352,7 +352,25 @@ def run_jobs(run: ShellCheckRun, jobs: list[Job]) -> None:
 
 def _run_shellcheck(run: ShellCheckRun, exe: str, items: list[tuple[tuple, Job]]) -> list[tuple]:
     """Run ShellCheck on the scripts; fill ``run.results``; return the keys it checked (not those of a failed
-    run)."""
+    run). One script (a run on one small file: pre-commit, an editor) goes through standard input: no temporary
+    folder (tempfile costs more start-up than the ShellCheck process), no subprocess module (lib/process.py)."""
+    base = [exe, "--norc", "--format=json1", "--exclude=" + ",".join(c[2:] for c in EXCLUDED)]
+    if len(items) == 1:
+        from .lib.process import Timeout, run_with_input
+
+        job = items[0][1]
+        script = (f"#!/bin/{job.shell}\n" + _declare(job.declared) + job.body).encode("utf-8")
+        try:
+            code, out, err = run_with_input(base + ["-"], script, TIMEOUT_SECONDS)
+        except OSError as err:
+            _warn(run, f"cannot run ShellCheck ({exe}): {err.strerror or err}; SC rules skipped")
+            return []
+        except Timeout:
+            _warn(run, f"ShellCheck took longer than {TIMEOUT_SECONDS} s; SC findings of 1 script skipped")
+            return []
+        STATS["processes"] += 1
+        STATS["scripts"] += 1
+        return _take(run, code, out, err, ["-"], items)
     import subprocess
     import tempfile
 
@@ -368,7 +386,6 @@ def _run_shellcheck(run: ShellCheckRun, exe: str, items: list[tuple[tuple, Job]]
             with open(os.path.join(tmp, name), "w", encoding="utf-8", newline="") as fh:
                 fh.write(header + job.body)
         chunks = _balanced(names, [len(job.body) for _, job in items], n)
-        base = [exe, "--norc", "--format=json1", "--exclude=" + ",".join(c[2:] for c in EXCLUDED)]
         running = []
         for chunk in chunks:
             # at most os.cpu_count() at once; more chunks only when the command line would be too long
@@ -410,9 +427,7 @@ def _balanced(names: list[str], sizes: list[int], n: int) -> list[list[str]]:
 
 
 def _collect(run: ShellCheckRun, running, items) -> list[tuple]:
-    """Read one ShellCheck process's findings into ``run.results``; the keys of the scripts it checked (none when the
-    process failed)."""
-    import json
+    """Wait for one ShellCheck process of a batch and read its findings (``_take``)."""
     import subprocess
 
     proc, chunk = running
@@ -423,9 +438,17 @@ def _collect(run: ShellCheckRun, running, items) -> list[tuple]:
         proc.communicate()
         _warn(run, f"ShellCheck took longer than {TIMEOUT_SECONDS} s; SC findings of {len(chunk)} scripts skipped")
         return []
-    if proc.returncode not in (0, 1):
+    return _take(run, proc.returncode, out, err, chunk, items)
+
+
+def _take(run: ShellCheckRun, returncode: int, out: bytes, err: bytes, chunk: list[str], items) -> list[tuple]:
+    """Read one ShellCheck process's findings into ``run.results``; the keys of the scripts it checked (none when the
+    process failed). Its files are ``<index>.sh``, or ``-`` (standard input) for the one item."""
+    import json
+
+    if returncode not in (0, 1):
         first = (err.decode("utf-8", "replace").strip().splitlines() or ["no message"])[0]
-        _warn(run, f"ShellCheck failed (exit {proc.returncode}): {first}")
+        _warn(run, f"ShellCheck failed (exit {returncode}): {first}")
         return []
     try:
         comments = json.loads(out or b"{}").get("comments", [])
@@ -435,7 +458,7 @@ def _collect(run: ShellCheckRun, running, items) -> list[tuple]:
     found: dict[int, list[tuple]] = {}
     for c in comments:
         try:
-            index = int(c["file"].rsplit("/", 1)[-1].split(".", 1)[0])
+            index = 0 if c["file"] == "-" else int(c["file"].rsplit("/", 1)[-1].split(".", 1)[0])
         except (KeyError, ValueError):
             continue
         found.setdefault(index, []).append(c)
@@ -447,7 +470,7 @@ def _collect(run: ShellCheckRun, running, items) -> list[tuple]:
              c.get("endColumn", c["column"]), c.get("level", "warning"), f"SC{c['code']}", c.get("message", ""))
             for c in cs
         ]
-    return [items[int(name.split(".", 1)[0])][0] for name in chunk]
+    return [items[0 if name == "-" else int(name.split(".", 1)[0])][0] for name in chunk]
 
 
 class DiskCache:
@@ -574,6 +597,8 @@ class ShellCheck(FileRule):
     family = True
     external = "shellcheck"
     batches = True
+    docs_url = "https://www.shellcheck.net/wiki/{code}"
+    needs_instructions = ("RUN",)
 
     @classmethod
     def prepare(cls, state, dfs) -> None:

@@ -18,6 +18,9 @@ imports from here (and from the engine and the parser), never from another rule 
   a stage).
 * ``bases``: base classes several rules are made of (version pinning, label values, last-one-wins).
 * ``secrets``: what FL601 calls a secret (the migration removes exactly those).
+* ``process``: running an external checker's program on an input (ShellCheck on one script), without the
+  subprocess module where the system has ``posix_spawn``.
+* ``regex``: ``lazy(pattern)``, a regular expression compiled when first used (no compiling at import).
 * ``buildkit``: BuildKit's build checks' base class (``BuildKitCheck``: ``sites`` for an ONBUILD trigger), its word
   expansion, the build's argument scopes (with the base image's ENV from a local engine), references, platforms.
 * ``twins``: what a hadolint rule and BuildKit's check that says the same thing share (the same fix, the same

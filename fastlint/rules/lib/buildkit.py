@@ -19,7 +19,10 @@ from __future__ import annotations
 
 import os
 import re
-from typing import ClassVar
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (start-up time)
+if TYPE_CHECKING:
+    from typing import ClassVar
 
 from ...engine.rule import Hit
 
@@ -41,8 +44,8 @@ class BuildKitCheck:
         super().__init_subclass__(**kwargs)
         if cls.code and not cls.name:
             cls.name = kebab(cls.code)
-        if cls.code and "url" not in cls.__dict__:
-            cls.url = URL.format(kebab(cls.code))
+        if cls.code and "docs_url" not in cls.__dict__:
+            cls.docs_url = URL.format(kebab(cls.code))
 
     def check_hit(self, node, message: str, fix=None, about: int | None = None) -> Hit:
         """A hit on a node; ``about``: the offset of the instruction it is about when it reports another one

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from ...engine.rule import Edit
 
 # stage names BuildKit reserves (DL3063, ReservedStageName)
@@ -24,6 +22,8 @@ def exec_form(ins, script: str, start: int) -> Edit | None:
     cmd = sh.commands[0]
     if cmd.assignments:
         return None
+    import json  # (only when a fix is made: not on the lint path)
+
     return Edit(start, ins.args_end, json.dumps([cmd.name] + cmd.arg_texts))
 
 
@@ -42,4 +42,6 @@ def authors_label(ins) -> Edit | None:
     """MAINTAINER rewritten as the OCI authors label (DL4000, MaintainerDeprecated)."""
     if not ins.value:
         return None
+    import json
+
     return Edit(ins.keyword_start, ins.args_end, "LABEL org.opencontainers.image.authors=" + json.dumps(ins.value[0]))
