@@ -55,14 +55,23 @@ class Edit:
 
 class Fix:
     """A fix: edits on the original text. ``safety`` is ``safe`` (the built image is the same, or only
-    metadata the standard asks for changes) or ``unsafe`` (applied only with ``--unsafe-fixes``)."""
+    metadata the standard asks for changes) or ``unsafe`` (applied only with ``--unsafe-fixes``).
 
-    __slots__ = ("edits", "safety", "description")
+    ``changes`` names the facts the fix changes that other rules read (``FACTS``: the base image, the stage
+    structure, the user, the shell). The fix loop applies such a fix in a pass of its own and lints again before
+    any other fix, so that no fix is written for a base, a user or a shell the same pass replaces."""
 
-    def __init__(self, edits: list[Edit], safety: str = 'safe', description: str = ""):
+    __slots__ = ("edits", "safety", "description", "changes")
+
+    def __init__(self, edits: list[Edit], safety: str = 'safe', description: str = "",
+                 changes: frozenset[str] = frozenset()):
         self.edits = edits
         self.safety = safety
         self.description = description
+        self.changes = frozenset(changes)
+
+
+FACTS = frozenset({"base", "stages", "user", "shell"})  # what a Fix may declare in ``changes``
 
 
 
@@ -339,8 +348,9 @@ class Rule:
             start, end = node.start, node.end
         return Hit(start, end, message, fix)
 
-    def fix(self, *edits: Edit, safety: str | None = None, description: str = "") -> Fix:
-        return Fix(list(edits), safety or self.fix_safety or "safe", description)
+    def fix(self, *edits: Edit, safety: str | None = None, description: str = "",
+            changes: frozenset[str] = frozenset()) -> Fix:
+        return Fix(list(edits), safety or self.fix_safety or "safe", description, changes)
 
     @classmethod
     def reads(cls, kind: str) -> bool:

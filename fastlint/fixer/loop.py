@@ -2,7 +2,16 @@
 
 One pass takes every fixable finding of the allowed safety (safe; unsafe too with ``--unsafe-fixes``), keeps the
 fixes whose edits do not overlap (first come first served by offset; the others wait for the next pass, when the
-rule reports them again on the new text), applies them, and lints the result. The loop cannot run away:
+rule reports them again on the new text), applies them, and lints the result.
+
+Fixes that depend on each other do not share a pass. A fix that changes what other rules read declares it
+(``Fix.changes``: the base image, the stage structure, the user, the shell): such fixes go first, in a pass of
+their own (with only the other fixes of the same rule that declare the same facts: FL102 on two stages), and the
+file is linted again before any other fix is chosen. So every fix's text is computed from the text it is applied
+to, with the base, user and shell that text has: FL302 never writes Debian's ``useradd`` into a stage whose
+``FROM`` FL102 turns into Alpine in the same pass (ruff's isolation levels are the model).
+
+The loop cannot run away:
 
 * at most ``MAX_PASSES`` passes;
 * a pass whose result does not parse (DL1000) or makes the engine raise is discarded; its fixes are then tried
@@ -24,10 +33,18 @@ unsafe fixes: the rewrite changes the image anyway). The structural findings it 
 other fix (``safety="structural"``), followed by the fixes of the second loop; the first loop's fixes are
 superseded. A rewrite that cannot be done (``StructuralError``, one sentence) leaves the first loop's result and
 says why in ``rewrite_error``.
+
+Every fix the loop throws away is a ``Discard`` in ``FixOutcome.discards`` (a fix whose text does not parse, whose
+edits overlap or leave the text, that changes nothing, that breaks the file together with the fixes of its pass,
+or that never settles): each is a bug of a rule's fix, which users would otherwise never see. With
+``FASTLINT_DEBUG=1`` each discard is also written to stderr with the edits the fix wanted to make
+(``scripts/fix_fuzz.py`` counts them over the corpus and mutated files).
 """
 
 from __future__ import annotations
 
+import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,6 +74,19 @@ class Applied:
 
 
 @dataclass
+class Discard:
+    """A fix the loop threw away, and why (``kind``: ``parse`` the text does not parse or the engine fails on it,
+    ``edits`` the edits overlap or leave the text, ``noop`` the fix changes nothing, ``together`` fine alone but
+    not with the fixes of its pass, ``unsettled`` the rule's fixes never settle, ``other-file`` another file's
+    edits could not be applied)."""
+
+    code: str
+    line: int
+    kind: str
+    reason: str
+
+
+@dataclass
 class FixOutcome:
     path: str
     original: str
@@ -66,6 +96,7 @@ class FixOutcome:
     passes: int = 0
     settled: bool = True
     notes: list[str] = field(default_factory=list)  # what the loop had to give up, one sentence each
+    discards: list[Discard] = field(default_factory=list)  # the fixes thrown away (each a rule's bug)
     other_files: dict[str, str] = field(default_factory=dict)  # path -> new text (e.g. the .dockerignore)
     error: str | None = None  # the original cannot be fixed at all (it does not parse): one line
     error_line: int = 0
@@ -165,6 +196,7 @@ def _rewrite(first: FixOutcome, structural, path: str, policy: Policy, selection
         return first
     second.original = text
     second.rewrite = rewrite
+    second.discards = first.discards + second.discards  # thrown away in the first loop all the same
     second.applied = [Applied(f.code, f.line, f.message, "rewrite from the template", STRUCTURAL)
                       for f in fixed] + second.applied
     return second
@@ -203,7 +235,7 @@ def _fix_loop(text: str, path: str, policy: Policy, selection: Selection, unsafe
         own, side = [], []
         for f in candidates:
             (side if any(edit_path(e) is not None for e in f.fix.edits) else own).append(f)
-        _apply_other(current, side, other_done, other_original, other_new, applied_other, out.notes)
+        _apply_other(current, side, other_done, other_original, other_new, applied_other, out)
         if not own:
             break  # settled: nothing left to apply to the Dockerfile
         if out.passes >= max_passes or out.settled is False:
@@ -217,14 +249,17 @@ def _fix_loop(text: str, path: str, policy: Policy, selection: Selection, unsafe
             restarts += 1
             excluded |= culprits
             out.notes.append(f"started again from the original without the fixes of {', '.join(sorted(culprits))}")
+            for code in sorted(culprits):
+                _discard(out, code, 0, "unsettled", "its fixes do not settle (a cycle or the pass limit)")
             current, result, seen, applied, pass_codes = text, original_result, {text}, [], []
             out.passes, out.settled = 0, True
             continue
         out.passes += 1
-        choice = choose(own, len(current), lambda f: f.fix)
+        choice = choose(isolate(own), len(current), lambda f: f.fix)
         for f in choice.broken:
             rejected.add(_signature(current, f))
             out.notes.append(f"{f.code} at line {f.line}: the fix's edits overlap or leave the text; not applied")
+            _discard(out, f.code, f.line, "edits", "the fix's edits overlap or leave the text", current, f)
         batch = choice.accepted
         new_text, new_result, why = _try(current, batch, path, policy, selection, state)
         if new_result is None:
@@ -235,12 +270,16 @@ def _fix_loop(text: str, path: str, policy: Policy, selection: Selection, unsafe
                 if alone is None:
                     rejected.add(_signature(current, f))
                     out.notes.append(f"{f.code} at line {f.line}: fix not applied: {why_alone}")
+                    _discard(out, f.code, f.line, "parse", why_alone, current, f)
                 else:
                     good.append(f)
             batch = good
             new_text, new_result, why = (_try(current, batch, path, policy, selection, state) if batch
                                          else (current, None, ""))
             if new_result is None and len(batch) > 1:
+                for f in batch[1:]:  # fine alone, not together: they wait for the next pass
+                    _discard(out, f.code, f.line, "together", f"breaks the file with the fixes of its pass ({why})",
+                             current, f)
                 batch = batch[:1]
                 new_text, new_result, why = _try(current, batch, path, policy, selection, state)
             if new_result is None:
@@ -249,6 +288,7 @@ def _fix_loop(text: str, path: str, policy: Policy, selection: Selection, unsafe
             for f in batch:  # a fix that changes nothing but keeps firing would loop for ever
                 rejected.add(_signature(current, f))
                 out.notes.append(f"{f.code} at line {f.line}: the fix changes nothing; not applied")
+                _discard(out, f.code, f.line, "noop", "the fix changes nothing", current, f)
             continue
         pass_codes.append({f.code for f in batch})
         if new_text in seen:
@@ -262,6 +302,8 @@ def _fix_loop(text: str, path: str, policy: Policy, selection: Selection, unsafe
 
     if not out.settled:
         out.notes.append("file left unchanged")
+        codes = sorted(set().union(*pass_codes)) if pass_codes else []
+        _discard(out, ",".join(codes) or "-", 0, "unsettled", "the fixes never settle: the file is left unchanged")
         out.remaining = _final_findings(text, path, policy, selection, state)
         return out
     out.text = current
@@ -272,6 +314,34 @@ def _fix_loop(text: str, path: str, policy: Policy, selection: Selection, unsafe
         out.remaining = [f for f in result.findings
                          if not (f.fix is not None and any(edit_path(e) in out.other_files for e in f.fix.edits))]
     return out
+
+
+def isolate(findings: list[Finding]) -> list[Finding]:
+    """The fixes one pass may apply together. When some fixes change what other rules read (``Fix.changes``),
+    the pass holds only the first of them (by offset) and the other fixes of the same rule that declare the same
+    facts; every other fix waits until the file has been linted again. Otherwise all of them."""
+    isolated = [f for f in findings if f.fix.changes]
+    if not isolated:
+        return findings
+    lead = min(isolated, key=lambda f: min((e.start for e in f.fix.edits if edit_path(e) is None), default=0))
+    return [f for f in isolated if f.code == lead.code and f.fix.changes == lead.fix.changes]
+
+
+def _discard(out: FixOutcome, code: str, line: int, kind: str, reason: str, text: str | None = None,
+             finding: Finding | None = None) -> None:
+    """Record a fix the loop threw away; with FASTLINT_DEBUG=1 also write it to stderr, with its edits."""
+    out.discards.append(Discard(code, line, kind, reason))
+    if not os.environ.get("FASTLINT_DEBUG"):
+        return
+    where = f"{out.path}:{line}" if line else out.path
+    lines = [f"fastlint debug: fix loop: {where}: {code} fix discarded ({kind}): {reason}"]
+    if finding is not None and finding.fix is not None and text is not None:
+        for e in finding.fix.edits:
+            if edit_path(e) is None:
+                lines.append(f"    edit [{e.start}, {e.end}) {text[e.start:e.end]!r} -> {e.text!r}")
+            else:
+                lines.append(f"    edit of {edit_path(e)} [{e.start}, {e.end}) -> {e.text!r}")
+    print("\n".join(lines), file=sys.stderr, flush=True)
 
 
 def _final_findings(text: str, path: str, policy: Policy, selection: Selection, state: RunState) -> list[Finding]:
@@ -295,7 +365,7 @@ def _try(current: str, batch: list[Finding], path: str, policy: Policy, selectio
 
 
 def _apply_other(current: str, side: list[Finding], done: set, original: dict[str, str], new: dict[str, str],
-                 applied: list[Applied], notes: list[str]) -> None:
+                 applied: list[Applied], out: FixOutcome) -> None:
     """Apply fixes that edit other files, once each (the rule keeps reporting them until the file is written).
     A fix with edits of both the Dockerfile and another file counts as an other-file fix: only its other-file
     edits are applied."""
@@ -317,7 +387,8 @@ def _apply_other(current: str, side: list[Finding], done: set, original: dict[st
                     continue  # already rewritten by an earlier fix this run: its offsets no longer hold
                 updates[p] = apply_edits(base, edits)
         except (EditError, OSError, UnicodeDecodeError) as err:
-            notes.append(f"{f.code}: fix of {', '.join(by_path)} not applied: {err}")
+            out.notes.append(f"{f.code}: fix of {', '.join(by_path)} not applied: {err}")
+            _discard(out, f.code, f.line, "other-file", str(err))
             continue
         if not updates:
             continue

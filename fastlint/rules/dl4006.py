@@ -156,7 +156,7 @@ class DL4006(StageRule):
                 return None
             new = [words[0], "-o", "pipefail", *words[1:]]
             return self.fix(Edit(state.ins.args_start, state.ins.args_end, json.dumps(new)),
-                            description="add -o pipefail to the SHELL")
+                            description="add -o pipefail to the SHELL", changes=frozenset({"shell"}))
         if state.words is not None:  # a SHELL inherited from another stage: fix it there
             return None
         shell = {"alpine": "/bin/ash", "debian": "/bin/bash"}.get(family(stage) or "")
@@ -166,4 +166,5 @@ class DL4006(StageRule):
         at = stage.from_.end
         line = json.dumps([shell, "-o", "pipefail", "-c"])
         prefix = "" if at > 0 and text[at - 1] == "\n" else "\n"
-        return self.fix(Edit(at, at, f"{prefix}SHELL {line}\n"), description=f"set SHELL {line}")
+        return self.fix(Edit(at, at, f"{prefix}SHELL {line}\n"), description=f"set SHELL {line}",
+                        changes=frozenset({"shell"}))

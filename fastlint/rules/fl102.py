@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from ..engine.registry import register
-from ..engine.rule import Edit, InstructionRule
+from ..engine.rule import InstructionRule
 from ..parser.stages import ImageRef
 from .lib.images import same_image
+from .lib.port import switch_base
 from .lib.stages import chain, role
 
 
@@ -37,9 +38,10 @@ class FL102(InstructionRule):
             yield self.hit(word, f"Stage {label} is built on '{root.resolved}' (through stage "
                                  f"'{root.name or root.index}'); the policy's base for it is '{wanted}'")
             return
-        fix = None
+        fix = refused = None
         # (no fix to an untagged policy base: `FROM node` would not meet it either, only a pinned tag does)
         if ins.words and stage.base == stage.resolved and same_image(wanted_ref, wanted_ref):
-            fix = self.fix(Edit(word.start, word.end, wanted), description=f"use the policy's base {wanted}")
+            fix, refused = switch_base(self, stage, word, wanted, f"use the policy's base {wanted}")
+        why = f"; no fix: {refused}" if refused else ""
         yield self.hit(word, f"Stage {label} is built on '{root.resolved}'; the policy's base for it is "
-                             f"'{wanted}'", fix=fix)
+                             f"'{wanted}'{why}", fix=fix)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from ..engine.registry import register
-from ..engine.rule import Edit, InstructionRule
+from ..engine.rule import InstructionRule
 from ..parser.stages import ImageRef
 from .lib.images import normalize_image, same_image
+from .lib.port import switch_base
 from .lib.stages import role
 
 
@@ -48,10 +49,11 @@ class FL201(InstructionRule):
         else:
             why = "is not on the policy's allow list"
         replacement = self._replacement(stage, image, allowed)
-        fix = None
+        fix = refused = None
         if replacement and ins.words and stage.base == stage.resolved:
-            fix = self.fix(Edit(word.start, word.end, replacement), description=f"use {replacement}")
+            fix, refused = switch_base(self, stage, word, replacement, f"use {replacement}")
         hint = f"; use {replacement}" if replacement else f" ({', '.join(allowed)})"
+        hint += f"; no fix: {refused}" if refused else ""
         yield self.hit(word, f"Base image '{stage.resolved}' {why}{hint}", fix=fix)
 
     def _replacement(self, stage, image, allowed) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..engine.registry import register
 from ..engine.rule import Edit, FileRule
 from ..parser.stages import expand
-from .lib.places import trailing_insert_point
+from .lib.places import insert_lines, trailing_insert_point
 from .lib.stages import chain, chain_instructions, stage_env
 from .lib.users import builtin_user, effective_user, user_ops
 
@@ -50,7 +50,8 @@ class FL301(FileRule):
             fix = None
             if exists:
                 at, prefix = trailing_insert_point(df, final)
-                fix = self.fix(Edit(at, at, f"{prefix}USER {name}\n"), description=f"run as {want}")
+                fix = self.fix(insert_lines(df, at, prefix, f"USER {name}\n"), description=f"run as {want}",
+                               changes=frozenset({"user"}))
             yield self.hit(final.from_, f"The production stage {final.label!r} runs as root (no USER); end it with "
                                         f"USER {name}", fix=fix)
             return
@@ -65,6 +66,20 @@ class FL301(FileRule):
         where = "" if ins.stage is final else f" (inherited from stage {ins.stage.label!r})"
         fix = None
         if exists and ins.stage is final and "$" not in word.text:
-            fix = self.fix(Edit(word.start, word.end, name), description=f"run as {want}")
+            if builds_as(final, ins):
+                # later RUN and WORKDIR lines run as that user (``USER node`` then ``RUN mkdir /home/node/app``):
+                # they keep it, and the image switches to the policy's user at the end
+                at, prefix = trailing_insert_point(df, final)
+                fix = self.fix(insert_lines(df, at, prefix, f"USER {name}\n"), description=f"run as {want}",
+                               changes=frozenset({"user"}))
+            else:
+                fix = self.fix(Edit(word.start, word.end, name), description=f"run as {want}",
+                               changes=frozenset({"user"}))
         yield self.hit(word, f"The production stage runs as {value!r}{where}, not as the policy's user {want}",
                        fix=fix)
+
+
+def builds_as(stage, user_ins) -> bool:
+    """True when instructions after ``user_ins`` in the stage run as its user (RUN, WORKDIR's folder creation)."""
+    after = stage.instructions[stage.instructions.index(user_ins) + 1:]
+    return any(i.keyword in ("RUN", "WORKDIR") for i in after)

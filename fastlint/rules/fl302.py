@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from ..engine.registry import register
-from ..engine.rule import Edit, FileRule
+from ..engine.rule import FileRule
 from ..parser.tree import Node
-from .lib.places import after_instruction
-from .lib.stages import chain, family
+from .lib.places import after_instruction, insert_lines
+from .lib.families import family
+from .lib.stages import chain
 from .lib.users import builtin_user, effective_user, user_creation_text, user_ops
 
 
@@ -72,10 +73,11 @@ class FL302(FileRule):
         node = ins.words[0] if ins is not None and ins.words and ins.words[0].text.split(":")[0] in (name, uid) \
             else final.from_
         fix = None
-        text = user_creation_text(family(final), name, int(uid), int(gid))
+        text = user_creation_text(family(final), name, int(uid), int(gid), df.escape)
         inherited_user = effective_user(stages[:-1])
         if text is not None and inherited_user is None:
             at, prefix = after_instruction(df, final.from_)
-            fix = self.fix(Edit(at, at, prefix + text), description=f"create user {name} ({uid}:{gid})")
+            fix = self.fix(insert_lines(df, at, prefix, text), description=f"create user {name} ({uid}:{gid})",
+                           changes=frozenset({"user"}))
         return self.hit(node, f"User '{name}' ({uid}:{gid}) is not created in the production stage "
                               f"{final.label!r}", fix=fix)

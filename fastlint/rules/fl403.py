@@ -2,12 +2,40 @@
 
 from __future__ import annotations
 
+from fnmatch import fnmatch
+
 from ..engine.registry import register
 from ..engine.rule import Edit, InstructionRule
 from ..parser.tree import Node
 from .lib.npm import npm_install
 from .lib.run import commands
-from .lib.stages import policy_stage
+from .lib.files import copy_sources
+from .lib.stages import chain_instructions, policy_stage
+
+LOCKFILES = ("package-lock.json", "npm-shrinkwrap.json")
+
+
+def lockfile_left_behind(ins) -> bool:
+    """True when package.json reaches the install without a lockfile: a COPY/ADD before it (in the stage and the
+    stages it is built on) names package.json, and every source copied names a file that is not a lockfile
+    (``COPY package.json ./``). A folder, a ``.``, a pattern that matches a lockfile or a copy from another stage
+    may bring one: then False."""
+    manifest = False
+    for earlier in chain_instructions(ins.stage):
+        if earlier is ins:
+            break
+        if earlier.keyword not in ("COPY", "ADD"):
+            continue
+        if any(f.name.lower() == "from" for f in earlier.flags):
+            return False
+        for word in copy_sources(earlier):
+            name = word.text.rstrip("/").rsplit("/", 1)[-1]
+            if not name or name in (".", "..") or word.text.endswith("/") or "." not in name.lstrip("."):
+                return False  # a folder, or a name that may be one
+            if any(fnmatch(lock, name) for lock in LOCKFILES):
+                return False
+            manifest = manifest or fnmatch("package.json", name)
+    return manifest
 
 
 @register
@@ -36,9 +64,13 @@ class FL403(InstructionRule):
             exact = not ins.json and spot.end - spot.start == sub.end - sub.start
             if not inst.ci:
                 text = "ci" + ("" if scripts_off or not in_deps else " --ignore-scripts")
-                fix = self.fix(Edit(spot.start, spot.end, text), description="use npm ci") if exact else None
+                no_lock = lockfile_left_behind(ins)
+                fix = self.fix(Edit(spot.start, spot.end, text), description="use npm ci") \
+                    if exact and not no_lock else None
+                why = "; no fix: package.json is copied without package-lock.json, and `npm ci` needs it" \
+                    if no_lock else ""
                 yield self.hit(spot, f"`npm {sub.text}` resolves versions again and may rewrite the lockfile; use "
-                                     f"`npm {text}`", fix=fix)
+                                     f"`npm {text}`{why}", fix=fix)
             elif in_deps and not scripts_off:
                 fix = self.fix(Edit(spot.end, spot.end, " --ignore-scripts"),
                                description="add --ignore-scripts") if exact else None

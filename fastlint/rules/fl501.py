@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from ..engine.registry import register
-from ..engine.rule import Edit, FileRule
+from ..engine.rule import FileRule
 from .lib.health import healthcheck_text
-from .lib.places import trailing_insert_point
+from .lib.places import insert_lines, trailing_insert_point
 
 
 @register
@@ -50,6 +50,7 @@ class FL501(FileRule):
         if service is None or final.index in self.mentions:
             return None
         at, prefix = trailing_insert_point(self.ctx.df, final)
-        text = (f"{prefix}HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \\\n"
+        text = (f"HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 {self.ctx.df.escape}\n"
                 f"    {healthcheck_text(service)}\n")
-        return self.fix(Edit(at, at, text), description=f"add the {service.type} health check of {service.name}")
+        return self.fix(insert_lines(self.ctx.df, at, prefix, text),
+                        description=f"add the {service.type} health check of {service.name}")

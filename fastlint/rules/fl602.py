@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from ..engine.registry import register
-from ..engine.rule import Edit, FileRule
+from ..engine.rule import FileRule
 from .lib.packages import is_upgrade
-from .lib.places import after_instruction
+from .lib.places import after_instruction, insert_lines
 from .lib.run import commands
-from .lib.stages import chain, describe, family, policy_stage
+from .lib.families import family
+from .lib.stages import chain, describe, policy_stage
 
 
 def upgrades(stage) -> bool:
@@ -50,7 +51,7 @@ class FL602(FileRule):
             fix = None
             if fam == "alpine" and stage.parent is None:
                 at, prefix = after_instruction(df, stage.from_)
-                fix = self.fix(Edit(at, at, f"{prefix}RUN apk upgrade --no-cache\n"),
+                fix = self.fix(insert_lines(df, at, prefix, "RUN apk upgrade --no-cache\n"),
                                description="upgrade the OS packages")
             how = "apk upgrade --no-cache" if fam == "alpine" else "apt-get update && apt-get upgrade -y"
             yield self.hit(stage.from_, f"Stage {describe(stage)} does not upgrade its OS packages ({how}): it "

@@ -186,10 +186,25 @@ def ensure_host_packages() -> None:
             env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
 
 
+OWN_ENGINE = REPO / "scripts" / "engine" / "own-engine.sh"
+
+
+def own_engine(command: str = "start", timeout: float = 900) -> subprocess.CompletedProcess:
+    """``scripts/engine/own-engine.sh COMMAND``: the tests' own Docker engine (start / stop / status / host);
+    ``start`` and ``host`` print its DOCKER_HOST."""
+    return subprocess.run(["bash", str(OWN_ENGINE), command], capture_output=True, text=True, timeout=timeout)
+
+
 def docker_client():
+    """A client of the tests' own engine, started if it is not running (by hand it is left running; stop it
+    with ``bash scripts/engine/own-engine.sh stop``). Never the default engine: the stand-ins' tags would replace
+    a user's images."""
     import docker  # imported here: only the engine tests need it
 
-    return docker.from_env(timeout=600)
+    result = own_engine("start")
+    if result.returncode != 0:
+        raise SystemExit(f"build.py: the tests' own engine did not start: {result.stderr.strip()[-300:]}")
+    return docker.DockerClient(base_url=result.stdout.strip(), timeout=600)
 
 
 def image_exists(client, tag: str) -> bool:
@@ -456,6 +471,23 @@ DATA_PACKAGES = {
 }
 
 
+# Build tools that fixed legacy fixtures install for node-gyp: `fastlint fix --unsafe-fixes` carries
+# fast-enrichment-service's and fast-vammediation-service's `apt-get install -y python3 make g++` over to Alpine as
+# `apk add --no-cache python3 make g++` (FL102). No fixture has a native addon, so these are never run: each is a
+# placeholder whose programs say so and fail (a fixture that starts compiling native code would show it at once).
+# name -> the programs it installs.
+PLACEHOLDER_PACKAGES = {"python3": ["usr/bin/python3"], "make": ["usr/bin/make"], "g++": ["usr/bin/g++", "usr/bin/c++"]}
+PLACEHOLDER_VERSION = "0-r0"
+
+
+def placeholder_package(path: Path, name: str, programs: list[str]) -> None:
+    script = (f"#!/bin/sh\necho \"fastlint stand-in: {name} is a placeholder package (docs/standins.md): no "
+              f"native build can run here\" >&2\nexit 1\n")
+    with tarfile.open(path, "w:gz") as tar:
+        for program in programs:
+            add_bytes(tar, program, script, mode=0o755)
+
+
 def data_package(path: Path, roots: list[str]) -> None:
     """A package of host files and folders (recursively, symbolic links kept), owned by root."""
     def as_root(info: tarfile.TarInfo) -> tarfile.TarInfo:
@@ -496,6 +528,10 @@ def build_store() -> Path:
         version = debian_version(debian)
         file, digest = store_package(index_dir, name, version, lambda path, roots=roots: data_package(path, roots))
         lines.append(f"{name}|{version}|{file}|{digest}|the host's {debian} files")
+    for name, programs in PLACEHOLDER_PACKAGES.items():
+        file, digest = store_package(index_dir, name, PLACEHOLDER_VERSION,
+                                     lambda path, name=name, programs=programs: placeholder_package(path, name, programs))
+        lines.append(f"{name}|{PLACEHOLDER_VERSION}|{file}|{digest}|placeholder: its programs fail when run")
     (index_dir / "APKINDEX").write_text("\n".join(lines) + "\n")
 
     version, _ = template_probe_pin()

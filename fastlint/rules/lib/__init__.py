@@ -7,7 +7,11 @@ imports from here (and from the engine and the parser), never from another rule 
   / ``command_spot`` (FL rules), over the one RUN model (``fastlint.parser.shell.run_model``); edits that add a
   word or a command; the shared "clean the package cache" check.
 * ``stages``: the multi-stage model as the builder sees it: FROM chains, ``COPY --from``, the policy's stage
-  names, the base image's family, the stage's WORKDIR and ENV.
+  names, the stage's WORKDIR and ENV.
+* ``families``: the OS family of a stage's base image (Alpine, Debian/Ubuntu, the Red Hat family, SUSE, BusyBox)
+  from its name, the FROM chain and (to come) its os-release; which package manager and user tools each has.
+* ``port``: carrying a stage's package and user commands over to another family, for the fixes that switch
+  a base image (FL102, FL201).
 * ``images``: image references compared as Docker compares them.
 * ``packages``: OS package installs and removals (apk, apt-get, yum/dnf), version pinning.
 * ``npm``: dependency installs (npm, yarn, pnpm), devDependencies, the files an install reads.

@@ -3,6 +3,8 @@ at the end of a stage, before a stage's trailing CMD/ENTRYPOINT."""
 
 from __future__ import annotations
 
+from ...engine.rule import Edit
+
 
 # -- editing -----------------------------------------------------------------------------------------------------
 def line_start(text: str, offset: int) -> int:
@@ -37,6 +39,33 @@ def after_instruction(df, ins) -> tuple[int, str]:
     if nl == -1:
         return len(text), "\n"
     return nl + 1, ""
+
+
+def open_continuation(df) -> int | None:
+    """The offset of the escape character that leaves the file's last instruction open at the end of the file
+    (``RUN a \\`` followed by nothing but blank and comment lines), else None. A line added after it would
+    join that instruction (``RUN a USER nodejs``)."""
+    if not df.instructions or df.instructions[-1].heredocs:
+        return None
+    start = df.instructions[-1].keyword_start
+    offset = len(df.text)
+    for line in reversed(df.text[start:].splitlines(keepends=True)):
+        offset -= len(line)
+        body = line.strip()
+        if body and not body.startswith("#"):
+            kept = line.rstrip()
+            return offset + len(kept) - 1 if kept.endswith(df.escape) else None
+    return None
+
+
+def insert_lines(df, at: int, prefix: str, text: str):
+    """The edit that inserts ``prefix + text`` (whole lines) at ``at`` (from ``after_instruction`` and the like).
+    When the file ends in an open line continuation before ``at``, the same edit removes its escape character
+    (at the end of the file it continues nothing), so that the new lines do not join the last instruction."""
+    esc = open_continuation(df)
+    if esc is not None and esc < at:
+        return Edit(esc, at, df.text[esc + 1:at] + prefix + text)
+    return Edit(at, at, prefix + text)
 
 
 def stage_end(df, stage) -> tuple[int, str]:

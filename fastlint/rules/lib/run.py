@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ...engine.rule import Edit, Hit
 from ...parser.shell import (Command, RunScript, ShellWord, append_point, cache_mount_covers, command_node,
-                             run_commands, run_model, source_span)
+                             parse_shell, run_commands, run_model, source_span)
 from ...parser.tree import Node
 
 
@@ -77,11 +77,12 @@ def insert_after_word(sh, cmd, word_text: str, insertion: str) -> Edit | None:
 
 def append_command(ins, command: str) -> Edit | None:
     """An edit that appends ``&& command`` to a shell-form RUN (None when the script's end is not a plain
-    command: heredocs, comments, a trailing operator or line continuation)."""
+    command: heredocs, comments, a trailing operator or line continuation, or a script that does not parse, where
+    an open quote would swallow the addition)."""
     if ins.keyword != "RUN" or ins.json or ins.heredocs:
         return None
     text = ins.args_text.rstrip()
-    if not text or "#" in text or text.endswith(("&", "|", "\\", "(", "{")):
+    if not text or "#" in text or text.endswith(("&", "|", "\\", "(", "{")) or not parse_shell(text).ok:
         return None
     joiner = " " if text.endswith(";") else " && "
     return Edit(ins.args_end, ins.args_end, f"{joiner}{command}")

@@ -4,12 +4,11 @@
   is the stage with its ancestors (root first), so USER, HEALTHCHECK, ENV and installed packages are inherited.
 * ``COPY --from=X`` names an earlier stage (case-insensitively) or a stage index; anything else is an external
   image (``from_stage``).
-* The base image's family (alpine, debian) says which package manager and user tools a stage has.
+* The base image's family (alpine, debian...) is the business of ``families``.
 """
 
 from __future__ import annotations
 
-from .images import normalize_image
 
 
 # -- stages ----------------------------------------------------------------------------------------------------
@@ -66,24 +65,6 @@ def policy_stage(policy, stage) -> str | None:
 
 def describe(stage) -> str:
     return f"'{stage.name}'" if stage.name else f"{stage.index} (unnamed)"
-
-
-def family(stage) -> str | None:
-    """``alpine`` or ``debian`` for images whose family is known from their name, else None."""
-    root = chain(stage)[0]
-    img = root.image
-    if img is None or root.unresolved:
-        return None
-    name, tag, _ = normalize_image(img)
-    base = name.rsplit("/", 1)[-1]
-    tag = (tag or "").lower()
-    if base == "alpine" or "alpine" in tag:
-        return "alpine"
-    if base in ("debian", "ubuntu", "buildpack-deps") or (base in ("node", "python", "ruby", "golang") and
-                                                          ("slim" in tag or "bookworm" in tag or "bullseye" in tag
-                                                           or not tag or tag[:1].isdigit() or tag in ("latest", "lts", "current"))):
-        return "debian"
-    return None
 
 
 def stage_env(instructions) -> dict[str, str]:

@@ -131,10 +131,11 @@ def effective_user(stages):
     return found
 
 
-def user_creation_text(fam: str | None, name: str, uid: int, gid: int) -> str | None:
-    """A RUN line that creates the policy's user and group, for the image family."""
+def user_creation_text(fam: str | None, name: str, uid: int, gid: int, escape: str = "\\") -> str | None:
+    """A RUN line that creates the policy's user and group, for the image family (continued on a second line with
+    the file's escape character)."""
     if fam == "alpine":
-        return f"RUN addgroup -g {gid} -S {name} && \\\n    adduser -S -u {uid} -G {name} {name}\n"
+        return f"RUN addgroup -g {gid} -S {name} && {escape}\n    adduser -S -u {uid} -G {name} {name}\n"
     if fam == "debian":
-        return f"RUN groupadd -g {gid} {name} && \\\n    useradd -u {uid} -g {name} -m {name}\n"
+        return f"RUN groupadd -g {gid} {name} && {escape}\n    useradd -u {uid} -g {name} -m {name}\n"
     return None

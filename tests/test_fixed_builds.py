@@ -1,0 +1,186 @@
+"""Engine tests: what `fastlint fix` writes builds (issue 18: no fix may leave a file that cannot build).
+
+* The issue's Debian file, fixed with `fastlint fix --no-template --unsafe-fixes` (FL102 switches it to
+  node:20-alpine and carries its commands over, FL302 creates the user with BusyBox's tools, FL602 upgrades with
+  apk), builds on the stand-ins and its container runs as uid 1001.
+* Every Dockerfile under fixtures/ (the ten services, and whatever else is added there, such as the wild set),
+  fixed with the safe fixes and again with the unsafe ones too (`--no-template`: the rules' own fixes; the
+  template's rewrite is built by test_verify_engine), builds. A result whose base image is not in the engine (not
+  a stand-in) is skipped with the image's name: nothing is ever pulled. So is a fixture that does not build here
+  as it is (its original is built first, once, when its bases are stand-ins).
+
+Images are tagged `fastlint-fixcompose/...:<random>` and removed; intermediate containers are removed by the build.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "standins"))
+
+from standins.conftest_engine import (  # noqa: E402,F401  (fixtures used by name)
+    docker_client, package_store, remove_images, standin_build_args, standin_images,
+)
+
+from fastlint.parser import parse  # noqa: E402
+
+pytestmark = [pytest.mark.docker, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+SKIP_NAMES = (".backup", ".bak", ".orig", ".dockerignore")
+
+ISSUE_FILE = """FROM debian:bookworm
+RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY . .
+CMD ["node","index.js"]
+"""
+# What the fix makes of it (FL102 with the commands carried over, then FL602, FL302, FL301 on the new base).
+ISSUE_FIXED = """FROM node:20-alpine
+RUN apk upgrade --no-cache
+RUN addgroup -g 1001 -S nodejs && \\
+    adduser -S -u 1001 -G nodejs nodejs
+WORKDIR /app
+COPY . .
+USER nodejs
+CMD ["node","index.js"]
+"""
+
+
+LABEL = "org.fastlint.test.fixcompose"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def nothing_left_behind(docker_client):
+    """Every image these tests built carries LABEL; whatever a failed test left is removed at the end."""
+    yield
+    left = docker_client.images.list(all=True, filters={"label": LABEL})
+    remove_images(docker_client, [image.id for image in left])
+    assert docker_client.images.list(all=True, filters={"label": LABEL}) == []
+
+
+def fastlint(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "fastlint", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=300)
+
+
+def build(client, context: Path, build_args: dict[str, str], name: str) -> str:
+    """Build the context's Dockerfile (never pulling); return the tag. Raises with the build's log tail."""
+    from docker.errors import BuildError
+
+    tag = f"fastlint-fixcompose/{name}:{uuid.uuid4().hex[:10]}"
+    try:
+        client.images.build(path=str(context), tag=tag, pull=False, rm=True, forcerm=True, buildargs=build_args,
+                            network_mode="host", timeout=1200, labels={LABEL: "1"})
+    except BuildError as err:
+        log = "".join(str(chunk.get("stream") or chunk.get("error") or "") for chunk in err.build_log)
+        raise AssertionError(f"the fixed Dockerfile does not build: {err.msg}\n{log[-3000:]}") from None
+    return tag
+
+
+def test_the_issue_file_fixed_with_unsafe_fixes_builds_and_runs_as_1001(tmp_path, docker_client, standin_build_args):
+    (tmp_path / "Dockerfile").write_text(ISSUE_FILE)
+    (tmp_path / "index.js").write_text("console.log(`uid=${process.getuid()} gid=${process.getgid()}`)\n")
+    (tmp_path / ".git").mkdir()
+    result = fastlint("fix", "--no-config", "--no-template", "--unsafe-fixes", "Dockerfile", cwd=tmp_path)
+    assert (tmp_path / "Dockerfile").read_text() == ISSUE_FIXED, result.stdout + result.stderr
+    check = fastlint("check", "--no-config", "--select", "FL203,FL302,FL301,FL102", "Dockerfile", cwd=tmp_path)
+    assert check.returncode == 0, check.stdout
+    shutil.rmtree(tmp_path / ".git")
+    tag = build(docker_client, tmp_path, standin_build_args, "issue18")
+    try:
+        out = docker_client.containers.run(tag, remove=True, network_disabled=True)
+        assert out.decode().strip() == "uid=1001 gid=1001"
+    finally:
+        remove_images(docker_client, [tag])
+
+
+def fixture_dockerfiles() -> list[Path]:
+    found = []
+    for p in sorted(FIXTURES.rglob("*")):
+        if not p.is_file() or "node_modules" in p.parts or any(p.name.endswith(s) for s in SKIP_NAMES):
+            continue
+        name = p.name
+        if name == "Dockerfile" or name.startswith("Dockerfile.") or name.endswith((".Dockerfile", ".dockerfile")) \
+                or name == "Containerfile":
+            found.append(p)
+    return found
+
+
+DOCKERFILES = fixture_dockerfiles()
+
+
+def test_the_fixtures_have_dockerfiles():
+    assert len([p for p in DOCKERFILES if p.parent.parent.name == "services"]) == 10
+
+
+def missing_images(client, text: str) -> list[str]:
+    """The base images of the file's stages that the engine does not have."""
+    from docker.errors import ImageNotFound
+
+    out = []
+    for stage in parse(text).stages:
+        if stage.parent is not None or stage.image is None or stage.unresolved:
+            continue
+        try:
+            client.images.get(stage.resolved)
+        except ImageNotFound:
+            out.append(stage.resolved)
+    return out
+
+
+_ORIGINALS: dict[Path, str | None] = {}  # a fixture's Dockerfile -> None when it builds as it is, else why not
+
+
+def original_failure(client, dockerfile: Path, build_args, tmp_path: Path) -> str | None:
+    """Why the fixture's Dockerfile as it is does not build here (None: it builds); built once per run."""
+    if dockerfile not in _ORIGINALS:
+        context = tmp_path / "original"
+        shutil.copytree(dockerfile.parent, context, ignore=shutil.ignore_patterns("node_modules", ".git", "dist"))
+        if dockerfile.name != "Dockerfile":
+            shutil.copyfile(dockerfile, context / "Dockerfile")
+        try:
+            remove_images(client, [build(client, context, build_args, f"{dockerfile.parent.name}-original")])
+            _ORIGINALS[dockerfile] = None
+        except AssertionError as err:
+            _ORIGINALS[dockerfile] = str(err).split("\n", 1)[0]
+    return _ORIGINALS[dockerfile]
+
+
+@pytest.mark.parametrize("mode", ["safe", "unsafe"])
+@pytest.mark.parametrize("dockerfile", DOCKERFILES, ids=[str(p.relative_to(FIXTURES)) for p in DOCKERFILES])
+def test_every_fixture_dockerfile_fixed_builds(tmp_path, docker_client, standin_build_args, dockerfile, mode):
+    """Fixing keeps a file that builds buildable: the original is built first when its bases are stand-ins (a
+    fixture that does not build here as it is, for reasons of its own, is skipped with them); a fixed file whose
+    bases are stand-ins while the original's are not must build."""
+    context = tmp_path / dockerfile.parent.name
+    shutil.copytree(dockerfile.parent, context, ignore=shutil.ignore_patterns("node_modules", ".git", "dist"))
+    (tmp_path / ".git").mkdir()  # the search for fastlint.yaml stops here
+    target = context / dockerfile.name
+    args = ["fix", "--no-config", "--no-template", str(target)] + (["--unsafe-fixes"] if mode == "unsafe" else [])
+    result = fastlint(*args, cwd=tmp_path)
+    assert result.returncode in (0, 1), result.stdout + result.stderr  # 1: findings left that no fix removes
+    assert "not applied" not in result.stderr and "did not settle" not in result.stderr, result.stderr
+    original, text = dockerfile.read_text(), target.read_text()
+    if mode == "unsafe":
+        assert text != original, "the unsafe fixes changed nothing"
+    missing = missing_images(docker_client, text)
+    if missing:
+        pytest.skip(f"base image not in the engine (not a stand-in; nothing is pulled): {', '.join(missing)}")
+    if not missing_images(docker_client, original):
+        why = original_failure(docker_client, dockerfile, standin_build_args, tmp_path)
+        if why is not None:
+            pytest.skip(f"the fixture does not build here as it is either: {why}")
+        if text == original:
+            return  # the fixes changed nothing: it is the file that was just built
+    if dockerfile.name != "Dockerfile":
+        shutil.copyfile(target, context / "Dockerfile")
+    tag = build(docker_client, context, standin_build_args, f"{dockerfile.parent.name}-{mode}")
+    remove_images(docker_client, [tag])
