@@ -2,7 +2,9 @@
 
 Rules that need what a base image sets (its ENV, its platform) ask here. The engine is the one ``DOCKER_HOST``
 names (``unix://`` or ``tcp://``; ``ssh://`` and TLS are not used), else ``/var/run/docker.sock``. One raw HTTP
-GET over the socket (``/images/{name}/json``) with a short timeout: no docker SDK on the lint path. A run's
+GET over the socket (``/images/{name}/json``) with a short timeout: no docker SDK on the lint path, and no
+``http.client`` either (it imports ``email`` and ``ssl``: about 13 ms of every run's start-up): an HTTP/1.0
+request, which the engine answers and then closes the connection. A run's
 ``Lookups`` (kept in its ``RunState``: ``state.of(Lookups, Lookups)``) asks for each image once; an engine that
 does not answer is asked once. When the engine or the image is missing, ``inspect`` returns None and the rule
 says what it assumed.
@@ -15,12 +17,10 @@ container: about 0.1-0.6 s, once per image and run, only for images the engine h
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
 import socket
 import threading
-from urllib.parse import quote, urlsplit
 
 TIMEOUT = 1.0  # seconds, per request
 CONTAINER_TIMEOUT = 10.0  # seconds, per request of a file read (creating a container takes longer)
@@ -49,53 +49,81 @@ class ImageConfig:
         return "/".join(p for p in (self.os, self.architecture, self.variant) if p)
 
 
-class _UnixConnection(http.client.HTTPConnection):
-    def __init__(self, path: str, timeout: float):
-        super().__init__("localhost", timeout=timeout)
-        self._path = path
-
-    def connect(self) -> None:
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        sock.settimeout(self.timeout)
-        try:
-            sock.connect(self._path)
-        except OSError:
-            sock.close()
-            raise
-        self.sock = sock
+MAX_ANSWER = 64 << 20  # bytes: an answer larger than this is no image configuration
 
 
-def _connection(timeout: float = TIMEOUT) -> http.client.HTTPConnection | None:
-    """A connection to the engine DOCKER_HOST names (None for a scheme this module does not speak)."""
+def _address() -> tuple[int, object] | None:
+    """(address family, address) of the engine DOCKER_HOST names (None for a scheme this module does not speak)."""
     host = os.environ.get("DOCKER_HOST", "").strip()
     if not host:
-        return _UnixConnection(DEFAULT_SOCKET, timeout)
+        return socket.AF_UNIX, DEFAULT_SOCKET
     if host.startswith("unix://"):
-        return _UnixConnection(host[len("unix://"):], timeout)
+        return socket.AF_UNIX, host[len("unix://"):]
     if host.startswith("tcp://") and os.environ.get("DOCKER_TLS_VERIFY", "") in ("", "0"):
+        from urllib.parse import urlsplit
+
         parts = urlsplit(host)
-        return http.client.HTTPConnection(parts.hostname or "localhost", parts.port or 2375, timeout=timeout)
+        return socket.AF_INET, (parts.hostname or "localhost", parts.port or 2375)
     return None
 
 
+def _connect(family: int, address, timeout: float = TIMEOUT) -> socket.socket:
+    if family == socket.AF_UNIX:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.settimeout(timeout)
+        try:
+            sock.connect(address)
+        except OSError:
+            sock.close()
+            raise
+        return sock
+    return socket.create_connection(address, timeout=timeout)
+
+
+def _answer(raw: bytes) -> tuple[int, bytes]:
+    """(status, body) of an HTTP answer (status 0: not HTTP); a chunked body is put together."""
+    head, sep, body = raw.partition(b"\r\n\r\n")
+    words = head.split(b"\r\n", 1)[0].split()
+    if not sep or len(words) < 2 or not words[0].startswith(b"HTTP/") or not words[1].isdigit():
+        return 0, b""
+    if b"\r\ntransfer-encoding: chunked" in head.lower():
+        out, rest = [], body
+        while True:
+            size_line, _, rest = rest.partition(b"\r\n")
+            size = int(size_line.split(b";", 1)[0].strip() or b"0", 16)
+            if size == 0:
+                break
+            out.append(rest[:size])
+            rest = rest[size + 2:]
+        body = b"".join(out)
+    return int(words[1]), body
+
+
 def _request(method: str, path: str, body: dict | None = None, timeout: float = TIMEOUT) -> tuple[int, bytes]:
-    """(status, body) of a request; status 0 when no engine answers."""
-    conn = _connection(timeout)
-    if conn is None:
+    """(status, body) of a request (a JSON body when given); status 0 when no engine answers."""
+    where = _address()
+    if where is None:
         return 0, b""
-    headers = {"Host": "docker"}
-    data = None
+    data = b"" if body is None else json.dumps(body).encode("utf-8")
+    head = f"{method} {path} HTTP/1.0\r\nHost: docker\r\n"
     if body is not None:
-        data = json.dumps(body).encode("utf-8")
-        headers["Content-Type"] = "application/json"
+        head += f"Content-Type: application/json\r\nContent-Length: {len(data)}\r\n"
     try:
-        conn.request(method, path, body=data, headers=headers)
-        resp = conn.getresponse()
-        return resp.status, resp.read()
-    except (OSError, http.client.HTTPException):
+        with _connect(*where, timeout) as sock:
+            sock.sendall((head + "\r\n").encode("ascii") + data)
+            chunks: list[bytes] = []
+            size = 0
+            while True:
+                got = sock.recv(65536)
+                if not got:
+                    break
+                chunks.append(got)
+                size += len(got)
+                if size > MAX_ANSWER:
+                    return 0, b""
+        return _answer(b"".join(chunks))
+    except (OSError, ValueError):
         return 0, b""
-    finally:
-        conn.close()
 
 
 def _get(path: str) -> tuple[int, dict | None]:
@@ -105,7 +133,7 @@ def _get(path: str) -> tuple[int, dict | None]:
         return status, None
     try:
         return 200, json.loads(body.decode("utf-8"))
-    except ValueError:
+    except (ValueError, UnicodeDecodeError):
         return 0, None
 
 
@@ -135,6 +163,7 @@ def read_image_file(ref: str, paths: tuple[str, ...]) -> str | None:
     (never started; the image is never pulled: create fails when the engine lacks it)."""
     import posixpath
     import uuid
+    from urllib.parse import quote
 
     name = f"fastlint-os-release-{uuid.uuid4().hex[:12]}"
     spec = {"Image": ref, "Entrypoint": ["/fastlint-never-started"], "Cmd": [], "NetworkDisabled": True,
@@ -206,6 +235,8 @@ class Lookups:
                 return self._cache[ref]
         config = None
         if self.engine_platform() is not None:
+            from urllib.parse import quote
+
             status, data = _get(f"/images/{quote(ref, safe='/:@')}/json")
             config = _config(ref, data) if status == 200 else None
         with self._lock:

@@ -105,6 +105,51 @@ def test_real_engine(monkeypatch):
     assert run.inspect("fastlint-surely-absent-image:0") is None
 
 
+def _one_answer_engine(path: Path, answers: list[bytes]):
+    """An engine that answers each connection with the next of ``answers`` as written (raw HTTP), then closes."""
+    import socket
+    import threading
+
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(str(path))
+    server.listen(4)
+
+    def serve():
+        for answer in answers:
+            conn, _ = server.accept()
+            with conn:
+                request = b""
+                while b"\r\n\r\n" not in request:
+                    request += conn.recv(4096)
+                conn.sendall(answer)
+        server.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_a_chunked_or_http_1_1_answer_is_read_and_a_garbled_one_is_no_engine(tmp_path, monkeypatch):
+    """The request is HTTP/1.0 (no http.client on the lint path); an engine (or a proxy before it) may still answer
+    with HTTP/1.1 and a chunked body: it is put together. A socket that answers something else is no engine."""
+    version = b'{"Os": "linux", "Arch": "arm64"}'
+    body = b'{"Os": "linux", "Architecture": "amd64", "Config": {"Env": ["A=1", "B=x=y"]}}'
+    chunked = b"".join(b"%x\r\n%s\r\n" % (len(part), part) for part in (body[:10], body[10:])) + b"0\r\n\r\n"
+    answers = [b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n" + version,
+               b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + chunked]
+    _one_answer_engine(tmp_path / "e.sock", answers)
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path / 'e.sock'}")
+    run = images.Lookups()
+    cfg = run.inspect("node:20")
+    assert run.engine_platform() == "linux/arm64"
+    assert cfg.env == [("A", "1"), ("B", "x=y")] and cfg.platform == "linux/amd64"
+
+    _one_answer_engine(tmp_path / "g.sock", [b"SSH-2.0-OpenSSH_9.2\r\n"])
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path / 'g.sock'}")
+    other = images.Lookups()
+    assert other.engine_platform() is None and other.inspect("node:20") is None
+
+
 # -- an image's /etc/os-release, through a container made for the read and removed ------------------------------
 RELEASES = {
     "node:20-alpine": {"/etc/os-release": "NAME=\"Alpine Linux\"\nID=alpine\n"},

@@ -1,6 +1,8 @@
 """The example rule package as an organisation ships it: fastlint and fastlint-acme-rules built as wheels
 (``pip wheel``), installed with ``pip install`` into a new virtualenv, then that environment's own ``fastlint`` and
-``pytest`` over the shared corpus and over the package's own cases.
+``pytest`` over the shared corpus (with examples/datarules' rules too) and over the package's own cases. On the
+corpus, the org's rules are checked against rules they restate (fastlint's DL3006/DL3007/DL3026, each other) and
+against BuildKit's parser.
 
 No network: the wheels are built with the test extras' hatchling (``--no-build-isolation``) and installed with
 ``--no-deps``; fastlint's third-party dependencies (typer, tree-sitter, ...) and pytest are the test environment's,
@@ -65,32 +67,84 @@ def findings(r: subprocess.CompletedProcess) -> list[dict]:
     return json.loads(r.stdout)
 
 
-def test_check_over_the_corpus_adds_the_package_rules_and_changes_no_other(org):
+@pytest.fixture(scope="module")
+def corpus(org) -> dict:
+    """``fastlint check`` over the corpus with ACME's policy as an org writes it (examples/datarules' custom_rules,
+    and DL3026 set to ACME's registry), by the new environment (the rule package installed) and by the test
+    environment (no rule package on its path)."""
     files = corpus_files()
     assert len(files) > 300
     config = org["work"] / "fastlint.yaml"
-    config.write_text("trusted_registries: [registry.acme.io]\n")  # DL3026: ACME's registry only, as ACME001
+    config.write_text((ROOT / "examples" / "datarules" / "fastlint.yaml").read_text(encoding="utf-8")
+                      + "trusted_registries: [registry.acme.io]\n")
     check = ["check", "--config", config, "--format", "json", *files]
     installed = findings(call([org["bin"] / "fastlint", *check], org["work"], **org["env"]))
     plain_env = {**org["env"], "FASTLINT_CACHE_DIR": str(org["work"] / "plain-cache")}
-    plain = findings(call([sys.executable, "-m", "fastlint", *check], org["work"], **plain_env))  # no package
+    plain = findings(call([sys.executable, "-m", "fastlint", *check], org["work"], **plain_env))
+    return {"installed": installed, "plain": plain, "files": files}
+
+
+def spots(found: list[dict], *codes: str) -> set[tuple[str, int, int]]:
+    return {(f["file"], f["line"], f["column"]) for f in found if f["code"] in codes}
+
+
+def test_check_over_the_corpus_adds_the_package_rules_and_changes_no_other(corpus):
+    installed, plain = corpus["installed"], corpus["plain"]
     assert not [f for f in plain if f["code"].startswith("ACME")]
     ours = [f for f in installed if not f["code"].startswith("ACME")]
-    assert ours == plain  # fastlint's own findings, in the same order
+    assert ours == plain  # fastlint's own findings and the data rules', in the same order
     acme = Counter(f["code"] for f in installed if f["code"].startswith("ACME"))
     assert set(acme) == {"ACME001", "ACME002", "ACME003", "ACME004"}, acme
+
+
+def test_the_package_rules_agree_with_fastlint_own_rules_on_the_corpus(corpus):
+    found = corpus["installed"]
     # ACME004 (no latest, no missing tag, in any stage) reports exactly where DL3006 (no tag) or DL3007 (latest) do
-    spots = {code: {(f["file"], f["line"], f["column"]) for f in installed if f["code"] in code}
-             for code in (("ACME004",), ("DL3006", "DL3007"), ("ACME001",), ("DL3026",))}
-    assert spots[("ACME004",)] == spots[("DL3006", "DL3007")]
+    assert spots(found, "ACME004") == spots(found, "DL3006", "DL3007")
     # ACME001 (FROM, COPY --from and RUN --mount images from registry.acme.io only) exactly where DL3026 is
-    assert spots[("ACME001",)] == spots[("DL3026",)] and len(spots[("DL3026",)]) > 300
+    assert spots(found, "ACME001") == spots(found, "DL3026") and len(spots(found, "DL3026")) > 300
     # ACME002 (no team label on the image): at most once a file, on the FROM of the stage that becomes the image
-    team = [f for f in installed if f["code"] == "ACME002"]
+    team = [f for f in found if f["code"] == "ACME002"]
     assert len(team) == len({f["file"] for f in team}) > 300
     for f in team:
         line = Path(f["file"]).read_text(encoding="utf-8").splitlines()[f["line"] - 1]
         assert line.lstrip().upper().startswith("FROM"), f
+
+
+def test_the_data_rules_agree_with_buildkit_and_the_package_on_the_corpus(corpus):
+    """examples/datarules' rules over the corpus, against BuildKit's parser (the ``dockerfile`` package) and the
+    ACME package's rules that check the same policy in Python."""
+    import dockerfile
+
+    found = corpus["installed"]
+    starts, keywords, unparsed = {}, {}, set()  # (file, line): the instruction starting there / holding it
+    for path in map(str, corpus["files"]):
+        try:
+            commands = dockerfile.parse_file(path)
+        except dockerfile.GoParseError:
+            unparsed.add(path)
+            continue
+        for c in commands:
+            word = (c.sub_cmd or c.cmd).upper()  # ONBUILD ADD counts as ADD
+            starts[path, c.start_line] = word
+            keywords.update(((path, line), word) for line in range(c.start_line, c.end_line + 1))
+    assert len(unparsed) < 10
+
+    def lines(*codes):
+        return {(file, line) for file, line, _ in spots(found, *codes) if file not in unparsed}
+
+    # ORG006 (forbidden ADD and MAINTAINER): exactly the instructions BuildKit reads as ADD or MAINTAINER
+    assert lines("ORG006") == {spot for spot, word in starts.items() if word in ("ADD", "MAINTAINER")} != set()
+    # ORG004 (only registry.acme.io/base/* images; the corpus has none): ACME001's findings on FROM lines
+    assert lines("ORG004") == {spot for spot in lines("ACME001") if keywords.get(spot) == "FROM"}
+    # ORG007 (forbidden `npm install`, `npm i`, `sudo`) on every line ACME003 (npm ci, never npm install) reports
+    assert lines("ACME003") <= lines("ORG007") and lines("ACME003")
+    # ORG005 (forbidden *:latest, *:edge, *:nightly): where ACME004 (latest or no tag) is, and on edge or nightly
+    moving = lines("ORG005") - lines("ACME004")
+    assert lines("ACME004") <= lines("ORG005")
+    for file, line in moving:
+        assert any(tag in Path(file).read_text(encoding="utf-8").splitlines()[line - 1]
+                   for tag in (":edge", ":nightly")), (file, line)
 
 
 def test_rules_lists_the_package(org):

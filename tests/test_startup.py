@@ -11,6 +11,7 @@ import pytest
 from fastlint.rules.lib.process import Timeout, run_with_input
 
 HEAVY = ("subprocess", "tempfile", "typing", "argparse", "ruamel.yaml", "docker", "hashlib", "pathlib", "urllib.parse",
+         "http.client", "email", "ssl",
          "fastlint.engine.manifests", "fastlint.report.sarif_format", "tree_sitter")
 
 

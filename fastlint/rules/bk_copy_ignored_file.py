@@ -15,6 +15,7 @@ _ROOT_PATTERNS = ("*", "**", "**/*")
 class CopyIgnoredFile(BuildKitCheck, UsesBaseImages, InstructionRule):
     code = "CopyIgnoredFile"
     message = "Attempting to Copy file that is excluded by .dockerignore"
+    needs_instructions = ("COPY", "ADD")
 
     def __init__(self, ctx):
         super().__init__(ctx)

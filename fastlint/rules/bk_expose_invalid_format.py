@@ -12,6 +12,7 @@ class ExposeInvalidFormat(BuildKitCheck, UsesBaseImages, InstructionRule):
     code = "ExposeInvalidFormat"
     message = ("IP address and host-port mapping should not be used in EXPOSE instruction. This will become an error "
                "in a future release")
+    needs_instructions = ("EXPOSE",)
 
     def check(self, ins):
         if ins.keyword != "EXPOSE":

@@ -11,6 +11,7 @@ from .lib.buildkit import BuildKitCheck, UsesBaseImages, exposed
 class ExposeProtoCasing(BuildKitCheck, UsesBaseImages, InstructionRule):
     code = "ExposeProtoCasing"
     message = "Protocol in EXPOSE instruction should be lowercase"
+    needs_instructions = ("EXPOSE",)
     fix_safety = "safe"
 
     def check(self, ins):

@@ -13,6 +13,7 @@ from .lib.twins import exec_form
 class JSONArgsRecommended(BuildKitCheck, UsesBaseImages, InstructionRule):
     code = "JSONArgsRecommended"
     message = "JSON arguments recommended for ENTRYPOINT/CMD to prevent unintended behavior related to OS signals"
+    needs_instructions = ("CMD", "ENTRYPOINT")
     fix_safety = "unsafe"
     same_as = "DL3025"
     off_with = ("DL3025",)

@@ -11,6 +11,7 @@ from .lib.buildkit import BuildKitCheck
 class LegacyKeyValueFormat(BuildKitCheck, InstructionRule):
     code = "LegacyKeyValueFormat"
     message = "Legacy key/value format with whitespace separator should not be used"
+    needs_instructions = ("ENV", "LABEL")
     fix_safety = "safe"
 
     def check(self, ins):

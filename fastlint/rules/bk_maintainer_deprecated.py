@@ -12,6 +12,7 @@ from .lib.twins import authors_label
 class MaintainerDeprecated(BuildKitCheck, InstructionRule):
     code = "MaintainerDeprecated"
     message = "The MAINTAINER instruction is deprecated, use a label instead to define an image author"
+    needs_instructions = ("MAINTAINER",)
     fix_safety = "safe"
     same_as = "DL4000"
     off_with = ("DL4000",)

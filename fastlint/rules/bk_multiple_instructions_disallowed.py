@@ -14,6 +14,7 @@ _ONCE = {"CMD": "DL4003", "ENTRYPOINT": "DL4004", "HEALTHCHECK": "DL3012"}
 class MultipleInstructionsDisallowed(BuildKitCheck, StageRule):
     code = "MultipleInstructionsDisallowed"
     message = "Multiple instructions of the same type should not be used in the same stage"
+    needs_instructions = ("CMD", "ENTRYPOINT", "HEALTHCHECK")
     same_as = ("DL4003", "DL4004", "DL3012")
     off_with = ("DL4003", "DL4004", "DL3012")
 

@@ -21,6 +21,7 @@ def secret_key(name: str) -> bool:
 class SecretsUsedInArgOrEnv(BuildKitCheck, InstructionRule):
     code = "SecretsUsedInArgOrEnv"
     message = "Sensitive data should not be used in the ARG or ENV commands"
+    needs_instructions = ("ARG", "ENV")
     # DL3064 is hadolint's version of this check; FL601 (policy) reports secrets too, and is never turned off
     # through this check
     same_as = ("DL3064", "FL601")

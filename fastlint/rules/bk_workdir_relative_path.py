@@ -12,6 +12,7 @@ class WorkdirRelativePath(BuildKitCheck, UsesBaseImages, InstructionRule):
     code = "WorkdirRelativePath"
     message = ("Relative workdir without an absolute workdir declared within the build can have unexpected results "
                "if the base image changes")
+    needs_instructions = ("WORKDIR",)
     same_as = "DL3000"
     off_with = ("DL3000",)
 
