@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from fake_engine import FakeEngine
+from standins.conftest_engine import docker_client, standin_images  # noqa: F401  (fixtures used by name)
 
 from fastlint import images
 
@@ -198,38 +199,22 @@ def test_os_release_without_an_engine(tmp_path, monkeypatch):
 
 
 @pytest.mark.docker
-def test_real_engine_os_release_and_fl203(tmp_path, monkeypatch):
-    """The alpine stand-in under a name that says nothing: its /etc/os-release is read from the real engine (no
-    container left behind, nothing pulled) and FL203 judges the file with it."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent / "standins"))
-    from standins.conftest_engine import _engine_answers
-
-    if not _engine_answers():
-        pytest.skip("no Docker engine answers")
+def test_real_engine_os_release_and_fl203(tmp_path, docker_client, standin_images):
+    """The alpine stand-in (the tests' own engine) under a name that says nothing: its /etc/os-release is read from
+    the engine (no container left behind, nothing pulled) and FL203 judges the file with it."""
     import uuid
-
-    import docker
 
     from fastlint import api
 
-    monkeypatch.delenv("DOCKER_HOST", raising=False)
-    client = docker.from_env()
+    repo, tag = "fastlint-test/nameless-base", uuid.uuid4().hex[:10]
+    docker_client.images.get("alpine:3.19").tag(repo, tag)
     try:
-        try:
-            base = client.images.get("alpine:3.19")
-        except docker.errors.ImageNotFound:
-            pytest.skip("the alpine:3.19 stand-in is not built (tests/standins)")
-        repo, tag = "fastlint-test/nameless-base", uuid.uuid4().hex[:10]
-        base.tag(repo, tag)
-        try:
-            assert "ID=alpine" in images.Lookups().os_release(f"{repo}:{tag}").splitlines()
-            path = tmp_path / "Dockerfile"
-            path.write_text(f"FROM {repo}:{tag}\nRUN apt-get install -y curl\n")
-            run = api.check([str(path)], no_config=True, select=("FL203",), shellcheck=False)
-            (finding,) = run.results[0].findings
-            assert finding.line == 2 and "(Alpine, which has `apk`)" in finding.message
-        finally:
-            client.images.remove(f"{repo}:{tag}", noprune=True)
-        assert client.containers.list(all=True, filters={"label": "org.fastlint.os-release"}) == []
+        assert "ID=alpine" in images.Lookups().os_release(f"{repo}:{tag}").splitlines()
+        path = tmp_path / "Dockerfile"
+        path.write_text(f"FROM {repo}:{tag}\nRUN apt-get install -y curl\n")
+        run = api.check([str(path)], no_config=True, select=("FL203",), shellcheck=False)
+        (finding,) = run.results[0].findings
+        assert finding.line == 2 and "(Alpine, which has `apk`)" in finding.message
     finally:
-        client.close()
+        docker_client.images.remove(f"{repo}:{tag}", noprune=True)
+    assert docker_client.containers.list(all=True, filters={"label": "org.fastlint.os-release"}) == []
