@@ -3,7 +3,7 @@
 
 What it measures (every figure is wall time on this machine; medians of ``--runs`` runs unless said):
 
-1. the shared corpus (356 Dockerfiles) with every rule (``--select ALL``), ShellCheck off and on:
+1. the corpus (356 Dockerfiles, tests/data/corpus) with every rule (``--select ALL``), ShellCheck off and on:
    in-process (``lint_paths``, the engine as the CLI drives it, ShellCheck's result cache emptied before each run)
    and through the CLI (``python -m fastlint check``, a new process each run); files per second;
 2. the start-up of ``fastlint check ONE-FILE`` (a new process each run, default rules), ShellCheck off and on,
@@ -16,14 +16,21 @@ What it measures (every figure is wall time on this machine; medians of ``--runs
 6. one small file (3 lines), hadolint and ``fastlint check --profile hadolint`` side by side: the runs alternate
    (hadolint, fastlint, hadolint, ...) so that both see the same load, and the ratio of the medians is printed
    (the issue's target: at most 1.5). ShellCheck's disk cache is off: no run is a cache hit.
+7. scaling: generated files that once took quadratic time (one ENV of 1,000 / 2,000 / 4,000 pairs for DL3044;
+   1,000 / 3,000 / 6,000 stages for DL3022, DL3024, FL403 and the stage lookups), every rule, ShellCheck off,
+   in-process: the time per pair or per stage stays flat when the work is linear; and a RUN of 1,000 nested
+   ``"$(`` (8.9 KB) through the CLI with ShellCheck on (bounded: see ``rules/SC.md``): wall and CPU time, and the
+   peak memory of the largest process (fastlint or one of its ShellCheck processes) and of fastlint alone.
 
-    python scripts/benchmark.py [--runs 5] [--hadolint-runs 1] [--no-hadolint] [--corpus DIR] [--one-file-only]
+    python scripts/benchmark.py [--runs 5] [--hadolint-runs 1] [--no-hadolint] [--corpus DIR]
+                                [--one-file-only | --only scaling]
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
+import gc
 import os
 import resource
 import statistics
@@ -36,7 +43,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-DEFAULT_CORPUS = Path(os.environ.get("FASTLINT_SHARED", ROOT.parent / "shared")) / "corpus"
+DEFAULT_CORPUS = ROOT / "tests" / "data" / "corpus"
 BENCH_VENV = ROOT / ".ci-cache" / "bench"
 ONE_FILE = ROOT / "fixtures" / "services" / "fast-validation-service" / "Dockerfile"
 FIRST_RULES = ["DL3006", "DL3007", "DL3025", "DL4000", "FL501"]  # the rules of the issue's first target
@@ -184,6 +191,75 @@ def env_run_file(n: int = 300) -> str:
     return "\n".join(lines) + "\n"
 
 
+def env_pairs_file(n: int) -> str:
+    """One ENV with n pairs, each value reading a variable the file never sets (DL3044 tests every pair); 50
+    pairs a line (BuildKit rejects a line over 64 KiB)."""
+    pairs = [f"V{i}=$HOME/v{i}" for i in range(n)]
+    lines = [" ".join(pairs[k : k + 50]) for k in range(0, n, 50)]
+    return "FROM alpine:3.19\nENV " + " \\\n    ".join(lines) + "\n"
+
+
+def stages_file(n: int) -> str:
+    """n stages, every other one built on the stage before it, each copying from the one before and running
+    npm ci (DL3022, DL3024, DL3026, FL403 and the parser look stages up by name)."""
+    lines = []
+    for i in range(n):
+        base = f"s{i - 1}" if i % 2 else "node:20-alpine"
+        lines += [f"FROM {base} AS s{i}", f"COPY --from=s{max(i - 1, 0)} /app /app", "RUN npm ci"]
+    return "\n".join(lines) + "\n"
+
+
+def nested_file(depth: int = 1000) -> str:
+    """One RUN of ``depth`` nested command substitutions, each in quotes with an assignment (8.9 KB; unbounded,
+    ShellCheck takes over 20 s and 2 GB on it)."""
+    return "FROM alpine:3.19\nRUN echo " + '"$(x=1 ' * depth + "x" + ')"' * depth + "\n"
+
+
+def peak_run(cmd: list[str]) -> tuple[float, float, int]:
+    """(wall s, CPU s, peak RSS in MB of the largest process) of a command and its children, in a fresh Python
+    that runs it and reads its own children's usage."""
+    probe = ("import resource, subprocess, sys, time\n"
+             "t = time.perf_counter(); subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL)\n"
+             "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+             "print(time.perf_counter() - t, u.ru_utime + u.ru_stime, u.ru_maxrss)")
+    out = run_cmd([sys.executable, "-c", probe, *cmd]).stdout.decode().split()
+    return float(out[0]), float(out[1]), int(out[2]) // 1024
+
+
+def scaling(runs: int) -> None:
+    """Lint the generated files in-process, every rule, ShellCheck off; time per unit of size."""
+    from fastlint.engine.config import builtin_policy
+    from fastlint.engine.runner import Selection, lint_text
+
+    policy = copy.copy(builtin_policy())
+    policy.shellcheck = False
+    selection = Selection(select=["ALL"], ignore=["SC"])
+    for title, make, sizes, unit in (("one ENV with N pairs (DL3044)", env_pairs_file, (1000, 2000, 4000), "pair"),
+                                     ("N stages (DL3022, DL3024, FL403)", stages_file, (1000, 3000, 6000), "stage")):
+        print(f"-- {title}")
+        first = None
+        for n in sizes:
+            text = make(n)
+            gc.collect()  # the garbage of the size before is not this size's work
+            w, c, result = median_time(lambda: lint_text(text, "Dockerfile", policy, selection), runs)
+            per = c / n * 1e6  # CPU time: other work on the machine inflates the wall time
+            first = first or per
+            print(f"N = {n:5}: {fmt(w, c)}  cpu {per:6.1f} us per {unit}  ({per / first:4.2f}x the first size's; "
+                  f"{len(result.findings)} findings)")
+    with tempfile.TemporaryDirectory(prefix="fastlint-bench-") as tmp:
+        path = Path(tmp) / "Dockerfile"
+        path.write_text(nested_file(), encoding="utf-8")
+        exe = Path(sys.executable).parent / "fastlint"
+        cmd = [str(exe) if exe.is_file() else sys.executable, *([] if exe.is_file() else ["-m", "fastlint"]),
+               "check", "--no-config", "--select", "SC", str(path)]
+        print(f"-- one RUN of 1,000 nested \"$( ({path.stat().st_size / 1024:.1f} KB), ShellCheck on, through the CLI "
+              f"(target: under 5 s and 500 MB)")
+        for _ in range(max(runs, 1)):
+            w, c, mb = peak_run(cmd)
+            _, _, own = peak_run([*cmd[:-3], "--no-shellcheck", str(path)])
+            print(f"wall {w:6.2f} s  cpu {c:6.2f} s  largest process {mb} MB (fastlint alone {own} MB)")
+
+
 # -- import cost ----------------------------------------------------------------------------------------------------
 
 def import_profile(code: str, runs: int) -> dict[str, float]:
@@ -217,7 +293,13 @@ def main() -> int:
     ap.add_argument("--hadolint-runs", type=int, default=1, help="runs per hadolint figure (it is slow)")
     ap.add_argument("--no-hadolint", action="store_true", help="skip hadolint (and its installation)")
     ap.add_argument("--one-file-only", action="store_true", help="only the side-by-side one-file figure (6.)")
+    ap.add_argument("--only", choices=["scaling"], help="run one section only (7.)")
     args = ap.parse_args()
+    if args.only == "scaling":
+        print("== scaling: generated files, every rule, ShellCheck off, in-process (median of "
+              f"{min(args.runs, 3)} runs)")
+        scaling(min(args.runs, 3))
+        return 0
     if args.one_file_only:
         py = sys.executable
         exe = str(Path(py).parent / "fastlint")
@@ -229,7 +311,7 @@ def main() -> int:
         side_by_side(hadolint, [exe] if Path(exe).is_file() else [py, "-m", "fastlint"], max(args.runs, 21))
         return 0
     if not args.corpus.is_dir():
-        print(f"no corpus at {args.corpus} (set FASTLINT_SHARED or --corpus)", file=sys.stderr)
+        print(f"no corpus at {args.corpus} (--corpus DIR)", file=sys.stderr)
         return 2
     files = corpus_files(args.corpus)
     names = [str(p) for p in files]
@@ -340,6 +422,10 @@ def main() -> int:
     if hadolint:
         ratio = side_by_side(hadolint, launcher, max(args.runs, 21))
         wall["one_ratio"], cpu["one_ratio"] = ratio
+
+    # 7. scaling
+    print(f"\n== scaling: generated files, every rule, ShellCheck off, in-process (median of {min(args.runs, 3)} runs)")
+    scaling(min(args.runs, 3))
 
     # summary
     print("\n== targets (wall time; CPU time in brackets)")

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh machine: makes the virtualenv, installs fastlint with its test dependencies,
-# starts a Docker engine when none answers (scripts/engine/start-engine.sh installs Debian's docker.io), then runs
-# pytest. The engine tests build their own stand-in base images (tests/standins/). Extra arguments go to pytest.
+# starts the tests' own Docker engine (scripts/engine/own-engine.sh: a dockerd of their own under .ci-cache/engine,
+# beside any other engine, installing Debian's docker.io if needed), runs pytest with DOCKER_HOST pointing at it,
+# and stops that engine when pytest ends (if this run started it). The engine tests build their stand-in base images
+# there (tests/standins/), never in a user's engine. FASTLINT_SKIP_ENGINE=1: no engine at all (the engine tests
+# then skip, or fail under CI=true). Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,7 +17,14 @@ fi
 "$venv/bin/python" -c "import fastlint, pytest, docker" || { echo "test.sh: the install failed" >&2; exit 2; }
 
 if [ "${FASTLINT_SKIP_ENGINE:-}" != "1" ]; then
-    bash scripts/engine/start-engine.sh
+    if ! bash scripts/engine/own-engine.sh status; then
+        trap 'bash scripts/engine/own-engine.sh stop' EXIT  # started here: stopped when the run ends
+    fi
+    DOCKER_HOST="$(bash scripts/engine/own-engine.sh start)"
+    export DOCKER_HOST
+    echo "test.sh: the tests' own Docker engine: $DOCKER_HOST"
+else
+    export FASTLINT_NO_ENGINE_START=1  # nor do the engine fixtures start one: the engine tests skip (fail under CI)
 fi
 
-exec "$venv/bin/python" -m pytest -q -p no:cacheprovider "$@"
+"$venv/bin/python" -m pytest -q -p no:cacheprovider "$@"

@@ -1,4 +1,6 @@
-"""Shared test helpers. Paths: the repository root and the shared folder beside it."""
+"""Shared test helpers. Paths: the repository root, the test data kept in the repository (``tests/data``: the
+corpus and the SARIF schema, see its NOTICE) and the shared folder beside the checkout (only hadolint's own rule
+cases, which are GPL-3.0 and stay outside the repository)."""
 
 from __future__ import annotations
 
@@ -12,9 +14,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _shared() -> Path:
-    """The shared folder (corpus, hadolint cases, SARIF schema): ``FASTLINT_SHARED``, else ``../shared`` beside the
+    """The shared folder (hadolint's cases): ``FASTLINT_SHARED``, else ``../shared`` beside the
     checkout (as CI has it), else, for a clone of a local checkout (``git clone /work/main /tmp/x``), the one
-    beside the checkout it was cloned from. Tests that need it fail when none exists."""
+    beside the checkout it was cloned from."""
     if os.environ.get("FASTLINT_SHARED"):
         return Path(os.environ["FASTLINT_SHARED"])
     beside = ROOT.parent / "shared"
@@ -33,13 +35,15 @@ def _shared() -> Path:
 
 
 SHARED = _shared()
-CORPUS = SHARED / "corpus"
+DATA = ROOT / "tests" / "data"
+CORPUS = DATA / "corpus"
+SARIF_SCHEMA = DATA / "sarif-schema-2.1.0.json"
+HADOLINT_CASES = SHARED / "hadolint-cases" / "cases.jsonl"
+IN_CI = os.environ.get("CI", "").lower() in ("true", "1", "yes")
 
 
 def corpus_files() -> list[Path]:
-    """Every Dockerfile of the shared corpus (README and MANIFEST left out)."""
-    if not CORPUS.is_dir():
-        return []
+    """Every Dockerfile of the corpus (README and MANIFEST left out)."""
     return sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.name not in ("README.md", "MANIFEST.tsv"))
 
 
@@ -64,6 +68,7 @@ def no_engine(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="session")
 def shared() -> Path:
+    """The shared folder, for a test that needs what only it holds (hadolint's cases): fails when it is missing."""
     if not SHARED.is_dir():
         pytest.fail(f"the shared folder is missing: {SHARED} (set FASTLINT_SHARED)")
     return SHARED

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, SARIF_SCHEMA
 
 SERVICE = "fast-validation-service"
 ANNOTATION = re.compile(r"^::(error|warning|notice) file=([^,]+),line=(\d+),col=\d+,endLine=\d+,endColumn=\d+,"
@@ -96,7 +96,7 @@ def test_action_yml_declares_inputs_outputs_and_a_composite_check_step():
     assert "${{" not in step["run"]
 
 
-def test_check_step_writes_sarif_annotations_summary_and_exit_code(legacy, tmp_path, shared):
+def test_check_step_writes_sarif_annotations_summary_and_exit_code(legacy, tmp_path):
     import jsonschema
 
     proc, summary, outputs = run_step(legacy, tmp_path, paths="services")
@@ -107,7 +107,7 @@ def test_check_step_writes_sarif_annotations_summary_and_exit_code(legacy, tmp_p
 
     # SARIF: valid 2.1.0, one result per finding, every rule described
     sarif = json.loads((legacy / "fastlint.sarif").read_text(encoding="utf-8"))
-    schema = json.loads((shared / "schemas" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
     validator = jsonschema.validators.validator_for(schema)(schema)
     errors = sorted(validator.iter_errors(sarif), key=str)
     assert not errors, "\n".join(e.message for e in errors[:5])

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SHARED
+from conftest import ROOT, SARIF_SCHEMA
 
 from fastlint import api
 from fastlint.cli.check import main as check_main
@@ -183,7 +183,7 @@ def test_data_rules_go_through_the_pipeline(tmp_path, capsys, monkeypatch):
     doc = json.loads(out)
     import jsonschema
 
-    jsonschema.Draft4Validator(json.loads((SHARED / "schemas" / "sarif-schema-2.1.0.json").read_text())).validate(doc)
+    jsonschema.Draft4Validator(json.loads(SARIF_SCHEMA.read_text())).validate(doc)
     rules = {r["id"]: r for r in doc["runs"][0]["tool"]["driver"]["rules"]}
     assert rules["ORG002"]["properties"]["tags"] == ["dockerfile", "custom"]
     assert rules["ORG002"]["shortDescription"]["text"] == "Use npm ci, not {command}"

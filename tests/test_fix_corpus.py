@@ -1,4 +1,4 @@
-"""``fastlint fix`` with every safe fix (and again with the unsafe ones too) over the shared corpus (356 real
+"""``fastlint fix`` with every safe fix (and again with the unsafe ones too) over the corpus (356 real
 Dockerfiles), on a temporary copy.
 
 For every file: the fix never fails (a file that did not parse is left untouched), the result parses, the rules
@@ -34,7 +34,7 @@ def rule_of(code: str):
 def fix_corpus(tmp_path_factory, unsafe: bool):
     """rel path -> (original text or None, first report, second report, path of the copy)."""
     if not FILES:
-        pytest.fail(f"no corpus at {CORPUS} (set FASTLINT_SHARED)")
+        pytest.fail(f"no corpus at {CORPUS}")
     root = tmp_path_factory.mktemp("corpus-unsafe" if unsafe else "corpus")
     (root / ".git").mkdir()
     # ShellCheck (the SC rule) fixes nothing and is most of the lint time: off, unless it learns to fix.

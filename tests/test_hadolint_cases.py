@@ -1,4 +1,5 @@
-"""hadolint's own rule tests (``/work/shared/hadolint-cases/cases.jsonl``, read out of hadolint's test suite), run
+"""hadolint's own rule tests (``hadolint-cases/cases.jsonl`` in the shared folder, read out of hadolint's test
+suite; GPL-3.0, so not in the repository: without the folder these tests are not run, and one line says so), run
 through the whole pipeline: each case's Dockerfile is written to a folder (with a ``.hadolint.yaml`` when the case
 needs a non-default hadolint configuration), ``fastlint check --select RULE --format json`` runs on it in-process,
 and the findings are compared with what hadolint's test asserts: the rule fires (exactly ``count`` times, or at
@@ -16,12 +17,18 @@ import re
 
 import pytest
 
-from conftest import SHARED
+from conftest import HADOLINT_CASES, IN_CI
 from fastlint.cli.check import main as check_main
 from fastlint.engine.config import reset_caches
 from fastlint.engine.registry import all_rules
 
-CASES_FILE = SHARED / "hadolint-cases" / "cases.jsonl"
+CASES_FILE = HADOLINT_CASES
+if not CASES_FILE.is_file():  # one visible line (a failure under CI=true, where the shared folder is always there)
+    _NOT_RUN = (f"hadolint's own rule cases NOT RUN: {CASES_FILE} is missing (GPL-3.0, kept outside the repository; "
+                f"set FASTLINT_SHARED to the folder that holds hadolint-cases/)")
+    if IN_CI:
+        pytest.fail(_NOT_RUN, pytrace=False)
+    pytest.skip(_NOT_RUN, allow_module_level=True)
 RULES = all_rules()
 
 # Cases that contradict a documented deliberate difference (see the rule's "Differences from hadolint").
@@ -141,7 +148,7 @@ def test_hadolint_case(tmp_path, capsys, case):
         assert not hits, f"{pattern} should not fire on {where}\n{hits}"
 
 
-def test_cases_are_present(shared):
+def test_cases_are_present():
     """The shared case file is there and holds hadolint's cases (a missing file must not pass silently)."""
     assert CASES_FILE.is_file(), f"missing {CASES_FILE}"
     assert len(CASES) > 1000

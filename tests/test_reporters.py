@@ -12,7 +12,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from conftest import ROOT, SHARED
+from conftest import ROOT, SARIF_SCHEMA
 from fastlint.catalogue import load
 from fastlint.cli.check import main
 from fastlint.engine.registry import all_rules
@@ -55,7 +55,7 @@ def json_findings(capsys, *args) -> list[dict]:
 # -- SARIF --------------------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def sarif_schema():
-    return json.loads((SHARED / "schemas" / "sarif-schema-2.1.0.json").read_text())
+    return json.loads(SARIF_SCHEMA.read_text())
 
 
 def test_sarif_validates_and_carries_rule_metadata(project, capsys, sarif_schema):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import ROOT, SHARED
+from conftest import ROOT, SARIF_SCHEMA
 
 EXAMPLE = ROOT / "examples" / "fastlint-acme-rules"
 
@@ -121,7 +121,7 @@ def test_a_baseline_records_package_findings(site, project):
 def test_sarif_names_the_package_as_a_tool_extension(site, project):
     r = fastlint(["check", "--format", "sarif", "."], project, site)
     doc = json.loads(r.stdout)
-    jsonschema.Draft4Validator(json.loads((SHARED / "schemas" / "sarif-schema-2.1.0.json").read_text())).validate(doc)
+    jsonschema.Draft4Validator(json.loads(SARIF_SCHEMA.read_text())).validate(doc)
     tool = doc["runs"][0]["tool"]
     assert not [rule for rule in tool["driver"]["rules"] if rule["id"].startswith("ACME")]
     [ext] = tool["extensions"]

@@ -233,7 +233,7 @@ def test_engine_tests_fail_under_ci_and_skip_elsewhere_without_an_engine(tmp_pat
 
     tests_dir = Path(__file__).resolve().parent
     (tmp_path / "test_engine_probe.py").write_text(ENGINE_TEST)
-    env = {**os.environ, "CI": ci, "DOCKER_HOST": f"unix://{tmp_path}/no-engine.sock", "FASTLINT_NO_ENGINE_START": "1",
+    env = {**os.environ, "CI": ci, "FASTLINT_ENGINE_DIR": str(tmp_path / "engine"), "FASTLINT_NO_ENGINE_START": "1",
            "PYTHONPATH": os.pathsep.join([str(tests_dir), str(tests_dir.parent)])}
     result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rfEs",
                              str(tmp_path / "test_engine_probe.py")], capture_output=True, text=True, env=env,

@@ -14,6 +14,9 @@ from .commands import COMMANDS, command  # noqa: F401  (re-exported: the table o
 
 
 def main(argv: list[str] | None = None) -> None:
+    from . import interrupt
+
+    interrupt.install()  # Ctrl-C: one line, exit 130, no child process left (cli/interrupt.py)
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
         if "_FASTLINT_COMPLETE" in os.environ:
@@ -31,6 +34,8 @@ def main(argv: list[str] | None = None) -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         code = 1
+    except interrupt.Interrupted:
+        interrupt.finish()  # one line, exit 130
     sys.exit(code)
 
 

@@ -12,6 +12,7 @@ the tree, and every instruction, flag, word and heredoc knows its exact offsets.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import lru_cache
 
 from .tree import (
@@ -32,7 +33,6 @@ from .tree import (
 # Go's regexp \s is [\t\n\f\r ]; Go's unicode.IsSpace is Python's isspace minus \x1c-\x1f.
 _DIRECTIVE = re.compile(r"^#[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*$")
 _WS_SPLIT = re.compile(r"[\t\v\f\r ]+")
-_HEREDOC = re.compile(r"^(\d*)<<(-?)([^<]*)$")
 VALID_DIRECTIVES = ("escape", "syntax", "check")
 HEREDOC_INSTRUCTIONS = ("ADD", "COPY", "RUN")
 # Go's unicode.IsSpace: ASCII \t \n \v \f \r space, U+0085, U+00A0 and the White_Space characters above Latin-1
@@ -258,7 +258,7 @@ class _Parser:
         # heredocs
         target = ins.sub if ins.sub is not None else ins
         if target.keyword in HEREDOC_INSTRUCTIONS and not target.json:
-            for doc in _heredocs_in(logical):
+            for doc in _heredocs_in(logical, start_line):
                 doc.line = self.source.line_of(doc.start)
                 i = self._read_heredoc(doc, i, start_line)
                 target.heredocs.append(doc)
@@ -324,54 +324,87 @@ class _Parser:
 
 
 # -- builder flags ---------------------------------------------------------------------------------------------
+# BuildKit reads the builder flags and the HEALTHCHECK type word byte by byte: each byte of the UTF-8 text is taken
+# as the character of that code (Go's ``rune(line[pos])``). So a byte 0x85 or 0xA0 inside a character (U+00A0,
+# U+2005, U+2028...) ends a word as a space would, U+3000 does not, and a flag's non-ASCII characters come out as
+# their bytes read as Latin-1 (``--chown=\u00e9`` gives ``--chown=\u00c3\u00a9``). Where BuildKit cuts inside a
+# character (and would leave invalid UTF-8), the offsets here move to the end of that character.
+_BYTE_SPACES = frozenset("\t\n\v\f\r \x85\xa0")  # Go's unicode.IsSpace below U+0100
+
+
+class _Bytes:
+    """``line[lo:hi]`` as BuildKit's bytewise loops see it: ``text`` holds one character per UTF-8 byte; ``char``
+    maps a byte offset back to an offset in ``line``."""
+
+    def __init__(self, line: str, lo: int, hi: int):
+        seg = line[lo:hi]
+        self.lo = lo
+        if seg.isascii():
+            self.text, self.starts = seg, None
+            return
+        self.text = seg.encode("utf-8", "surrogatepass").decode("latin-1")
+        starts, pos = [], 0
+        for ch in seg:
+            starts.append(pos)
+            pos += 1 if ch < "\x80" else len(ch.encode("utf-8", "surrogatepass"))
+        self.starts = starts
+
+    def char(self, pos: int) -> int:
+        if self.starts is None:
+            return self.lo + pos
+        return self.lo + bisect_left(self.starts, pos)
+
+
 def _extract_flags(line: str, lo: int, hi: int) -> tuple[list[tuple[int, int, str]], int]:
     """BuildKit's extractBuilderFlags: leading ``--words`` (quotes and backslashes resolved) and where the rest
     starts. Returns ``[(start, end, raw)]`` logical spans."""
+    seg = _Bytes(line, lo, hi)
+    b, n = seg.text, len(seg.text)
     words: list[tuple[int, int, str]] = []
-    pos = lo
+    pos = 0
     while True:
-        while pos < hi and _is_space(line[pos]):
+        while pos < n and b[pos] in _BYTE_SPACES:
             pos += 1
-        if pos >= hi:
+        if pos >= n:
             return words, hi
-        if not (line[pos] == "-" and pos + 1 < hi and line[pos + 1] == "-"):
-            return words, pos
+        if not (b[pos] == "-" and pos + 1 < n and b[pos + 1] == "-"):
+            return words, seg.char(pos)
         wstart = pos
         buf: list[str] = []
         blank_ok = False
         quote = ""
         in_quote = False
-        while pos < hi:
-            ch = line[pos]
+        while pos < n:
+            ch = b[pos]
             if in_quote:
                 if ch == quote:
                     in_quote = False
                 elif ch == "\\":
-                    if pos + 1 == hi:
+                    if pos + 1 == n:
                         in_quote = False
                     else:
                         pos += 1
-                        buf.append(line[pos])
+                        buf.append(b[pos])
                 else:
                     buf.append(ch)
                 pos += 1
                 continue
-            if _is_space(ch):
+            if ch in _BYTE_SPACES:
                 break
             if ch in "'\"":
                 quote, in_quote, blank_ok = ch, True, True
             elif ch == "\\":
-                if pos + 1 < hi:
+                if pos + 1 < n:
                     pos += 1
-                    buf.append(line[pos])
+                    buf.append(b[pos])
             else:
                 buf.append(ch)
             pos += 1
         word = "".join(buf)
         if word == "--":
-            return words, pos
+            return words, seg.char(pos)
         if blank_ok or word:
-            words.append((wstart, pos, word))
+            words.append((seg.char(wstart), seg.char(pos), word))
 
 
 # -- per-instruction argument rules ----------------------------------------------------------------------------
@@ -423,7 +456,11 @@ def _parse_json(ins: Instruction, logical: LogicalLine, lo: int, hi: int) -> lis
     try:
         # BuildKit decodes the first JSON value and ignores what follows it (json.Decoder.Decode)
         data, _ = _decoders()[0].raw_decode(line[lo:hi])
-    except (ValueError, RecursionError):
+    except ValueError:
+        return None
+    except RecursionError:  # nested deeper than Python's decoder goes: Go's goes to 10,000
+        if _deep_json_is_valid(line, lo, hi):
+            raise _NotStringArray() from None  # an array holding an array: not strings only
         return None
     if not isinstance(data, list):
         return None
@@ -432,6 +469,57 @@ def _parse_json(ins: Instruction, logical: LogicalLine, lo: int, hi: int) -> lis
             raise _NotStringArray()
     _json_word_spans(ins, logical, lo, hi, data)
     return data
+
+
+_JSON_TOKEN = re.compile(
+    r'''[ \t\n\r]*(?:(?P<open>[\[{])|(?P<close>[\]}])|(?P<comma>,)|(?P<colon>:)'''
+    r'''|(?P<string>"(?:[^"\\\x00-\x1f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*")'''
+    r'''|(?P<scalar>-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null))''')
+_GO_JSON_MAX_DEPTH = 10000
+
+
+def _deep_json_is_valid(line: str, lo: int, hi: int) -> bool:
+    """Whether ``line[lo:hi]`` starts with one valid JSON value no deeper than Go's decoder takes (10,000), read
+    without recursion (only for values too deep for Python's decoder)."""
+    stack: list[str] = []  # "[" or "{" of each open container
+    expect = "value"  # value, value-or-close, comma-or-close, key, key-or-close, colon
+    pos = lo
+    while pos < hi:
+        m = _JSON_TOKEN.match(line, pos, hi)
+        if m is None:
+            return False
+        pos = m.end()
+        kind = m.lastgroup
+        if kind == "open" and expect in ("value", "value-or-close"):
+            stack.append(m.group("open"))
+            if len(stack) > _GO_JSON_MAX_DEPTH:
+                return False
+            expect = "value-or-close" if m.group("open") == "[" else "key-or-close"
+            continue
+        if kind == "close":
+            bracket = m.group("close")
+            empty = "value-or-close" if bracket == "]" else "key-or-close"  # right after the opening bracket
+            if not stack or expect not in ("comma-or-close", empty):
+                return False
+            if stack.pop() != ("[" if bracket == "]" else "{"):
+                return False
+        elif kind in ("string", "scalar") and expect in ("value", "value-or-close"):
+            pass
+        elif kind == "string" and expect in ("key", "key-or-close"):
+            expect = "colon"
+            continue
+        elif kind == "colon" and expect == "colon":
+            expect = "value"
+            continue
+        elif kind == "comma" and expect == "comma-or-close":
+            expect = "value" if stack[-1] == "[" else "key"
+            continue
+        else:
+            return False
+        if not stack:
+            return True  # the first value is complete; what follows is ignored, as Go's Decoder does
+        expect = "comma-or-close"
+    return False
 
 
 def _json_word_spans(ins: Instruction, logical: LogicalLine, lo: int, hi: int, data: list[str]) -> None:
@@ -628,12 +716,15 @@ def _parse_arg(ins: Instruction, logical: LogicalLine, lo: int, hi: int, parser)
 def _parse_health(ins: Instruction, logical: LogicalLine, lo: int, hi: int, parser=None) -> None:
     """parseHealthConfig: a type word (CMD / NONE) then maybe-JSON."""
     line = logical.text
-    sep = lo
-    while sep < hi and not _is_space(line[sep]):
-        sep += 1
-    nxt = sep
-    while nxt < hi and _is_space(line[nxt]):
-        nxt += 1
+    seg = _Bytes(line, lo, hi)  # bytewise, as the flags
+    b, n = seg.text, len(seg.text)
+    k = 0
+    while k < n and b[k] not in _BYTE_SPACES:
+        k += 1
+    sep = seg.char(k)
+    while k < n and b[k] in _BYTE_SPACES:
+        k += 1
+    nxt = seg.char(k)
     if sep == lo:
         return
     ins.value = [line[lo:sep]]
@@ -695,57 +786,237 @@ INSTRUCTIONS = tuple(sorted(_DISPATCH))
 
 
 # -- heredocs ---------------------------------------------------------------------------------------------------
-def _shell_words_raw(line: str) -> list[tuple[int, int, str]]:
-    """Split a line into shell words, quotes and escapes kept (BuildKit's lexer with RawQuotes/RawEscapes)."""
-    words: list[tuple[int, int, str]] = []
-    i, n = 0, len(line)
-    while i < n:
-        while i < n and _is_space(line[i]):
-            i += 1
-        if i >= n:
-            break
-        start = i
-        quote = ""
-        while i < n:
-            ch = line[i]
-            if quote:
-                if ch == quote:
-                    quote = ""
-                elif ch == "\\" and quote == '"' and i + 1 < n:
-                    i += 1
-            elif ch in "'\"":
-                quote = ch
-            elif ch == "\\" and i + 1 < n:
+# BuildKit finds heredocs with its shell lexer (frontend/dockerfile/shell, ``NewLex('\\')`` whatever the file's
+# escape character, no variables set and ``SkipUnsetEnv``): the logical line is split into words with quotes and
+# escapes kept (a line the lexer fails on, such as one with an unclosed ``${``, has no heredocs at all), each word
+# matching ``^(\d*)<<(-?)([^<]*)$`` is a candidate, and its rest is lexed again, once with quotes removed (it must
+# give exactly one word, the name: ``<<''`` gives none and is no heredoc) and once with quotes kept (a quote in
+# one but not the other makes the body unexpanded). A lexer error on the rest fails the whole file.
+_HEREDOC_WORD = re.compile(r"([0-9]*)<<(-?)([^<]*)", re.S)
+_SPECIAL_PARAMS = frozenset("@*#?-$!0")
+
+
+class _LexError(Exception):
+    pass
+
+
+class _Words:
+    """Words as the lexer builds them, each with the source span it came from: a space ends a word, a quoted
+    part (even an empty one) joins the word it is in."""
+
+    __slots__ = ("out", "chars", "in_word", "start", "end")
+
+    def __init__(self):
+        self.out: list[tuple[int, int, str]] = []
+        self.chars: list[str] = []
+        self.in_word = False
+        self.start = self.end = 0
+
+    def raw(self, text: str, a: int, b: int) -> None:
+        if not self.in_word:
+            self.start = a
+        self.chars.append(text)
+        self.in_word = True
+        self.end = b
+
+    def char(self, ch: str, a: int, b: int) -> None:
+        if not _is_space(ch):
+            self.raw(ch, a, b)
+        elif self.in_word and any(self.chars):  # an empty quoted part alone does not end a word
+            self.flush()
+
+    def expansion(self, text: str, a: int, b: int) -> None:
+        """A ``$`` expansion: split on the spaces it holds (offsets inside it map one to one when it is as
+        long as the source it came from)."""
+        exact = len(text) == b - a
+        for k, ch in enumerate(text):
+            self.char(ch, a + k if exact else a, a + k + 1 if exact else b)
+
+    def flush(self) -> None:
+        word = "".join(self.chars)
+        if word:
+            self.out.append((self.start, self.end, word))
+        self.chars = []
+        self.in_word = False
+
+    def done(self) -> list[tuple[int, int, str]]:
+        self.flush()
+        return self.out
+
+
+def _lex(text: str, raw_quotes: bool, raw_escapes: bool) -> list[tuple[int, int, str]]:
+    """BuildKit's shell lexer over ``text`` with no variables set: the words with their spans, or ``_LexError``.
+
+    BuildKit's lexer recurses into every ``${name<op>word}`` and ``"..."``; here a stack of open parts does, so
+    that ``${a:-${a:-...}}`` thousands deep is read like any other line. A part is ``[kind, pieces, prefix,
+    start]``: ``top`` (the line, to its end), ``sub`` (the word of ``${name<op>``, to ``}``; ``prefix`` is
+    ``${name<op>``) or ``dq`` (a double-quoted string, to ``"``)."""
+    s, n = text, len(text)
+    i = 1 if text.startswith("\ufeff") else 0  # Go's text/scanner skips a leading BOM
+    words = _Words()
+    stack: list[list] = [["top", [], "", 0]]
+
+    def deliver(piece: str, a: int, b: int, quoted: bool) -> None:
+        """A finished ``$`` expansion or quoted string joins the part it is in (and, at the top, the words)."""
+        top = stack[-1]
+        top[1].append(piece)
+        if top[0] == "top":
+            (words.raw if quoted else words.expansion)(piece, a, b)
+
+    try:
+        while True:
+            kind, pieces = stack[-1][0], stack[-1][1]
+            if i >= n:
+                if kind == "top":
+                    return words.done()
+                if kind == "dq":
+                    raise _LexError("unexpected end of statement while looking for matching double-quote")
+                raise _LexError("unexpected end of statement while looking for matching }")
+            ch = s[i]
+            if kind == "sub" and ch == "}":
                 i += 1
-            elif ch == "$" and i + 1 < n and line[i + 1] == "{":
-                close = line.find("}", i)
-                if close > 0:
-                    i = close
-            elif _is_space(ch):
-                break
+                _, pieces, prefix, start = stack.pop()
+                deliver(prefix + "".join(pieces) + "}", start, i, quoted=False)
+                continue
+            if kind == "dq" and ch == '"':
+                i += 1
+                _, pieces, _, start = stack.pop()
+                deliver("".join(pieces) + ('"' if raw_quotes else ""), start, i, quoted=True)
+                continue
+            if ch == "$":
+                i = _lex_dollar(s, i, stack, deliver)
+                continue
+            if kind == "dq":  # inside "...": a backslash escapes only ", $ and itself (and stays when kept raw)
+                i += 1
+                if ch == "\\":
+                    if raw_escapes:
+                        pieces.append(ch)
+                    if i < n and s[i] in '"$\\':
+                        ch = s[i]
+                        i += 1
+                pieces.append(ch)
+                continue
+            if ch == "'":  # every character as it is, to the next '
+                close = s.find("'", i + 1)
+                if close < 0:
+                    i = n
+                    raise _LexError("unexpected end of statement while looking for matching single-quote")
+                a, i = i, close + 1
+                deliver(s[a:i] if raw_quotes else s[a + 1 : close], a, i, quoted=True)
+                continue
+            if ch == '"':
+                stack.append(["dq", ['"'] if raw_quotes else [], "", i])
+                i += 1
+                continue
+            a = i
             i += 1
-        if quote:  # BuildKit's lexer fails on an unterminated quote, and then finds no words at all
-            return []
-        words.append((start, i, line[start:i]))
-    return words
+            if ch == "\\":
+                if raw_escapes:
+                    pieces.append(ch)
+                    if kind == "top":
+                        words.raw(ch, a, i)
+                if i >= n:
+                    continue  # a backslash at the end: the line ends (a part still open fails above)
+                ch = s[i]
+                i += 1
+                if kind == "top":
+                    words.raw(ch, a, i)
+            elif kind == "top":
+                words.char(ch, a, i)
+            pieces.append(ch)
+    except _LexError:
+        # an error inside ${...} at the end of the text is BuildKit's "missing '}'"
+        if i >= n and any(part[0] == "sub" for part in stack):
+            raise _LexError("syntax error: missing '}'") from None
+        raise
 
 
-def _heredocs_in(logical: LogicalLine) -> list[Heredoc]:
-    if "<<" not in logical.text:  # no heredoc word can be there: skip the word split (a third of parse time)
+def _lex_dollar(s: str, i: int, stack: list[list], deliver) -> int:
+    """``$name``, ``${name}`` (kept as written: no variable is set) or the start of ``${name<op>word}`` (a ``sub``
+    part pushed on the stack); BuildKit's errors. Returns the position after what was read."""
+    n, a = len(s), i
+    i += 1
+    if i >= n or s[i] != "{":
+        i = _name_end(s, i)
+        deliver("$" + s[a + 1 : i], a, i, quoted=False)
+        return i
+    i += 1
+    if i >= n:
+        raise _LexError("syntax error: missing '}'")
+    if s[i] in "{}:":
+        raise _LexError("syntax error: bad substitution")
+    name_start, i = i, _name_end(s, i)
+    name = s[name_start:i]
+    op = s[i] if i < n else ""
+    i += 1 if op else 0
+    if op == "}":
+        deliver("${" + name + "}", a, i, quoted=False)
+        return i
+    if op == ":":  # the next character, whatever it is, is part of the operator (Go's fallthrough)
+        op += s[i] if i < n else "\ufffd"  # Go's string(scanner.EOF)
+        i += 1 if i < n else 0
+    elif op not in ("+", "-", "?"):
+        raise _LexError(f"unsupported modifier ({op or chr(0xfffd)}) in substitution")
+    stack.append(["sub", [], "${" + name + op, a])
+    return i
+
+
+def _name_end(s: str, i: int) -> int:
+    """The end of a variable name at ``i``: a run of digits, one special parameter, or letters, digits and ``_``."""
+    n = len(s)
+    if i >= n:
+        return i
+    if s[i].isdecimal():
+        while i < n and s[i].isdecimal():
+            i += 1
+        return i
+    if s[i] in _SPECIAL_PARAMS:
+        return i + 1
+    while i < n and (s[i].isalpha() or s[i].isdecimal() or s[i] == "_"):
+        i += 1
+    return i
+
+
+def _heredoc_of_word(word: str) -> tuple[int, bool, str, bool] | None:
+    """BuildKit's ParseHeredoc: (fd, chomp, name, expand) of a heredoc word, None when it is no heredoc;
+    ``_LexError`` when its rest does not lex."""
+    m = _HEREDOC_WORD.fullmatch(word)
+    if m is None or not m.group(3):
+        return None
+    rest = m.group(3)
+    try:
+        names = _lex(rest, raw_quotes=False, raw_escapes=False)
+        if len(names) != 1:
+            return None
+        raws = _lex(rest, raw_quotes=True, raw_escapes=False)
+    except _LexError as err:
+        import json  # only for this error's message (start-up time)
+
+        raise _LexError(f"failed to process {json.dumps(rest, ensure_ascii=False)}: {err}") from None
+    if len(raws) != 1:
+        raise _LexError(f"internal lexing of heredoc produced inconsistent results: {rest}")
+    name, raw = names[0][2], raws[0][2]
+    expand = name.count("'") + name.count('"') == raw.count("'") + raw.count('"')
+    return int(m.group(1) or 0), m.group(2) == "-", name, expand
+
+
+def _heredocs_in(logical: LogicalLine, line: int) -> list[Heredoc]:
+    """The heredocs BuildKit opens on a logical line (``line`` is where the instruction starts, for errors)."""
+    if "<<" not in logical.text:  # no heredoc word can be there: skip the lexer (a third of parse time)
+        return []
+    try:
+        words = _lex(logical.text, raw_quotes=True, raw_escapes=True)
+    except _LexError:  # BuildKit ignores the lexer's error here: the line has no heredocs
         return []
     docs: list[Heredoc] = []
-    for ws, we, word in _shell_words_raw(logical.text):
-        m = _HEREDOC.match(word)
-        if not m or not m.group(3):
+    for ws, we, word in words:
+        try:
+            found = _heredoc_of_word(word)
+        except _LexError as err:
+            raise ParseError(str(err), line) from None
+        if found is None:
             continue
-        rest = m.group(3)
-        inner = _shell_words_raw(rest)
-        if len(inner) != 1:
-            continue
-        name = _unquote(rest)
-        quoted = any(q in rest for q in "'\"")
+        fd, chomp, name, expand = found
         s, e = logical.span(ws, we)
-        docs.append(
-            Heredoc(start=s, end=e, name=name, fd=int(m.group(1) or 0), chomp=m.group(2) == "-", expand=not quoted)
-        )
+        docs.append(Heredoc(start=s, end=e, name=name, fd=fd, chomp=chomp, expand=expand))
     return docs

@@ -10,7 +10,7 @@ nothing after ``--`` is a flag.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import lru_cache, partial
 
 _PARSER = None
 
@@ -310,7 +310,23 @@ class _Walker:
         return ShellWord(_unquote_node(node, self.src, raw), raw, self.off(node.start_byte),
                          self.off(node.end_byte))
 
-    def walk(self, node, pipeline: bool = False, subshell: bool = False) -> None:
+    def walk(self, root, pipeline: bool = False, subshell: bool = False) -> None:
+        """Visit the tree in source order without recursion, so that a script nested hundreds of levels deep
+        (``$($($(...)))``) is read like any other. ``_stack`` holds what is left to do: nodes to visit
+        ``(node, pipeline, subshell)`` and callbacks to run when the nodes scheduled before them are done."""
+        stack = self._stack = [(root, pipeline, subshell)]
+        while stack:
+            item = stack.pop()
+            if callable(item):
+                item()
+            else:
+                self.visit(*item)
+
+    def later(self, *items) -> None:
+        """Schedule nodes and callbacks to be done in this order, before anything scheduled earlier."""
+        self._stack.extend(reversed(items))
+
+    def visit(self, node, pipeline: bool, subshell: bool) -> None:
         t = node.type
         if t == "pipeline":
             self.has_pipes = True
@@ -324,29 +340,33 @@ class _Walker:
         if t in ("declaration_command", "unset_command"):
             self.declaration(node, pipeline, subshell)
             return
+        children = [(c, pipeline, subshell) for c in node.children]
         if t == "redirected_statement" and node.children and node.children[0].type == "command":
             before = len(self.commands)
-            for c in node.children:
-                self.walk(c, pipeline, subshell)
-            if len(self.commands) > before:
-                self.commands[before].redirects.extend(
-                    self.src[c.start_byte : c.end_byte].decode("utf-8", "replace")
-                    for c in node.children[1:] if c.type.endswith("redirect"))
+
+            def redirects() -> None:
+                if len(self.commands) > before:
+                    self.commands[before].redirects.extend(
+                        self.src[c.start_byte : c.end_byte].decode("utf-8", "replace")
+                        for c in node.children[1:] if c.type.endswith("redirect"))
+
+            self.later(*children, redirects)
             return
-        for c in node.children:
-            self.walk(c, pipeline, subshell)
+        self.later(*children)
 
     def pipeline(self, node, subshell: bool) -> None:
         stages: list[Command | None] = []
-        for c in _pipeline_stages(node):
+
+        def stage(c) -> None:
             inner = c
             if inner.type == "redirected_statement" and inner.children:  # wc -l > /number
                 inner = inner.children[0]
             before = len(self.commands)
-            self.walk(c, True, subshell)
             simple = inner.type in ("command", "declaration_command", "unset_command")
-            stages.append(self.commands[before] if simple and len(self.commands) > before else None)
-        self.pipelines.append(stages)
+            self.later((c, True, subshell), lambda: stages.append(
+                self.commands[before] if simple and len(self.commands) > before else None))
+
+        self.later(*[partial(stage, c) for c in _pipeline_stages(node)], lambda: self.pipelines.append(stages))
 
     def command(self, node, pipeline: bool, subshell: bool) -> None:
         name_word = None
@@ -378,10 +398,9 @@ class _Walker:
         # commands inside $(...), <(...) and the like come after the command that holds them
         if not _may_nest(self.src, node):
             return
-        for c in nested:
-            for sub in _descendants_of_type(c, ("command_substitution", "process_substitution")):
-                for cc in sub.children:
-                    self.walk(cc, pipeline, True)
+        self.later(*[(cc, pipeline, True) for c in nested
+                     for sub in _descendants_of_type(c, ("command_substitution", "process_substitution"))
+                     for cc in sub.children])
 
     def declaration(self, node, pipeline: bool, subshell: bool) -> None:
         """``export A=1 B``, ``declare -x A``, ``readonly R=1``, ``unset X``: a command named by its keyword whose
@@ -411,9 +430,9 @@ class _Walker:
                                      in_subshell=subshell))
         if not _may_nest(self.src, node):
             return
-        for sub in _descendants_of_type(node, ("command_substitution", "process_substitution")):
-            for cc in sub.children:
-                self.walk(cc, pipeline, True)
+        self.later(*[(cc, pipeline, True)
+                     for sub in _descendants_of_type(node, ("command_substitution", "process_substitution"))
+                     for cc in sub.children])
 
 
 def _may_nest(src: bytes, node) -> bool:

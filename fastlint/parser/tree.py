@@ -350,7 +350,7 @@ class Dockerfile:
 
     __slots__ = (
         "source", "path", "escape", "directives", "items", "instructions", "comments", "stages",
-        "global_args", "error", "warnings"
+        "global_args", "error", "warnings", "_stage_names"
     )
 
     def __init__(
@@ -378,6 +378,7 @@ class Dockerfile:
         self.global_args = [] if global_args is None else global_args  # ARGs before the first FROM
         self.error = error  # set when BuildKit would reject the file
         self.warnings = [] if warnings is None else warnings
+        self._stage_names: list | None = None  # (stages list, how many indexed, {lower name: first stage})
 
     @property
     def text(self) -> str:
@@ -398,8 +399,14 @@ class Dockerfile:
         return None
 
     def stage_named(self, name: str):
-        lowered = name.lower()
-        for s in self.stages:
-            if s.name is not None and s.name.lower() == lowered:
-                return s
-        return None
+        """The first stage named ``name`` (compared without case, as BuildKit does), or None. The names are
+        indexed as stages are added, so that a lookup per instruction keeps a file of thousands of stages linear."""
+        index = self._stage_names
+        if index is None or index[0] is not self.stages or index[1] > len(self.stages):
+            index = self._stage_names = [self.stages, 0, {}]
+        stages, done, names = index
+        for s in stages[done:]:
+            if s.name is not None:
+                names.setdefault(s.name.lower(), s)
+        index[1] = len(stages)
+        return names.get(name.lower())

@@ -33,7 +33,7 @@ class DL3022(InstructionRule):
             if int(ref) <= current:  # a stage index: an earlier stage (its own index is DL3023's)
                 return
         else:
-            names = {s.name.lower() for s in self.ctx.df.stages[: current + 1] if s.name}
-            if ref.lower() in names:
+            named = self.ctx.df.stage_named(ref)
+            if named is not None and named.index <= current:
                 return
         yield self.hit(flag)

@@ -16,6 +16,6 @@ class DL3024(InstructionRule):
     def check(self, ins):
         if ins.keyword != "FROM" or ins.stage is None or not ins.stage.name:
             return
-        name = ins.stage.name.lower()  # BuildKit compares stage names without case
-        if any(s.name and s.name.lower() == name for s in self.ctx.df.stages[: ins.stage.index]):
+        first = self.ctx.df.stage_named(ins.stage.name)  # BuildKit compares stage names without case
+        if first is not None and first.index < ins.stage.index:
             yield self.hit(ins.words[2] if len(ins.words) >= 3 else ins)

@@ -55,12 +55,28 @@ _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 MIN_SCRIPTS_PER_PROCESS = 24  # below this, a second process costs more than it saves
 MAX_FILES_PER_PROCESS = 4000  # keeps the command line well under the system's limit
-TIMEOUT_SECONDS = 300
+# Bounds of one ShellCheck process. ShellCheck's time and memory grow steeply with nesting (a RUN of 1,000 nested
+# ``$(`` takes it 20 s and 1.9 GB, ``$(echo`` 15 deep 29 s): a process past its bound is killed, its scripts are
+# checked again in halves, and a script that goes past the bound alone gets one GAVE_UP finding. The CPU time
+# allowed grows with the work (a normal script costs ShellCheck a few milliseconds; 60 KB of script, 2 s).
+MEMORY_LIMIT = 512 * 2**20  # bytes of address space
+CPU_BASE, CPU_PER_BYTE, CPU_PER_SCRIPT = 1.5, 1e-4, 0.01  # seconds
+DEEP_NESTING = 6  # scripts with parentheses nested deeper are checked alone (their own bound)
+GAVE_UP = "SC0000"
 _CACHE_LIMIT = 50_000
 
 # What ShellCheck runs cost in this process: processes started, scripts they checked, scripts found in the
 # disk cache. Counters for tests and the benchmark only: nothing on the lint path reads them.
 STATS = {"processes": 0, "scripts": 0, "cached": 0}
+
+_STOPPED = False  # set by ``stop`` (Ctrl-C): no new process, and what the killed ones left is not read
+
+
+def stop() -> None:
+    """Start no more ShellCheck processes in this process (the CLI calls this on Ctrl-C, then ends the running
+    ones)."""
+    global _STOPPED
+    _STOPPED = True
 
 
 class ShellCheckRun:
@@ -351,57 +367,122 @@ def run_jobs(run: ShellCheckRun, jobs: list[Job]) -> None:
 
 
 def _run_shellcheck(run: ShellCheckRun, exe: str, items: list[tuple[tuple, Job]]) -> list[tuple]:
-    """Run ShellCheck on the scripts; fill ``run.results``; return the keys it checked (not those of a failed
-    run). One script (a run on one small file: pre-commit, an editor) goes through standard input: no temporary
-    folder (tempfile costs more start-up than the ShellCheck process), no subprocess module (lib/process.py)."""
+    """Run ShellCheck on the scripts, each process under its bounds (``_bounded``); fill ``run.results``; return the
+    keys it checked (not those of a failed run). One script (a run on one small file: pre-commit, an editor) goes
+    through standard input: no temporary folder (tempfile costs more start-up than the ShellCheck process), no
+    subprocess module (lib/process.py)."""
+    checked: list[tuple] = []
+    if not os.access(exe, os.X_OK):  # said here: under the bounds, /bin/sh would be the one to fail to start it
+        _warn(run, f"cannot run ShellCheck ({exe}): {'not executable' if os.path.exists(exe) else 'not found'}; "
+              f"SC rules skipped")
+        return checked
     base = [exe, "--norc", "--format=json1", "--exclude=" + ",".join(c[2:] for c in EXCLUDED)]
     if len(items) == 1:
-        from .lib.process import Timeout, run_with_input
-
-        job = items[0][1]
-        script = (f"#!/bin/{job.shell}\n" + _declare(job.declared) + job.body).encode("utf-8")
-        try:
-            code, out, err = run_with_input(base + ["-"], script, TIMEOUT_SECONDS)
-        except OSError as err:
-            _warn(run, f"cannot run ShellCheck ({exe}): {err.strerror or err}; SC rules skipped")
-            return []
-        except Timeout:
-            _warn(run, f"ShellCheck took longer than {TIMEOUT_SECONDS} s; SC findings of 1 script skipped")
-            return []
-        STATS["processes"] += 1
-        STATS["scripts"] += 1
-        return _take(run, code, out, err, ["-"], items)
+        return _run_one(run, exe, base, items)
     import subprocess
     import tempfile
+    from collections import deque
 
-    checked: list[tuple] = []
-    n = max(1, min(os.cpu_count() or 1, len(items) // MIN_SCRIPTS_PER_PROCESS))
-    n = max(n, -(-len(items) // MAX_FILES_PER_PROCESS))
+    cpus = os.cpu_count() or 1
     with tempfile.TemporaryDirectory(prefix="fastlint-sc-") as tmp:
         names: list[str] = []
+        sizes: dict[str, int] = {}
+        deep: list[list[str]] = []
         for i, (_, job) in enumerate(items):
             name = f"{i}.sh"
-            names.append(name)
             header = f"#!/bin/{job.shell}\n" + _declare(job.declared)
             with open(os.path.join(tmp, name), "w", encoding="utf-8", newline="") as fh:
                 fh.write(header + job.body)
-        chunks = _balanced(names, [len(job.body) for _, job in items], n)
+            sizes[name] = len(job.body)
+            if _nesting(job.body) > DEEP_NESTING:
+                deep.append([name])
+            else:
+                names.append(name)
+        n = max(1, min(cpus, len(names) // MIN_SCRIPTS_PER_PROCESS))
+        n = max(n, -(-len(names) // MAX_FILES_PER_PROCESS))
+        queue = deque(deep + (_balanced(names, [sizes[x] for x in names], n) if names else []))
         running = []
-        for chunk in chunks:
+        while queue or running:
             # at most os.cpu_count() at once; more chunks only when the command line would be too long
-            if len(running) >= (os.cpu_count() or 1):
-                checked += _collect(run, running.pop(0), items)
-            try:
-                proc = subprocess.Popen(base + chunk, cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-            except OSError as err:
-                _warn(run, f"cannot run ShellCheck ({exe}): {err.strerror or err}; SC rules skipped")
-                break
-            STATS["processes"] += 1
-            STATS["scripts"] += len(chunk)
-            running.append((proc, chunk))
-        for r in running:
-            checked += _collect(run, r, items)
+            if _STOPPED and queue:
+                queue.clear()
+                continue
+            if queue and len(running) < cpus:
+                chunk = queue.popleft()
+                seconds = _cpu_seconds([sizes[x] for x in chunk])
+                try:
+                    proc = subprocess.Popen(_bounded(base + chunk, seconds), cwd=tmp, stdout=subprocess.PIPE,
+                                            stderr=subprocess.PIPE)
+                except OSError as err:
+                    _warn(run, f"cannot run ShellCheck ({exe}): {err.strerror or err}; SC rules skipped")
+                    queue.clear()
+                    continue
+                STATS["processes"] += 1
+                STATS["scripts"] += len(chunk)
+                running.append((proc, chunk, seconds))
+                continue
+            done, again = _collect(run, running.pop(0), items)
+            checked += done
+            queue.extend(again)
     return checked
+
+
+def _run_one(run: ShellCheckRun, exe: str, base: list[str], items: list[tuple[tuple, Job]]) -> list[tuple]:
+    """The one script of a run, on ShellCheck's standard input, under the same bounds as a batch's process."""
+    from .lib.process import Timeout, run_with_input
+
+    if _STOPPED:
+        return []
+    job = items[0][1]
+    script = (f"#!/bin/{job.shell}\n" + _declare(job.declared) + job.body).encode("utf-8")
+    seconds = _cpu_seconds([len(job.body)])
+    try:
+        code, out, err = run_with_input(_bounded(base + ["-"], seconds), script, _wall_seconds(seconds))
+    except OSError as err:
+        _warn(run, f"cannot run ShellCheck ({exe}): {err.strerror or err}; SC rules skipped")
+        return []
+    except Timeout:
+        return _past_bound(run, ["-"], items, f"{_wall_seconds(seconds)} s")[0]
+    STATS["processes"] += 1
+    STATS["scripts"] += 1
+    return _take(run, code, out, err, ["-"], items, seconds)[0]
+
+
+def _cpu_seconds(sizes: list[int]) -> float:
+    """The CPU time one ShellCheck process may take for scripts of these lengths."""
+    return CPU_BASE + sum(size * CPU_PER_BYTE + CPU_PER_SCRIPT for size in sizes)
+
+
+def _wall_seconds(seconds: float) -> int:
+    """The wall-clock time it may take: the CPU bound ends it first, unless the machine is very busy."""
+    return round(4 * seconds + 30)
+
+
+def _index(name: str) -> int:
+    """The item a script file stands for: ``<index>.sh``, or ``-`` (standard input) for the one item."""
+    return 0 if name == "-" else int(name.rsplit("/", 1)[-1].split(".", 1)[0])
+
+
+def _nesting(body: str) -> int:
+    """How deep the script's parentheses nest (``$($(x))`` is 2): a cheap sign of a script ShellCheck may take
+    very long on."""
+    depth = deepest = 0
+    for ch in body:
+        if ch == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch == ")" and depth:
+            depth -= 1
+    return deepest
+
+
+def _bounded(cmd: list[str], seconds: float) -> list[str]:
+    """``cmd`` under the process bounds: its address space and CPU time limited before it starts (POSIX
+    ``ulimit`` in ``/bin/sh``, which then becomes ShellCheck; elsewhere only the wall-clock timeout holds)."""
+    if os.name != "posix" or not os.path.exists("/bin/sh"):
+        return cmd
+    limits = f"ulimit -v {MEMORY_LIMIT // 1024} 2>/dev/null; ulimit -t {max(1, round(seconds))} 2>/dev/null; "
+    return ["/bin/sh", "-c", limits + 'exec "$0" "$@"', *cmd]
 
 
 def _declare(names: tuple[str, ...]) -> str:
@@ -426,39 +507,47 @@ def _balanced(names: list[str], sizes: list[int], n: int) -> list[list[str]]:
     return [c for c in chunks if c]
 
 
-def _collect(run: ShellCheckRun, running, items) -> list[tuple]:
+def _collect(run: ShellCheckRun, running, items) -> tuple[list[tuple], list[list[str]]]:
     """Wait for one ShellCheck process of a batch and read its findings (``_take``)."""
     import subprocess
 
-    proc, chunk = running
+    proc, chunk, seconds = running
+    wall = _wall_seconds(seconds)
     try:
-        out, err = proc.communicate(timeout=TIMEOUT_SECONDS)
+        out, err = proc.communicate(timeout=wall)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.communicate()
-        _warn(run, f"ShellCheck took longer than {TIMEOUT_SECONDS} s; SC findings of {len(chunk)} scripts skipped")
-        return []
-    return _take(run, proc.returncode, out, err, chunk, items)
+        return _past_bound(run, chunk, items, f"{wall} s")
+    return _take(run, proc.returncode, out, err, chunk, items, seconds)
 
 
-def _take(run: ShellCheckRun, returncode: int, out: bytes, err: bytes, chunk: list[str], items) -> list[tuple]:
-    """Read one ShellCheck process's findings into ``run.results``; the keys of the scripts it checked (none when the
-    process failed). Its files are ``<index>.sh``, or ``-`` (standard input) for the one item."""
+def _take(run: ShellCheckRun, code: int, out: bytes, err: bytes, chunk: list[str], items,
+          seconds: float) -> tuple[list[tuple], list[list[str]]]:
+    """Read one ShellCheck process's findings into ``run.results``: the keys of the scripts it checked (none when
+    the process failed), and the chunks to check again (the halves of a chunk that went past its bound)."""
     import json
+    import signal
 
-    if returncode not in (0, 1):
+    if _STOPPED or code == -signal.SIGINT:  # Ctrl-C (the terminal sends it to ShellCheck too): nothing to say
+        return [], []
+    if code == 251:  # GHC's "out of memory" / "heap overflow"
+        return _past_bound(run, chunk, items, f"{MEMORY_LIMIT >> 20} MiB of memory")
+    if code in (-signal.SIGXCPU, -signal.SIGKILL):
+        return _past_bound(run, chunk, items, f"{max(1, round(seconds))} s of CPU time")
+    if code not in (0, 1):
         first = (err.decode("utf-8", "replace").strip().splitlines() or ["no message"])[0]
-        _warn(run, f"ShellCheck failed (exit {returncode}): {first}")
-        return []
+        _warn(run, f"ShellCheck failed (exit {code}): {first}")
+        return [], []
     try:
         comments = json.loads(out or b"{}").get("comments", [])
     except ValueError:
         _warn(run, "ShellCheck gave output that is not JSON; SC findings skipped")
-        return []
+        return [], []
     found: dict[int, list[tuple]] = {}
     for c in comments:
         try:
-            index = 0 if c["file"] == "-" else int(c["file"].rsplit("/", 1)[-1].split(".", 1)[0])
+            index = _index(c["file"])
         except (KeyError, ValueError):
             continue
         found.setdefault(index, []).append(c)
@@ -470,7 +559,21 @@ def _take(run: ShellCheckRun, returncode: int, out: bytes, err: bytes, chunk: li
              c.get("endColumn", c["column"]), c.get("level", "warning"), f"SC{c['code']}", c.get("message", ""))
             for c in cs
         ]
-    return [items[0 if name == "-" else int(name.split(".", 1)[0])][0] for name in chunk]
+    return [items[_index(name)][0] for name in chunk], []
+
+
+def _past_bound(run: ShellCheckRun, chunk: list[str], items, what: str) -> tuple[list, list[list[str]]]:
+    """A process killed at its bound: its chunk is checked again in halves; a single script gets the GAVE_UP
+    finding on its first line (kept for this run only, not in the disk cache: the next run tries again)."""
+    if len(chunk) > 1:
+        half = len(chunk) // 2
+        return [], [chunk[:half], chunk[half:]]
+    key, job = items[_index(chunk[0])]
+    first_line = len(job.body.split("\n", 1)[0])
+    run.results[key] = [(0, 1, 0, first_line + 1, "warning", GAVE_UP,
+                      f"ShellCheck gave up on this script: it needed more than {what} (the limit of one "
+                      f"ShellCheck run); its SC findings are not reported")]
+    return [], []
 
 
 class DiskCache:

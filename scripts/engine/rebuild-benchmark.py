@@ -7,8 +7,8 @@ a source file, rebuild the migrated file. Interleaving the two keeps drift in th
 either side, and each timed build starts after `sync`, so that it does not pay for writing out the layers of
 the build before it. It prints every sample, the medians and the ratio migrated/legacy, and removes every image it made.
 
-Needs the engine and the stand-in images (python tests/standins/build.py); serves the stand-in package store
-itself.
+Runs in the tests' own engine (scripts/engine/own-engine.sh, started if needed), where the stand-in images are
+(python tests/standins/build.py); serves the stand-in package store itself.
 
     python scripts/engine/rebuild-benchmark.py [--rounds 5] [--json FILE] [SERVICE ...]
     (default services: fast-validation-service fast-requesthandler-service fast-orchestrator-service)
@@ -49,6 +49,12 @@ def main() -> int:
     if missing:
         print(f"rebuild-benchmark: no such fixture service: {', '.join(missing)}", file=sys.stderr)
         return 2
+    engine = standins.own_engine("start")  # the stand-ins live in the tests' own engine, never in a user's
+    if engine.returncode != 0:
+        print(f"rebuild-benchmark: the tests' own engine did not start: {engine.stderr.strip()[-300:]}",
+              file=sys.stderr)
+        return 2
+    os.environ["DOCKER_HOST"] = engine.stdout.strip()
     results = {}
     with tempfile.TemporaryDirectory(prefix="fastlint-rebuild-bench-") as tmp, \
             PackageStore(standins.STORE, lifetime=3600) as store:

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Start a Docker engine for fastlint's engine tests and CI, if none answers.
+# Start a Docker engine for `fastlint verify` and `fastlint build` by hand, if none answers. (The tests never use
+# it: they run on an engine of their own, scripts/engine/own-engine.sh.)
 #
 # These machines have no Docker engine and no reachable image registry. When `docker info` already answers, this
 # does nothing. Otherwise it installs Debian's docker.io (dockerd, containerd, runc) with apt-get, starts dockerd in
@@ -28,21 +29,13 @@ fi
 
 [ "$(id -u)" = 0 ] || die "no Docker engine answers and installing one needs root (run as root or start dockerd yourself)"
 
-if ! command -v dockerd >/dev/null 2>&1; then
-    export DEBIAN_FRONTEND=noninteractive
-    apt_log="$(mktemp)"
-    if ! timeout 300 apt-get update -qq >"$apt_log" 2>&1; then
-        tail -5 "$apt_log" >&2; die "apt-get update failed (log above)"
-    fi
-    if ! timeout 600 apt-get install -y -qq --no-install-recommends docker.io >>"$apt_log" 2>&1; then
-        tail -5 "$apt_log" >&2; die "apt-get install docker.io failed (log above)"
-    fi
-    rm -f "$apt_log"
-fi
+bash "$(dirname "$0")/install-docker.sh"
 command -v docker >/dev/null 2>&1 || die "docker.io is installed but the docker client is not on PATH"
 
-# A dockerd that is starting (or was left half-dead) keeps its pid file; start only if none is running.
-if ! pgrep -x dockerd >/dev/null 2>&1; then
+# A dockerd that is starting (or was left half-dead) keeps its pid file; start only if it runs no more. (Another
+# dockerd, such as the tests' own engine, has its own pid file and does not count.)
+pid_file=/var/run/docker.pid
+if ! { [ -s "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null; }; then
     mkdir -p "$(dirname "$log_file")"
     # setsid: the engine must outlive this script and the shell or test run that called it.
     setsid nohup dockerd --bridge=none --iptables=false --ip6tables=false >>"$log_file" 2>&1 </dev/null &

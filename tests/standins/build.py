@@ -186,10 +186,25 @@ def ensure_host_packages() -> None:
             env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
 
 
+OWN_ENGINE = REPO / "scripts" / "engine" / "own-engine.sh"
+
+
+def own_engine(command: str = "start", timeout: float = 900) -> subprocess.CompletedProcess:
+    """``scripts/engine/own-engine.sh COMMAND``: the tests' own Docker engine (start / stop / status / host);
+    ``start`` and ``host`` print its DOCKER_HOST."""
+    return subprocess.run(["bash", str(OWN_ENGINE), command], capture_output=True, text=True, timeout=timeout)
+
+
 def docker_client():
+    """A client of the tests' own engine, started if it is not running (by hand it is left running; stop it
+    with ``bash scripts/engine/own-engine.sh stop``). Never the default engine: the stand-ins' tags would replace
+    a user's images."""
     import docker  # imported here: only the engine tests need it
 
-    return docker.from_env(timeout=600)
+    result = own_engine("start")
+    if result.returncode != 0:
+        raise SystemExit(f"build.py: the tests' own engine did not start: {result.stderr.strip()[-300:]}")
+    return docker.DockerClient(base_url=result.stdout.strip(), timeout=600)
 
 
 def image_exists(client, tag: str) -> bool:

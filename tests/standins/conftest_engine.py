@@ -3,9 +3,12 @@ tests/test_verify_engine.py:
 
     from standins.conftest_engine import docker_client, standin_images, ...  # noqa: F401
 
-- docker_client: a client of the local engine. With no engine: under CI=true the engine is started
-  (scripts/engine/start-engine.sh; FASTLINT_NO_ENGINE_START=1 does not try) and a failure to get one FAILS the
-  tests; elsewhere they are skipped.
+- docker_client: a client of the tests' own engine (scripts/engine/own-engine.sh: a dockerd of their own under
+  .ci-cache/engine), never another one: the stand-ins are tagged node:20-alpine, alpine:3.19, node:20... and would
+  replace a user's real images. It is started here when it is not running (and then stopped at the end of the
+  session; scripts/test.sh starts it before pytest and stops it after), and DOCKER_HOST points at it for the
+  session, so that the fastlint commands the tests run use it too. When it cannot run (no root,
+  FASTLINT_NO_ENGINE_START=1 and not running), the tests FAIL under CI=true and are skipped elsewhere.
 - standin_images: builds the stand-in base images if missing (tests/standins/build.py); {tag: info}.
 - package_store / standin_build_args: the stand-in package store on 127.0.0.1 and the build arguments that
   template builds need with the stand-ins (HTTP_PROXY, GRPC_HEALTH_PROBE_SHA256).
@@ -39,6 +42,8 @@ IN_CI = os.environ.get("CI", "").lower() in ("true", "1", "yes")
 
 
 def _engine_answers() -> bool:
+    """Whether the engine of the environment (DOCKER_HOST, else the default socket) answers: for tests that only
+    read from an engine (tests/test_images.py inspects one), never for building or running the stand-ins."""
     try:
         import docker
 
@@ -48,24 +53,45 @@ def _engine_answers() -> bool:
         return False
 
 
+def _answers(host: str) -> bool:
+    try:
+        import docker
+
+        client = docker.DockerClient(base_url=host, timeout=10)
+        try:
+            return bool(client.ping())
+        finally:
+            client.close()
+    except Exception:
+        return False
+
+
 @pytest.fixture(scope="session")
 def docker_client():
-    """The engine, started under CI if needed; missing -> fail under CI, skip elsewhere."""
-    if not _engine_answers() and IN_CI and os.environ.get("FASTLINT_NO_ENGINE_START") != "1":
-        result = subprocess.run(["bash", str(REPO / "scripts/engine/start-engine.sh")], capture_output=True,
-                                text=True, timeout=900)
-        if result.returncode != 0:
-            pytest.fail(f"CI=true and no Docker engine: start-engine.sh failed: {result.stderr.strip()[-500:]}")
-    if not _engine_answers():
-        message = "no Docker engine answers (scripts/engine/start-engine.sh starts one)"
+    """The tests' own engine, started if needed; none -> fail under CI, skip elsewhere."""
+    host = standins.own_engine("host", timeout=30).stdout.strip()
+    started, problem = False, "not running, and FASTLINT_NO_ENGINE_START=1"
+    if not _answers(host) and os.environ.get("FASTLINT_NO_ENGINE_START") != "1":
+        result = standins.own_engine("start")
+        started, problem = result.returncode == 0, result.stderr.strip()[-500:]
+    if not _answers(host):
+        message = f"no Docker engine answers (the tests' own, scripts/engine/own-engine.sh: {problem})"
         if IN_CI:
             pytest.fail(f"CI=true: {message}")
         pytest.skip(message)
     import docker
 
-    client = docker.from_env(timeout=900)
+    previous = os.environ.get("DOCKER_HOST")
+    os.environ["DOCKER_HOST"] = host  # the fastlint commands the tests run, in-process or not, use it too
+    client = docker.DockerClient(base_url=host, timeout=900)
     yield client
     client.close()
+    if previous is None:
+        os.environ.pop("DOCKER_HOST", None)
+    else:
+        os.environ["DOCKER_HOST"] = previous
+    if started:
+        standins.own_engine("stop")
 
 
 @pytest.fixture(scope="session")
