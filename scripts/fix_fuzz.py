@@ -16,7 +16,7 @@ It also counts, for each fixed file:
     python scripts/fix_fuzz.py --count 20000 --seed 7 --out /tmp/fuzz   # more; each discard's file saved there
     python scripts/fix_fuzz.py --replay /tmp/fuzz/0001.Dockerfile         # one saved file, with FASTLINT_DEBUG
 
-The mutants are made from the shared corpus (``$FASTLINT_SHARED/corpus``) and the fixtures' Dockerfiles by one to
+The mutants are made from the corpus kept with the tests (``tests/data/corpus``) and the fixtures' Dockerfiles by one to
 three line-level mutations drawn with ``random.Random(seed)``: another base image (Debian, Alpine, BusyBox,
 scratch, a build argument), a stage name, the backtick escape directive, CRLF line endings, no final newline, a line
 deleted, doubled, swapped or lower-cased, an instruction from a pool (USER, SHELL, HEALTHCHECK, COPY with several
@@ -88,8 +88,7 @@ SERVICES = ["fast-validation-service", "fast-orchestrator-service", "fast-reques
 
 def sources() -> list[tuple[str, str]]:
     """(name, text) of every corpus file and fixture Dockerfile."""
-    shared = Path(os.environ.get("FASTLINT_SHARED", REPO.parent / "shared"))
-    corpus = shared / "corpus"
+    corpus = REPO / "tests" / "data" / "corpus"
     files = sorted(p for p in corpus.rglob("*") if p.is_file() and p.name not in ("README.md", "MANIFEST.tsv"))
     files += sorted(p for p in (REPO / "fixtures").rglob("*") if p.is_file() and p.name.startswith("Dockerfile")
                     and not p.name.endswith((".backup", ".bak", ".orig")))
@@ -100,7 +99,7 @@ def sources() -> list[tuple[str, str]]:
         except UnicodeDecodeError:
             continue
     if not out:
-        sys.exit(f"fix_fuzz: no corpus at {corpus} (set FASTLINT_SHARED)")
+        sys.exit(f"fix_fuzz: no corpus at {corpus}")
     return out
 
 
