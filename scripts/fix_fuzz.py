@@ -13,6 +13,7 @@ It also counts, for each fixed file:
   result.
 
     python scripts/fix_fuzz.py                       # the corpus and fixtures, then 5,000 mutants (seed 18)
+    python scripts/fix_fuzz.py --corpus $FASTLINT_SHARED/corpus    # the shared corpus (356 files) instead
     python scripts/fix_fuzz.py --count 20000 --seed 7 --out /tmp/fuzz   # more; each discard's file saved there
     python scripts/fix_fuzz.py --replay /tmp/fuzz/0001.Dockerfile         # one saved file, with FASTLINT_DEBUG
 
@@ -86,9 +87,10 @@ SERVICES = ["fast-validation-service", "fast-orchestrator-service", "fast-reques
             "fast-accounting-service", "some-other-service"]
 
 
-def sources() -> list[tuple[str, str]]:
-    """(name, text) of every corpus file and fixture Dockerfile."""
-    corpus = REPO / "tests" / "data" / "corpus"
+def sources(corpus: Path | None = None) -> list[tuple[str, str]]:
+    """(name, text) of every corpus file (``corpus``: a folder of Dockerfiles, by default the one kept in
+    tests/data) and fixture Dockerfile."""
+    corpus = corpus or REPO / "tests" / "data" / "corpus"
     files = sorted(p for p in corpus.rglob("*") if p.is_file() and p.name not in ("README.md", "MANIFEST.tsv"))
     files += sorted(p for p in (REPO / "fixtures").rglob("*") if p.is_file() and p.name.startswith("Dockerfile")
                     and not p.name.endswith((".backup", ".bak", ".orig")))
@@ -312,6 +314,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--count", type=int, default=COUNT, help="mutants to fix (default %(default)s)")
     ap.add_argument("--no-corpus", action="store_true", help="only the mutants, not the corpus files themselves")
+    ap.add_argument("--corpus", type=Path, help="a folder of Dockerfiles to fix and mutate (default tests/data/corpus; "
+                                                "the shared corpus is $FASTLINT_SHARED/corpus)")
     ap.add_argument("--out", type=Path, help="save each file with a discard there (NNNN.Dockerfile + .txt)")
     ap.add_argument("--replay", type=Path, help="fix one file with FASTLINT_DEBUG=1 and print its discards")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
@@ -328,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{mode}: {code} {why}")
         return 1 if found else 0
 
-    base = sources()
+    base = sources(args.corpus)
     start = time.monotonic()
     rng = random.Random(args.seed)
     by_code: Counter = Counter()
