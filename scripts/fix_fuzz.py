@@ -13,10 +13,11 @@ It also counts, for each fixed file:
   result.
 
     python scripts/fix_fuzz.py                       # the corpus and fixtures, then 5,000 mutants (seed 18)
+    python scripts/fix_fuzz.py --corpus $FASTLINT_SHARED/corpus    # the shared corpus (356 files) instead
     python scripts/fix_fuzz.py --count 20000 --seed 7 --out /tmp/fuzz   # more; each discard's file saved there
     python scripts/fix_fuzz.py --replay /tmp/fuzz/0001.Dockerfile         # one saved file, with FASTLINT_DEBUG
 
-The mutants are made from the shared corpus (``$FASTLINT_SHARED/corpus``) and the fixtures' Dockerfiles by one to
+The mutants are made from the corpus kept with the tests (``tests/data/corpus``) and the fixtures' Dockerfiles by one to
 three line-level mutations drawn with ``random.Random(seed)``: another base image (Debian, Alpine, BusyBox,
 scratch, a build argument), a stage name, the backtick escape directive, CRLF line endings, no final newline, a line
 deleted, doubled, swapped or lower-cased, an instruction from a pool (USER, SHELL, HEALTHCHECK, COPY with several
@@ -86,10 +87,10 @@ SERVICES = ["fast-validation-service", "fast-orchestrator-service", "fast-reques
             "fast-accounting-service", "some-other-service"]
 
 
-def sources() -> list[tuple[str, str]]:
-    """(name, text) of every corpus file and fixture Dockerfile."""
-    shared = Path(os.environ.get("FASTLINT_SHARED", REPO.parent / "shared"))
-    corpus = shared / "corpus"
+def sources(corpus: Path | None = None) -> list[tuple[str, str]]:
+    """(name, text) of every corpus file (``corpus``: a folder of Dockerfiles, by default the one kept in
+    tests/data) and fixture Dockerfile."""
+    corpus = corpus or REPO / "tests" / "data" / "corpus"
     files = sorted(p for p in corpus.rglob("*") if p.is_file() and p.name not in ("README.md", "MANIFEST.tsv"))
     files += sorted(p for p in (REPO / "fixtures").rglob("*") if p.is_file() and p.name.startswith("Dockerfile")
                     and not p.name.endswith((".backup", ".bak", ".orig")))
@@ -100,7 +101,7 @@ def sources() -> list[tuple[str, str]]:
         except UnicodeDecodeError:
             continue
     if not out:
-        sys.exit(f"fix_fuzz: no corpus at {corpus} (set FASTLINT_SHARED)")
+        sys.exit(f"fix_fuzz: no corpus at {corpus}")
     return out
 
 
@@ -313,6 +314,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--count", type=int, default=COUNT, help="mutants to fix (default %(default)s)")
     ap.add_argument("--no-corpus", action="store_true", help="only the mutants, not the corpus files themselves")
+    ap.add_argument("--corpus", type=Path, help="a folder of Dockerfiles to fix and mutate (default tests/data/corpus; "
+                                                "the shared corpus is $FASTLINT_SHARED/corpus)")
     ap.add_argument("--out", type=Path, help="save each file with a discard there (NNNN.Dockerfile + .txt)")
     ap.add_argument("--replay", type=Path, help="fix one file with FASTLINT_DEBUG=1 and print its discards")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
@@ -329,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{mode}: {code} {why}")
         return 1 if found else 0
 
-    base = sources()
+    base = sources(args.corpus)
     start = time.monotonic()
     rng = random.Random(args.seed)
     by_code: Counter = Counter()
