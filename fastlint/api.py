@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from typing import Iterable
 
 __all__ = ["ConfigError", "CheckRun", "FileResult", "Finding", "Policy", "RuleInfo", "RunState", "Selection", "check",
-           "fix_text", "lint_text", "policy_for", "rule_docs", "rules", "selection"]
+           "document_kind", "fix_text", "lint_document", "lint_text", "policy_for", "rule_docs", "rules", "selection"]
 
 
 def selection(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> Selection:
@@ -71,32 +71,79 @@ def policy_for(path: str | Path = "Dockerfile", *, config: str | Path | None = N
 
 def lint_text(text: str, path: str = "Dockerfile", *, policy: Policy | None = None,
               config: str | Path | None = None, no_config: bool = False, select: Iterable[str] = (),
-              ignore: Iterable[str] = (), state: RunState | None = None) -> list[Finding]:
+              ignore: Iterable[str] = (), shellcheck: bool = True, state: RunState | None = None) -> list[Finding]:
     """The findings of a Dockerfile's text, in report order; each fixable one carries its ``fix`` (edits on
-    offsets of ``text``). ``path`` names the file (its folder locates the service and the configuration)."""
-    from .engine.runner import lint_text as lint
+    offsets of ``text``). ``path`` names the file (its folder locates the service and the configuration).
+    ``shellcheck=False`` turns the external ShellCheck off unless ``select`` names it."""
+    return lint_document(text, path, kind="dockerfile", policy=policy, config=config, no_config=no_config,
+                         select=select, ignore=ignore, shellcheck=shellcheck, state=state).findings
+
+
+def document_kind(path: str | Path, text: str = "") -> str | None:
+    """The kind of file fastlint lints at ``path``: ``dockerfile`` (any name discovery knows: ``Dockerfile``,
+    ``Dockerfile.*``, ``*.Dockerfile``, ``Containerfile``...), ``kubernetes`` (a YAML file of Kubernetes objects:
+    by its ``text``), ``github`` or ``gitlab`` (a CI file: by its path), else None."""
+    from .engine.discovery import is_dockerfile_name
+    from .engine.manifests import is_yaml_name, kind_of
+
+    name = os.path.basename(os.fspath(path))
+    if is_dockerfile_name(name):
+        return "dockerfile"
+    if is_yaml_name(name):
+        from pathlib import Path  # a YAML file's kind is told by its place (manifests reads paths)
+
+        return kind_of(Path(path), text)
+    return None
+
+
+def lint_document(text: str, path: str = "Dockerfile", *, kind: str | None = None, policy: Policy | None = None,
+                  config: str | Path | None = None, no_config: bool = False, select: Iterable[str] = (),
+                  ignore: Iterable[str] = (), shellcheck: bool = True, state: RunState | None = None) -> FileResult:
+    """Lint the text of a file as an editor holds it: a Dockerfile, or a YAML file of one of the kinds the FL7xx
+    rules read (``kind``: ``document_kind(path, text)`` when not given; a file of no kind gives no findings). The
+    ``FileResult`` has the findings, the Dockerfile's parse tree (``df``) and, for a YAML file that does not parse,
+    ``error`` (``file:line:col: invalid YAML: ...``). Raises only ``ConfigError``."""
+    from .engine.pipeline import YAML_KINDS
 
     state = state if state is not None else RunState()
     if policy is None:
         policy = policy_for(path, config=config, no_config=no_config, state=state)
-    return lint(text, path, policy, selection(select, ignore), state).findings
+    if not shellcheck and policy.runs("shellcheck"):
+        policy = _without(policy, "shellcheck")
+    kind = kind if kind is not None else document_kind(path, text)
+    if kind in YAML_KINDS:
+        from pathlib import Path
+
+        from .engine.manifests import lint_manifest
+
+        return lint_manifest(Path(path), os.fspath(path), policy, selection(select, ignore), state, text=text)
+    if kind != "dockerfile":
+        return FileResult(path, [])
+    from .engine.runner import lint_text as lint
+
+    return lint(text, path, policy, selection(select, ignore), state)
 
 
 def fix_text(text: str, path: str = "Dockerfile", *, policy: Policy | None = None,
              config: str | Path | None = None, no_config: bool = False, select: Iterable[str] = (),
              ignore: Iterable[str] = (), unsafe: bool = False, template: bool = False,
-             template_text: str | None = None, port: int | None = None, state: RunState | None = None):
+             template_text: str | None = None, port: int | None = None, shellcheck: bool = True,
+             state: RunState | None = None):
     """Fix a Dockerfile's text with the fix loop: a ``fastlint.fixer.loop.FixOutcome`` (``text``, ``applied``,
     ``remaining``, ``notes``, ``other_files``: the edits of files beside it, such as ``.dockerignore``, which
     this function does not write). ``template``: a file that breaks the 4-stage structure is rewritten from the
     template (``template_text``, else the built-in one) as the loop's structural fix, reading the service's
     ``package.json`` beside ``path`` (``rewrite`` is then set; ``rewrite_error`` says why it could not be, and
-    ``refused`` that the text was left untouched); ``port``: the service's port for the rewrite."""
+    ``refused`` that the text was left untouched); ``port``: the service's port for the rewrite.
+    ``shellcheck=False``: the loop runs without ShellCheck (whose findings have no fix: the text is the same)."""
     from .fixer.loop import fix_text as fix
 
     state = state if state is not None else RunState()
     if policy is None:
         policy = policy_for(path, config=config, no_config=no_config, state=state)
+    if not shellcheck and policy.runs("shellcheck"):
+        policy = _without(policy, "shellcheck")
+
     def rewrite(original: str):  # the structural fix (fixer/migrate.py), imported only when asked for
         from .fixer.migrate import migrate
 

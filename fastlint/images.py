@@ -8,6 +8,11 @@ request, which the engine answers and then closes the connection. A run's
 ``Lookups`` (kept in its ``RunState``: ``state.of(Lookups, Lookups)``) asks for each image once; an engine that
 does not answer is asked once. When the engine or the image is missing, ``inspect`` returns None and the rule
 says what it assumed.
+
+``os_release`` reads a local image's ``/etc/os-release`` (FL203: the OS family of an image whose name says
+nothing). The engine's API reads files of containers only, so it creates one from the image (never started, no
+network, named ``fastlint-os-release-...``), reads the file with ``GET /containers/{id}/archive`` and removes the
+container: about 0.1-0.6 s, once per image and run, only for images the engine has.
 """
 
 from __future__ import annotations
@@ -18,6 +23,9 @@ import socket
 import threading
 
 TIMEOUT = 1.0  # seconds, per request
+CONTAINER_TIMEOUT = 10.0  # seconds, per request of a file read (creating a container takes longer)
+RELEASE_FILES = ("/etc/os-release", "/usr/lib/os-release")  # in this order (os-release(5))
+MAX_FILE = 64 * 1024  # bytes: a larger os-release is not one
 DEFAULT_SOCKET = "/var/run/docker.sock"
 
 
@@ -59,17 +67,17 @@ def _address() -> tuple[int, object] | None:
     return None
 
 
-def _connect(family: int, address) -> socket.socket:
+def _connect(family: int, address, timeout: float = TIMEOUT) -> socket.socket:
     if family == socket.AF_UNIX:
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        sock.settimeout(TIMEOUT)
+        sock.settimeout(timeout)
         try:
             sock.connect(address)
         except OSError:
             sock.close()
             raise
         return sock
-    return socket.create_connection(address, timeout=TIMEOUT)
+    return socket.create_connection(address, timeout=timeout)
 
 
 def _answer(raw: bytes) -> tuple[int, bytes]:
@@ -91,30 +99,94 @@ def _answer(raw: bytes) -> tuple[int, bytes]:
     return int(words[1]), body
 
 
-def _get(path: str) -> tuple[int, dict | None]:
-    """(status, JSON body) of a GET; status 0 when no engine answers."""
+def _request(method: str, path: str, body: dict | None = None, timeout: float = TIMEOUT) -> tuple[int, bytes]:
+    """(status, body) of a request (a JSON body when given); status 0 when no engine answers."""
     where = _address()
     if where is None:
-        return 0, None
+        return 0, b""
+    data = b"" if body is None else json.dumps(body).encode("utf-8")
+    head = f"{method} {path} HTTP/1.0\r\nHost: docker\r\n"
+    if body is not None:
+        head += f"Content-Type: application/json\r\nContent-Length: {len(data)}\r\n"
     try:
-        with _connect(*where) as sock:
-            sock.sendall(f"GET {path} HTTP/1.0\r\nHost: docker\r\n\r\n".encode("ascii"))
+        with _connect(*where, timeout) as sock:
+            sock.sendall((head + "\r\n").encode("ascii") + data)
             chunks: list[bytes] = []
             size = 0
             while True:
-                data = sock.recv(65536)
-                if not data:
+                got = sock.recv(65536)
+                if not got:
                     break
-                chunks.append(data)
-                size += len(data)
+                chunks.append(got)
+                size += len(got)
                 if size > MAX_ANSWER:
-                    return 0, None
-        status, body = _answer(b"".join(chunks))
-        if status != 200:
-            return status, None
+                    return 0, b""
+        return _answer(b"".join(chunks))
+    except (OSError, ValueError):
+        return 0, b""
+
+
+def _get(path: str) -> tuple[int, dict | None]:
+    """(status, JSON body) of a GET; status 0 when no engine answers."""
+    status, body = _request("GET", path)
+    if status != 200:
+        return status, None
+    try:
         return 200, json.loads(body.decode("utf-8"))
-    except (OSError, ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError):
         return 0, None
+
+
+def _archive_entry(data: bytes) -> tuple[str | None, str | None]:
+    """(text, link target) of the one file a ``/containers/{id}/archive`` answer holds: its text when it is a
+    regular file (None when it is too large or not UTF-8), or where it links to."""
+    import io
+    import tarfile
+
+    try:
+        with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+            member = tar.next()
+            if member is None:
+                return None, None
+            if member.issym():
+                return None, member.linkname
+            if not member.isfile() or member.size > MAX_FILE:
+                return None, None
+            return tar.extractfile(member).read().decode("utf-8"), None
+    except (tarfile.TarError, OSError, UnicodeDecodeError):
+        return None, None
+
+
+def read_image_file(ref: str, paths: tuple[str, ...]) -> str | None:
+    """The text of the first of ``paths`` that a local image holds (a symbolic link followed once, as Debian's
+    ``/etc/os-release`` -> ``../usr/lib/os-release``), or None. Through a container created for it and removed
+    (never started; the image is never pulled: create fails when the engine lacks it)."""
+    import posixpath
+    import uuid
+    from urllib.parse import quote
+
+    name = f"fastlint-os-release-{uuid.uuid4().hex[:12]}"
+    spec = {"Image": ref, "Entrypoint": ["/fastlint-never-started"], "Cmd": [], "NetworkDisabled": True,
+            "Labels": {"org.fastlint.os-release": "1"}}
+    try:
+        status, _ = _request("POST", f"/containers/create?name={name}", spec, CONTAINER_TIMEOUT)
+        if status != 201:
+            return None
+        for path in paths:
+            for _ in range(2):  # the file, then where it links to
+                status, data = _request("GET", f"/containers/{name}/archive?path={quote(path)}",
+                                        timeout=CONTAINER_TIMEOUT)
+                if status != 200:
+                    break
+                text, link = _archive_entry(data)
+                if link is None:
+                    if text is not None:
+                        return text
+                    break
+                path = posixpath.normpath(posixpath.join(posixpath.dirname(path), link))
+        return None
+    finally:  # also after a timeout: the engine may have made the container all the same
+        _request("DELETE", f"/containers/{name}?force=1", timeout=CONTAINER_TIMEOUT)
 
 
 def _config(ref: str, data) -> ImageConfig | None:
@@ -135,6 +207,7 @@ class Lookups:
     def __init__(self):
         self._lock = threading.Lock()
         self._cache: dict[str, ImageConfig | None] = {}
+        self._releases: dict[str, str | None] = {}
         self._platform: str | None = None
         self._asked_engine = False
 
@@ -169,6 +242,18 @@ class Lookups:
         with self._lock:
             self._cache[ref] = config
         return config
+
+    def os_release(self, ref: str) -> str | None:
+        """The text of a local Linux image's ``/etc/os-release`` (None: no engine, no such image, no such file);
+        read once per image and run (``read_image_file``)."""
+        with self._lock:
+            if ref in self._releases:
+                return self._releases[ref]
+        config = self.inspect(ref)
+        text = read_image_file(ref, RELEASE_FILES) if config is not None and config.os in ("", "linux") else None
+        with self._lock:
+            self._releases[ref] = text
+        return text
 
     def prefetch(self, refs) -> None:
         """Inspect several images at once (threads), so that the rules find them here. Returns when every

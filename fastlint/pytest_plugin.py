@@ -70,6 +70,9 @@ class Check(pytest.Item):
     def __init__(self, *, suite, code: str, index: int | None, problem: str | None = None, **kw):
         super().__init__(**kw)
         self.suite, self.code, self.index, self.problem = suite, code, index, problem
+        # no fixtures, as a test function without arguments: some plugins' pytest_runtest_call wrappers read
+        # item.funcargs and break on an item without it (pytest-lsp 1.0 returns before its yield)
+        self.funcargs: dict = {}
 
     def runtest(self) -> None:
         from .testing import docs_problems, example_problems, run_case

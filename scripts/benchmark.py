@@ -3,7 +3,7 @@
 
 What it measures (every figure is wall time on this machine; medians of ``--runs`` runs unless said):
 
-1. the corpus (356 Dockerfiles, tests/data/corpus) with every rule (``--select ALL``), ShellCheck off and on:
+1. the corpus (336 Dockerfiles, tests/data/corpus) with every rule (``--select ALL``), ShellCheck off and on:
    in-process (``lint_paths``, the engine as the CLI drives it, ShellCheck's result cache emptied before each run)
    and through the CLI (``python -m fastlint check``, a new process each run); files per second;
 2. the start-up of ``fastlint check ONE-FILE`` (a new process each run, default rules), ShellCheck off and on,

@@ -3,10 +3,17 @@ mutants of them, and count the fixes the fix loop throws away (``FixOutcome.disc
 
 A discarded fix is a rule's bug: its text does not parse, its edits overlap, it changes nothing, it breaks the file
 together with the other fixes of its pass, or it never settles. Users never see it, so this script looks for it.
-It also counts fixed files where FL203 finds commands that do not fit their base in more instructions than in the
-original: a fix that parses but leaves a file that cannot build (FL102 switching a base without its commands).
+It also counts, for each fixed file:
+
+* FL203 finding commands that do not fit their base in more instructions than in the original: a fix that parses
+  but leaves a file that cannot build (FL102 switching a base without its commands);
+* a broken result: the fixed text does not parse, or BuildKit would reject it, while the original did not;
+* a fix that is not idempotent: fixing the result again (same mode) changes it;
+* a lost comment: a comment line of the original (a pragma aside: FL001 removes unused ones) missing from the
+  result.
 
     python scripts/fix_fuzz.py                       # the corpus and fixtures, then 5,000 mutants (seed 18)
+    python scripts/fix_fuzz.py --corpus $FASTLINT_SHARED/corpus    # the shared corpus (356 files) instead
     python scripts/fix_fuzz.py --count 20000 --seed 7 --out /tmp/fuzz   # more; each discard's file saved there
     python scripts/fix_fuzz.py --replay /tmp/fuzz/0001.Dockerfile         # one saved file, with FASTLINT_DEBUG
 
@@ -38,6 +45,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from fastlint.engine.config import builtin_policy  # noqa: E402
+from fastlint.engine.pragmas import parse_pragma  # noqa: E402
 from fastlint.engine.runner import Selection, build_error, lint_text  # noqa: E402
 from fastlint.fixer.loop import fix_text  # noqa: E402
 from fastlint.parser import parse  # noqa: E402
@@ -79,9 +87,10 @@ SERVICES = ["fast-validation-service", "fast-orchestrator-service", "fast-reques
             "fast-accounting-service", "some-other-service"]
 
 
-def sources() -> list[tuple[str, str]]:
-    """(name, text) of every corpus file and fixture Dockerfile."""
-    corpus = REPO / "tests" / "data" / "corpus"
+def sources(corpus: Path | None = None) -> list[tuple[str, str]]:
+    """(name, text) of every corpus file (``corpus``: a folder of Dockerfiles, by default the one kept in
+    tests/data) and fixture Dockerfile."""
+    corpus = corpus or REPO / "tests" / "data" / "corpus"
     files = sorted(p for p in corpus.rglob("*") if p.is_file() and p.name not in ("README.md", "MANIFEST.tsv"))
     files += sorted(p for p in (REPO / "fixtures").rglob("*") if p.is_file() and p.name.startswith("Dockerfile")
                     and not p.name.endswith((".backup", ".bak", ".orig")))
@@ -239,13 +248,40 @@ def misfit_runs(text: str, findings) -> int:
     return len({i.index for i in parse(text).instructions for at in starts if i.start <= at < i.end})
 
 
+def broken(text: str) -> str | None:
+    """Why BuildKit would reject the text (it does not parse, or the build fails on it at once), or None."""
+    df = parse(text)
+    if df.error is not None:
+        return f"does not parse: {df.error}"
+    why = build_error(df)
+    return f"BuildKit rejects it: {why}" if why is not None else None
+
+
+def comments(text: str) -> Counter:
+    """The file's comment lines (stripped), pragmas left out."""
+    out: Counter = Counter()
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("#") and parse_pragma(line[1:].strip()) is None:
+            out[line] += 1
+    return out
+
+
+# the kinds of problem besides a discarded fix (the code given in place of a rule's)
+CHECKS = ("FL203", "broken", "idempotence", "comment")
+
+
 def problems(text: str, path: str, policy, selection) -> list[tuple[str, str, str]]:
-    """(mode, code, sentence) for each fix thrown away when fixing ``text`` safe, then unsafe, and ("...", "FL203",
-    ...) when a fixed file has more instructions with commands that do not fit their base than the original had (a
-    fix that leaves a file that cannot build; a fix may add to an instruction that was already broken, as DL3040's
-    ``dnf clean all``)."""
+    """(mode, code, sentence) for each fix thrown away when fixing ``text`` safe, then unsafe, and, per mode:
+    ("...", "FL203", ...) when a fixed file has more instructions with commands that do not fit their base than the
+    original had (a fix that leaves a file that cannot build; a fix may add to an instruction that was already
+    broken, as DL3040's ``dnf clean all``); ("...", "broken", ...) when the result does not parse or BuildKit would
+    reject it while the original would not; ("...", "idempotence", ...) when fixing the result again changes it
+    (naming the rules that changed it); ("...", "comment", ...) for a comment line of the original missing from the
+    result."""
     found = []
     before = None
+    was_broken = broken(text)
     for unsafe in (False, True):
         mode = "unsafe" if unsafe else "safe"
         out = fix_text(text, path, policy, selection, unsafe=unsafe)
@@ -257,6 +293,19 @@ def problems(text: str, path: str, policy, selection) -> list[tuple[str, str, st
             if after > before:
                 found.append((mode, "FL203", f"fires in {after} instructions of the fixed file, {before} of the "
                                               "original"))
+        if out.text == text:
+            continue
+        why = broken(out.text)
+        if why is not None and was_broken is None:
+            found.append((mode, "broken", f"the fixed file {why}"))
+            continue
+        again = fix_text(out.text, path, policy, selection, unsafe=unsafe)
+        if again.text != out.text:
+            codes = ",".join(sorted({a.code for a in again.applied})) or "?"
+            found.append((mode, "idempotence", f"fixing the result again changes it ({codes})"))
+        lost = comments(text) - comments(out.text)
+        for line, n in sorted(lost.items()):
+            found.append((mode, "comment", f"{n} x {line[:60]!r} lost"))
     return found
 
 
@@ -265,6 +314,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--count", type=int, default=COUNT, help="mutants to fix (default %(default)s)")
     ap.add_argument("--no-corpus", action="store_true", help="only the mutants, not the corpus files themselves")
+    ap.add_argument("--corpus", type=Path, help="a folder of Dockerfiles to fix and mutate (default tests/data/corpus; "
+                                                "the shared corpus is $FASTLINT_SHARED/corpus)")
     ap.add_argument("--out", type=Path, help="save each file with a discard there (NNNN.Dockerfile + .txt)")
     ap.add_argument("--replay", type=Path, help="fix one file with FASTLINT_DEBUG=1 and print its discards")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
@@ -281,12 +332,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{mode}: {code} {why}")
         return 1 if found else 0
 
-    base = sources()
+    base = sources(args.corpus)
     start = time.monotonic()
     rng = random.Random(args.seed)
     by_code: Counter = Counter()
     by_kind: Counter = Counter()
     misfits: Counter = Counter()  # fixed files with more commands that do not fit their base (FL203)
+    others: dict[str, Counter] = {check: Counter() for check in CHECKS[1:]}  # files, by mode
     files_with = 0
     checked = 0
     saved = 0
@@ -300,10 +352,13 @@ def main(argv: list[str] | None = None) -> int:
         path = f"/nonexistent/{service}/Dockerfile"
         checked += 1
         found = problems(text, path, policy, selection)
-        for mode, code, why in found:
-            if code == "FL203" and why.startswith("fires"):
+        for mode, code, why in set((m, c, "") if c in CHECKS else (m, c, w) for m, c, w in found):
+            if code == "FL203" and not why:
                 misfits[mode] += 1
-            else:
+            elif code in others:
+                others[code][mode] += 1
+        for mode, code, why in found:
+            if code not in CHECKS:
                 by_code[code] += 1
                 by_kind[why.split(":", 1)[0].split()[-1]] += 1
         if found:
@@ -327,6 +382,9 @@ def main(argv: list[str] | None = None) -> int:
                "mutants_skipped_unparsable": skipped, "files_fixed": checked, "runs": checked * 2,
                "files_with_problems": files_with, "discards": sum(by_code.values()),
                "fixed_files_with_more_misfit_commands": dict(misfits),
+               "fixed_files_broken": dict(others["broken"]),
+               "fixed_files_not_idempotent": dict(others["idempotence"]),
+               "fixed_files_with_lost_comments": dict(others["comment"]),
                "discards_by_rule": dict(by_code.most_common()), "discards_by_kind": dict(by_kind.most_common()),
                "seconds": seconds}
     if args.json:
@@ -336,7 +394,11 @@ def main(argv: list[str] | None = None) -> int:
               f"({skipped} unparsable candidates skipped), each fixed safe and unsafe ({checked * 2} runs) in "
               f"{seconds} s")
         print(f"discarded fixes: {sum(by_code.values())}; fixed files with more commands that do not fit their base "
-              f"(FL203) than before: {sum(misfits.values())} {dict(misfits) or ''}; files with either: {files_with}")
+              f"(FL203) than before: {sum(misfits.values())} {dict(misfits) or ''}")
+        print(f"fixed files broken: {sum(others['broken'].values())} {dict(others['broken']) or ''}; not idempotent: "
+              f"{sum(others['idempotence'].values())} {dict(others['idempotence']) or ''}; with lost comments: "
+              f"{sum(others['comment'].values())} {dict(others['comment']) or ''}; files with any problem: "
+              f"{files_with}")
         for code, n in by_code.most_common():
             print(f"  {code}: {n}")
         for kind, n in by_kind.most_common():

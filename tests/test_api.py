@@ -111,3 +111,50 @@ def test_fix_text_with_the_template_rewrites_a_legacy_service():
     assert not any(f.code.startswith("FL1") for f in out.remaining)
     assert {a.safety for a in out.applied} >= {"structural"}
     assert (service / "Dockerfile").read_text() == text  # nothing written
+
+
+RUN_SC = "FROM node:20-alpine\nRUN cd /app && echo $name\n"
+
+
+def test_lint_text_without_shellcheck_leaves_out_only_sc_findings():
+    everything = api.lint_text(RUN_SC, no_config=True)
+    without = api.lint_text(RUN_SC, no_config=True, shellcheck=False)
+    assert any(f.code.startswith("SC") for f in everything)
+    assert [f.code for f in without] == [f.code for f in everything if not f.code.startswith("SC")]
+    # a selection naming ShellCheck runs it all the same, as --no-shellcheck does on the command line
+    assert any(f.code == "SC2086" for f in api.lint_text(RUN_SC, no_config=True, shellcheck=False, select=["SC"]))
+
+
+def test_document_kind_knows_every_name_discovery_knows():
+    assert [api.document_kind(p) for p in ("Dockerfile", "svc/Dockerfile.prod", "web.Dockerfile", "Containerfile",
+                                           "a/b.dockerfile")] == ["dockerfile"] * 5
+    assert api.document_kind("Dockerfile.bak") is None and api.document_kind("README.md") is None
+    assert api.document_kind(".github/workflows/ci.yml") == "github"
+    assert api.document_kind("ci/.gitlab-ci.yml") == "gitlab"
+    assert api.document_kind("k8s/app.yaml", "apiVersion: v1\nkind: Pod\n") == "kubernetes"
+    assert api.document_kind("k8s/app.yaml", "apiVersion: v1\nkind: Pod\nimage: {{ .Values.x }}\n") is None
+    assert api.document_kind("values.yaml", "replicas: 2\n") is None
+
+
+DEPLOYMENT = """apiVersion: apps/v1
+kind: Deployment
+spec:
+  template:
+    spec:
+      containers:
+      - name: web
+        image: registry.example.com/web:latest
+"""
+
+
+def test_lint_document_of_yaml_text_gives_what_check_gives_for_the_file(tmp_path, capsys):
+    path = tmp_path / "deploy.yaml"
+    path.write_text(DEPLOYMENT)
+    result = api.lint_document(DEPLOYMENT, str(path), no_config=True)
+    assert result.error is None and {f.code for f in result.findings} >= {"FL703"}
+    assert check_main(["--no-config", "--format", "json", str(path)]) == 1
+    from_cli = json.loads(capsys.readouterr().out)
+    assert [f.to_dict() for f in result.findings] == from_cli
+    broken = api.lint_document("apiVersion: v1\nkind: Pod\nspec: [\n", str(path), no_config=True)
+    assert broken.findings == [] and f"{path}:4:1: invalid YAML" in broken.error
+    assert api.lint_document("x: 1\n", "values.yaml", no_config=True).findings == []

@@ -1,4 +1,4 @@
-"""BuildKit's checks on the shared corpus (356 real Dockerfiles) beside every other rule: a BuildKit check and the
+"""BuildKit's checks on the corpus (tests/data: 336 real Dockerfiles) beside every other rule: a BuildKit check and the
 DL/FL rule that says the same thing never both report the same instruction, and the pairs do meet in the corpus
 (so the test is not passing for want of them). The run goes through `lint_paths`, so the many-process path of
 the engine is the one tested."""

@@ -1,5 +1,7 @@
 """Fix rules that write bad text are bugs: running every fix (safe, then safe and unsafe) must discard nothing,
-and no fix may leave commands that do not fit their stage's base (FL203 fires no more after the fix than before).
+no fix may leave commands that do not fit their stage's base (FL203 fires no more after the fix than before), and
+the result must parse, be its own fix (fixing it again changes nothing) and keep every comment line but the
+pragmas FL001 removes (``scripts/fix_fuzz.py``'s ``problems``).
 
 The fix loop throws away a fix whose text does not parse, whose edits overlap, that changes nothing, that breaks
 the file with the other fixes of its pass, or that never settles (``FixOutcome.discards``). Users never see those,
@@ -55,6 +57,9 @@ REGRESSIONS = {
     "FL102: a RUN carried over word by word that ends the file in an open continuation (edits overlapped)":
         "FROM debian:bullseye-slim AS builder\nRUN apt-get update && apt-get install -y \\\n\tgcc \\\n"
         "\tlibc6-dev \\\n\t--no-install-recommends \\\n",
+    "DL3012: the comment line inside a removed HEALTHCHECK was lost":
+        "FROM debian\nHEALTHCHECK\nHEALTHCHECK --interval=5s --timeout=3s --retries=3 \\\n    # indented note\n"
+        "  CMD /app/check.sh --quiet\nHEALTHCHECK CMD\nHEALTHCHECK CONNECT TCP 7000\n",
     "DL3009: rm appended inside an open quote (never settles)":
         "FROM ubuntu:14.04\n  RUN apt-get \\update && \\\nADD \\conf\\\\\" /.znc\n",
 }

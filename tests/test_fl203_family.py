@@ -108,3 +108,42 @@ def test_fl203_would_fire_on_the_closest_corpus_files_without_their_shadow_insta
     assert shadow in text
     without = text.replace(shadow, "\t\\\n" if shadow.startswith("\t") else "apk add --no-cache ")
     assert [f.line for f in fl203(without)] == [line]
+
+
+# -- the family of an image whose name says nothing, from the local engine's copy of its /etc/os-release ---------
+def test_fl203_reads_a_nameless_image_s_os_release_once_per_run(tmp_path, monkeypatch):
+    """Two files on the same nameless image: the engine is asked once (FL203.prefetch) and both are judged with
+    the family its /etc/os-release names; a stage without package or user tools asks nothing."""
+    from fake_engine import FakeEngine
+
+    from fastlint import api
+
+    ref = "registry.example.com/team/base:1.4"
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "Dockerfile").write_text(f"FROM {ref}\nRUN apt-get update && apt-get install -y curl\n")
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "Dockerfile").write_text("FROM other.example.com/quiet:1\nRUN make\n")
+    with FakeEngine(tmp_path / "e.sock", {ref: {"Os": "linux", "Architecture": "amd64"},
+                                          "other.example.com/quiet:1": {"Os": "linux", "Architecture": "amd64"}},
+                    files={ref: {"/etc/os-release": "ID=alpine\n"}}) as engine:
+        monkeypatch.setenv("DOCKER_HOST", engine.docker_host)
+        run = api.check([str(tmp_path / n / "Dockerfile") for n in "abc"], no_config=True, select=("FL203",),
+                        shellcheck=False)
+        creates = [a for a in engine.asked if a.startswith("POST /containers/create")]
+        assert len(creates) == 1 and engine.containers == {}
+    found = [(r.path.split("/")[-2], f.line, f.message) for r in run.results for f in r.findings]
+    assert [(d, line) for d, line, _ in found] == [("a", 2), ("a", 2), ("b", 2), ("b", 2)]  # update, install
+    assert "(Alpine, which has `apk`)" in found[0][2] and "(the family read from its /etc/os-release)" in found[0][2]
+
+
+def test_fl203_does_not_ask_for_an_image_its_name_places(tmp_path, monkeypatch):
+    from fake_engine import FakeEngine
+
+    with FakeEngine(tmp_path / "e.sock", {"alpine:3.19": {"Os": "linux", "Architecture": "amd64"}},
+                    files={"alpine:3.19": {"/etc/os-release": "ID=debian\n"}}) as engine:
+        monkeypatch.setenv("DOCKER_HOST", engine.docker_host)
+        found = lint_text("FROM alpine:3.19\nRUN apt-get install -y curl\n", "Dockerfile", builtin_policy(),
+                          Selection(select=["FL203"])).findings
+        assert not any("containers" in a for a in engine.asked)
+    assert [f.code for f in found] == ["FL203"] and "os-release" not in found[0].message

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from fake_engine import FakeEngine
+from standins.conftest_engine import docker_client, standin_images  # noqa: F401  (fixtures used by name)
 
 from fastlint import images
 
@@ -148,3 +149,72 @@ def test_a_chunked_or_http_1_1_answer_is_read_and_a_garbled_one_is_no_engine(tmp
     monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path / 'g.sock'}")
     other = images.Lookups()
     assert other.engine_platform() is None and other.inspect("node:20") is None
+
+
+# -- an image's /etc/os-release, through a container made for the read and removed ------------------------------
+RELEASES = {
+    "node:20-alpine": {"/etc/os-release": "NAME=\"Alpine Linux\"\nID=alpine\n"},
+    "ghcr.io/acme/tool:1": {"/etc/os-release": {"link": "../usr/lib/os-release"},
+                            "/usr/lib/os-release": "ID=ubuntu\nID_LIKE=debian\n"},
+}
+
+
+@pytest.fixture()
+def release_engine(tmp_path, monkeypatch):
+    with FakeEngine(tmp_path / "engine.sock", IMAGES | {"bare:1": {"Os": "linux", "Architecture": "amd64"}},
+                    files=RELEASES) as engine:
+        monkeypatch.setenv("DOCKER_HOST", engine.docker_host)
+        yield engine
+
+
+def test_os_release_is_read_through_a_container_that_is_removed(release_engine):
+    run = images.Lookups()
+    assert run.os_release("node:20-alpine") == "NAME=\"Alpine Linux\"\nID=alpine\n"
+    assert run.os_release("node:20-alpine") == "NAME=\"Alpine Linux\"\nID=alpine\n"  # once per run
+    asked = release_engine.asked
+    creates = [a for a in asked if a.startswith("POST /containers/create")]
+    assert len(creates) == 1 and not any("start" in a or "pull" in a or "/images/create" in a for a in asked)
+    assert [a for a in asked if "/archive" in a] == [a for a in asked if "/archive?path=/etc/os-release" in a]
+    assert release_engine.containers == {}  # removed
+
+
+def test_os_release_follows_the_link_to_usr_lib(release_engine):
+    assert images.Lookups().os_release("ghcr.io/acme/tool:1") == "ID=ubuntu\nID_LIKE=debian\n"
+    assert any("/archive?path=/usr/lib/os-release" in a for a in release_engine.asked)
+    assert release_engine.containers == {}
+
+
+def test_os_release_of_an_image_without_one_or_not_there(release_engine):
+    run = images.Lookups()
+    assert run.os_release("bare:1") is None
+    assert run.os_release("nothere:1") is None
+    assert not any("create" in a for a in release_engine.asked if "nothere" in a)  # not in the engine: not asked
+    assert sum(a.startswith("POST /containers/create") for a in release_engine.asked) == 1  # bare:1's
+    assert release_engine.containers == {}
+
+
+def test_os_release_without_an_engine(tmp_path, monkeypatch):
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path / 'none.sock'}")
+    assert images.Lookups().os_release("node:20-alpine") is None
+
+
+@pytest.mark.docker
+def test_real_engine_os_release_and_fl203(tmp_path, docker_client, standin_images):
+    """The alpine stand-in (the tests' own engine) under a name that says nothing: its /etc/os-release is read from
+    the engine (no container left behind, nothing pulled) and FL203 judges the file with it."""
+    import uuid
+
+    from fastlint import api
+
+    repo, tag = "fastlint-test/nameless-base", uuid.uuid4().hex[:10]
+    docker_client.images.get("alpine:3.19").tag(repo, tag)
+    try:
+        assert "ID=alpine" in images.Lookups().os_release(f"{repo}:{tag}").splitlines()
+        path = tmp_path / "Dockerfile"
+        path.write_text(f"FROM {repo}:{tag}\nRUN apt-get install -y curl\n")
+        run = api.check([str(path)], no_config=True, select=("FL203",), shellcheck=False)
+        (finding,) = run.results[0].findings
+        assert finding.line == 2 and "(Alpine, which has `apk`)" in finding.message
+    finally:
+        docker_client.images.remove(f"{repo}:{tag}", noprune=True)
+    assert docker_client.containers.list(all=True, filters={"label": "org.fastlint.os-release"}) == []

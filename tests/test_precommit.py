@@ -183,3 +183,20 @@ def test_the_hooks_take_exactly_the_files_a_folder_search_finds(name, folder):
     found = "/" not in name and is_dockerfile_name(name)
     assert _takes(hooks["fastlint"], path) == found, path
     assert _takes(hooks["fastlint-fix"], path) == found, path
+
+
+@pytest.mark.parametrize("name", NAMES + ["Dockerfile.arm64.prod", "Containerfile", "ci/Containerfile.dev",
+                                          "images/base.Containerfile", "a/b/Dockerfile"])
+def test_every_file_hadolints_hook_takes_ours_takes_too(name):
+    """hadolint's hook selects files with ``types: [dockerfile]`` (pre-commit's ``identify``: Dockerfile,
+    Containerfile, Dockerfile.*, *.Dockerfile, ...); a repository moving from it to ours loses none of them (the
+    backups and ignore files a folder search passes over aside), and ours also takes the lower-case and
+    ``Dockerfile-*`` names a folder search finds."""
+    from identify.identify import tags_from_filename
+
+    from fastlint.engine.discovery import is_backup_name
+
+    base = name.rsplit("/", 1)[-1]
+    if "dockerfile" in tags_from_filename(base) and not is_backup_name(base) and not base.endswith((".swp", "~")):
+        hooks = _manifest()
+        assert _takes(hooks["fastlint"], name) and _takes(hooks["fastlint-fix"], name), name

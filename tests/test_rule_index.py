@@ -99,3 +99,42 @@ def test_a_rule_needing_instructions_reports_nothing_without_them():
             assert found == [], f"{[f.code for f in found]} fired on a file without {needs}"
             checked += 1
     assert checked > 5000
+
+
+def test_a_rule_needing_words_reports_nothing_without_them():
+    """``Rule.needs_words`` lets a run skip (and not import) a rule on a file whose text has none of those words:
+    each declaration is checked on every corpus file and catalogue case with the words taken out (each
+    occurrence, as written, replaced by as many ``q``; the rule run on it directly): no finding."""
+    from conftest import corpus_files
+
+    from fastlint.catalogue import load_all
+    from fastlint.engine.config import builtin_policy
+    from fastlint.engine.pipeline import Selection
+    from fastlint.engine.runner import lint_dockerfile
+    from fastlint.engine.state import RunState
+    from fastlint.parser import parse
+
+    rules = all_rules()
+    groups: dict[tuple[str, ...], list] = {}
+    for cls in rules.values():
+        if cls.needs_words:
+            groups.setdefault(tuple(cls.needs_words), []).append(cls)
+    assert sum(map(len, groups.values())) >= 25
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in corpus_files()]
+    texts += [case.dockerfile for doc in load_all().values() for case in doc.cases]
+    policy, state, checked, had = builtin_policy(), RunState(), 0, 0
+    for words, classes in groups.items():
+        selection = Selection(select=[c.code for c in classes])
+        for text in texts:
+            if not any(w in text for w in words):
+                continue
+            had += 1
+            for w in words:
+                text = text.replace(w, "q" * len(w))
+            df = parse(text, "Dockerfile")
+            if df.error is not None:
+                continue
+            found = [f for f in lint_dockerfile(df, policy, classes, selection, state) if f.code != "DL1000"]
+            assert found == [], f"{[f.code for f in found]} fired on a file without {words}"
+            checked += 1
+    assert checked > 500 and checked > had * 0.9

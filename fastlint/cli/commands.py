@@ -14,6 +14,7 @@ COMMANDS = {
     "rule": ("docs", "RULE", "rule_main"),
     "test-rules": ("test_rules", "TEST_RULES", "main"),
     "init": ("init", "INIT", "main"),
+    "lsp": ("lsp", "LSP", "main"),
 }
 
 

@@ -19,7 +19,6 @@ with hadolint's defaults, for repositories that are not FAST services): ``profil
 from __future__ import annotations
 
 import os
-import re
 
 from ..policy import builtin
 
@@ -28,7 +27,6 @@ HADOLINT_NAMES = (".hadolint.yaml", ".hadolint.yml")
 LEVEL_NAMES = ("error", "warning", "info", "style")
 PROFILES = ("fast", "hadolint")
 MAX_CONFIG_BYTES = 256 * 1024  # a real fastlint.yaml is a few KB; reading YAML with positions costs ~40 us a line
-_MEMORY = re.compile(r"^\d+(\.\d+)?(Ki|Mi|Gi|Ti|K|M|G|T)?$")
 
 
 class ConfigError(Exception):
@@ -268,8 +266,11 @@ def _load_yaml(path):
 class _Reader:
     """Walks a ruamel mapping and raises ConfigError at the key's or value's position."""
 
+    Error = ConfigError  # what ``error`` makes (config_spec's types catch it without importing this module)
+
     def __init__(self, path):
         self.path = str(path)
+        self.ids: list[tuple[str, tuple[int, int]]] = []  # the rule IDs read (config_spec), where they are written
 
     def pos(self, mapping, key, value: bool = False) -> tuple[int, int]:
         try:
@@ -365,11 +366,6 @@ def _codes(r: "_Reader", parent, key, p: Policy) -> list[str]:
             for i, v in enumerate(r.str_list(parent, key))]
 
 
-TOP_KEYS = ("profile", "policy", "services", "rules", "trusted_registries", "label_schema", "strict_labels",
-            "shellcheck", "failure_threshold", "buildkit", "custom_rules")
-POLICY_KEYS = ("stages", "bases", "allowed_images", "user", "budgets", "target")
-SERVICE_KEYS = ("type", "port", "memory", "health_service")
-RULES_KEYS = ("ignore", "select", "severity", "allow_pragmas")
 # hadolint 2.15's configuration keys (its README): a file with any of them and none of fastlint's is hadolint's
 HADOLINT_KEYS = ("failure-threshold", "format", "formats", "ignored", "label-schema", "no-color", "no-fail",
                  "override", "strict-labels", "disable-ignore-pragma", "trustedRegistries", "verbose")
@@ -394,8 +390,10 @@ def is_hadolint_config(data) -> bool:
     """A configuration's keys are hadolint's: some hadolint key, and no fastlint key."""
     if not isinstance(data, dict):
         return False
+    from .config_spec import FASTLINT_YAML
+
     keys = [str(k) for k in data]
-    return any(k in HADOLINT_KEYS for k in keys) and not any(k in TOP_KEYS for k in keys)
+    return any(k in HADOLINT_KEYS for k in keys) and not any(k in FASTLINT_YAML.keys for k in keys)
 
 
 def load_any(path, profile: str = "fast") -> Policy:
@@ -408,150 +406,108 @@ def load_any(path, profile: str = "fast") -> Policy:
 
 
 def load_config(path, data=_UNSET, profile: str = "fast") -> Policy:
-    """Read a fastlint.yaml over the built-in policy (of its ``profile:``, else of ``profile``)."""
-    data, r, p = _open(path, data, "(policy:, services:, rules:, ...)", profile)
-    if data is None:
-        return p
-    for key in data:
-        if key not in TOP_KEYS:
-            hint = " (a hadolint key: a file has either fastlint's keys or hadolint's)" if key in HADOLINT_KEYS \
-                else ""
-            raise r.error(f"unknown key '{key}' (expected one of: {', '.join(TOP_KEYS)}){hint}", r.pos(data, key))
-    if "profile" in data:
-        profile = data["profile"]
-        if profile not in PROFILES:
-            raise r.error(f"'profile' must be one of {', '.join(PROFILES)}", r.pos(data, "profile", True))
-        if profile != p.profile:
-            keep = p.source
-            p = builtin_policy(profile)
-            p.source = keep
-    if "custom_rules" in data:  # first: its prefix makes its IDs rule IDs for the rest of the file
-        from ..datarules.read import read_custom_rules
+    """Read a fastlint.yaml over the built-in policy (of its ``profile:``, else of ``profile``): checked against
+    its declaration (``config_spec.FASTLINT_YAML``: keys, types, allowed values), then the checks that relate one
+    value to another (a base or the target must be one of the stages) and the rule IDs that name no rule (a
+    warning: they select nothing)."""
+    from .config_spec import FASTLINT_YAML  # only when there is a file to read: not on the lint path's start
 
-        p.custom_rules = read_custom_rules(r, data, "custom_rules")
+    raw, r, p = _open(path, data, "(policy:, services:, rules:, ...)", profile)
+    if raw is None:
+        return p
+    for key in raw:
+        if key not in FASTLINT_YAML.keys and key in HADOLINT_KEYS:
+            raise r.error(f"unknown key '{key}' (expected one of: {', '.join(FASTLINT_YAML.keys)}) (a hadolint key: "
+                          "a file has either fastlint's keys or hadolint's)", r.pos(raw, key))
+    data = FASTLINT_YAML.read(r, raw, (1, 1), None)
+    if data.get("profile", p.profile) != p.profile:
+        keep = p.source
+        p = builtin_policy(data["profile"])
+        p.source = keep
+    if "custom_rules" in data:
+        p.custom_rules = data["custom_rules"]  # read first: its prefix makes its IDs rule IDs in the rest
+    _unknown_ids(r, p)
     if "policy" in data:
-        _read_policy(r, r.mapping(data, "policy", POLICY_KEYS), p)
-    if "services" in data:
-        services = r.mapping(data, "services")
-        for name in services:
-            spec = services[name]
-            if not isinstance(spec, dict):
-                raise r.error(f"service '{name}' must be a mapping", r.pos(services, name, True))
-            r.mapping(services, name, SERVICE_KEYS)
-            for req in ("type", "port"):
-                if req not in spec:
-                    raise r.error(f"service '{name}' needs '{req}'", r.pos(services, name))
-            kind = r.string(spec, "type").lower()
-            if kind not in ("grpc", "http"):
-                raise r.error("'type' must be grpc or http", r.pos(spec, "type", True))
-            svc = Service(name=str(name), type=kind, port=r.integer(spec, "port", 1, 65535))
-            if "memory" in spec:
-                mem = spec["memory"]
-                if not isinstance(mem, str) or not _MEMORY.match(mem):
-                    raise r.error("'memory' must be a Kubernetes quantity such as 512Mi", r.pos(spec, "memory", True))
-                svc.memory = mem
-            if "health_service" in spec:
-                svc.health_service = r.string(spec, "health_service")
-            p.services[str(name)] = svc
-    if "rules" in data:
-        rules = r.mapping(data, "rules", RULES_KEYS)
-        if "ignore" in rules:
-            p.ignore = _codes(r, rules, "ignore", p)
-        if "select" in rules:
-            p.select = _codes(r, rules, "select", p)
-        if "allow_pragmas" in rules:
-            p.allow_pragmas = r.boolean(rules, "allow_pragmas")
-            p.explicit.add("allow_pragmas")
-        if "severity" in rules:
-            sev = r.mapping(rules, "severity")
-            for code in sev:
-                p.severity[_rule_id(r, str(code), r.pos(sev, code), p).upper()] = r.level(sev, code)
+        _read_policy(r, raw["policy"], data["policy"], p)
+    for name, spec in data.get("services", {}).items():
+        p.services[str(name)] = Service(name=str(name), type=spec["type"], port=spec["port"],
+                                        memory=spec.get("memory"), health_service=spec.get("health_service"))
+    rules = data.get("rules", {})
+    if "ignore" in rules:
+        p.ignore = rules["ignore"]
+    if "select" in rules:
+        p.select = rules["select"]
+    if "allow_pragmas" in rules:
+        p.allow_pragmas = rules["allow_pragmas"]
+        p.explicit.add("allow_pragmas")
+    for code, level in rules.get("severity", {}).items():
+        p.severity[str(code).upper()] = level
     if "trusted_registries" in data:
-        p.trusted_registries = r.str_list(data, "trusted_registries")
+        p.trusted_registries = data["trusted_registries"]
     if "label_schema" in data:
-        schema = r.mapping(data, "label_schema")
-        p.label_schema = {str(k): str(v) for k, v in schema.items()}
+        p.label_schema = {str(k): v for k, v in data["label_schema"].items()}
     if "strict_labels" in data:
-        p.strict_labels = r.boolean(data, "strict_labels")
+        p.strict_labels = data["strict_labels"]
         p.explicit.add("strict_labels")
     if "shellcheck" in data:
-        p.shellcheck = r.boolean(data, "shellcheck")
+        p.shellcheck = data["shellcheck"]
     if "failure_threshold" in data:
-        p.failure_threshold = r.level(data, "failure_threshold")
-    if "buildkit" in data:
-        p.buildkit_check = _read_buildkit(r, r.mapping(data, "buildkit", ("check",)))
+        p.failure_threshold = data["failure_threshold"]
+    if "check" in data.get("buildkit", {}):
+        p.buildkit_check = _buildkit_check(data["buildkit"]["check"])
     return p
 
 
-def _read_buildkit(r: _Reader, section):
-    """``buildkit: check:`` as the BUILDKIT_DOCKERFILE_CHECK build argument's string (``skip=A,B;error=true``)
-    or as a mapping (``skip: [A, B] | all``, ``experimental: [C] | all``, ``error: true``)."""
-    from .checks import NAMES, CheckConfig, CheckOptionError
+def _unknown_ids(r: _Reader, p: Policy) -> None:
+    """A warning (``file:line:col: ...``) for each rule ID read that names no rule (``XX12``, a typo): it selects
+    nothing. The rule packages' and the file's data rules count."""
+    from .ids import unknown_message
+    from .index import names_a_rule
 
-    if "check" not in section:
-        return None
-    names = {name.upper(): name for name in NAMES}
-    value = section["check"]
+    for v, where in r.ids:
+        if not names_a_rule(v, p):
+            p.warnings.append(str(r.error(unknown_message(v) + "; it selects no rule", where)))
+
+
+def _buildkit_check(value):
+    """``buildkit: check:`` (checked: ``config_spec.BuildKitCheck``) as BuildKit's check configuration: the
+    BUILDKIT_DOCKERFILE_CHECK build argument's string (``skip=A,B;error=true``) or the mapping (``skip: [A, B] |
+    all``, ``experimental: [C] | all``, ``error: true``)."""
+    from .checks import CheckConfig
+
     if isinstance(value, str):
-        try:
-            cfg = CheckConfig.parse(value)
-        except CheckOptionError as err:
-            raise r.error(f"'check': {err}", r.pos(section, "check", True)) from None
-        for name in cfg.skip + cfg.experimental:
-            if name.upper() not in names:
-                raise r.error(f"'check': '{name}' is not one of BuildKit's checks", r.pos(section, "check", True))
-        return cfg
-    if not isinstance(value, dict):
-        raise r.error("'check' must be a string (skip=...;error=true) or a mapping", r.pos(section, "check", True))
-    check = r.mapping(section, "check", ("skip", "experimental", "error"))
+        return CheckConfig.parse(value)
     cfg = CheckConfig()
     for key in ("skip", "experimental"):
-        if key not in check:
-            continue
-        if check[key] == "all":
+        if value.get(key) == "all":
             setattr(cfg, f"{key}_all", True)
-            continue
-
-        def known(name: str) -> str | None:
-            return None if name.upper() in names else f"'{name}' is not one of BuildKit's checks"
-
-        setattr(cfg, key, [names[n.upper()] for n in r.str_list(check, key, known)])
-    if "error" in check:
-        cfg.error = r.boolean(check, "error")
+        elif key in value:
+            setattr(cfg, key, value[key])
+    if "error" in value:
+        cfg.error = value["error"]
     return cfg
 
 
-def _read_policy(r: _Reader, pol, p: Policy) -> None:
+def _read_policy(r: _Reader, raw, pol: dict, p: Policy) -> None:
+    """The checked ``policy:`` part (``pol``) into the policy; ``raw`` for the positions of errors."""
     if "stages" in pol:
-        p.stages = r.str_list(pol, "stages")
-        if not p.stages:
-            raise r.error("'stages' must name at least one stage", r.pos(pol, "stages", True))
+        p.stages = pol["stages"]
     if "bases" in pol:
-        bases = r.mapping(pol, "bases")
-        p.bases = {}
-        for k in bases:
-            p.bases[str(k)] = r.string(bases, k)
+        p.bases = {str(k): v for k, v in pol["bases"].items()}
+        for k in pol["bases"]:
             if str(k) not in p.stages:
-                raise r.error(f"'{k}' is not one of the policy's stages ({', '.join(p.stages)})", r.pos(bases, k))
+                raise r.error(f"'{k}' is not one of the policy's stages ({', '.join(p.stages)})",
+                              r.pos(raw["bases"], k))
     if "allowed_images" in pol:
-        p.allowed_images = r.str_list(pol, "allowed_images")
+        p.allowed_images = pol["allowed_images"]
     if "user" in pol:
-        user = r.mapping(pol, "user", ("name", "uid", "gid"))
-        p.user = dict(builtin.USER)
-        if "name" in user:
-            p.user["name"] = r.string(user, "name")
-        if "uid" in user:
-            p.user["uid"] = r.integer(user, "uid", 1, 2**31)
-        if "gid" in user:
-            p.user["gid"] = r.integer(user, "gid", 1, 2**31)
+        p.user = {**builtin.USER, **pol["user"]}
     if "budgets" in pol:
-        budgets = r.mapping(pol, "budgets", ("max_size_mb", "max_layers"))
-        for k in budgets:
-            p.budgets[str(k)] = r.integer(budgets, k, 1)
+        p.budgets.update({str(k): v for k, v in pol["budgets"].items()})
     if "target" in pol:
-        p.target = r.string(pol, "target")
+        p.target = pol["target"]
         if p.target not in p.stages:
-            raise r.error(f"'target' must be one of the stages ({', '.join(p.stages)})", r.pos(pol, "target", True))
+            raise r.error(f"'target' must be one of the stages ({', '.join(p.stages)})", r.pos(raw, "target", True))
 
 
 def load_hadolint(path, data=_UNSET, profile: str = "fast") -> Policy:

@@ -13,7 +13,7 @@ from .rule_index import RULES
 
 FIELDS = ("module", "name", "level", "message", "fix_safety", "default_enabled", "kinds", "family", "external",
           "needs_service", "batches", "same_as", "off_with", "buildkit", "check_scope", "docs_url",
-          "reviews_pragmas", "needs_instructions")
+          "reviews_pragmas", "needs_instructions", "needs_words")
 DL1000 = ("DL1000", "error", "Dockerfile cannot be parsed")  # the engine's own code (no rule class)
 CATALOGUE_URL = "https://github.com/fastlint/fastlint/blob/main/rules/{code}.md"  # a rule's catalogue page
 

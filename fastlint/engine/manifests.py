@@ -363,12 +363,24 @@ def load(path: Path, display: str) -> Manifest | None:
     except UnicodeDecodeError as err:
         line = raw.count(b"\n", 0, err.start) + 1
         raise ManifestError(f"{display}:{line}:1: invalid UTF-8") from None
+    return load_text(text, path, display)
+
+
+def kind_of(path: Path, text: str) -> str | None:
+    """The YAML kind of a file: ``github`` or ``gitlab`` for a CI file (by its path), ``kubernetes`` for
+    Kubernetes objects (by its text; a Helm or other Go template is not YAML until rendered: None), else None."""
     kind = ci_kind(path)
-    if kind is None:
-        # a Helm or other Go template is not YAML until rendered: nothing to judge
-        if not looks_like_kubernetes(text) or "{{" in text:
-            return None
+    if kind is None and looks_like_kubernetes(text) and "{{" not in text:
         kind = "kubernetes"
+    return kind
+
+
+def load_text(text: str, path: Path, display: str) -> Manifest | None:
+    """Parse a YAML file's text (``path`` tells a CI file by its place); None when it is neither Kubernetes
+    objects nor a CI file."""
+    kind = kind_of(path, text)
+    if kind is None:
+        return None
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
@@ -413,14 +425,14 @@ def _suppressions(m: Manifest) -> tuple[list[Suppression], list[Suppression], di
     return every, global_ones, by_line
 
 
-def lint_manifest(path: Path, display: str, policy, selection, state=None):
-    """Lint one YAML file with the rules of its kind; never raises for bad input (``FileResult.error``
-    instead)."""
+def lint_manifest(path: Path, display: str, policy, selection, state=None, text: str | None = None):
+    """Lint one YAML file (``text``: its text, else it is read) with the rules of its kind; never raises for bad
+    input (``FileResult.error`` instead)."""
     rules = active_rules(policy, selection, "yaml")
     if not rules:
         return FileResult(display, [])
     try:
-        m = load(path, display)
+        m = load(path, display) if text is None else load_text(text, path, display)
     except ManifestError as err:
         return FileResult(display, [], error=str(err))
     if m is None:

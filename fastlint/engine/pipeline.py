@@ -134,13 +134,16 @@ def active_entries(policy, selection: Selection, kind: str | None = None) -> lis
 
 def for_file(entries: list, df) -> list:
     """The rules of ``entries`` (index entries or classes) that can report on this Dockerfile: a rule that needs
-    instructions the file does not have (``Rule.needs_instructions``; the instruction inside an ONBUILD counts)
-    is left out."""
-    if not any(e.needs_instructions for e in entries):
+    instructions the file does not have (``Rule.needs_instructions``; the instruction inside an ONBUILD counts),
+    or words its text does not have (``Rule.needs_words``), is left out."""
+    if not any(e.needs_instructions or e.needs_words for e in entries):
         return entries
     present = {ins.keyword for ins in df.instructions}
     present.update(ins.sub.keyword for ins in df.instructions if ins.sub is not None)
-    return [e for e in entries if not e.needs_instructions or not present.isdisjoint(e.needs_instructions)]
+    text = df.text
+    return [e for e in entries
+            if (not e.needs_instructions or not present.isdisjoint(e.needs_instructions))
+            and (not e.needs_words or any(w in text for w in e.needs_words))]
 
 
 def wants_kinds(selection: Selection, kinds: Iterable[str]) -> bool:

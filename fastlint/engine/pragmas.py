@@ -96,6 +96,20 @@ def parse_pragma(text: str) -> Pragma | None:
     return Pragma(scope, kind, value, None)
 
 
+def ignore_list_in(line: str) -> tuple[Pragma, int, int] | None:
+    """The ignore pragma in a line of text (a comment line, or a YAML line ending in one) and where its list of
+    IDs is in the line (``[start, end)``, a trailing ``# comment`` left out), or None: for an editor that shows a
+    rule's docs on an ID of the list, or adds an ID to it."""
+    at = line.find("#")
+    while at != -1:
+        p = parse_pragma(line[at + 1:].strip())
+        if p is not None and p.kind == "ignore":
+            start = line.rfind(p.value)
+            return p, start, start + len(p.value.split("#", 1)[0].rstrip())
+        at = line.find("#", at + 1)
+    return None
+
+
 def read_pragmas(df: Dockerfile) -> Pragmas:
     result = Pragmas()
     pending: dict[int, Suppression] = {}  # line -> the ignore pragma of the comment on that line

@@ -111,7 +111,7 @@ def index_source() -> str:
                   cls.default_enabled, tuple(cls.kinds), cls.family, cls.external, cls.needs_service, cls.batches,
                   cls.same_as, tuple(cls.off_with), cls.buildkit, cls.check_scope, cls.docs_url,
                   cls.check_suppressions is not Rule.check_suppressions,
-                  tuple(cls.needs_instructions))
+                  tuple(cls.needs_instructions), tuple(cls.needs_words))
         lines.append(f"    {code!r}: {values!r},")
     lines.append("}")
     return "\n".join(lines) + "\n"

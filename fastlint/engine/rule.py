@@ -259,6 +259,10 @@ class Rule:
       with no COPY, ONBUILD COPY included, gets no finding from it): on such a file the rule does not run and its
       module is not even imported. Empty: every file. ``tests/test_rule_index.py`` checks each declaration on the
       corpus and the catalogue's cases.
+    * ``needs_words``: words without one of which in the file's text the rule reports nothing (``("apk",)``: the
+      command it judges, as a substring: ``/sbin/apk`` and ``ONBUILD RUN apk`` have it too); on a file without
+      any of them the rule neither runs nor is imported, as for ``needs_instructions``. Empty: every file.
+      ``tests/test_rule_index.py`` checks each declaration on the corpus and the cases with the words taken out.
     * ``docs_url``: where a code of the rule is documented, ``{code}`` standing for the code (a family's member
       code for a family rule): the rule's catalogue page by default, ShellCheck's wiki for ShellCheck's codes,
       BuildKit's page on docs.docker.com for BuildKit's checks. SARIF's ``helpUri``, the CI summary's links and
@@ -300,6 +304,7 @@ class Rule:
     buildkit: ClassVar[bool] = False
     check_scope: ClassVar[str] = "instruction"
     needs_instructions: ClassVar[tuple[str, ...]] = ()
+    needs_words: ClassVar[tuple[str, ...]] = ()
     docs_url: ClassVar[str] = CATALOGUE_URL
     docs_examples_partial: ClassVar[bool] = False
     tier: ClassVar[str] = "instruction"  # descriptive only (the classes below); the engine reads ``kinds``

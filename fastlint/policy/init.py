@@ -11,7 +11,8 @@ searched). For each one:
 * memory: the matrix's, else the standard's figure for the type (gRPC 512Mi, HTTP 1024Mi);
 * health_service (gRPC): the matrix's, else ``<package>.<Service>`` of the first service of its ``.proto`` files.
 
-Every service gets a comment saying where its values came from. The file is written atomically and is valid for
+Every service gets a comment saying where its values came from. The first line names the file's JSON Schema
+(``# yaml-language-server: $schema=...``), so that editors with YAML support check and complete it. The file is written atomically and is valid for
 ``fastlint.engine.config.load_config``; an existing file is kept unless ``force`` is given.
 """
 
@@ -48,7 +49,10 @@ def write_config(path: Path, force: bool = False) -> Path:
 
 def render(root: Path) -> str:
     """The text of ``fastlint.yaml`` for the project under ``root``."""
+    from ..engine.config_spec import SCHEMA_ID
+
     lines = [
+        f"# yaml-language-server: $schema={SCHEMA_ID}",
         "# fastlint.yaml: the FAST multi-stage build standard for this project (written by `fastlint init`).",
         "# Each part overrides fastlint's built-in policy; remove a part to get the built-in one back.",
         "policy:",

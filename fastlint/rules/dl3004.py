@@ -14,6 +14,7 @@ class DL3004(InstructionRule):
     message = "Do not use sudo as it leads to unpredictable behavior. Use a tool like gosu to enforce root"
     name = "no-sudo"
     needs_instructions = ("RUN",)
+    needs_words = ("sudo",)
 
     def check(self, ins):
         sh = shell_of(ins)

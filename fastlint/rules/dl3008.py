@@ -15,6 +15,7 @@ class DL3008(InstructionRule):
                "<package>=<version>`")
     name = "apt-get-pin"
     needs_instructions = ("RUN",)
+    needs_words = ("apt",)
 
     def check(self, ins):
         sh = shell_of(ins)

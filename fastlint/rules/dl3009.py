@@ -34,6 +34,7 @@ class DL3009(InstructionRule):
     name = "apt-lists-cleanup"
     fix_safety = "unsafe"
     needs_instructions = ("RUN",)
+    needs_words = ("apt",)
 
     def check(self, ins):
         sh = shell_of(ins)

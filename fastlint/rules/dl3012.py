@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..engine.registry import register
 from ..engine.rule import Edit, StageRule
+from .lib.places import comments_inside
 
 
 @register
@@ -27,6 +28,8 @@ class DL3012(StageRule):
         prev, self.previous = self.previous, ins
         if prev is None:
             return
-        # only the last HEALTHCHECK of a stage takes effect: removing the earlier one leaves the image the same
-        fix = self.fix(Edit(prev.start, prev.end, ""), description="remove the earlier, overridden HEALTHCHECK")
+        # only the last HEALTHCHECK of a stage takes effect: removing the earlier one leaves the image the same (the
+        # comment lines inside it stay)
+        fix = self.fix(Edit(prev.start, prev.end, comments_inside(self.ctx.df, prev)),
+                       description="remove the earlier, overridden HEALTHCHECK")
         yield self.hit(ins, fix=fix)

@@ -82,6 +82,7 @@ class DL3013(InstructionRule):
                "`pip install --requirement <requirements file>`")
     name = "pip-pin"
     needs_instructions = ("RUN",)
+    needs_words = ("pip",)
 
     def check(self, ins):
         sh = shell_of(ins)

@@ -43,6 +43,7 @@ class DL3014(InstructionRule):
     name = "apt-get-yes"
     fix_safety = "safe"
     needs_instructions = ("RUN",)
+    needs_words = ("apt",)
 
     def check(self, ins):
         sh = shell_of(ins)

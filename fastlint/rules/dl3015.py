@@ -22,6 +22,7 @@ class DL3015(InstructionRule):
     name = "apt-get-no-recommends"
     fix_safety = "unsafe"
     needs_instructions = ("RUN",)
+    needs_words = ("apt",)
 
     def check(self, ins):
         sh = shell_of(ins)

@@ -36,6 +36,7 @@ class DL3016(InstructionRule):
     message = "Pin versions in npm. Instead of `npm install <package>` use `npm install <package>@<version>`"
     name = "npm-pin"
     needs_instructions = ("RUN",)
+    needs_words = ("npm",)
 
     def check(self, ins):
         sh = shell_of(ins)

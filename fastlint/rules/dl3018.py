@@ -17,6 +17,7 @@ class DL3018(InstructionRule):
     message = "Pin versions in apk add. Instead of `apk add <package>` use `apk add <package>=<version>`"
     name = "apk-pin"
     needs_instructions = ("RUN",)
+    needs_words = ("apk",)
 
     def check(self, ins):
         sh = shell_of(ins)

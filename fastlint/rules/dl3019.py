@@ -30,6 +30,7 @@ class DL3019(InstructionRule):
     name = "apk-no-cache"
     fix_safety = "safe"
     needs_instructions = ("RUN",)
+    needs_words = ("apk",)
 
     def check(self, ins):
         sh = shell_of(ins)

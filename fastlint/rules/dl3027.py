@@ -24,6 +24,7 @@ class DL3027(InstructionRule):
     name = "no-apt"
     fix_safety = "unsafe"
     needs_instructions = ("RUN",)
+    needs_words = ("apt",)
 
     def check(self, ins):
         sh = shell_of(ins)

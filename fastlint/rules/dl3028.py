@@ -52,6 +52,7 @@ class DL3028(InstructionRule):
     message = "Pin versions in gem install. Instead of `gem install <gem>` use `gem install <gem>:<version>`"
     name = "gem-pin"
     needs_instructions = ("RUN",)
+    needs_words = ("gem",)
 
     def check(self, ins):
         sh = shell_of(ins)

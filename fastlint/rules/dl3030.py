@@ -21,6 +21,7 @@ class DL3030(InstructionRule):
     name = "yum-yes"
     fix_safety = "safe"
     needs_instructions = ("RUN",)
+    needs_words = ("yum",)
 
     def check(self, ins):
         sh = shell_of(ins)

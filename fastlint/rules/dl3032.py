@@ -24,6 +24,7 @@ class DL3032(InstructionRule):
     name = "yum-clean"
     fix_safety = "unsafe"
     needs_instructions = ("RUN",)
+    needs_words = ("yum",)
 
     def check(self, ins):
         sh = shell_of(ins)

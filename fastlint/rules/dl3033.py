@@ -22,3 +22,4 @@ class DL3033(VersionRule):
     programs = ("yum",)
     skip_args = ("module",)
     needs_instructions = ("RUN",)
+    needs_words = ("yum",)

@@ -17,6 +17,7 @@ class DL3034(InstructionRule):
     name = "zypper-non-interactive"
     fix_safety = "safe"
     needs_instructions = ("RUN",)
+    needs_words = ("zypper",)
 
     def check(self, ins):
         if ins.keyword != "RUN":

@@ -14,6 +14,7 @@ class DL3035(InstructionRule):
     message = "Do not use `zypper dist-upgrade`."
     name = "zypper-dist-upgrade"
     needs_instructions = ("RUN",)
+    needs_words = ("zypper",)
 
     def check(self, ins):
         if ins.keyword != "RUN":

@@ -15,6 +15,7 @@ class DL3036(InstructionRule):
     name = "zypper-clean"
     fix_safety = "unsafe"
     needs_instructions = ("RUN",)
+    needs_words = ("zypper",)
 
     def check(self, ins):
         if ins.keyword != "RUN":

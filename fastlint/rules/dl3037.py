@@ -19,6 +19,7 @@ class DL3037(InstructionRule):
     message = "Specify version with `zypper install -y <package>=<version>`."
     name = "zypper-version-pinning"
     needs_instructions = ("RUN",)
+    needs_words = ("zypper",)
 
     def check(self, ins):
         if ins.keyword != "RUN":

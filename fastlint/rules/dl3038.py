@@ -17,6 +17,7 @@ class DL3038(InstructionRule):
     name = "dnf-assume-yes"
     fix_safety = "safe"
     needs_instructions = ("RUN",)
+    needs_words = ("dnf",)
 
     def check(self, ins):
         if ins.keyword != "RUN":

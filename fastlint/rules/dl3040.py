@@ -29,6 +29,7 @@ class DL3040(InstructionRule):
     name = "dnf-clean"
     fix_safety = "unsafe"
     needs_instructions = ("RUN",)
+    needs_words = ("dnf",)
 
     def check(self, ins):
         if ins.keyword != "RUN":

@@ -15,3 +15,4 @@ class DL3041(VersionRule):
     programs = ("dnf", "microdnf")
     skip_args = ("module", "group")  # dnf group install "Development Tools" names groups, not packages
     needs_instructions = ("RUN",)
+    needs_words = ("dnf",)

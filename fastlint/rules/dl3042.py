@@ -39,6 +39,7 @@ class DL3042(StageRule):
     name = "pip-no-cache-dir"
     fix_safety = "unsafe"
     needs_instructions = ("RUN",)
+    needs_words = ("pip",)
 
     def __init__(self, ctx):
         super().__init__(ctx)

@@ -15,6 +15,7 @@ class DL3046(InstructionRule):
     name = "useradd-high-uid"
     fix_safety = "unsafe"
     needs_instructions = ("RUN",)
+    needs_words = ("useradd",)
 
     def check(self, ins):
         if ins.keyword != "RUN":

@@ -16,6 +16,7 @@ class DL3047(InstructionRule):
     name = "wget-progress"
     fix_safety = "safe"
     needs_instructions = ("RUN",)
+    needs_words = ("wget",)
 
     def check(self, ins):
         if ins.keyword != "RUN":

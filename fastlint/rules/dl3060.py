@@ -38,6 +38,7 @@ class DL3060(FileRule):
     name = "yarn-cache-clean"
     fix_safety = "unsafe"
     needs_instructions = ("RUN",)
+    needs_words = ("yarn",)
 
     def __init__(self, ctx):
         super().__init__(ctx)

@@ -35,6 +35,7 @@ class DL3062(InstructionRule):
     message = "Pin versions in go. Instead of `go install <package>` use `go install <package>@<version>`"
     name = "go-version-pinning"
     needs_instructions = ("RUN",)
+    needs_words = ("go",)
 
     def check(self, ins):
         if ins.keyword != "RUN":

@@ -14,6 +14,7 @@ class DL4001(StageRule):
     message = "Either use Wget or Curl but not both"
     name = "wget-and-curl"
     needs_instructions = ("RUN",)
+    needs_words = ("wget",)
 
     def __init__(self, ctx):
         super().__init__(ctx)

@@ -1,7 +1,9 @@
 """FL203: a package manager or user tool of another OS family than the stage's base image.
 
-The stage's family comes from ``lib.families.stage_family`` (the image's name, the FROM chain, later the local
-image's os-release). A command does not fit it when:
+The stage's family comes from ``lib.families.stage_family``: the image's name and tag, through the FROM chain, and
+for an image whose name says nothing, its ``/etc/os-release`` when the local engine has it (``fastlint.images``:
+inspected and read, never pulled; asked once per image and run, in ``prefetch`` before the workers fork, and only
+for images of stages that run one of the tools below). A command does not fit it when:
 
 * it is the package manager of another family: ``apk`` (Alpine), ``apt-get``/``apt``/``aptitude``
   (Debian/Ubuntu), ``yum``/``dnf``/``microdnf`` (Red Hat family), ``zypper`` (SUSE); BusyBox has none;
@@ -17,11 +19,14 @@ another image and are not judged. Windows stages and images of unknown family ar
 
 from __future__ import annotations
 
+import re
+
 from ..engine.registry import register
 from ..engine.rule import FileRule
 from ..parser.tree import Node
+from .lib.buildkit import lookups
 from .lib.families import (BUSYBOX_USER_FLAGS, FAMILY_NAMES, NATIVE_INSTALL, PACKAGE_MANAGERS, SHADOW_TOOLS,
-                           stage_family)
+                           name_family, stage_family)
 from .lib.packages import package_ops
 from .lib.run import commands
 from .lib.stages import chain
@@ -29,6 +34,9 @@ from .lib.stages import chain
 # packages that bring a tool into a family that lacks it (``apk add shadow`` gives useradd)
 PROVIDED_BY = {tool: "shadow" for tool in SHADOW_TOOLS} | {"yum": "yum", "dnf": "dnf", "apk": "apk-tools",
                                                             "apt-get": "apt", "apt": "apt", "zypper": "zypper"}
+TOOLS = frozenset(PACKAGE_MANAGERS) | SHADOW_TOOLS | {"adduser", "addgroup"}  # the commands judged
+_TOOL_WORD = re.compile(r"(?<![\w.-])(?:" + "|".join(sorted(map(re.escape, TOOLS), key=len, reverse=True)) +
+                        r")(?![\w.-])")
 TESTS = frozenset({"command", "which", "type", "hash", "test", "[", "[["})
 _GUARDS = frozenset({"if_statement", "elif_clause", "else_clause", "case_statement", "while_statement",
                      "for_statement", "c_style_for_statement", "function_definition"})
@@ -104,16 +112,38 @@ class FL203(FileRule):
     name = "command-fits-base"
     needs_instructions = ("RUN",)
 
+    @classmethod
+    def prefetch(cls, state, dfs) -> None:
+        """Ask the local engine, once for the run, for the os-release of the images whose names say nothing,
+        of stages that run a tool judged here (a word of the RUN's text: a cheap first look)."""
+        refs = set()
+        for df in dfs:
+            text = df.source.text
+            for stage in df.stages:
+                root = chain(stage)[0]
+                if root.unresolved or root.image is None or name_family(root.resolved) is not None:
+                    continue
+                if any(ins.keyword == "RUN" and _TOOL_WORD.search(text, ins.start, ins.end) for ins in stage.instructions):
+                    refs.add(root.resolved)
+        if refs:
+            images = lookups(state)
+            images.prefetch(refs)
+            for ref in sorted(refs):
+                images.os_release(ref)
+
     def finish(self):
+        images = lookups(self.ctx.state)
         installed_by: dict[int, set[str]] = {}  # stage index -> packages installed by its chain
         for stage in self.ctx.df.stages:
             installed = set(installed_by.get(stage.parent.index, set())) if stage.parent is not None else set()
-            fam = stage_family(stage)
-            judged = fam is not None and fam != "windows"
+            fam = judged = None  # read when the stage runs a tool judged here (the engine may be asked)
             for ins in stage.instructions:
                 if ins.keyword != "RUN" or ins.parent is not None:
                     continue
                 for cmd, script in commands(ins):
+                    if cmd.base in TOOLS and judged is None:
+                        fam = stage_family(stage, images)
+                        judged = fam is not None and fam != "windows"
                     why = misfit(cmd, fam, installed) if judged else None
                     if why is not None and not guarded(script.text, cmd):
                         yield self.hit(Node(*script.word_span(cmd.name_word)), self._message(stage, why))
@@ -126,4 +156,5 @@ class FL203(FileRule):
     def _message(stage, why: str) -> str:
         root = chain(stage)[0]
         via = f", through stage '{root.label}'" if root is not stage else ""
-        return f"{why}; stage '{stage.label}' is built on '{root.resolved}'{via}"
+        read = " (the family read from its /etc/os-release)" if name_family(root.resolved) is None else ""
+        return f"{why}; stage '{stage.label}' is built on '{root.resolved}'{via}{read}"

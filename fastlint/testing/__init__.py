@@ -163,7 +163,8 @@ def rule_of(code: str, suite: Suite, dockerfile: Path | None = None):
 @contextlib.contextmanager
 def case_engine(case: Case | None):
     """``DOCKER_HOST`` for the block: the fake engine of the case's ``engine`` block (JSON: ``{"arch": ...,
-    "images": {reference: {"os", "arch", "variant", "env", "shell"}}}``), else a socket nothing listens on. The
+    "images": {reference: {"os", "arch", "variant", "env", "shell", "files"}}}``; ``files``: {path: text or
+    {"link": target}}, read through a container), else a socket nothing listens on. The
     variable is restored after."""
     import json
     import tempfile
@@ -178,7 +179,8 @@ def case_engine(case: Case | None):
                 spec = json.loads(case.engine)
                 table = {ref: image(i.get("os", "linux"), i.get("arch", "amd64"), i.get("env"), i.get("variant", ""),
                                     i.get("shell")) for ref, i in spec.get("images", {}).items()}
-                with FakeEngine(socket, table, spec.get("arch", "amd64")) as engine:
+                files = {ref: i["files"] for ref, i in spec.get("images", {}).items() if i.get("files")}
+                with FakeEngine(socket, table, spec.get("arch", "amd64"), files) as engine:
                     os.environ["DOCKER_HOST"] = engine.docker_host
                     yield
             else:

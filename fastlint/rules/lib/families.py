@@ -12,9 +12,8 @@ The family is read, in this order:
 2. through the stage chain: a stage built ``FROM`` another stage has the family of the chain's root image
    (``FROM ${ARG}`` resolved with the argument's default, as BuildKit does);
 3. from ``/etc/os-release`` of the image when a local engine has it (``family_from_os_release``), for images the
-   name says nothing about. Reading that file from the engine belongs to ``fastlint.images``, which so far
-   inspects an image's configuration only (``images.inspect``: ENV and platform, no files); ``os_release_of`` is
-   the one place to connect a file read once it offers one, and until then it reads nothing.
+   name says nothing about, when the caller passes the run's ``fastlint.images.Lookups`` (FL203 does): the engine
+   reads the file through a container it creates and removes, never pulling.
 
 Nothing here imports anything heavy: this is on the lint path.
 """
@@ -113,16 +112,6 @@ def family_from_os_release(text: str) -> str | None:
     return None
 
 
-def os_release_of(image: str) -> str | None:
-    """The text of ``/etc/os-release`` in a local image (never pulled), or None.
-
-    Not connected yet: reading a file of a local image over the engine's socket is ``fastlint.images``' work, and
-    it inspects configurations only (the engine's API has no file read without a container: create one, GET its
-    ``/archive?path=/etc/os-release``, which is a link to ``/usr/lib/os-release`` on Debian, then remove it). Until
-    it offers one, the family comes from names and the FROM chain only."""
-    return None
-
-
 def family(stage) -> str | None:
     """``alpine`` or ``debian`` (Debian and Ubuntu) for a stage whose base image is known to be one of them (the
     families whose commands the fixes write), else None."""
@@ -130,20 +119,22 @@ def family(stage) -> str | None:
     return fam if fam in ("alpine", "debian") else None
 
 
-def stage_family(stage) -> str | None:
-    """The family of a stage's base: the root image of its FROM chain, by name, else by its os-release."""
+def stage_family(stage, images=None) -> str | None:
+    """The family of a stage's base: the root image of its FROM chain, by name, else (``images``: the run's
+    ``fastlint.images.Lookups``) by the local image's ``/etc/os-release``."""
     root = chain(stage)[0]
     if root.unresolved or root.image is None:
         return None
-    return _family_of(root.resolved)
+    fam = name_family(root.resolved)
+    if fam is None and images is not None:
+        release = images.os_release(root.resolved)
+        fam = family_from_os_release(release) if release else None
+    return fam
 
 
 @lru_cache(maxsize=1024)
-def _family_of(image: str) -> str | None:
+def name_family(image: str) -> str | None:
+    """The family an image's name and tag say (``image_family``), looked up once per image name."""
     from ...parser.stages import ImageRef
 
-    fam = image_family(ImageRef.parse(image))
-    if fam is None:
-        release = os_release_of(image)
-        fam = family_from_os_release(release) if release else None
-    return fam
+    return image_family(ImageRef.parse(image))

@@ -87,3 +87,16 @@ def trailing_insert_point(df, stage) -> tuple[int, str]:
     if first is not None:
         return before_comments(df, first), ""
     return stage_end(df, stage)
+
+
+def comments_inside(df, ins) -> str:
+    """The comment lines inside an instruction's continuation, each a line of its own, as a fix that removes the
+    instruction writes them back in its place (BuildKit drops them from the instruction; the author wrote them)."""
+    text = df.text
+    out = []
+    for c in df.comments:
+        if c.inside and ins.start <= c.start < ins.end:
+            line = text[c.start:c.end].lstrip(" \t")
+            out.append(line if line.endswith("\n") else line + "\n")
+    return "".join(out)
+

@@ -36,6 +36,7 @@ import re
 from ...engine.pragmas import pragma_block_start
 from ...engine.rule import Edit
 from .images import normalize_image
+from .places import comments_inside
 from .run import commands
 from .stages import chain
 
@@ -166,9 +167,7 @@ def _remove_run(df, ins) -> Edit:
     text = df.text
     start = pragma_block_start(df, ins)
     kept = [line for line in text[start:ins.start].splitlines(keepends=True) if not _is_ignore_pragma(line)]
-    inside = [c for c in df.comments if c.inside and ins.start <= c.start < ins.end]
-    kept += [text[c.start:c.end].strip() + "\n" for c in inside]
-    return Edit(start, ins.end, "".join(kept))
+    return Edit(start, ins.end, "".join(kept) + comments_inside(df, ins))
 
 
 def _is_ignore_pragma(line: str) -> bool:
