@@ -179,15 +179,16 @@ def _cmdline(pid: int) -> str:
 def test_ctrl_c_ends_every_child_and_writes_nothing(tmp_path, to):
     """A real run with forked lint workers and ShellCheck processes, interrupted by SIGINT sent to fastlint alone
     (``kill -INT``) or to its process group (a terminal's Ctrl-C): one line, exit 130, no process left, no output
-    file (nor its temporary file)."""
+    file (nor its temporary file), no temporary folder of ShellCheck's batch left."""
     (tmp_path / ".git").mkdir()
+    (tmp_path / "tmp").mkdir()
     for i in range(70):  # enough files for FASTLINT_JOBS=2 to fork a worker
         (tmp_path / f"s{i}").mkdir()
         (tmp_path / f"s{i}" / "Dockerfile").write_text(
             f"FROM alpine:3.19\nRUN cp $a{i} /x && echo $(ls $b{i})\nRUN for f in *; do cat $f; done\n")
     (tmp_path / "deep.Dockerfile").write_text(  # keeps ShellCheck busy for its whole bound
         "FROM alpine:3.19\nRUN echo " + '"$(x=1 ' * 1000 + "x" + ')"' * 1000 + "\n")
-    env = {**os.environ, "FASTLINT_NO_CACHE": "1", "FASTLINT_JOBS": "2"}
+    env = {**os.environ, "FASTLINT_NO_CACHE": "1", "FASTLINT_JOBS": "2", "TMPDIR": str(tmp_path / "tmp")}
     proc = subprocess.Popen([sys.executable, "-m", "fastlint", "check", "--format", "json", "--output", "out.json",
                              "."], cwd=tmp_path, stderr=subprocess.PIPE, env=env,
                             start_new_session=(to != "the process"))
@@ -217,3 +218,4 @@ def test_ctrl_c_ends_every_child_and_writes_nothing(tmp_path, to):
     assert err.decode() == "fastlint: interrupted\n"
     assert [pid for pid, start in seen if _alive(pid, start)] == []
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith((".out", "out"))]
+    assert [p.name for p in (tmp_path / "tmp").iterdir()] == []

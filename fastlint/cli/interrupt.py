@@ -3,10 +3,11 @@
 ``install()`` (called by ``cli.main`` before anything else) replaces Python's SIGINT handler. On Ctrl-C the
 handler ignores further Ctrl-C, ends the child processes (ShellCheck, forked lint workers: SIGTERM, then SIGKILL
 for any left after a second) and raises ``Interrupted`` in the main thread. ``Interrupted`` is not a
-``KeyboardInterrupt``, so nothing on the way catches it as one (click would print "Aborted!"), while every
-``finally`` and ``except BaseException`` runs: atomic writes remove their temporary file, the verifier removes
-what it built. ``cli.main`` then ends any child started meanwhile, prints ``fastlint: interrupted`` and exits with
-130 (128 + SIGINT), as shells do. The unwinding gets ``UNWIND_SECONDS``: a thread then finishes in its place
+``KeyboardInterrupt``, so nothing on the way catches it as one, while every ``finally`` and
+``except BaseException`` runs: atomic writes remove their temporary file, the verifier removes what it built.
+``cli.main`` then ends any child started meanwhile, gives the batches running in background threads
+(ShellCheck's) ``BATCH_END_SECONDS`` to end and remove their temporary folder, prints ``fastlint: interrupted``
+and exits with 130 (128 + SIGINT), as shells do. The unwinding gets ``UNWIND_SECONDS``: a thread then finishes in its place
 (leaving a ``with ProcessPoolExecutor`` waits for a result a killed worker may have half written, for ever).
 
 A forked lint worker inherits the handler: there it exits at once and silently (the main process is ending).
@@ -20,6 +21,7 @@ import sys
 
 EXIT_CODE = 128 + signal.SIGINT
 UNWIND_SECONDS = 3.0
+BATCH_END_SECONDS = 2.0
 _MAIN_PID = os.getpid()
 _FINISHING = None  # a lock, made on Ctrl-C (threading and time are imported then: start-up time)
 
@@ -44,6 +46,7 @@ def _on_sigint(signum, frame) -> None:  # noqa: ARG001 - the signal module's sig
     _FINISHING = threading.Lock()
     end_children()
     watchdog = threading.Timer(UNWIND_SECONDS, finish)
+    watchdog.name = "interrupt-watchdog"
     watchdog.daemon = True
     watchdog.start()
     raise Interrupted()
@@ -58,12 +61,26 @@ def finish() -> None:
         while True:  # the other thread is finishing: it ends the process
             time.sleep(1)
     end_children()
+    _let_batches_end(BATCH_END_SECONDS)
     try:
         sys.stdout.flush()
     except Exception:
         pass
     print("fastlint: interrupted", file=sys.stderr, flush=True)
     os._exit(EXIT_CODE)
+
+
+def _let_batches_end(seconds: float) -> None:
+    """Give the threads that run a batch in the background (ShellCheck's, named ``fastlint-...``) ``seconds`` to
+    end now that their processes are gone: each removes its temporary folder on the way out (``os._exit`` would
+    leave it)."""
+    import threading
+    import time
+
+    deadline = time.monotonic() + seconds
+    for t in threading.enumerate():
+        if t.name.startswith("fastlint-") and t is not threading.current_thread():
+            t.join(max(0.0, deadline - time.monotonic()))
 
 
 def end_children(grace: float = 1.0) -> None:
