@@ -183,7 +183,8 @@ async def main() -> int:
         runs = [i for i, line in enumerate(text.split("\n")) if line.startswith("RUN ")]
         sc = []
         for i in range(6):
-            change, text = change_at(text, runs[i % len(runs)], insert=i % 2 == 0)
+            # an 'x' typed, then deleted again, on the same RUN (deleting elsewhere would break the file)
+            change, text = change_at(text, runs[(i // 2) % len(runs)], insert=i % 2 == 0)
             version += 1
             sent = time.perf_counter()
             ed.client.text_document_did_change(types.DidChangeTextDocumentParams(

@@ -27,4 +27,4 @@ else
     export FASTLINT_NO_ENGINE_START=1  # nor do the engine fixtures start one: the engine tests skip (fail under CI)
 fi
 
-"$venv/bin/python" -m pytest -q -p no:cacheprovider "$@"
+"$venv/bin/python" -m pytest -q -p no:cacheprovider --durations=25 "$@"  # the 25 slowest tests in the log: where the CI budget goes

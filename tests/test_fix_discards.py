@@ -60,6 +60,8 @@ REGRESSIONS = {
     "DL3012: the comment line inside a removed HEALTHCHECK was lost":
         "FROM debian\nHEALTHCHECK\nHEALTHCHECK --interval=5s --timeout=3s --retries=3 \\\n    # indented note\n"
         "  CMD /app/check.sh --quiet\nHEALTHCHECK CMD\nHEALTHCHECK CONNECT TCP 7000\n",
+    "FL001: removing an unused pragma on line 1 made the '# escape=`' comment below a directive":
+        "# fastlint: ignore=FL001\n# escape=`\n#\nFROM alpine:3.23\nRUN set -eux; \\\n\tadduser -u 82 -D -S www-data\n",
     "DL3009: rm appended inside an open quote (never settles)":
         "FROM ubuntu:14.04\n  RUN apt-get \\update && \\\nADD \\conf\\\\\" /.znc\n",
 }

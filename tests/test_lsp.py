@@ -627,6 +627,53 @@ def test_a_changed_dockerignore_is_read_again(tmp_path):
     assert "FL404" in codes(before) and "FL404" not in codes(after) and codes(after)
 
 
+def test_saving_lints_again_for_an_editor_that_watches_no_files(tmp_path):
+    (tmp_path / ".git").mkdir()
+    text = "FROM node:20-alpine\nCOPY . .\n"
+    (tmp_path / "Dockerfile").write_text(text)
+    caps = pytest_lsp.client_capabilities("visual-studio-code")
+    caps.workspace.did_change_watched_files = None  # no file watching: the server registers for none
+
+    async def scenario():
+        async with Editor(tmp_path, capabilities=caps) as ed:
+            uri = ed.open("Dockerfile", text)
+            before = await ed.diagnostics(uri, 1)
+            (tmp_path / ".dockerignore").write_text("node_modules\n.git\ndist\n*.log\n.env\n")
+            ed.client.text_document_did_save(types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(uri)))
+            after = await ed.diagnostics(uri, 1, until=lambda ds: "FL404" not in codes(ds))
+            return ed.registrations, before, after
+
+    registrations, before, after = run(scenario())
+    assert registrations == []
+    assert "FL404" in codes(before) and "FL404" not in codes(after) and codes(after)
+
+
+def test_data_rules_of_the_configuration_diagnostics_and_hover(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "fastlint.yaml").write_text(
+        "custom_rules:\n  prefix: ORG\n  rules:\n    ORG001:\n      message: The image names its owning team\n"
+        "      description: Every image says which team owns it.\n      level: error\n"
+        "      required_label: team\n")
+    text = "FROM node:20-alpine\nRUN npm ci\n"
+    (tmp_path / "Dockerfile").write_text(text)
+    cli = json.loads(fastlint("check", "--no-shellcheck", "--format", "json", "Dockerfile", cwd=tmp_path).stdout)
+
+    async def scenario():
+        async with Editor(tmp_path) as ed:
+            uri = ed.open("Dockerfile", text)
+            diags = await ed.diagnostics(uri, 1)
+            org = next(d for d in diags if d.code == "ORG001")
+            return diags, await ed.hover(uri, org.range.start.line, org.range.start.character)
+
+    diags, on_finding = run(scenario())
+    assert codes(diags) == [f["code"] for f in cli] and "ORG001" in codes(diags)
+    org = next(d for d in diags if d.code == "ORG001")
+    assert org.severity == types.DiagnosticSeverity.Error and org.message == "The image names its owning team"
+    assert org.code_description is None  # no catalogue page: no link that leads nowhere
+    assert "A data rule (required_label)" in on_finding.contents.value
+    assert "Every image says which team owns it." in on_finding.contents.value
+
+
 # -- shutdown ----------------------------------------------------------------------------------------------------------
 def test_shutdown_and_exit_end_the_process(tmp_path):
     async def scenario():

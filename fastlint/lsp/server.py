@@ -1,6 +1,6 @@
 """The language server: ``fastlint lsp`` (stdio).
 
-Capabilities: diagnostics pushed on open and on change (``textDocument/publishDiagnostics``, with the document's
+Capabilities: diagnostics pushed on open, on change and on save (``textDocument/publishDiagnostics``, with the document's
 version), incremental text sync, code actions (``quickfix``, ``source.fixAll.fastlint``,
 ``source.fastlint.template``; whole-file edits made on ``codeAction/resolve``), hover. It lints the
 Dockerfiles (any name discovery knows, or a document the editor says is a Dockerfile) and the YAML files
@@ -150,8 +150,13 @@ def make_server() -> FastlintServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: FastlintServer, params: types.DidSaveTextDocumentParams):
-        if is_config(path_of(params.text_document.uri)):
+        uri = params.text_document.uri
+        if is_config(path_of(uri)):
             ls.reload()
+            return
+        doc = ls.documents.get(uri)
+        if doc is not None:  # at once: the files beside it (.dockerignore, package.json) may have changed too,
+            ls.lint(doc, delay=0)  # which an editor that watches no files says only this way
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: FastlintServer, params: types.DidCloseTextDocumentParams):

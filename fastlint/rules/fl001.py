@@ -35,5 +35,19 @@ class FL001(FileRule):
             if len(s.unused) == len(s.codes):  # the whole pragma turns nothing off: its line goes
                 starts = df.source.line_starts
                 end = starts[s.line] if s.line < len(starts) else len(df.text)
-                fix = self.fix(Edit(starts[s.line - 1], end, ""), description="remove the pragma")
+                line = df.text[starts[s.line - 1]:end]
+                # the first line after the parser directives: a directive-like comment below it (# escape=`) would
+                # become a directive once it is gone, so it becomes an empty line (which ends the directives too)
+                keep = line[len(line.rstrip("\r\n")):] if _ends_directives(df, s.line, starts, end) else ""
+                fix = self.fix(Edit(starts[s.line - 1], end, keep), description="remove the pragma")
             yield Hit(s.start, min(s.end, df.source.line_span(s.line)[1]), message, fix)  # the comment's line
+
+
+def _ends_directives(df, line: int, starts, end: int) -> bool:
+    """True when the pragma's line is the first after the file's parser directives and removing it would make
+    the next comment line a directive."""
+    if len(df.directives) != line - 1:
+        return False
+    from ..parser import parse
+
+    return len(parse(df.text[:starts[line - 1]] + df.text[end:]).directives) > len(df.directives)
