@@ -69,6 +69,23 @@ def test_no_engine(tmp_path, monkeypatch):
     assert not run.engine_answers()
 
 
+def test_engine_off_asks_nothing(fake_engine, monkeypatch, tmp_path):
+    """FASTLINT_ENGINE=off: a run never talks to the engine, not even to ask its version; a check of a file whose
+    BuildKit checks would read the base image then says what it assumed, as without an engine."""
+    monkeypatch.setenv("FASTLINT_ENGINE", "off")
+    run = images.Lookups()
+    assert run.inspect("node:20-alpine") is None and not run.engine_answers()
+    assert run.os_release("node:20-alpine") is None
+    from fastlint import api
+
+    dockerfile = "FROM node:20-alpine\nRUN echo $NODE_VERSION\n"
+    api.lint_text(dockerfile, path=str(tmp_path / "Dockerfile"))
+    assert fake_engine.asked == []
+    monkeypatch.setenv("FASTLINT_ENGINE", "on")  # any other value: the engine is asked
+    api.lint_text(dockerfile, path=str(tmp_path / "Dockerfile"))
+    assert "/version" in fake_engine.asked
+
+
 def test_variables_and_scratch_are_not_asked(fake_engine):
     run = images.Lookups()
     assert run.inspect("scratch") is None
