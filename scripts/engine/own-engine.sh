@@ -3,7 +3,8 @@
 # tag node:20-alpine, alpine:3.19, node:20, node:18 and node:latest never replace a user's real images.
 #
 #   bash scripts/engine/own-engine.sh start    start it unless it runs (idempotent); prints its DOCKER_HOST
-#   bash scripts/engine/own-engine.sh stop     stop it (its containers stop with it); its images stay for next time
+#   bash scripts/engine/own-engine.sh stop     stop it (its containers stop with it; the network namespace mount
+#                                              it leaves is removed); its images stay for next time
 #   bash scripts/engine/own-engine.sh status   exit 0 when it answers
 #   bash scripts/engine/own-engine.sh host     print its DOCKER_HOST (unix://.../docker.sock)
 #
@@ -71,17 +72,32 @@ start() {
     echo "$host"
 }
 
+unmount_netns() {  # dockerd leaves its default network namespace mounted under --exec-root when it stops
+    local ns="$run/exec/netns/default"
+    if mountpoint -q "$ns" 2>/dev/null; then
+        umount "$ns" 2>/dev/null || true
+    fi
+}
+
 stop() {
     local pid
     pid="$(running_pid || true)"
-    [ -n "$pid" ] || return 0
+    if [ -z "$pid" ]; then
+        unmount_netns
+        return 0
+    fi
     kill -TERM "$pid" 2>/dev/null || true
     for _ in $(seq 1 60); do
-        kill -0 "$pid" 2>/dev/null || return 0
+        if ! kill -0 "$pid" 2>/dev/null; then
+            unmount_netns
+            return 0
+        fi
         sleep 0.5
     done
     echo "own-engine: dockerd $pid did not stop within 30 s; killed" >&2
     kill -KILL "$pid" 2>/dev/null || true
+    sleep 1
+    unmount_netns
 }
 
 case "${1:-}" in
