@@ -104,23 +104,15 @@ def test_lint_path_does_not_import_the_docker_sdk():
 
 
 @pytest.mark.docker
-def test_real_engine(monkeypatch):
-    from standins.conftest_engine import _engine_answers
-
-    if not _engine_answers():
-        pytest.skip("no Docker engine answers")
-    monkeypatch.delenv("DOCKER_HOST", raising=False)
+def test_real_engine(docker_client, standin_images):
+    """The tests' own engine (DOCKER_HOST points at it for the session, as for a user's DOCKER_HOST): a stand-in
+    image's platform is read, an absent image is None, nothing is pulled."""
+    assert "alpine:3.19" in standin_images
     run = images.Lookups()
-    import docker
-
-    client = docker.from_env()
-    tags = [t for img in client.images.list() for t in img.tags]
-    client.close()
-    if not tags:
-        pytest.skip("the engine has no tagged image")
-    cfg = run.inspect(tags[0])
-    assert cfg is not None and cfg.os and cfg.architecture
+    cfg = run.inspect("alpine:3.19")
+    assert cfg is not None and cfg.os == "linux" and cfg.architecture
     assert run.inspect("fastlint-surely-absent-image:0") is None
+    assert run.engine_answers()
 
 
 def _one_answer_engine(path: Path, answers: list[bytes]):

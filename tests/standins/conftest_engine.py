@@ -41,18 +41,6 @@ from store import PackageStore  # noqa: E402
 IN_CI = os.environ.get("CI", "").lower() in ("true", "1", "yes")
 
 
-def _engine_answers() -> bool:
-    """Whether the engine of the environment (DOCKER_HOST, else the default socket) answers: for tests that only
-    read from an engine (tests/test_images.py inspects one), never for building or running the stand-ins."""
-    try:
-        import docker
-
-        docker.from_env(timeout=10).ping()
-        return True
-    except Exception:
-        return False
-
-
 def _answers(host: str) -> bool:
     try:
         import docker
