@@ -545,6 +545,9 @@ def switch_base(rule, stage, word, image: str, description: str):
 
     df = rule.ctx.df
     ref = ImageRef.parse(image)
+    if stage.image is not None and _onbuild(stage.image) and not _onbuild(ref):
+        return None, (f"'{stage.resolved}' is an ONBUILD image: its triggers copy and install the application when "
+                      f"this stage is built, and '{image}' has none, so the stage would lose those steps")
     target = image_family(ref)
     if target in ("alpine", "debian"):
         port = port_stages(df, stage, target, normalize_image(ref)[0])
@@ -559,6 +562,13 @@ def switch_base(rule, stage, word, image: str, description: str):
             f" from {FAMILY_NAMES[old]}" if old and old != target else "")
     fix = rule.fix(Edit(word.start, word.end, image), *port.edits, description=text, changes=frozenset({"base"}))
     return fix, None
+
+
+def _onbuild(ref) -> bool:
+    """An `onbuild` variant (node:8-onbuild, hypriot/rpi-node:6-onbuild): its ONBUILD triggers run in the stage
+    built on it (the tag says so; the image itself is not read)."""
+    tag = (normalize_image(ref)[1] or "").lower()
+    return "onbuild" in tag.replace("_", "-").replace(".", "-").split("-")
 
 
 def _check_foreign(df, stage, target: str | None, image: str) -> Port:
