@@ -284,16 +284,19 @@ def test_a_broken_package_is_one_line_of_warning(site, project, tmp_path):
     assert r.returncode == 1 and {c for c, _, _ in codes(r)} == {"ACME001", "ACME002", "ACME003", "ACME004"}
 
 
+# a package rule that raises on RUN instructions
+OOPS_SOURCE = ("from fastlint.engine.rule import InstructionRule\n"
+               "class OOPS001(InstructionRule):\n"
+               "    code, level, message = 'OOPS001', 'warning', 'Never says anything'\n"
+               "    def check(self, ins):\n"
+               "        if ins.keyword == 'RUN':\n"
+               "            raise ZeroDivisionError('division by zero')\n"
+               "        yield self.hit(ins)\n"
+               "RULES = [OOPS001]\n")
+
+
 def test_a_rule_that_raises_is_one_line_of_warning(site, project, tmp_path):
-    source = ("from fastlint.engine.rule import InstructionRule\n"
-              "class OOPS001(InstructionRule):\n"
-              "    code, level, message = 'OOPS001', 'warning', 'Never says anything'\n"
-              "    def check(self, ins):\n"
-              "        if ins.keyword == 'RUN':\n"
-              "            raise ZeroDivisionError('division by zero')\n"
-              "        yield self.hit(ins)\n"
-              "RULES = [OOPS001]\n")
-    oops = fake_package(tmp_path / "oops", "oops-rules", "OOPS", "oops_rules", source)
+    oops = fake_package(tmp_path / "oops", "oops-rules", "OOPS", "oops_rules", OOPS_SOURCE)
     r = fastlint(["check", "--format", "json", "Dockerfile"], project, site, oops)
     warnings = [line for line in r.stderr.splitlines() if "warning" in line]
     assert warnings == ["fastlint: warning: rule OOPS001 of oops-rules 1.0 failed on Dockerfile:3 (check): "
@@ -362,15 +365,7 @@ def test_each_run_of_a_process_says_what_went_wrong_in_it(monkeypatch, tmp_path,
     from fastlint import api
     from fastlint.engine import ids, registry
 
-    source = ("from fastlint.engine.rule import InstructionRule\n"
-              "class OOPS001(InstructionRule):\n"
-              "    code, level, message = 'OOPS001', 'warning', 'Never says anything'\n"
-              "    def check(self, ins):\n"
-              "        if ins.keyword == 'RUN':\n"
-              "            raise ZeroDivisionError('division by zero')\n"
-              "        yield self.hit(ins)\n"
-              "RULES = [OOPS001]\n")
-    fake_package(tmp_path / "site", "oops-rules", "OOPS", "oops_rules", source)
+    fake_package(tmp_path / "site", "oops-rules", "OOPS", "oops_rules", OOPS_SOURCE)
     monkeypatch.syspath_prepend(str(tmp_path / "site"))
     monkeypatch.setattr(ids, "_prefixes", list(ids._prefixes))
     monkeypatch.setattr(ids, "_CODE", ids._CODE)
