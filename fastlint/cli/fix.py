@@ -270,7 +270,8 @@ def _fix_stdin(opts, display: str) -> int:
     outcome = fix_text(text, display, policy, opts.selection, unsafe=opts.unsafe, state=opts.state)
     if outcome.error is not None:
         sys.stdout.write(text)  # a filter never loses its input
-        _err(f"{display}:{outcome.error_line}: cannot fix: the file does not parse: {outcome.error}")
+        why = outcome.error if outcome.internal else f"the file does not parse: {outcome.error}"
+        _err(f"{display}:{outcome.error_line}: cannot fix: {why}")
         return 2
     if opts.diff:
         import difflib

@@ -109,7 +109,8 @@ def fix_file(path: Path, display: str, opts: FixOptions) -> FileReport:
                        structural=rewrite if opts.template else None)
     if outcome.error is not None:
         where = f"{display}:{outcome.error_line}" if outcome.error_line else display
-        rep.errors.append(f"{where}: cannot fix: the file does not parse: {outcome.error}; left untouched")
+        why = outcome.error if outcome.internal else f"the file does not parse: {outcome.error}"
+        rep.errors.append(f"{where}: cannot fix: {why}; left untouched")
         return rep
     if outcome.rewrite_failed is not None:
         rep.errors.append(f"{display}: {outcome.rewrite_failed}; left untouched"
