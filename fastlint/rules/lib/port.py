@@ -560,8 +560,56 @@ def switch_base(rule, stage, word, image: str, description: str):
         old = stage_family(stage)
         text += f", with the stage's commands carried over to {FAMILY_NAMES[target]}" + (
             f" from {FAMILY_NAMES[old]}" if old and old != target else "")
-    fix = rule.fix(Edit(word.start, word.end, image), *port.edits, description=text, changes=frozenset({"base"}))
+    try:
+        peers = _keep_npm6_peers(rule, stage, ref)
+    except Refused as why:
+        return None, str(why)
+    if peers:
+        text += ", its npm installs keeping npm 6's peer dependencies (--legacy-peer-deps)"
+    fix = rule.fix(Edit(word.start, word.end, image), *port.edits, *peers, description=text,
+                   changes=frozenset({"base"}))
     return fix, None
+
+
+def _node_major(ref) -> int | None:
+    """The Node.js major a ``node`` image's tag names (node:14.14.0-alpine3.12 -> 14), else None (lts, latest)."""
+    name, tag, _ = normalize_image(ref)
+    m = re.match(r"(\d+)(?:[.-]|$)", tag or "")
+    return int(m.group(1)) if name.rsplit("/", 1)[-1] == "node" and m else None
+
+
+def _keep_npm6_peers(rule, stage, new_ref) -> list[Edit]:
+    """From a node image before 15 (npm 6, which does not install peer dependencies) to one of 15 or later (npm
+    7+, which refuses conflicting peer ranges: ``ERESOLVE unable to resolve dependency tree``), the project's
+    ``npm install``/``npm ci`` in the switched stages keep npm 6's behaviour: ``--legacy-peer-deps``, which npm's
+    own error offers (as the migration does). Not with an npm 7+ lockfile (lockfileVersion 2, 3) in the build
+    context: it records the peers, and npm ci installs what it locks."""
+    from .context import BuildContext
+    from .npm import npm_install
+
+    old, new = _node_major(stage.image) if stage.image is not None else None, _node_major(new_ref)
+    if old is None or new is None or old >= 15 or new < 15:
+        return []
+    df = rule.ctx.df
+    context = BuildContext(rule.ctx.path) if rule.ctx.path else None
+    lock = context.project.lockfile if context is not None and context.known else None
+    if lock is not None and lock.kind == "npm" and str(lock.version) in ("2", "3") and not lock.file.startswith(".."):
+        return []
+    edits = []
+    for s in descendants(df, stage):
+        for ins in s.instructions:
+            if ins.keyword != "RUN" or ins.parent is not None:
+                continue
+            for cmd, script in commands(ins):
+                inst = npm_install(cmd)
+                if inst is None or inst.tool != "npm" or cmd.has_flag("legacy-peer-deps", "force"):
+                    continue
+                start, end = script.word_span(inst.sub)
+                if df.text[start:end] != inst.sub.raw:
+                    raise Refused(f"the npm install at line {ins.line} cannot be given --legacy-peer-deps word by "
+                                  "word (npm 7+ on the new base refuses the peer ranges npm 6 let through)")
+                edits.append(Edit(end, end, " --legacy-peer-deps"))
+    return edits
 
 
 def _onbuild(ref) -> bool:
