@@ -35,6 +35,7 @@ EXPECTED = {
     "mongo-express-1": ("fails", "spawn git ENOENT"),  # no yarn.lock published; a git dependency, no git in Alpine
     "node-media-server": ("builds", ""),
     "node-media-server-2.4": ("builds", ""),
+    "postgres-meta": ("no stand-in", "ubuntu:24.04"),  # Ubuntu's apt packages are not in the stand-in store
     "redis-commander-0.6": ("fails", "stand-in apk"),  # apk add dumb-init jq ...: no Alpine packages here
     "redis-commander": ("no stand-in", "alpine:3.21"),
     "statsd": ("no stand-in", "node:12.8.3"),
