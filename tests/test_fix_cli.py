@@ -327,3 +327,19 @@ def test_a_bad_profile_is_a_usage_error(work, monkeypatch):
     r = fix("Dockerfile")
     assert r.exit_code == 2 and r.output.strip() == "fastlint: FASTLINT_PROFILE must be fast or hadolint, not 'strict'"
     assert (work / "Dockerfile").read_text() == NO_STANDARD
+
+
+def test_fastlint_failing_on_a_file_is_not_called_a_parse_error(work, monkeypatch):
+    """A bug of fastlint's (here: the engine raising) is reported as such, not blamed on the file."""
+    import fastlint.fixer.loop as loop
+
+    def broken(*args, **kwargs):
+        raise ModuleNotFoundError("No module named 'nodesemver'")
+
+    monkeypatch.setattr(loop, "lint_text", broken)
+    df = write(work / "Dockerfile", LEGACY)
+    r = fix("--no-template", "Dockerfile")
+    assert r.exit_code == 2 and df.read_text() == LEGACY
+    assert "cannot fix: fastlint failed on this file (ModuleNotFoundError: No module named 'nodesemver'); please " \
+           "report it; left untouched" in r.stderr
+    assert "does not parse" not in r.stderr

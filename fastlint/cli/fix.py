@@ -47,6 +47,12 @@ FIX = Command(
         Option(("--port",), "port", metavar="N",
                help="the port the service listens on, for the template rewrite (else read from the service's "
                     "files)"),
+        Option(("--verify",), "verify", "flag",
+               help="build and run each changed file on the Docker engine (DOCKER_HOST) before writing it; leave "
+                    "it untouched, saying why, unless its image builds, turns healthy and (rewritten from the "
+                    "template) runs as non-root"),
+        Option(("--build-arg",), "build_arg", "append", metavar="KEY=VALUE",
+               help="with --verify: passed to every build; repeatable"),
         Option(("--no-backup",), "no_backup", "flag",
                help="do not keep the original as Dockerfile.backup when the template rewrites a file"),
         Option(("--select",), "select", "append", metavar="IDS",
@@ -73,13 +79,24 @@ def main(argv: list[str]) -> int:
         fail("give --save-as once (--output is its old name)")
     if args.port is not None and not (args.port.isdigit() and 0 < int(args.port) < 65536):
         fail(f"--port takes a port number (1-65535), not {args.port!r}")
+    if args.build_arg and not args.verify:
+        fail("--build-arg needs --verify (fix builds nothing otherwise)")
+    if args.verify and "-" in (args.paths or []):
+        fail("--verify needs files in a folder (the build context), not standard input")
+    from .verify import parse_build_args
+
+    try:
+        build_args = parse_build_args(args.build_arg)
+    except ValueError as err:
+        fail(str(err))
     return run(args.paths or ["."], diff=args.diff, template=not args.no_template,
                template_file=Path(args.template_file) if args.template_file else None,
                output=args.save_as if args.save_as is not None else args.output, backup=not args.no_backup,
                unsafe=args.unsafe_fixes, select=",".join(args.select), ignore=",".join(args.ignore),
                config=Path(args.config) if args.config else None, no_config=args.no_config,
                stdin_filename=args.stdin_filename, profile=args.profile or os.environ.get("FASTLINT_PROFILE"),
-               port=int(args.port) if args.port is not None else None)
+               port=int(args.port) if args.port is not None else None,
+               verify=build_args if args.verify else None)
 
 
 def _err(message: str) -> None:
@@ -89,9 +106,10 @@ def _err(message: str) -> None:
 def run(paths: list[str], *, diff: bool = False, template: bool = True, template_file: Path | None = None,
         output: str | None = None, backup: bool = True, unsafe: bool = False, select: str = "", ignore: str = "",
         config: Path | None = None, no_config: bool = False, stdin_filename: str | None = None,
-        profile: str | None = None, port: int | None = None) -> int:
+        profile: str | None = None, port: int | None = None, verify: dict[str, str] | None = None) -> int:
     """The whole command; returns the exit code. ``profile``: that of the built-in policy and of the
-    configuration files that name none (``--profile``, ``FASTLINT_PROFILE``; default ``fast``)."""
+    configuration files that name none (``--profile``, ``FASTLINT_PROFILE``; default ``fast``). ``verify``:
+    build and run each changed file before writing it (--verify), with these build arguments."""
     from ..engine.config import ConfigError
     from ..engine.discovery import Notes, discover
     from ..engine.ids import split_option, unknown_message
@@ -171,17 +189,35 @@ def run(paths: list[str], *, diff: bool = False, template: bool = True, template
     except ConfigError as err:
         _err(str(err))
         return 2
-    for path, display in files:
+    engine_errors: tuple[type[Exception], ...] = ()  # --verify: the engine's errors end the run (exit 2)
+    if verify is not None and files:
+        from ..verifier.gate import EngineError, Gate, GateOptions
+
+        engine_errors = (EngineError,)
         try:
-            rep = fix_file(path, display, opts)
-        except ConfigError as err:
-            _err(str(err))
+            opts.gate = Gate(GateOptions(build_args=verify))
+        except EngineError as err:
+            _err(f"--verify: {err}")
             return 2
-        reports.append(rep)
-        if diff and rep.diff:
-            sys.stdout.write(rep.diff)
-        _print_file(rep, out, diff, unsafe)
-        errors += rep.errors
+    try:
+        for path, display in files:
+            try:
+                rep = fix_file(path, display, opts)
+            except ConfigError as err:
+                _err(str(err))
+                return 2
+            except engine_errors as err:  # one line; this file and the ones after it are left untouched
+                _err(f"{display}: --verify: {err}; left untouched")
+                return 2
+            reports.append(rep)
+            if diff and rep.diff:
+                sys.stdout.write(rep.diff)
+            _print_file(rep, out, diff, unsafe)
+            errors += rep.errors
+    finally:
+        if opts.gate is not None:
+            for problem in opts.gate.close():
+                _err(f"warning: not removed: {problem}")
     manifest_left = []
     if manifests:
         try:
@@ -234,7 +270,8 @@ def _fix_stdin(opts, display: str) -> int:
     outcome = fix_text(text, display, policy, opts.selection, unsafe=opts.unsafe, state=opts.state)
     if outcome.error is not None:
         sys.stdout.write(text)  # a filter never loses its input
-        _err(f"{display}:{outcome.error_line}: cannot fix: the file does not parse: {outcome.error}")
+        why = outcome.error if outcome.internal else f"the file does not parse: {outcome.error}"
+        _err(f"{display}:{outcome.error_line}: cannot fix: {why}")
         return 2
     if opts.diff:
         import difflib

@@ -100,6 +100,7 @@ class FixOutcome:
     other_files: dict[str, str] = field(default_factory=dict)  # path -> new text (e.g. the .dockerignore)
     error: str | None = None  # the original cannot be fixed at all (it does not parse): one line
     error_line: int = 0
+    internal: bool = False  # error is fastlint's own failure (a bug), not the file's
     rewrite: object = None  # the structural fix's result when it was applied (a fixer.migrate.Migration)
     rewrite_error: str | None = None  # why the structural fix could not be applied (the loop's result is kept)
     refused: bool = False  # the structural fix refused the file: it is left untouched (rewrite_error says why)
@@ -218,7 +219,8 @@ def _fix_loop(text: str, path: str, policy: Policy, selection: Selection, unsafe
     try:
         result = lint_text(text, path, policy, selection, state)
     except Exception as err:
-        out.error = f"the engine failed on this file ({type(err).__name__}: {err})"
+        out.error = f"fastlint failed on this file ({type(err).__name__}: {err}); please report it"
+        out.internal = True
         return out
     rejected = build_error(result.df, policy) if result.df is not None else None
     if rejected is not None:

@@ -11,6 +11,9 @@ either build a unified diff (``--diff``) or write the result atomically. Decisio
   backup with other content is never overwritten (an error, nothing written).
 * No ``package.json`` beside the Dockerfile: it is not a Node.js service, so it is not rewritten from the template;
   the other fixes are still applied, a one-line warning says why, and the FL1xx findings stay (exit code 1).
+* ``--verify`` (``gate``): a changed file is built and run first (fastlint/verifier/gate.py) and written only when
+  its image builds and turns healthy (and, rewritten from the template, runs as non-root); otherwise the file is
+  left untouched, one line says why, and the original's findings stay (exit code 1).
 * Every write is atomic (temporary file + rename, the mode kept); a file whose result equals its text is not
   written at all, so a second run changes nothing, not even the modification time.
 """
@@ -22,6 +25,7 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..engine.rule import LEVEL_RANK, Finding
 from ..engine.runner import Selection, decode, lint_text, read_regular_file
@@ -43,6 +47,7 @@ class FixOptions:
     config: Path | None = None
     no_config: bool = False
     state: RunState = field(default_factory=RunState)  # the run's: configuration files read, ShellCheck's findings
+    gate: Any = None  # --verify: a fastlint.verifier.gate.Gate that must pass a changed file before it is written
 
 
 @dataclass
@@ -104,7 +109,8 @@ def fix_file(path: Path, display: str, opts: FixOptions) -> FileReport:
                        structural=rewrite if opts.template else None)
     if outcome.error is not None:
         where = f"{display}:{outcome.error_line}" if outcome.error_line else display
-        rep.errors.append(f"{where}: cannot fix: the file does not parse: {outcome.error}; left untouched")
+        why = outcome.error if outcome.internal else f"the file does not parse: {outcome.error}"
+        rep.errors.append(f"{where}: cannot fix: {why}; left untouched")
         return rep
     if outcome.rewrite_failed is not None:
         rep.errors.append(f"{display}: {outcome.rewrite_failed}; left untouched"
@@ -132,6 +138,14 @@ def fix_file(path: Path, display: str, opts: FixOptions) -> FileReport:
         applied = [a for a in applied if a.safety == "structural" or a.file is not None]
 
     rep.text, rep.applied, rep.remaining, rep.other_files = result, applied, remaining, other
+    if opts.gate is not None and rep.changed:
+        why = opts.gate.why_not(path, result, other, rep.migrated)  # EngineError: the caller's (exit 2)
+        if why is not None:
+            rep.warnings.append(f"{display}: not {'rewritten' if rep.migrated else 'fixed'}: the fixed file was "
+                                f"built and run (--verify) and {why}; left untouched")
+            rep.text, rep.applied, rep.other_files, rep.migrated = text, [], {}, False
+            rep.remaining = lint_findings(text, display, policy, opts.selection, opts.state)
+            return rep
     if opts.diff:
         rep.diff = _diff(display, text, result) + "".join(
             _diff(p, _read_or_empty(Path(p)), t, new_file=not Path(p).exists()) for p, t in sorted(other.items()))
