@@ -55,8 +55,20 @@ class ImageConfig:
 MAX_ANSWER = 64 << 20  # bytes: an answer larger than this is no image configuration
 
 
+def not_asked() -> str | None:
+    """Why no engine is asked in this run, in words for a message (None: one is asked)."""
+    if os.environ.get("FASTLINT_ENGINE", "").strip().lower() == "off":
+        return "engine lookups are off, FASTLINT_ENGINE=off"
+    if _address() is None:
+        host = os.environ.get("DOCKER_HOST", "").strip()
+        kind = "tcp:// with TLS" if host.startswith("tcp://") else host.split("://", 1)[0] + "://"
+        return f"no engine asked, DOCKER_HOST is {kind}, which engine lookups do not speak"
+    return None
+
+
 def _address() -> tuple[int, object] | None:
-    """(address family, address) of the engine DOCKER_HOST names (None for a scheme this module does not speak)."""
+    """(address family, address) of the engine DOCKER_HOST names (None for a scheme this module does not speak,
+    and when FASTLINT_ENGINE=off)."""
     if os.environ.get("FASTLINT_ENGINE", "").strip().lower() == "off":
         return None
     host = os.environ.get("DOCKER_HOST", "").strip()

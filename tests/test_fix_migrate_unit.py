@@ -65,6 +65,18 @@ def test_port_from_env_and_type_from_dependencies(tmp_path):
     assert values(m.text, "EXPOSE") == [["8081"]]
 
 
+def test_the_migration_reads_the_dockerfile_ports_as_the_project_reader_does(tmp_path):
+    # EXPOSE through an ARG, and the ENV PORT in effect (the last): the same answer as `fastlint.project`
+    from fastlint.project import Project
+
+    m = run(tmp_path, "FROM node:18\nARG PORT=8080\nEXPOSE ${PORT}\nCMD node dist/index.js\n")
+    assert m.context["port"] == 8080 and values(m.text, "EXPOSE") == [["8080"]]
+    assert Project(tmp_path / "svc").ports.port.value == 8080
+    m = run(tmp_path, "FROM node:18\nENV PORT=3000\nENV PORT=8081\nCMD node dist/index.js\n")
+    assert m.context["port"] == 8081 and not warned(m, "other ports")
+    assert [c.value for c in Project(tmp_path / "svc").ports.candidates] == [8081]
+
+
 def test_grpc_from_the_health_check(tmp_path):
     m = run(tmp_path, "FROM node:18\nEXPOSE 7000\nHEALTHCHECK CMD grpc_health_probe -addr=:7000\n",
             package={"main": "dist/index.js", "scripts": {"build": "tsc"}})

@@ -86,6 +86,27 @@ def test_engine_off_asks_nothing(fake_engine, monkeypatch, tmp_path):
     assert "/version" in fake_engine.asked
 
 
+def test_the_assumption_says_why_the_base_image_is_not_known(fake_engine, monkeypatch, tmp_path):
+    """UndefinedVar's assumption names the reason: engine lookups turned off, a DOCKER_HOST they do not speak (no
+    engine was asked in either case), or an engine asked that does not have the image."""
+    from fastlint import api
+
+    def message() -> str:
+        found = api.lint_text("FROM python:3\nENV X=$PYTHON_VERSION\n", path=str(tmp_path / "Dockerfile"),
+                              no_config=True, select=("UndefinedVar",))
+        assert [f.code for f in found] == ["UndefinedVar"]
+        return found[0].message
+
+    monkeypatch.setenv("FASTLINT_ENGINE", "off")
+    assert message().endswith("sets no ENV but PATH: engine lookups are off, FASTLINT_ENGINE=off)")
+    monkeypatch.delenv("FASTLINT_ENGINE")
+    monkeypatch.setenv("DOCKER_HOST", "ssh://builder@example.invalid")
+    assert message().endswith("no engine asked, DOCKER_HOST is ssh://, which engine lookups do not speak)")
+    monkeypatch.setenv("DOCKER_HOST", fake_engine.docker_host)  # an engine that lacks python:3
+    assert message().endswith("sets no ENV but PATH: no local Docker engine has it)")
+    assert fake_engine.asked
+
+
 def test_variables_and_scratch_are_not_asked(fake_engine):
     run = images.Lookups()
     assert run.inspect("scratch") is None

@@ -129,6 +129,11 @@ def test_env_port_without_expose(tmp_path):
     assert (p.ports.port.value, p.ports.port.how, p.ports.port.where) == (8088, "ENV PORT", "Dockerfile:2")
 
 
+def test_an_env_port_a_later_one_overrides_is_not_a_candidate(tmp_path):
+    p = service(tmp_path, {"package.json": {}, "Dockerfile": "FROM node:20\nENV PORT=3000\nENV PORT=8081\nCMD node s.js\n"})
+    assert [(c.value, c.where) for c in p.ports.candidates] == [(8081, "Dockerfile:3")]
+
+
 # -- the server: kind, health, gRPC --------------------------------------------------------------------------------
 
 def test_grpc_service_with_proto(tmp_path):

@@ -284,16 +284,19 @@ def test_a_broken_package_is_one_line_of_warning(site, project, tmp_path):
     assert r.returncode == 1 and {c for c, _, _ in codes(r)} == {"ACME001", "ACME002", "ACME003", "ACME004"}
 
 
+# a package rule that raises on RUN instructions
+OOPS_SOURCE = ("from fastlint.engine.rule import InstructionRule\n"
+               "class OOPS001(InstructionRule):\n"
+               "    code, level, message = 'OOPS001', 'warning', 'Never says anything'\n"
+               "    def check(self, ins):\n"
+               "        if ins.keyword == 'RUN':\n"
+               "            raise ZeroDivisionError('division by zero')\n"
+               "        yield self.hit(ins)\n"
+               "RULES = [OOPS001]\n")
+
+
 def test_a_rule_that_raises_is_one_line_of_warning(site, project, tmp_path):
-    source = ("from fastlint.engine.rule import InstructionRule\n"
-              "class OOPS001(InstructionRule):\n"
-              "    code, level, message = 'OOPS001', 'warning', 'Never says anything'\n"
-              "    def check(self, ins):\n"
-              "        if ins.keyword == 'RUN':\n"
-              "            raise ZeroDivisionError('division by zero')\n"
-              "        yield self.hit(ins)\n"
-              "RULES = [OOPS001]\n")
-    oops = fake_package(tmp_path / "oops", "oops-rules", "OOPS", "oops_rules", source)
+    oops = fake_package(tmp_path / "oops", "oops-rules", "OOPS", "oops_rules", OOPS_SOURCE)
     r = fastlint(["check", "--format", "json", "Dockerfile"], project, site, oops)
     warnings = [line for line in r.stderr.splitlines() if "warning" in line]
     assert warnings == ["fastlint: warning: rule OOPS001 of oops-rules 1.0 failed on Dockerfile:3 (check): "
@@ -349,8 +352,35 @@ def test_a_package_prefix_may_not_clash_with_a_rule_name(monkeypatch, tmp_path):
     try:
         assert [p.prefix for p in packages.installed()] == ["SEC"]
         assert registry.installed_packages() == []
-        assert packages.errors() == ["rule package sec-rules 1.0 declares the prefix SEC, which clashes with "
-                                     "fastlint's rule SecretsUsedInArgOrEnv; not loaded"]
+        assert packages.errors() == []  # among the packages: none
+        assert registry.package_errors() == ["rule package sec-rules 1.0 declares the prefix SEC, which clashes "
+                                             "with fastlint's rule SecretsUsedInArgOrEnv; not loaded"]
+    finally:
+        registry.forget_packages()
+
+
+def test_each_run_of_a_process_says_what_went_wrong_in_it(monkeypatch, tmp_path, capsys):
+    """The library API and the editor server make many runs in one process: a package rule that fails is said in
+    every run it fails in (once per rule and run), not only in the first run of the process."""
+    from fastlint import api
+    from fastlint.engine import ids, registry
+
+    fake_package(tmp_path / "site", "oops-rules", "OOPS", "oops_rules", OOPS_SOURCE)
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    monkeypatch.setattr(ids, "_prefixes", list(ids._prefixes))
+    monkeypatch.setattr(ids, "_CODE", ids._CODE)
+    monkeypatch.setenv("FASTLINT_JOBS", "1")
+    (tmp_path / "Dockerfile").write_text("FROM alpine:3.19\nRUN true\n")
+    registry.forget_packages()
+    try:
+        said = []
+        for _ in range(2):
+            run = api.check([str(tmp_path / "Dockerfile")], no_config=True, select=("OOPS",))
+            assert run.errors == [] and [f.code for r in run.results for f in r.findings] == ["OOPS001"]
+            said.append([line for line in capsys.readouterr().err.splitlines() if "OOPS001" in line])
+        assert said[0] == said[1] == [f"fastlint: warning: rule OOPS001 of oops-rules 1.0 failed on "
+                                      f"{tmp_path / 'Dockerfile'}:2 (check): ZeroDivisionError: division by zero; "
+                                      "its findings there are dropped"]
     finally:
         registry.forget_packages()
 

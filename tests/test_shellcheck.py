@@ -211,3 +211,25 @@ def test_fix_of_several_files_starts_one_shellcheck_batch_not_one_per_file(tmp_p
     assert r.stdout.count("fixed DL4000") == 4 and r.stdout.count("SC2154") == 4
     assert shellcheck.STATS["processes"] - before["processes"] == 1
     assert shellcheck.STATS["scripts"] - before["scripts"] == 4
+
+
+def test_ctrl_c_stops_the_run_in_flight_not_the_next_one(tmp_path, monkeypatch):
+    """``stop`` (the CLI's Ctrl-C) stops the ShellCheck batch a run has in the background; a later run in the same
+    process (the library API, an editor server) runs ShellCheck as usual."""
+    from fastlint import api
+    from fastlint.parser import parse
+
+    slow = tmp_path / "slow-shellcheck"
+    slow.write_text("#!/bin/sh\nsleep 1\necho '{\"comments\": []}'\n")
+    slow.chmod(0o755)
+    text = f"FROM alpine:3.19\nRUN cp $src_{uuid.uuid4().hex[:8]} /a/\n"
+    monkeypatch.setenv("FASTLINT_SHELLCHECK", str(slow))
+    first = api.RunState()
+    shellcheck.ShellCheck.prepare(first, [parse(text)])
+    shellcheck.stop()
+    in_flight = first.of(shellcheck.ShellCheck, shellcheck.ShellCheckRun)
+    in_flight.wait()
+    monkeypatch.delenv("FASTLINT_SHELLCHECK")
+    found = api.lint_text(text, path=str(tmp_path / "Dockerfile"), no_config=True, select=("SC",))
+    assert {f.code for f in found} == {"SC2086", "SC2154"}
+    assert in_flight.stopped and in_flight.results == {next(iter(in_flight.results)): []}

@@ -27,7 +27,8 @@ module). When the index is stale, a first look (``_may_be_installed``: the dist-
 decides whether ``importlib.metadata`` needs to be asked at all. An index that cannot be written is not used.
 
 What this module finds is kept for the process (like the registry's rules and ``sys.modules``: installing a
-package needs a new process); ``forget()`` starts over (tests).
+package needs a new process), and is the same for every run; ``forget()`` starts over (tests). Nothing of one
+run is kept here: a rule's failure is said once per run (``package_rules``, through the run's state).
 """
 
 from __future__ import annotations
@@ -87,14 +88,18 @@ class RulePackage:
         return module
 
 
-_found: list[RulePackage] | None = None
-_errors: list[str] = []
-_warned: set[str] = set()
+# The installation as read (its packages and the clashes among them): like the registry's rules and ``sys.modules``,
+# it is the same for every run of the process, never one run's state; ``forget()`` reads it again.
+_found: tuple[list[RulePackage], tuple[str, ...]] | None = None
 
 
 def installed() -> list[RulePackage]:
     """The installed rule packages whose prefixes are valid and clash with no other's (their prefixes are then
     rule IDs: ``ids.register_prefix``). Read once per process."""
+    return _installation()[0]
+
+
+def _installation() -> tuple[list[RulePackage], tuple[str, ...]]:
     global _found
     if _found is None:
         _found = _read()
@@ -108,40 +113,33 @@ def declared_prefixes() -> list[str]:
 
 
 def errors() -> list[str]:
-    """The clashes found (one line each): a command reports them as errors (exit code 2)."""
-    installed()
-    return list(_errors)
-
-
-def error(message: str) -> None:
-    if message not in _errors:
-        _errors.append(message)
+    """The clashes among the installed packages (one line each): a command reports them as errors (exit code 2),
+    every run."""
+    return list(_installation()[1])
 
 
 def warn(message: str) -> None:
-    """One line on stderr, once per process: ``fastlint: warning: ...``."""
-    if message not in _warned:
-        _warned.add(message)
-        print(f"fastlint: warning: {message}", file=sys.stderr)
+    """One line on stderr: ``fastlint: warning: ...``. Said where it happens: reading the installation and loading
+    a package (once per process, as they are kept), a rule's failure (once per rule and run: its caller)."""
+    print(f"fastlint: warning: {message}", file=sys.stderr)
 
 
 def forget() -> None:
     """Read the entry points again on the next call (a test that installs a package)."""
     global _found
     _found = None
-    _errors.clear()
-    _warned.clear()
 
 
-def _read() -> list[RulePackage]:
+def _read() -> tuple[list[RulePackage], tuple[str, ...]]:
     candidates: list[RulePackage] = []
+    errors: list[str] = []
     for pkg in _entry_points():
         name = pkg.prefix
         try:
             pkg.prefix = check_prefix(name)
         except ValueError as err:
             if "clashes" in str(err):
-                error(f"rule package {pkg.label}: {err}; not loaded")
+                errors.append(f"rule package {pkg.label}: {err}; not loaded")
             else:
                 warn(f"rule package {pkg.label}: entry point {name!r}: {err}; not loaded")
             continue
@@ -153,12 +151,12 @@ def _read() -> list[RulePackage]:
             if prefix_clash(a.prefix, b.prefix):
                 same = "both declare the prefix " + a.prefix if a.prefix == b.prefix else \
                     f"declare the prefixes {a.prefix} and {b.prefix}, which clash"
-                error(f"rule packages {a.label} and {b.label} {same}; neither is loaded")
+                errors.append(f"rule packages {a.label} and {b.label} {same}; neither is loaded")
                 clashing.update((i, j))
     found = [p for i, p in enumerate(candidates) if i not in clashing]
     for p in found:
         register_prefix(p.prefix)
-    return sorted(found, key=lambda p: p.prefix)
+    return sorted(found, key=lambda p: p.prefix), tuple(dict.fromkeys(errors))
 
 
 def _entry_points() -> list[RulePackage]:

@@ -118,41 +118,47 @@ def index_source() -> str:
 
 
 # -- rule packages -----------------------------------------------------------------------------------------------
-_PACKAGES: list | None = None  # the installed rule packages that may load (packages.RulePackage)
+# (the installed rule packages that may load, the clashes of the others with fastlint's rule names): the same for
+# every run of the process, as the rules are
+_PACKAGES: tuple[list, list[str]] | None = None
 
 
 def installed_packages() -> list:
     """The installed rule packages that may load (``packages.RulePackage``): valid prefixes that clash with no
     other package's and with no name of fastlint's rules (BuildKit's checks). Metadata only: no package is
     imported; with none installed, a run reads one small index file (``entry_index``) and nothing else."""
+    return _packages()[0]
+
+
+def _packages() -> tuple[list, list[str]]:
     global _PACKAGES
     if _PACKAGES is None:
         from .entry_index import cached
 
         if cached() == []:  # nothing installed, as the index knows: not even packages.py is imported
-            _PACKAGES = []
+            _PACKAGES = ([], [])
             return _PACKAGES
         from . import packages
 
         found = packages.installed()
         names = [code for code in RULES if not is_code(code)] if found else []
-        ok = []
+        ok, clashes = [], []
         for pkg in found:
             clash = next((n for n in names if prefix_clash(pkg.prefix, n)), None)
             if clash is not None:
-                packages.error(f"rule package {pkg.label} declares the prefix {pkg.prefix}, which clashes with "
+                clashes.append(f"rule package {pkg.label} declares the prefix {pkg.prefix}, which clashes with "
                                f"fastlint's rule {clash}; not loaded")
             else:
                 ok.append(pkg)
-        _PACKAGES = ok
+        _PACKAGES = (ok, clashes)
     return _PACKAGES
 
 
 def package_errors() -> list[str]:
-    """The rule packages' clashes (one line each): a command reports them as errors (exit code 2)."""
-    installed_packages()
+    """The rule packages' clashes (one line each): a command reports them as errors (exit code 2), every run."""
+    _, clashes = _packages()
     packages = sys.modules.get(f"{__package__}.packages")
-    return packages.errors() if packages is not None else []
+    return (packages.errors() if packages is not None else []) + clashes
 
 
 def forget_packages() -> None:

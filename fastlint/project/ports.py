@@ -62,17 +62,13 @@ def _valid(value) -> int | None:
     return int(m.group(1)) if m and 0 < int(m.group(1)) < 65536 else None
 
 
-def dockerfile_ports(folder: Path, dockerfile: str, ports: Ports) -> None:
-    """EXPOSE and ENV PORT of the Dockerfile's image stages (``$PORT`` in EXPOSE resolved through ENV/ARG)."""
-    path = folder / dockerfile
-    text = read_text(path)
-    if not text:
-        return
-    from ..parser import parse
-
-    df = parse(text, str(path))
+def dockerfile_ports(df, dockerfile: str) -> list[Fact[int]]:
+    """The ports a parsed Dockerfile says: every EXPOSE (TCP; ``$PORT`` resolved through the ENV/ARG of its stage),
+    then the ENV PORT each stage ends with (an ENV PORT a later one in the same stage overrides is not said). Read
+    by the project reader from the file on disk and by the migration from the text it migrates."""
     values: dict[str, str] = {}
-    exposes, envs = [], []
+    exposes: list[Fact[int]] = []
+    envs: dict[int, Fact[int]] = {}  # the last ENV PORT of each stage, by stage
     for ins in df.instructions:
         if ins.keyword == "FROM":
             values = {}
@@ -81,8 +77,13 @@ def dockerfile_ports(folder: Path, dockerfile: str, ports: Ports) -> None:
                 if p.value is not None:
                     value = _expand(p.value, values)
                     values[p.key] = value
-                    if ins.keyword == "ENV" and p.key == "PORT" and _valid(value):
-                        envs.append((_valid(value), ins.line))
+                    if ins.keyword == "ENV" and p.key == "PORT":
+                        port = _valid(value)
+                        stage = ins.stage.index if ins.stage is not None else -1
+                        if port:
+                            envs[stage] = Fact(port, dockerfile, ins.line, "ENV PORT")
+                        else:
+                            envs.pop(stage, None)
         elif ins.keyword == "EXPOSE":
             for w in ins.value:
                 word = _expand(w, values)
@@ -90,11 +91,8 @@ def dockerfile_ports(folder: Path, dockerfile: str, ports: Ports) -> None:
                     continue
                 port = _valid(word)
                 if port:
-                    exposes.append((port, ins.line))
-    for port, line in exposes:
-        ports.add(port, dockerfile, line, "EXPOSE")
-    for port, line in envs:
-        ports.add(port, dockerfile, line, "ENV PORT")
+                    exposes.append(Fact(port, dockerfile, ins.line, "EXPOSE"))
+    return exposes + list(envs.values())
 
 
 def _expand(word: str, values: dict[str, str]) -> str:
@@ -227,8 +225,11 @@ def source_ports(folder: Path, ports: Ports, files: list[Path] | None = None) ->
 def read_ports(folder: Path, dockerfile: str | None, files: list[Path] | None = None,
                names: set[str] | None = None) -> Ports:
     ports = Ports()
-    if dockerfile:
-        dockerfile_ports(folder, dockerfile, ports)
+    text = read_text(folder / dockerfile) if dockerfile else ""
+    if text:
+        from ..parser import parse
+
+        ports.candidates += dockerfile_ports(parse(text, str(folder / dockerfile)), dockerfile)
     compose_ports(folder, ports)
     manifest_ports(folder, ports, names)
     env_file_ports(folder, ports)

@@ -69,25 +69,28 @@ _CACHE_LIMIT = 50_000
 # disk cache. Counters for tests and the benchmark only: nothing on the lint path reads them.
 STATS = {"processes": 0, "scripts": 0, "cached": 0}
 
-_STOPPED = False  # set by ``stop`` (Ctrl-C): no new process, and what the killed ones left is not read
-
-
 def stop() -> None:
-    """Start no more ShellCheck processes in this process (the CLI calls this on Ctrl-C, then ends the running
-    ones)."""
-    global _STOPPED
-    _STOPPED = True
+    """Ctrl-C (the CLI calls this, then ends the running processes): the ShellCheck batches running in the
+    background start no more processes, and what the killed ones left is not read. Only the runs in flight stop
+    (each batch's thread carries its run): a run that starts later in the process runs ShellCheck as usual."""
+    import threading
+
+    for t in threading.enumerate():
+        run = vars(t).get("shellcheck_run")
+        if run is not None:
+            run.stopped = True
 
 
 class ShellCheckRun:
     """ShellCheck's state for one run (``RunState.of(ShellCheck, ...)``): its findings per distinct script,
     ``key -> [(body_line, col, end_body_line, end_col, level, code, message)]``, the batch ``prepare`` started
-    in the background, and the warnings already printed."""
+    in the background, the warnings already printed, and whether Ctrl-C stopped it."""
 
     def __init__(self):
         self.results: dict[tuple, list[tuple]] = {}
         self.pending = None  # the background thread of the batch, until ``finish`` waits for it
         self.warned: set[str] = set()
+        self.stopped = False  # set by ``stop`` (Ctrl-C): no new process, and what the killed ones left is not read
 
     def wait(self) -> None:
         """Wait for the batch ``prepare`` started (a failed batch leaves its scripts to ``finish`` to run
@@ -404,7 +407,7 @@ def _run_shellcheck(run: ShellCheckRun, exe: str, items: list[tuple[tuple, Job]]
         running = []
         while queue or running:
             # at most os.cpu_count() at once; more chunks only when the command line would be too long
-            if _STOPPED and queue:
+            if run.stopped and queue:
                 queue.clear()
                 continue
             if queue and len(running) < cpus:
@@ -431,7 +434,7 @@ def _run_one(run: ShellCheckRun, exe: str, base: list[str], items: list[tuple[tu
     """The one script of a run, on ShellCheck's standard input, under the same bounds as a batch's process."""
     from .lib.process import Timeout, run_with_input
 
-    if _STOPPED:
+    if run.stopped:
         return []
     job = items[0][1]
     script = (f"#!/bin/{job.shell}\n" + _declare(job.declared) + job.body).encode("utf-8")
@@ -529,7 +532,7 @@ def _take(run: ShellCheckRun, code: int, out: bytes, err: bytes, chunk: list[str
     import json
     import signal
 
-    if _STOPPED or code == -signal.SIGINT:  # Ctrl-C (the terminal sends it to ShellCheck too): nothing to say
+    if run.stopped or code == -signal.SIGINT:  # Ctrl-C (the terminal sends it to ShellCheck too): nothing to say
         return [], []
     if code == 251:  # GHC's "out of memory" / "heap overflow"
         return _past_bound(run, chunk, items, f"{MEMORY_LIMIT >> 20} MiB of memory")
@@ -718,6 +721,7 @@ class ShellCheck(FileRule):
         run = state.of(cls, ShellCheckRun)
         run.wait()
         run.pending = threading.Thread(target=run_jobs, args=(run, jobs), name="fastlint-shellcheck", daemon=True)
+        run.pending.shellcheck_run = run  # what ``stop`` stops
         run.pending.start()
 
     def finish(self):

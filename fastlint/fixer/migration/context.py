@@ -122,29 +122,22 @@ def _type(r) -> str:
 
 def _port(r, svc_type: str, given: int | None) -> tuple[int, list[str]]:
     """The port the health check probes, and the other ports the original image exposed (kept in EXPOSE)."""
-    from ...project.facts import Fact
+    from ...project.ports import dockerfile_ports
 
     dockerfile = posixpath.basename(r.path)
-    exposed = []
-    for word, line in r.exposed:
-        m = re.fullmatch(r"(\d{1,5})(?:/(tcp|udp))?", r._expand(word))
-        if m and m.group(2) != "udp" and 0 < int(m.group(1)) < 65536:
-            exposed.append(Fact(int(m.group(1)), dockerfile, line, "EXPOSE"))
-    env_port = r.env.get("PORT", "")
-    from_file = exposed + ([Fact(int(env_port), dockerfile, r.env_lines.get("PORT", 0), "ENV PORT")]
-                           if env_port.isdigit() else [])
     # the original text is what is migrated (it may not be on disk yet): its EXPOSE and ENV PORT, then the rest
+    from_file = dockerfile_ports(r.df, dockerfile)
     candidates = from_file + [c for c in r.project.ports.candidates if c.file != dockerfile]
     if given is not None:
         port, why = given, "fix --port"
     elif r.service is not None:
         port, why = r.service.port, "the service matrix"
-        for c in exposed:
-            if c.value != port:
+        for c in from_file:
+            if c.value != port and c.how == "EXPOSE":
                 r.warn(c.line, f"EXPOSE {c.value} replaced by the service matrix's port {port}")
-        if env_port.isdigit() and int(env_port) != port:
-            r.warn(r.env_lines.get("PORT", 0), f"ENV PORT={env_port} differs from the service matrix's "
-                                               f"port {port}: check which port the service listens on")
+            elif c.value != port:
+                r.warn(c.line, f"ENV PORT={c.value} differs from the service matrix's "
+                               f"port {port}: check which port the service listens on")
     else:
         chosen = None
         if svc_type == "http" and len({c.value for c in candidates}) > 1:

@@ -70,7 +70,6 @@ class LegacyReader:
         self.runtime_packages: list[str] = []
         self.dropped_tools: dict[str, int] = {}
         self.env: dict[str, str] = {}
-        self.env_lines: dict[str, int] = {}
         self.exposed: list[tuple[str, int]] = []
         self.health: Instruction | None = None
         self.cmd: Instruction | None = None
@@ -136,7 +135,6 @@ class LegacyReader:
                 continue
             if in_image:
                 self.env[p.key] = p.value or ""
-                self.env_lines[p.key] = ins.line
             if in_image and p.key == "NODE_ENV" and (p.value or "") == "production":
                 continue  # the template sets it
             kept.append(pair_text(p))

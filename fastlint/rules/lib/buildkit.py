@@ -518,7 +518,10 @@ class Scope:
         """What a message adds when the base image's ENV was not known."""
         if self.known:
             return ""
-        return f" (assuming the base image {self.image} sets no ENV but PATH: no local Docker engine has it)"
+        from ...images import not_asked
+
+        why = not_asked() or "no local Docker engine has it"
+        return f" (assuming the base image {self.image} sets no ENV but PATH: {why})"
 
 
 def base_image_ref(stage) -> str | None:
