@@ -286,3 +286,27 @@ def test_every_rule_id_is_an_id_for_the_schema_too(tmp_path):
             assert v.is_valid({"rules": {"ignore": [written], "severity": {written: "info"}}}), written
     text = "rules:\n  ignore: [" + ", ".join(codes) + "]\n"
     assert set(load_text(tmp_path, text).ignore) == set(codes)
+
+
+def test_a_family_prefix_alone_is_a_rule_id_for_schema_and_loader(tmp_path, monkeypatch):
+    """``ignore: [ORG]`` turns off the file's own data rules (``custom_rules``' prefix), as ``ignore: [FL]`` does
+    fastlint's: the loader takes it, and so does the schema. A prefix in capitals that names no rule is taken by
+    both too (the loader warns, as for ``XX12``); a word of another kind is refused by both."""
+    from fastlint.engine import ids
+
+    monkeypatch.setattr(ids, "_prefixes", list(ids._prefixes))  # ORG, declared below, ends with the test
+    monkeypatch.setattr(ids, "_CODE", ids._CODE)
+    rule = {"message": "Every image says its team", "required_label": "team"}
+    data = {"custom_rules": {"prefix": "ORG", "rules": {"ORG001": rule}},
+            "rules": {"ignore": ["ORG"], "severity": {"ORG": "info"}}}
+    assert validator().is_valid(data), list(validator().iter_errors(data))
+    policy = load_text(tmp_path, dump(data))
+    assert policy.ignore == ["ORG"] and policy.warnings == []
+    data["rules"] = {"ignore": ["ACME"]}  # a package's prefix, the package not installed here
+    assert validator().is_valid(data), list(validator().iter_errors(data))
+    assert any("ACME" in w and "selects no rule" in w for w in load_text(tmp_path, dump(data)).warnings)
+    for word in ("crazy", "ORGANISATION", "O"):
+        data["rules"] = {"ignore": [word]}
+        assert not validator().is_valid(data), word
+        with pytest.raises(ConfigError):
+            load_text(tmp_path, dump(data))

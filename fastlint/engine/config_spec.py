@@ -183,15 +183,17 @@ def rule_id_pattern(ctx: dict) -> str:
     of one), in any case; a BuildKit-style CamelCase name; ``ALL``; and, in any case, the registered rules' names
     given in ``ctx["rule_names"]`` (``StageNameCasing``, ``JSONArgsRecommended``: ``config_schema.py`` takes them
     from the registry).
-    and any code-shaped word (a rule package's or a data rule's code; the loader warns when it names no rule).
-    (Prefixes alone that packages declare at run time are not in it.)"""
-    from .ids import _CAMEL, BUILTIN_PREFIXES
+    and any code-shaped word (a rule package's or a data rule's code) or family prefix alone written in capitals
+    (``ORG``: ``custom_rules``' prefix, a package's), as ``ids.looks_like_id`` takes them (the loader warns when
+    one names no rule)."""
+    from .ids import _CAMEL, _PREFIX, BUILTIN_PREFIXES
 
     codes = _any_case(BUILTIN_PREFIXES)[:-2] + ")[0-9]*$"  # "^(dl|sc|fl)" in any case, then digits
     odd = tuple(ctx.get("rule_names", ()))
     names = f"|{_any_case(odd)}" if odd else ""
     shaped = "^[A-Za-z]{2,8}[0-9]+$"  # a code of any family (a rule package's, a data rule's: ACME001, ORG002)
-    return f"{codes}|{_any_case(('ALL',))}|{_CAMEL.pattern}|{shaped}{names}"
+    prefix = _PREFIX.pattern  # a family prefix alone, in capitals (a data rule's or a package's: ORG, ACME)
+    return f"{codes}|{_any_case(('ALL',))}|{_CAMEL.pattern}|{shaped}|{prefix}{names}"
 
 
 class RuleIds(Strings):
@@ -490,5 +492,6 @@ def json_schema(rule_names: tuple[str, ...] = ()) -> dict:
     schema["definitions"] = {"ruleId": {
         "type": "string", "pattern": rule_id_pattern(ctx),
         "description": "A rule ID or a prefix of one: DL3008, DL30, FL4, SC2086, a rule's name such as "
-                       "StageNameCasing (any case), or ALL."}}
+                       "StageNameCasing (any case), a data rule's or rule package's prefix in capitals (ORG), "
+                       "or ALL."}}
     return schema

@@ -95,9 +95,12 @@ def is_rule_id(token: str) -> bool:
 
 
 def looks_like_id(token: str) -> bool:
-    """An ID, or a word shaped like a code (letters and digits: ``XX12``): a rule ID that may name no rule (a
-    warning where it is written), not a word of another kind (``crazy``: an error in a configuration file)."""
-    return is_rule_id(token) or bool(_SHAPED.match(token.strip().upper()))
+    """An ID, or a word shaped like a code (letters and digits: ``XX12``) or like a family prefix alone (2 to 8
+    capital letters, as prefixes are written: ``ORG``, a data rule's or a package's): a rule ID that may name no
+    rule (a warning where it is written), not a word of another kind (``crazy``: an error in a configuration
+    file)."""
+    t = token.strip()
+    return is_rule_id(t) or bool(_SHAPED.match(t.upper())) or bool(_PREFIX.match(t))
 
 
 def canonical(token: str) -> str:
