@@ -19,6 +19,12 @@ SERVICES = sorted(p.name for p in WILD.iterdir() if p.is_dir())
 
 # service -> what its files say (read by hand from the files; the tests check the reader finds the same)
 EXPECTED = {
+    "cors-anywhere": dict(manager="pnpm", in_sync=True, build=None, entry="server.js", port=8080, kind="http",
+                          health=None, native=set(), node=">=0.10.0"),
+    "nest-starter": dict(manager="npm", in_sync=None, build="dist", entry="dist/main.js", port=3000, kind="http",
+                         health=None, native=set(), node=None),
+    "postgres-meta": dict(manager="npm", in_sync=False, build=None, entry="dist/server/server.js", port=8080,
+                          kind="http", health="/health", native=set(), node=">=20"),
     "localtunnel-server": dict(manager="yarn classic", in_sync=False, build=None, entry="bin/server", port=80,
                                kind="http", health="/api/status", native=set(), node=None),
     "loopback-todo": dict(manager="npm", in_sync=None, build="dist", entry="dist/index.js", port=3000, kind="http",
@@ -108,6 +114,27 @@ def test_runtime_needs_of_services_without_a_build():
     assert {"bin", "src"} <= needs("node-media-server-2.4")  # bin/app.js requires '..': the package's main
     assert {"dist", "public"} <= needs("loopback-todo")
     assert "test" not in needs("mongo-express")
+
+
+def test_a_build_output_published_ready_to_run_is_the_code():
+    """postgres-meta's tarball has dist/ but not the tsconfig.json nor the src/ its build script compiles: the
+    service runs from dist/ as it is (and its source, for the health route, is read there). A service whose build
+    can run is not prebuilt, even with a dist/ beside it."""
+    p = Project(WILD / "postgres-meta")
+    assert p.prebuilt is not None and p.prebuilt.value == "dist" and "tsconfig.json" in p.prebuilt.how
+    assert p.health.file == "dist/server/app.js"
+    assert set(p.runtime_needs.paths) == {"dist"}
+    assert all(Project(WILD / n).prebuilt is None for n in SERVICES if n != "postgres-meta")
+
+
+def test_a_runnable_build_with_a_dist_beside_it_is_not_prebuilt(tmp_path):
+    folder = _copy("nest-starter", tmp_path)
+    (folder / "dist").mkdir()
+    (folder / "dist" / "main.js").write_text("console.log('built before')\n")
+    assert Project(folder).prebuilt is None  # tsconfig.build.json and src/ are there: nest build runs
+    (folder / "tsconfig.build.json").unlink()
+    (folder / "tsconfig.json").unlink()
+    assert Project(folder).prebuilt.value == "dist"
 
 
 def test_kubernetes_ports_of_other_images_are_left_out():

@@ -57,3 +57,20 @@ def test_fix_port_names_the_port_the_health_check_probes(tmp_path):
     assert "http://127.0.0.1:1935/" in text and "http://127.0.0.1:8000/" not in text, fixed.stderr
     bad = _fastlint("fix", "--no-config", "--port", "http", str(folder))
     assert bad.returncode == 2 and bad.stderr.strip() == "fastlint: --port takes a port number (1-65535), not 'http'"
+
+
+def test_published_dist_stays_in_the_context_and_a_stale_lockfile_is_not_frozen(tmp_path):
+    """postgres-meta runs from its published dist/ (its build cannot run from the folder): the .dockerignore the fix
+    writes leaves dist in (the standard's excludes it), production copies it, no build step runs; its lockfile is
+    out of sync, so the install is `npm install`, never the `npm ci` that would stop the build (FL403's fix does
+    not put it back)."""
+    folder = tmp_path / "postgres-meta"
+    shutil.copytree(WILD / "postgres-meta", folder)
+    (tmp_path / ".git").mkdir()
+    fixed = _fastlint("fix", "--no-config", str(folder))
+    text = (folder / "Dockerfile").read_text()
+    ignored = (folder / ".dockerignore").read_text().splitlines()
+    assert "node_modules" in ignored and "dist" not in ignored, fixed.stderr
+    assert "COPY --from=builder --chown=nodejs:nodejs /usr/src/app/dist ./dist" in text
+    assert "npm run build" not in text and "npm ci" not in text and "RUN npm install --ignore-scripts" in text
+    assert "the build cannot run from this folder" in fixed.stderr

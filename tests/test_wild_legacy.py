@@ -29,12 +29,15 @@ pytestmark = [pytest.mark.docker, pytest.mark.slow, pytest.mark.skipif(not FULL,
 
 # service -> (outcome, what the reason must contain): builds | fails | no stand-in
 EXPECTED = {
+    "cors-anywhere": ("fails", "librt.so.1"),  # corepack takes pnpm's latest (12), a native binary the stand-in lacks a library for
     "localtunnel-server": ("builds", ""),
     "loopback-todo": ("fails", "TS5083"),  # tsconfig.json references the loopback-next monorepo's packages
     "mongo-express": ("fails", "curl"),  # tini and its signature are downloaded from GitHub and a keyserver
     "mongo-express-1": ("fails", "spawn git ENOENT"),  # no yarn.lock published; a git dependency, no git in Alpine
+    "nest-starter": ("builds", ""),
     "node-media-server": ("builds", ""),
     "node-media-server-2.4": ("builds", ""),
+    "postgres-meta": ("no stand-in", "ubuntu:24.04"),  # Ubuntu's apt packages are not in the stand-in store
     "redis-commander-0.6": ("fails", "stand-in apk"),  # apk add dumb-init jq ...: no Alpine packages here
     "redis-commander": ("no stand-in", "alpine:3.21"),
     "statsd": ("no stand-in", "node:12.8.3"),

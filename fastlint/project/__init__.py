@@ -6,6 +6,7 @@ file and line it was read from (``Fact.where``).
     p.manager.value.label                    # "yarn classic", "pnpm 9.1.0", "npm"   (Fact[Manager])
     p.lock_sync.in_sync, p.lock_sync.summary()
     p.build                                  # Fact[BuildStep] | None: script, tool, output folder
+    p.prebuilt                               # Fact[str] | None: the output published ready to run (no inputs)
     p.start.entry                            # Fact[str] | None: the file node runs
     p.runtime_needs.paths                    # {"dist": Fact, "public": Fact, ...}
     p.ports.port                             # Fact[int] | None, p.ports.candidates for all of them
@@ -146,6 +147,15 @@ class Project:
         return outside_inputs(self.folder)
 
     @cached_property
+    def prebuilt(self) -> Fact[str] | None:
+        """Fact[str] | None: the build output folder, published ready to run, when the build cannot run here (its
+        tsconfig or sources are not in the folder: an npm tarball of ``dist/`` only). The service has no build
+        step then, and that folder is its code."""
+        from .build import prebuilt
+
+        return prebuilt(self.folder, self.build, self.start.entry)
+
+    @cached_property
     def start(self):
         """Start: what ``npm start`` runs and the entry file."""
         from .build import start_command
@@ -157,22 +167,24 @@ class Project:
         """RuntimeNeeds: the top-level files and folders the started service needs (``.paths``)."""
         from .build import runtime_needs
 
-        return runtime_needs(self.folder, self.start.entry, self.build, self.package, self.key_lines)
+        build = None if self.prebuilt else self.build
+        return runtime_needs(self.folder, self.start.entry, build, self.package, self.key_lines)
 
     def runtime_needs_for(self, entry: str):
         """RuntimeNeeds of another entry file (the one a Dockerfile's CMD runs), relative to the folder."""
         from .build import runtime_needs
         from .facts import Fact
 
-        return runtime_needs(self.folder, Fact(entry, "", 0, "the entry file"), self.build, self.package,
-                             self.key_lines)
+        return runtime_needs(self.folder, Fact(entry, "", 0, "the entry file"),
+                             None if self.prebuilt else self.build, self.package, self.key_lines)
 
     # -- the server -------------------------------------------------------------------------------------------
     @cached_property
     def source_files(self) -> list[Path]:
-        from .sources import source_files
+        from .sources import SKIP_DIRS, source_files
 
-        files = source_files(self.folder)
+        # a published build output is the service's only code: read it as its source
+        files = source_files(self.folder, SKIP_DIRS - {self.prebuilt.value} if self.prebuilt else None)
         entry = self.start.entry
         if entry is not None and (self.folder / entry.value).is_file() and (self.folder / entry.value) not in files:
             files.insert(0, self.folder / entry.value)  # an entry without an extension (bin/server)

@@ -233,6 +233,33 @@ def _output_of(folder: Path, tool: str, cmd: str, key_lines: dict) -> Fact[str] 
     return None
 
 
+def prebuilt(folder: Path, build: Fact[BuildStep] | None, entry: Fact[str] | None) -> Fact[str] | None:
+    """The build's output as published (an npm tarball's ``dist/``), when the build cannot run here: the output
+    folder is in the service folder, the start entry is in it, and the build's inputs are not (the tsconfig the
+    compiler is given, or the sources folder). The service runs from that folder as it is; None otherwise."""
+    if build is None or entry is None:
+        return None
+    out = build.value.output.value.split("/", 1)[0] if build.value.output is not None else entry.value.split("/", 1)[0]
+    if "/" not in entry.value or entry.value.split("/", 1)[0] != out or not (folder / entry.value).is_file():
+        return None
+    tool = build.value.tool
+    missing = None
+    if tool in ("tsc", "lb-tsc", "nest"):
+        p = _PROJECT.search(build.value.command)
+        config = p.group(2) if p else ("tsconfig.build.json" if tool == "nest" and
+                                       not (folder / "tsconfig.json").is_file() else "tsconfig.json")
+        if not (folder / config).exists():
+            missing = config
+    root = tsconfig_option(folder, "tsconfig.json", "rootDir")
+    src = root.value if root else "src"
+    if missing is None and not (folder / src).exists() and tool is not None:
+        missing = f"{src}/"
+    if missing is None:
+        return None
+    return Fact(out, build.file, build.line, f"published build output ({build.value.command!r} needs {missing}, "
+                                             "which is not in the folder)")
+
+
 # -- the start command -------------------------------------------------------------------------------------------
 
 def start_command(folder: Path, package: dict, key_lines: dict) -> Start:

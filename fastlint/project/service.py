@@ -16,6 +16,8 @@ HTTP_PACKAGES = ("express", "fastify", "koa", "@koa/router", "koa-router", "@nes
                  "apollo-server", "apollo-server-express", "hono", "connect", "micro", "@feathersjs/express", "sails")
 GRPC_PACKAGES = ("@grpc/grpc-js", "grpc", "nice-grpc", "@nestjs/microservices")
 TCP_SERVER = re.compile(r"\bnet\.createServer\s*\(")
+# node's own HTTP server (no framework: a proxy, a plain handler): require('http').createServer(...), https too
+HTTP_SERVER = re.compile(r"""(?:\bhttps?|require\(\s*['"](?:node:)?https?['"]\s*\))\.createServer\s*\(""")
 GRPC_SERVER = re.compile(r"new\s+(?:grpc\.)?Server\s*\(|\.bindAsync\s*\(|Transport\.GRPC|createServer\(\)\s*\.add\(")
 
 HEALTH_NAMES = ("health", "healthz", "healthcheck", "health-check", "_health", "ready", "readyz", "readiness",
@@ -46,8 +48,9 @@ class Health:
 
 
 def service_kind(package: dict, key_lines: dict, files: list[Path], folder: Path) -> Fact[str] | None:
-    """``grpc`` or ``http`` from the dependencies (a gRPC server in the source decides when it has both); ``tcp``
-    for a service with neither whose source starts a plain TCP server (``net.createServer``: statsd's admin port)."""
+    """``grpc`` or ``http`` from the dependencies (a gRPC server in the source decides when it has both); with
+    neither, ``http`` for a source that starts node's own HTTP server (``http.createServer``: a proxy), else ``tcp``
+    for one that starts a plain TCP server (``net.createServer``: statsd's admin port)."""
     deps = package.get("dependencies") if isinstance(package.get("dependencies"), dict) else {}
     grpc = [d for d in GRPC_PACKAGES if d in deps]
     http = [d for d in HTTP_PACKAGES if d in deps]
@@ -63,8 +66,13 @@ def service_kind(package: dict, key_lines: dict, files: list[Path], folder: Path
         return Fact("grpc", "package.json", key_lines.get(("dependencies", grpc[0]), 0), f"depends on {grpc[0]}")
     if http:
         return Fact("http", "package.json", key_lines.get(("dependencies", http[0]), 0), f"depends on {http[0]}")
-    for path in files:
-        text = read_text(path)
+    texts = [(path, read_text(path)) for path in files]
+    for path, text in texts:
+        m = HTTP_SERVER.search(text)
+        if m:
+            return Fact("http", path.relative_to(folder).as_posix(), line_of(text, m.start()),
+                        "an HTTP server in the source (node's http.createServer)")
+    for path, text in texts:
         m = TCP_SERVER.search(text)
         if m:
             return Fact("tcp", path.relative_to(folder).as_posix(), line_of(text, m.start()),

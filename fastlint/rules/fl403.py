@@ -57,6 +57,23 @@ class FL403(InstructionRule):
                                                      context.exists("npm-shrinkwrap.json"))
         return self._lockless
 
+    def _stale_lockfile(self) -> str | None:
+        """Why the service's npm lockfile cannot be installed frozen (out of sync with package.json: `npm ci` would
+        stop the build, FL406), or None."""
+        if not hasattr(self, "_stale"):
+            from pathlib import Path
+
+            from ..project import Project
+
+            self._stale = None
+            folder = Path(self.ctx.path).parent
+            if (folder / "package.json").is_file():
+                project = Project(folder, Path(self.ctx.path).name)
+                lock = project.lockfile
+                if lock is not None and lock.kind == "npm" and project.lock_sync.in_sync is False:
+                    self._stale = f"{lock.file} is out of sync with package.json ({project.lock_sync.summary(limit=1)})"
+        return self._stale
+
     def check(self, ins):
         if ins.keyword != "RUN" or ins.parent is not None or ins.stage is None:
             return
@@ -76,6 +93,11 @@ class FL403(InstructionRule):
                 if self._no_npm_lockfile():  # npm ci would stop the build (FL405): the lockfile is what is missing
                     yield self.hit(spot, f"`npm {sub.text}` without a lockfile in the build context: every build "
                                          "resolves the versions again; commit a package-lock.json (then `npm ci`)")
+                    continue
+                stale = self._stale_lockfile()
+                if stale:  # npm ci would stop the build (FL406): the lockfile must be updated first
+                    yield self.hit(spot, f"`npm {sub.text}` resolves versions again: {stale}; update it and commit "
+                                         "it, then use `npm ci`")
                     continue
                 text = "ci" + ("" if scripts_off or not in_deps else " --ignore-scripts")
                 no_lock = lockfile_left_behind(ins)

@@ -1,5 +1,6 @@
 """FL404: no ``.dockerignore`` beside the Dockerfile, or one that lets node_modules, .git, dist, logs or .env
-into the build context."""
+into the build context. dist is not asked for where the service runs from a dist/ published ready to run, whose
+build cannot run from the folder (an npm tarball of dist/ only): there it is the service's code."""
 
 from __future__ import annotations
 
@@ -45,6 +46,17 @@ def excluded(rules, path: str) -> bool:
         return False
 
 
+def _published_output(folder: Path) -> str | None:
+    """"dist" when the service runs from a build output published ready to run, whose build cannot run here
+    (an npm tarball of dist/ only: fastlint.project's ``prebuilt``): excluding it would leave the image no code."""
+    if not (folder / "package.json").is_file():
+        return None
+    from ..project import Project
+
+    found = Project(folder).prebuilt
+    return found.value if found is not None and found.value == "dist" else None
+
+
 @register
 class FL404(FileRule):
     code = "FL404"
@@ -62,8 +74,11 @@ class FL404(FileRule):
             return  # text not from a file (stdin, a test's string): there is no folder to look in
         path = ignore_file(dockerfile.parent, dockerfile)
         anchor = df.stages[0].from_
+        kept = _published_output(dockerfile.parent)
         if not path.is_file():
-            fix = self.fix(Edit(0, 0, STANDARD_DOCKERIGNORE, path=str(path)),
+            content = STANDARD_DOCKERIGNORE if kept is None else STANDARD_DOCKERIGNORE.replace(
+                f"\n{kept}\n", f"\n# not {kept}: the service runs from it as published (its build's inputs are not here)\n")
+            fix = self.fix(Edit(0, 0, content, path=str(path)),
                            description=f"write {path.name} with the standard's exclusions")
             yield self.hit(anchor, f"No {path.name} beside the Dockerfile: node_modules, .git, dist, logs and .env "
                                    f"are sent to the builder and can end up in the image", fix=fix)
@@ -76,7 +91,8 @@ class FL404(FileRule):
             rules = parse_dockerignore(text)
         except DockerIgnoreError:
             return  # a file Docker rejects: the build fails on it before any of this matters
-        missing = [name for name, (paths, _) in REQUIRED.items() if not any(excluded(rules, p) for p in paths)]
+        missing = [name for name, (paths, _) in REQUIRED.items()
+                   if name != kept and not any(excluded(rules, p) for p in paths)]
         if not missing:
             return
         add = "".join(REQUIRED[name][1] + "\n" for name in missing)

@@ -370,9 +370,12 @@ class Session:
         kwargs: dict[str, Any] = dict(detach=True, network_mode=network, labels={"org.fastlint.run": "verify"},
                                       environment=environment or {})
         if health_interval:
-            # Test left empty: the engine keeps the image's command and takes only the new timing.
-            ns = int(health_interval * 1e9)
-            kwargs["healthcheck"] = {"test": [], "interval": ns, "start_period": ns}
+            # Test left empty: the engine keeps the image's command and takes only the new interval. The image's
+            # start period stays (a zero field is the image's): a check that passes within it ends it at once, and
+            # one that fails within it does not count, so a service that needs longer than the new interval times
+            # the retries to start (a Fastify server with big dependencies on a loaded machine: 9 s) is not
+            # reported unhealthy before it could answer.
+            kwargs["healthcheck"] = {"test": [], "interval": int(health_interval * 1e9)}
         container = self.client.containers.create(image_id, **kwargs)
         with self._lock:
             self._containers.append(container.id)

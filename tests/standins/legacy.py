@@ -57,6 +57,8 @@ LEGACY = {
 NOT_STOOD_IN = {
     "node:12.8.3": "Node.js 12.8.3 was never released (12.8.0 and 12.8.1 were), so no such image exists: the real "
                    "build cannot pull it either",
+    "ubuntu:24.04": "no Ubuntu stand-in: the legacy file installs Ubuntu's nodejs and npm with apt-get, and only "
+                    "Debian's archive is reachable here (the migrated file, on node:20-alpine, is what must build)",
     "alpine:3.21": "the legacy file installs Alpine's nodejs, npm, yarn, dumb-init, jq and icu packages with apk; "
                    "the stand-in package store has none of them",
 }

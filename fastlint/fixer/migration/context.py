@@ -301,13 +301,20 @@ def _yarn_path(r) -> bool:
     return bool(m) and _exists(r, m.group(1))
 
 
+def _ignored(r) -> tuple[str, ...]:
+    """What FL404's .dockerignore leaves out of this service's build context: not the published build output a
+    service runs from (FL404 leaves it in then)."""
+    kept = r.project.prebuilt
+    return tuple(p for p in IGNORED_BY_FL404 if kept is None or p != kept.value)
+
+
 def _exists(r, rel: str) -> bool:
     """The path is in the build context the migrated file will have (after .dockerignore and FL404's)."""
     from ...rules.lib.context import BuildContext
 
     rel = posixpath.normpath(rel.lstrip("./")) if rel not in (".", "./") else "."
     top = rel.split("/", 1)[0]
-    if top in IGNORED_BY_FL404 or top.startswith(".env.") or top.startswith("Dockerfile") or top.endswith(".log"):
+    if top in _ignored(r) or top.startswith(".env.") or top.startswith("Dockerfile") or top.endswith(".log"):
         return False
     return BuildContext(r.path).exists(rel)
 
@@ -319,7 +326,13 @@ def _build(r) -> dict:
     build = r.project.build
     manager = r.project.lockfile.manager if r.project.lockfile is not None else "npm"
     runner = {"npm": "npm run", "yarn": "yarn run", "pnpm": "pnpm run"}.get(manager, "npm run")
-    if build is not None:
+    prebuilt = r.project.prebuilt
+    if prebuilt is not None:
+        out["build_command"] = ""
+        r.warn(0, f"{prebuilt.where}: the build cannot run from this folder: {prebuilt.how}; production takes "
+                  f"{prebuilt.value}/ as it is")
+        build = None
+    elif build is not None:
         out["build_command"] = f"{runner} build"
     else:
         out["build_command"] = ""
@@ -521,7 +534,7 @@ def _runtime_files(r, ctx: dict, workdir: str) -> tuple[list[str], list[str]]:
     """(extra_copy, output_copy): the top-level files and folders production takes from the builder. Each must be
     in the build context or made by the builder: a path neither provides is refused, never copied."""
     project = r.project
-    build = project.build
+    build = project.build if project.prebuilt is None else None
     outputs: list[str] = []
     if build is not None:
         out = build.value.output.value if build.value.output is not None else None
@@ -554,7 +567,7 @@ def _runtime_files(r, ctx: dict, workdir: str) -> tuple[list[str], list[str]]:
         if _exists(r, top) or top in r.made_files:
             extra.append(top)
             continue
-        if top in IGNORED_BY_FL404 or top.startswith(".env"):
+        if top in _ignored(r) or top.startswith(".env"):
             continue  # dist without a build, .env files: never in the context
         raise MigrationError(f"production needs {top} ({why}), which neither the build context nor the build "
                              "provides")
