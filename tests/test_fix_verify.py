@@ -78,6 +78,7 @@ def test_verify_leaves_a_service_that_exits_untouched(tmp_path, docker_client, s
     assert r.returncode == 1, r.stdout + r.stderr
     lines = [line for line in r.stderr.splitlines() if "(--verify)" in line]
     assert len(lines) == 1, r.stderr
+    print(lines[0])  # shown with -rP: the line a user reads
     assert "not rewritten: the fixed file was built and run (--verify) and its image builds but does not turn " \
            "healthy (exited with code 1)" in lines[0], lines[0]
     assert "esm" in lines[0] or "SyntaxError" in lines[0], lines[0]  # node's error, not the health check's
