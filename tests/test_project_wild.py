@@ -25,6 +25,8 @@ EXPECTED = {
                          health=None, native=set(), node=None),
     "postgres-meta": dict(manager="npm", in_sync=False, build=None, entry="dist/server/server.js", port=8080,
                           kind="http", health="/health", native=set(), node=">=20"),
+    "maildev": dict(manager="npm", in_sync=None, build=None, entry="dist/index.js", port=1080, kind=None, health=None,
+                    native=set(), node=">=20.0.0"),
     "localtunnel-server": dict(manager="yarn classic", in_sync=False, build=None, entry="bin/server", port=80,
                                kind="http", health="/api/status", native=set(), node=None),
     "loopback-todo": dict(manager="npm", in_sync=None, build="dist", entry="dist/index.js", port=3000, kind="http",
@@ -124,7 +126,8 @@ def test_a_build_output_published_ready_to_run_is_the_code():
     assert p.prebuilt is not None and p.prebuilt.value == "dist" and "tsconfig.json" in p.prebuilt.how
     assert p.health.file == "dist/server/app.js"
     assert set(p.runtime_needs.paths) == {"dist"}
-    assert all(Project(WILD / n).prebuilt is None for n in SERVICES if n != "postgres-meta")
+    assert Project(WILD / "maildev").prebuilt.value == "dist"
+    assert all(Project(WILD / n).prebuilt is None for n in SERVICES if n not in ("postgres-meta", "maildev"))
 
 
 def test_a_runnable_build_with_a_dist_beside_it_is_not_prebuilt(tmp_path):

@@ -74,3 +74,15 @@ def test_published_dist_stays_in_the_context_and_a_stale_lockfile_is_not_frozen(
     assert "COPY --from=builder --chown=nodejs:nodejs /usr/src/app/dist ./dist" in text
     assert "npm run build" not in text and "npm ci" not in text and "RUN npm install --ignore-scripts" in text
     assert "the build cannot run from this folder" in fixed.stderr
+
+
+def test_no_fixture_file_is_ignored_by_git():
+    """A fixture file that .gitignore hides (a published `dist/`, say) passes here and is missing from every clone:
+    no file under fixtures/ may be ignored."""
+    root = Path(__file__).resolve().parent.parent
+    listed = subprocess.run(["git", "ls-files", "--others", "--ignored", "--exclude-standard", "fixtures"],
+                            cwd=root, capture_output=True, text=True)
+    if listed.returncode != 0:
+        pytest.skip(f"not a git checkout: {listed.stderr.strip()[:200]}")
+    ignored = [p for p in listed.stdout.splitlines() if "__pycache__" not in p and not p.endswith(".pyc")]
+    assert ignored == []

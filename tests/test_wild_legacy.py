@@ -32,6 +32,7 @@ EXPECTED = {
     "cors-anywhere": ("fails", "librt.so.1"),  # corepack takes pnpm's latest (12), a native binary the stand-in lacks a library for
     "localtunnel-server": ("builds", ""),
     "loopback-todo": ("fails", "TS5083"),  # tsconfig.json references the loopback-next monorepo's packages
+    "maildev": ("no stand-in", "amazonlinux:2023"),  # Amazon Linux's dnf packages are not reachable here
     "mongo-express": ("fails", "curl"),  # tini and its signature are downloaded from GitHub and a keyserver
     "mongo-express-1": ("fails", "spawn git ENOENT"),  # no yarn.lock published; a git dependency, no git in Alpine
     "nest-starter": ("builds", ""),

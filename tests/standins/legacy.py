@@ -59,6 +59,8 @@ NOT_STOOD_IN = {
                    "build cannot pull it either",
     "ubuntu:24.04": "no Ubuntu stand-in: the legacy file installs Ubuntu's nodejs and npm with apt-get, and only "
                     "Debian's archive is reachable here (the migrated file, on node:20-alpine, is what must build)",
+    "amazonlinux:2023": "no Amazon Linux stand-in: the legacy file installs Amazon Linux's nodejs20 and nodejs20-npm "
+                        "with dnf, whose repositories are not reachable here (the migrated file is what must build)",
     "alpine:3.21": "the legacy file installs Alpine's nodejs, npm, yarn, dumb-init, jq and icu packages with apk; "
                    "the stand-in package store has none of them",
 }

