@@ -219,6 +219,8 @@ WILD_EXPECTED: dict[tuple[str, str], tuple[str, str, str]] = {
                                          "native binary that needs librt.so.1, which the node:20-alpine stand-in "
                                          "(the host's node on busybox) does not have: the original fails the same way")
        for m in ("safe", "unsafe")},
+    **{("maildev/Dockerfile", m): ("no stand-in", "amazonlinux:2023", legacy.NOT_STOOD_IN["amazonlinux:2023"])
+       for m in ("safe", "unsafe")},  # unsafe: FL102/FL201 refuse the switch (`dnf` cannot be carried over)
     ("postgres-meta/Dockerfile", "safe"): ("no stand-in", "ubuntu:24.04", legacy.NOT_STOOD_IN["ubuntu:24.04"]),
     ("postgres-meta/Dockerfile", "unsafe"): ("fails", "are in sync",
                                              "its package-lock.json is out of sync with package.json (the fixture is "
@@ -296,8 +298,8 @@ def test_every_fixture_dockerfile_fixed_builds(request, tmp_path, docker_client,
     assert result.returncode in (0, 1), result.stdout + result.stderr  # 1: findings left that no fix removes
     assert "not applied" not in result.stderr and "did not settle" not in result.stderr, result.stderr
     original, text = dockerfile.read_text(), target.read_text()
-    if mode == "unsafe":
-        assert text != original, "the unsafe fixes changed nothing"
+    if mode == "unsafe":  # (a wild file may stay as it was when every unsafe fix is refused, with the reason)
+        assert text != original or (wild and "no fix: " in result.stdout), "the unsafe fixes changed nothing"
     if dockerfile.name != "Dockerfile":
         shutil.copyfile(target, context / "Dockerfile")
     if wild:
