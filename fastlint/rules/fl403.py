@@ -47,32 +47,27 @@ class FL403(InstructionRule):
     fix_safety = "unsafe"
     needs_instructions = ("RUN",)
 
-    def _no_npm_lockfile(self) -> bool:
-        """The build context is known (a Dockerfile beside a package.json) and has no npm lockfile."""
-        if not hasattr(self, "_lockless"):
+    def _context(self):
+        """The build context (``lib.context.BuildContext``), read once per file."""
+        if not hasattr(self, "_build_context"):
             from .lib.context import BuildContext
 
-            context = BuildContext(self.ctx.path)
-            self._lockless = context.known and not (context.exists("package-lock.json") or
-                                                     context.exists("npm-shrinkwrap.json"))
-        return self._lockless
+            self._build_context = BuildContext(self.ctx.path)
+        return self._build_context
 
-    def _stale_lockfile(self) -> str | None:
-        """Why the service's npm lockfile cannot be installed frozen (out of sync with package.json: `npm ci` would
-        stop the build, FL406), or None."""
-        if not hasattr(self, "_stale"):
-            from pathlib import Path
+    def _no_npm_lockfile(self) -> bool:
+        """The build context is known (a Dockerfile beside a package.json) and has no npm lockfile."""
+        context = self._context()
+        return context.known and not (context.exists("package-lock.json") or context.exists("npm-shrinkwrap.json"))
 
-            from ..project import Project
-
-            self._stale = None
-            folder = Path(self.ctx.path).parent
-            if (folder / "package.json").is_file():
-                project = Project(folder, Path(self.ctx.path).name)
-                lock = project.lockfile
-                if lock is not None and lock.kind == "npm" and project.lock_sync.in_sync is False:
-                    self._stale = f"{lock.file} is out of sync with package.json ({project.lock_sync.summary(limit=1)})"
-        return self._stale
+    def _stale_lockfile(self) -> bool:
+        """The context's npm lockfile is out of sync with package.json: `npm ci` would stop the build, and FL406
+        reports the lockfile (at this same command), so this rule says nothing and offers no `npm ci`."""
+        context = self._context()
+        if not context.known:
+            return False
+        sync = context.project.lock_sync
+        return sync.in_sync is False and sync.lockfile.kind == "npm" and not sync.lockfile.file.startswith("..")
 
     def check(self, ins):
         if ins.keyword != "RUN" or ins.parent is not None or ins.stage is None:
@@ -94,10 +89,7 @@ class FL403(InstructionRule):
                     yield self.hit(spot, f"`npm {sub.text}` without a lockfile in the build context: every build "
                                          "resolves the versions again; commit a package-lock.json (then `npm ci`)")
                     continue
-                stale = self._stale_lockfile()
-                if stale:  # npm ci would stop the build (FL406): the lockfile must be updated first
-                    yield self.hit(spot, f"`npm {sub.text}` resolves versions again: {stale}; update it and commit "
-                                         "it, then use `npm ci`")
+                if self._stale_lockfile():  # FL406's finding: update the lockfile first; no npm ci to offer
                     continue
                 text = "ci" + ("" if scripts_off or not in_deps else " --ignore-scripts")
                 no_lock = lockfile_left_behind(ins)
