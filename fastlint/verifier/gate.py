@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .engine import BuildFailed, EngineError, Session
+from .verify import slug
 
 RUN_TIMEOUT = 300.0  # the wait for healthy (seconds)
 HEALTH_INTERVAL = 2.0  # probe every 2 s: the gate asks whether it turns healthy, not how fast
@@ -51,7 +52,7 @@ class Gate:
                 if inside is not None:
                     (context / inside).parent.mkdir(parents=True, exist_ok=True)
                     (context / inside).write_text(content, encoding="utf-8")
-            tag = f"fastlint-fix-verify/{_slug(folder.name)}:{self.run_id}"
+            tag = f"fastlint-fix-verify/{slug(folder.name)}:{self.run_id}"
             try:
                 built = self.session.build(context, name, tag, self.options.build_args, label="fix-verify")
             except BuildFailed as err:
@@ -80,12 +81,6 @@ def _inside(path: Path, folder: Path) -> Path | None:
         return path.relative_to(folder)
     except ValueError:
         return None
-
-
-def _slug(name: str) -> str:
-    import re
-
-    return re.sub(r"[^a-z0-9._-]+", "-", name.lower()).strip("-._") or "service"
 
 
 def _one_line(text: str, limit: int = 300) -> str:

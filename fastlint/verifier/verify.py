@@ -89,6 +89,11 @@ def verify(service_dirs: list[Path], options: VerifyOptions, client=None) -> dic
     return report
 
 
+def slug(name: str) -> str:
+    """A folder name as an image repository name component (lower case, [a-z0-9._-])."""
+    return re.sub(r"[^a-z0-9._-]+", "-", name.lower()).strip("-._") or "service"
+
+
 def budgets_for(service_dir: Path, options: VerifyOptions) -> dict[str, float]:
     """The budgets for one service folder: the policy's (the nearest fastlint.yaml above its Dockerfile, else
     the built-in one), each overridden by --max-size / --max-layers. A bad fastlint.yaml is an EngineError (exit
@@ -109,7 +114,7 @@ def verify_service(session: Session, service_dir: Path, options: VerifyOptions, 
     """One service: its figures, the baseline's, the change, and the verdict against `budgets`."""
     budgets = budgets or budgets_for(service_dir, options)
     name = service_dir.resolve().name
-    repo = "fastlint-verify/" + (re.sub(r"[^a-z0-9._-]+", "-", name.lower()).strip("-._") or "service")
+    repo = "fastlint-verify/" + slug(name)
     dev_deps = _dev_dependencies(service_dir)
     target = measure(session, service_dir, options.dockerfile, f"{repo}:{run_id}", dev_deps, options)
     baseline = None

@@ -36,7 +36,7 @@ def build_context(r: LegacyReader, port: int | None = None) -> dict:
     one ``fastlint fix --port`` gives."""
     project = r.project
     _refuse_outside_inputs(r)
-    workdir = r.workdir if r.had_workdir and r.workdir != "/" else "/app"
+    workdir = r.app_dir
     service_name = r.service.name if r.service else r.folder.resolve().name
     svc_type = _type(r)
     ctx: dict = {"service": service_name, "type": svc_type, "workdir": workdir}
@@ -112,7 +112,7 @@ def _type(r) -> str:
             return "grpc"
         if re.search(r"\b(curl|wget)\b", probe):
             return "http"
-        script = _legacy_health_script(r, r.workdir if r.had_workdir and r.workdir != "/" else "/app")
+        script = _legacy_health_script(r, r.app_dir)
         if script is not None and _makes_http_requests(r, script):
             return "http"  # the service's own check script asks an HTTP endpoint (maildev's bin/healthcheck.js)
     kind = r.project.kind
@@ -131,7 +131,7 @@ def _makes_http_requests(r, script: list[str]) -> bool:
         return False
     from ...project.sources import read_text
 
-    workdir = r.workdir if r.had_workdir and r.workdir != "/" else "/app"
+    workdir = r.app_dir
     text = read_text(r.folder / (_under(files[0], workdir) or files[0]))
     if re.search(r"\bfetch\s*\(", text):
         return True

@@ -84,6 +84,11 @@ class LegacyReader:
     def warn(self, line: int, message: str) -> None:
         self.warnings.append((line, message))
 
+    @property
+    def app_dir(self) -> str:
+        """Where the legacy image kept the service: its WORKDIR, /app when it set none (or /)."""
+        return self.workdir if self.had_workdir and self.workdir != "/" else "/app"
+
     # -- walking -----------------------------------------------------------------------------------------------
     def read(self) -> None:
         for ins in self.df.instructions:
@@ -265,7 +270,7 @@ class LegacyReader:
                     continue
                 path = posixpath.normpath(path)
                 found = True
-                workdir = self.workdir if self.had_workdir and self.workdir != "/" else "/app"
+                workdir = self.app_dir
                 makes_workdir = workdir == path or workdir.startswith(path.rstrip("/") + "/")
                 if not makes_workdir and path not in self.runtime_dirs:
                     self.runtime_dirs.append(path)
