@@ -74,6 +74,11 @@ def test_published_dist_stays_in_the_context_and_a_stale_lockfile_is_not_frozen(
     assert "COPY --from=builder --chown=nodejs:nodejs /usr/src/app/dist ./dist" in text
     assert "npm run build" not in text and "npm ci" not in text and "RUN npm install --ignore-scripts" in text
     assert "the build cannot run from this folder" in fixed.stderr
+    # the migrated file's `npm install` with the stale lockfile: FL406 says so, once; FL403 adds no second finding
+    checked = _fastlint("check", "--no-config", "--select", "FL403,FL406", "--format", "json", str(folder / "Dockerfile"))
+    findings = [(f["code"], f["line"]) for f in json.loads(checked.stdout)]
+    install = next(n for n, line in enumerate(text.splitlines(), 1) if "RUN npm install" in line)
+    assert findings == [("FL406", install)], checked.stdout
 
 
 def test_no_fixture_file_is_ignored_by_git():
