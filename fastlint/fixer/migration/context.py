@@ -147,6 +147,7 @@ def _port(r, svc_type: str, given: int | None) -> tuple[int, list[str]]:
     # the original text is what is migrated (it may not be on disk yet): its EXPOSE and ENV PORT, then the rest
     from_file = dockerfile_ports(r.df, dockerfile)
     candidates = from_file + [c for c in r.project.ports.candidates if c.file != dockerfile]
+    served: list[str] = []  # other ports a gRPC service serves (its HTTP server's), kept in EXPOSE
     if given is not None:
         port, why = given, "fix --port"
     elif r.service is not None:
@@ -162,6 +163,13 @@ def _port(r, svc_type: str, given: int | None) -> tuple[int, list[str]]:
         if svc_type == "http" and len({c.value for c in candidates}) > 1:
             named = {h.value for h in r.project.ports.http}
             chosen = next((c for c in candidates if c.value in named and not c.how.startswith("source")), None)
+        elif svc_type == "grpc" and len({c.value for c in candidates}) > 1:
+            # a gRPC server beside an HTTP one (NestJS's hybrid app): the probe asks the port the gRPC server binds
+            # or a Kubernetes probe names; the other ports the Dockerfile or the manifests give stay exposed
+            named = {h.value for h in r.project.ports.grpc}
+            chosen = next((c for c in candidates if c.value in named), None)
+            if chosen is not None:
+                served = [str(c.value) for c in candidates if c.value != chosen.value and not c.how.startswith("source")]
         chosen = chosen or (candidates[0] if candidates else None)
         if chosen is None:
             raise MigrationError("no port: the service is not in the service matrix, and neither the Dockerfile "
@@ -173,7 +181,7 @@ def _port(r, svc_type: str, given: int | None) -> tuple[int, list[str]]:
             at = next((c.line for c in from_file if c.value in others), 0)  # the first other port's line here
             r.warn(at, f"the health check probes port {port} ({why}); other ports found: "
                       f"{', '.join(map(str, others))}")
-    extra = []
+    extra = served
     for word, _line in r.exposed:
         value = r._expand(word)
         m = re.fullmatch(r"(\d{1,5})(?:/(tcp|udp))?", value)
