@@ -222,6 +222,13 @@ class Project:
         return proto_service(self.folder, self.proto_files)
 
     @cached_property
+    def grpc_health(self) -> Fact[str] | None:
+        """Where the service serves grpc.health.v1 (what grpc_health_probe asks), or None."""
+        from .service import grpc_health
+
+        return grpc_health(self.package, self.key_lines, self.source_files, self.folder, self.proto_files)
+
+    @cached_property
     def health(self):
         """Fact[Health] | None: the health route the source defines."""
         from .service import health_endpoint

@@ -41,6 +41,13 @@ def build_context(r: LegacyReader, port: int | None = None) -> dict:
     svc_type = _type(r)
     ctx: dict = {"service": service_name, "type": svc_type, "workdir": workdir}
     ctx["port"], ctx["extra_ports"] = _port(r, svc_type, port)
+    tcp_why = "a TCP server, no HTTP route to ask"
+    if svc_type == "grpc" and r.service is None and project.grpc_health is None:
+        svc_type = ctx["type"] = "tcp"  # the template's port check, no grpc_health_probe
+        tcp_why = ("the gRPC server serves no grpc.health.v1 Health service: no grpc-health-check or similar "
+                   "dependency, no health.proto, no registration in the source; grpc_health_probe would get "
+                   "UNIMPLEMENTED and the container would never turn healthy. Serve the health service, then "
+                   "migrate again for grpc_health_probe")
     if svc_type == "grpc":
         name = r.service.health_service if r.service is not None and r.service.health_service else None
         if name is None and project.grpc_service is not None:
@@ -53,7 +60,7 @@ def build_context(r: LegacyReader, port: int | None = None) -> dict:
     env: dict[str, str] = {}
     ctx["start_command"] = _start_command(r, workdir, env)
     _dotenv(r, env)
-    health = _health(r, ctx, svc_type, workdir)
+    health = _health(r, ctx, svc_type, workdir, tcp_why)
     ctx.update(health)
     for sources, dest, line in r._copies:
         _place_copy(r, sources, dest, line, workdir)
@@ -493,7 +500,7 @@ def _quote(value: str) -> str:
 
 # -- health -------------------------------------------------------------------------------------------------------
 
-def _health(r, ctx: dict, svc_type: str, workdir: str) -> dict:
+def _health(r, ctx: dict, svc_type: str, workdir: str, tcp_why: str) -> dict:
     """gRPC: grpc_health_probe (the template's). HTTP in the service matrix: the standard's curl check. Otherwise
     node makes the request (the route the service defines, else any answer below 500), or the original image's
     own check script is kept: no curl in production."""
@@ -509,7 +516,7 @@ def _health(r, ctx: dict, svc_type: str, workdir: str) -> dict:
         r.warn(r.health.line, f"the original health check ({' '.join(script)}) is kept: the script is the service's own")
         return {"health_command": script}
     if svc_type == "tcp":
-        r.warn(0, f"health check: node connects to port {port} (a TCP server, no HTTP route to ask)")
+        r.warn(0, f"health check: node connects to port {port} ({tcp_why})")
         code = (f"require('net').connect({port}, '127.0.0.1').on('connect', () => process.exit(0))"
                 ".on('error', () => process.exit(1))")
         return {"health_command": ["node", "-e", code]}
