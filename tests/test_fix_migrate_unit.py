@@ -375,3 +375,23 @@ def test_an_optional_native_module_that_does_not_build_is_left_out(tmp_path):
     assert "(npm rebuild bcrypt || rm -rf node_modules/bcrypt)" in install, install
     assert "&& npm rebuild sharp && (" in install, install  # required: its failure fails the build
     assert warned(m, "bcrypt is an optional dependency")
+
+
+@pytest.mark.parametrize("builds", [False, True])
+def test_a_dist_the_original_did_not_build_is_taken_as_it_is(tmp_path, builds):
+    """grpc-health of the wild set: its original image runs the published dist/ and builds nothing; a build from
+    a fresh install (no lockfile) breaks on today's @types with its TypeScript 3.7. The migration keeps what the
+    original did: no build step, dist/ from the context (and not excluded by FL404's .dockerignore)."""
+    d = tmp_path / "svc"
+    (d / "dist").mkdir(parents=True)
+    (d / "src").mkdir()
+    (d / "dist" / "main.js").write_text("require('http').createServer().listen(3000)\n")
+    (d / "src" / "main.ts").write_text("x\n")
+    (d / "tsconfig.json").write_text('{"compilerOptions": {"outDir": "./dist"}}')
+    package = {"scripts": {"build": "tsc", "start": "node dist/main.js"}, "dependencies": {"express": "4"}}
+    run_build = "RUN npm run build\n" if builds else ""
+    m = run(tmp_path, f"FROM node:12-slim\nWORKDIR /app\nCOPY . .\nRUN npm install --production\n{run_build}"
+                      "EXPOSE 3000\nCMD [\"node\", \"dist/main.js\"]\n", package=package)
+    assert ("npm run build" in m.text) is builds
+    assert "COPY --from=builder --chown=nodejs:nodejs /app/dist ./dist" in m.text
+    assert warned(m, "ran the dist/ of the build context", "no build step") is not builds

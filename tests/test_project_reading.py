@@ -280,3 +280,37 @@ def test_node_major_range(spec, majors):
     from fastlint.project.manager import node_major_range
 
     assert node_major_range(spec) == majors
+
+
+# -- the build output an image runs as it is -------------------------------------------------------------------
+
+@pytest.mark.parametrize(("command", "builds"), [
+    ("npm ci && npm run build", True), ("yarn build", True), ("pnpm run build:prod", True), ("npx tsc -p .", True),
+    ("nest build", True), ("npm run compile", True),  # a script that runs a compiler
+    ("npm install --production", False), ("npm run lint", False), ("apt-get install -y nginx", False),
+    ("npm run nope", False),  # a script package.json does not have
+])
+def test_what_a_run_builds(command, builds):
+    from fastlint.project.build import runs_build
+
+    scripts = {"build": "tsc", "compile": "rimraf dist && tsc -p tsconfig.build.json", "lint": "eslint ."}
+    assert runs_build(command, scripts) is builds
+
+
+def test_a_dist_the_dockerfile_does_not_build_is_run_as_it_is(tmp_path):
+    p = service(tmp_path, {"package.json": {"scripts": {"build": "nest build", "start:prod": "node dist/main"},
+                                            "main": "dist/main.js"},
+                           "tsconfig.json": {"compilerOptions": {"outDir": "./dist"}},
+                           "src/main.ts": "x\n", "dist/main.js": "x\n"})
+    assert p.prebuilt is None  # its build can run here
+    found = p.output_run_as_is(["apt-get update", "npm install --production"])
+    assert (found.value, found.where) == ("dist", "package.json:6")  # the main field, the entry
+    assert p.output_run_as_is(["npm install", "npm run build"]) is None  # the image builds it
+    (tmp_path / "dist" / "main.js").unlink()
+    assert Project(tmp_path).output_run_as_is(["npm install"]) is None  # no built entry in the context
+
+
+def test_a_published_output_is_run_as_it_is_whatever_the_dockerfile_runs(tmp_path):
+    p = service(tmp_path, {"package.json": {"scripts": {"build": "tsc"}, "main": "dist/index.js"},
+                           "dist/index.js": "x\n"})
+    assert p.prebuilt is not None and p.output_run_as_is(["npm run build"]) == p.prebuilt

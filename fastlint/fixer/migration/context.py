@@ -335,10 +335,16 @@ def _yarn_path(r) -> bool:
     return bool(m) and _exists(r, m.group(1))
 
 
+def _output_as_is(r):
+    """Fact | None: the build output the original image ran as it was in the build context (published ready to
+    run, or not built by its Dockerfile): production takes it as it is, and FL404 leaves it in the context."""
+    return r.project.output_run_as_is([ins.args_text or "" for ins in r.df.instructions if ins.keyword == "RUN"])
+
+
 def _ignored(r) -> tuple[str, ...]:
-    """What FL404's .dockerignore leaves out of this service's build context: not the published build output a
-    service runs from (FL404 leaves it in then)."""
-    kept = r.project.prebuilt
+    """What FL404's .dockerignore leaves out of this service's build context: not the build output a service runs
+    as it is (FL404 leaves it in then)."""
+    kept = _output_as_is(r)
     return tuple(p for p in IGNORED_BY_FL404 if kept is None or p != kept.value)
 
 
@@ -360,11 +366,16 @@ def _build(r) -> dict:
     build = r.project.build
     manager = r.project.lockfile.manager if r.project.lockfile is not None else "npm"
     runner = {"npm": "npm run", "yarn": "yarn run", "pnpm": "pnpm run"}.get(manager, "npm run")
-    prebuilt = r.project.prebuilt
-    if prebuilt is not None:
+    as_is = _output_as_is(r)
+    if as_is is not None:
         out["build_command"] = ""
-        r.warn(0, f"{prebuilt.where}: the build cannot run from this folder: {prebuilt.how}; production takes "
-                  f"{prebuilt.value}/ as it is")
+        if as_is == r.project.prebuilt:
+            r.warn(0, f"{as_is.where}: the build cannot run from this folder: {as_is.how}; production takes "
+                      f"{as_is.value}/ as it is")
+        else:
+            r.warn(0, f"{as_is.where}: the original image ran the {as_is.value}/ of the build context (its Dockerfile "
+                      f"builds nothing): production takes {as_is.value}/ as it is, with no build step (a build "
+                      "from a fresh install may not do what the original did)")
         build = None
     elif build is not None:
         out["build_command"] = f"{runner} build"
@@ -572,7 +583,7 @@ def _runtime_files(r, ctx: dict, workdir: str) -> tuple[list[str], list[str]]:
     """(extra_copy, output_copy): the top-level files and folders production takes from the builder. Each must be
     in the build context or made by the builder: a path neither provides is refused, never copied."""
     project = r.project
-    build = project.build if project.prebuilt is None else None
+    build = project.build if _output_as_is(r) is None else None
     outputs: list[str] = []
     if build is not None:
         out = build.value.output.value if build.value.output is not None else None
