@@ -2,10 +2,12 @@
 
 The knowledge is data: ``node_compat.json`` beside this module, one row per package and Node range, each with its
 evidence (a run on a named Node version, or the package's own published documentation). A row says: on the
-Node majors of ``node``, the versions of ``package`` in ``versions`` do not run; ``works`` says which do;
-``breaks`` says when it shows: ``start`` (the service exits when it loads the package: judged for
-``dependencies`` and ``optionalDependencies``, what production installs) or ``install`` (the install fails:
-``devDependencies`` too, which the build stage installs).
+Node majors of ``node``, the versions of ``package`` in ``versions`` do not run; ``works`` says which do.
+
+Only ``dependencies`` and ``optionalDependencies`` are judged: what production installs and loads. A
+devDependency is left alone: the template installs with ``--ignore-scripts`` (a native module's failing build
+does not run), and a build tool that fails makes the build fail where it shows (verdaccio's node-sass 4.5.3, a
+devDependency of a web UI it publishes built, migrates and turns healthy on Node 20).
 
 Only the version the service really installs is judged: an exact version in package.json, else the version its
 lockfile resolves the package.json range to. A range without a lockfile (``^3.0.0``) is never judged: npm may
@@ -24,8 +26,7 @@ from .facts import Fact
 TABLE = Path(__file__).with_name("node_compat.json")
 _EXACT = re.compile(r"^=?v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)(?:\+[0-9A-Za-z.-]+)?$")
 _NODE_IMAGE = re.compile(r"^(?:[\w.-]+(?::\d+)?/)*node:(\d+)(?:[.-]|$)")
-FIELDS = {"start": ("dependencies", "optionalDependencies"),
-          "install": ("dependencies", "optionalDependencies", "devDependencies")}
+FIELDS = ("dependencies", "optionalDependencies")  # what production installs and loads
 
 
 @dataclass(frozen=True)
@@ -33,8 +34,7 @@ class Row:
     package: str
     versions: str  # the npm range of the versions that do not run
     node: str  # the Node versions (an npm range over majors: "20", ">=16") they do not run on
-    works: str  # which versions do, in words ("3.1.0 or later")
-    breaks: str  # start | install
+    works: str  # which versions do, in words ("3.1.0 or later"); "" when none does
     source: str  # the evidence in a few words, for messages
     evidence: str  # the evidence in full
 
@@ -68,8 +68,6 @@ def table() -> dict[str, tuple[Row, ...]]:
     rows: dict[str, list[Row]] = {}
     for raw in data["rows"]:
         row = Row(**raw)
-        if row.breaks not in FIELDS:
-            raise ValueError(f"{TABLE.name}: {row.package}: breaks must be one of {sorted(FIELDS)}, not {row.breaks!r}")
         rows.setdefault(row.package, []).append(row)
     return {name: tuple(r) for name, r in rows.items()}
 
@@ -115,7 +113,7 @@ def breakages(project, node_major: int) -> list[Fact[Breakage]]:
     """The service's dependencies whose installed version does not run on ``node_major``, by the table: each with
     the file and line its version was read from. Nothing is read when no dependency is in the table."""
     package = project.package
-    named = {name for f in FIELDS["install"] if isinstance(package.get(f), dict) for name in package[f]}
+    named = {name for f in FIELDS if isinstance(package.get(f), dict) for name in package[f]}
     if not named:
         return []
     rows = table()
@@ -126,13 +124,10 @@ def breakages(project, node_major: int) -> list[Fact[Breakage]]:
     out: list[Fact[Breakage]] = []
     node = f"{node_major}.0.0"
     for name in sorted(named & rows.keys()):
+        spec, field = _spec(package, name)
         for row in rows[name]:
-            if not satisfies(node, row.node):
+            if not spec or not satisfies(node, row.node):
                 continue
-            found = _spec(package, name, FIELDS[row.breaks])
-            if found is None:
-                continue
-            spec, field = found
             installed = installed_version(project, name, spec, field)
             if installed is not None and satisfies(installed.value, row.versions):
                 out.append(Fact(Breakage(name, installed.value, node_major, row), installed.file, installed.line,
@@ -141,9 +136,10 @@ def breakages(project, node_major: int) -> list[Fact[Breakage]]:
     return out
 
 
-def _spec(package: dict, name: str, fields: tuple[str, ...]) -> tuple[str, str] | None:
-    for f in fields:
+def _spec(package: dict, name: str) -> tuple[str, str]:
+    """(the range package.json asks for, its field); ``("", field)`` for a value that is not a string."""
+    for f in FIELDS:
         deps = package.get(f)
-        if isinstance(deps, dict) and isinstance(deps.get(name), str):
-            return deps[name], f
-    return None
+        if isinstance(deps, dict) and name in deps:
+            return (deps[name] if isinstance(deps[name], str) else ""), f
+    return "", FIELDS[0]
