@@ -21,6 +21,9 @@ class FL410(FileRule):
         final = self.ctx.final_stage
         if final is None:
             return
+        context = BuildContext(self.ctx.path)
+        if not context.known:
+            return  # (before any import of fastlint.project: the lint path of a lone Dockerfile stays small)
         base = chain(final)[0]
         ref = base.resolved or ""
         from ..project.compat import image_node_major
@@ -28,9 +31,6 @@ class FL410(FileRule):
         major = image_node_major(ref)
         if major is None:
             return  # not an official node image with a major in its tag (node:lts, alpine + apk nodejs)
-        context = BuildContext(self.ctx.path)
-        if not context.known:
-            return
         spot = base.from_.words[0] if base.from_ is not None and base.from_.words else base.from_
         for found in context.project.breakages(major):
             b = found.value
