@@ -296,3 +296,22 @@ def test_a_pragma_naming_only_data_rules_is_one_for_every_reader_of_its_file(tmp
     dockerfile.write_text(text)
     assert fix_main(["--no-config", "--select", "DL4003", "Dockerfile"]) == 0
     assert dockerfile.read_text() == 'FROM node:20\n# hadolint ignore=ORG001\nCMD ["b"]\n'
+
+
+def test_a_yaml_pragma_with_a_data_rule_id_follows_the_configuration(tmp_path, capsys, monkeypatch):
+    """The Kubernetes manifests' pragmas read IDs as the Dockerfiles' do: ``ignore=ORG001,FL702`` turns FL702
+    off where the configuration declares ORG, and is no pragma where none does."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "fastlint.yaml").write_text(ORG_ONLY)
+    (tmp_path / "deploy").mkdir()
+    (tmp_path / "deploy" / "deployment.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: fast-vammediation-service\nspec:\n"
+        "  template:\n    spec:\n      containers:\n      - name: fast-vammediation-service\n"
+        "        image: gcr.io/gpp-g3/fast-vammediation-service:0.9.4\n"
+        "        securityContext:\n          runAsNonRoot: true\n          runAsGroup: 1001\n"
+        "          # fastlint: ignore=ORG001,FL702\n          runAsUser: 1000\n")
+    monkeypatch.chdir(tmp_path)
+    _, out = check(capsys, "--format", "json", "--select", "FL702", "deploy/deployment.yaml")
+    assert [(f["code"], f["line"]) for f in json.loads(out)] == []
+    _, out = check(capsys, "--format", "json", "--no-config", "--select", "FL702", "deploy/deployment.yaml")
+    assert [(f["code"], f["line"]) for f in json.loads(out)] == [("FL702", 15)]
