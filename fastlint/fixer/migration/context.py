@@ -278,8 +278,8 @@ def _git_dependencies(r, out: dict) -> None:
     out["build_packages"] = out.get("build_packages", []) + ["git"]
     names = ", ".join(f"{f.value} ({f.where})" for f in found[:3]) + (f" and {len(found) - 3} more" if len(found) > 3
                                                                        else "")
-    r.warn(found[0].line, f"git dependencies {names}: the dependencies stage installs git, which the package "
-                          "manager runs to fetch them")
+    r.warn(0, f"git dependencies {names}: the dependencies stage installs git, which the package manager runs to "
+              "fetch them")
 
 
 def _berry_linker(r) -> None:
