@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ..engine.registry import register
 from ..engine.rule import FileRule
 from .lib.files import copy_dest, copy_sources
@@ -20,7 +22,30 @@ DEBIAN_BASE = frozenset({"sh", "bash", "dash", "cat", "grep", "ls", "stat", "tim
 NODE = frozenset({"node", "npm", "npx", "yarn", "corepack"})
 # packages whose program has another name
 PACKAGE_PROGRAMS = {"netcat-openbsd": "nc", "busybox-extras": "nc", "procps": "ps", "nodejs": "node"}
+# Amazon Linux 2023 names each Node.js major (its user guide, "Node.js in AL2023"): `nodejs20` has that major's
+# node (`node-20`, and `node` through alternatives: the active one), `nodejs20-npm` its npm (`npm-20`, `npm`);
+# Node.js 18 was `nodejs` and `nodejs-npm`
+AL2023_NODE = re.compile(r"nodejs(\d*)(-npm)?")
 PATH_DIRS = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
+
+
+def base_image(stage) -> tuple[str, str] | None:
+    """The last part of the name and the tag of the image the stage's chain starts from; None when unknown."""
+    root = chain(stage)[0]
+    if root.image is None or root.unresolved:
+        return None
+    name, tag, _ = normalize_image(root.image)
+    return name.rsplit("/", 1)[-1], (tag or "latest").lower()
+
+
+def package_programs(package: str, image: tuple[str, str] | None) -> set[str]:
+    """The programs a package installs, by the names a health check runs them."""
+    found = AL2023_NODE.fullmatch(package)
+    if found and image is not None and image[0] == "amazonlinux" and image[1].startswith("2023"):
+        major, npm = found.groups()
+        program = "npm" if npm else "node"
+        return {program, f"{program}-{major}"} if major else {program}
+    return {PACKAGE_PROGRAMS.get(package, package)}
 
 
 def image_programs(stage) -> frozenset[str] | None:
@@ -28,12 +53,10 @@ def image_programs(stage) -> frozenset[str] | None:
     node images); None for an image fastlint does not know. Extras of the full Debian images (curl, wget, git,
     from buildpack-deps) do not count: the standard's alpine bases do not have them, so a health check that
     relies on them breaks with the move to the standard."""
-    root = chain(stage)[0]
-    if root.image is None or root.unresolved:
+    image = base_image(stage)
+    if image is None:
         return None
-    name, tag, _ = normalize_image(root.image)
-    base = name.rsplit("/", 1)[-1]
-    tag = (tag or "latest").lower()
+    base, tag = image
     if base == "node":
         return (BUSYBOX if "alpine" in tag else DEBIAN_BASE) | NODE
     if base == "alpine":
@@ -84,7 +107,7 @@ class FL504(FileRule):
                 continue
             if program in known and (path is None or path.rsplit("/", 1)[0] in PATH_DIRS):
                 continue
-            if self._provided(stages, program, path):
+            if self._provided(stages, program, path, base_image(final)):
                 continue
             if path is not None and self._from_context(final, path):
                 continue
@@ -103,7 +126,7 @@ class FL504(FileRule):
             return False
         return StageFiles(self.ctx.df, final, context).has_file(path, context) is True
 
-    def _provided(self, stages, program: str, path: str | None) -> bool:
+    def _provided(self, stages, program: str, path: str | None, image) -> bool:
         present = False
         wd = "/"
         for ins in chain_instructions(stages[-1]):
@@ -118,7 +141,7 @@ class FL504(FileRule):
                 for cmd, _ in commands(ins):
                     op = package_ops(cmd)
                     if op is not None:
-                        names = {PACKAGE_PROGRAMS.get(n, n) for n, _ in op.names}
+                        names = set().union(*(package_programs(n, image) for n, _ in op.names))
                         if program in names and path is None:
                             present = op.op == "add"
                         continue

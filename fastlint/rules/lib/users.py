@@ -51,9 +51,10 @@ _ADDUSER_VALUES = frozenset({"-h", "-g", "-s", "-G", "-u", "-k", "--home", "--sh
                              "--lastuid", "--gecos", "--ingroup", "--gid", "--conf", "--comment"})
 
 
+# ``--home`` is ``--home-dir`` abbreviated (getopt_long takes an unambiguous prefix; real Dockerfiles write it)
 _USERADD_VALUES = frozenset({"-u", "--uid", "-g", "--gid", "-G", "--groups", "-s", "--shell", "-d", "--home-dir",
-                             "-c", "--comment", "-k", "--skel", "-e", "--expiredate", "-f", "--inactive", "-K",
-                             "--key", "-p", "--password", "-R", "--root", "-b", "--base-dir", "-P", "--prefix"})
+                             "--home", "-c", "--comment", "-k", "--skel", "-e", "--expiredate", "-f", "--inactive",
+                             "-K", "--key", "-p", "--password", "-R", "--root", "-b", "--base-dir", "-P", "--prefix"})
 
 
 def _opt(cmd: Command, *names: str) -> ShellWord | None:
