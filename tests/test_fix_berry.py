@@ -283,3 +283,32 @@ def test_berry_without_a_lockfile_builds_and_turns_healthy(tmp_path, docker_clie
         assert run["healthy"] is True and run["uid"] == 1001, run  # the server exits unless ms is patched
     finally:
         assert session.close() == []
+
+
+# -- FL411 on real data ---------------------------------------------------------------------------------------------
+
+def test_fl411_reports_the_legacy_mongo_express_1_failure_and_nothing_else_in_the_fixtures():
+    """mongo-express@1.0.2's own Dockerfile fails here with `spawn git ENOENT` (tests/test_wild_legacy.py): FL411 says
+    so at its install; no other Dockerfile of fixtures/wild and fixtures/services gets FL411, and neither does the
+    migrated mongo-express-1 (git is in its dependencies stage)."""
+    files = sorted(p for folder in ("wild", "services") for p in (ROOT / "fixtures" / folder).glob("*/Dockerfile*"))
+    assert len(files) >= 27
+    checked = _fastlint("check", "--no-config", "--select", "FL411", "--format", "json", *map(str, files))
+    found = [(Path(f["file"]).parent.name, f["line"]) for f in json.loads(checked.stdout)]
+    assert found == [("mongo-express-1", 6)], checked.stdout
+    message = json.loads(checked.stdout)[0]["message"]
+    assert message.startswith("package.json:30 asks for bootstrap-paginator from git "
+                              "(github:rtritto/bootstrap-paginator#develop), and node:18-alpine3.16 has no git")
+
+
+def test_fl411_not_on_the_migrated_mongo_express_1(tmp_path):
+    folder = tmp_path / "mongo-express-1"
+    shutil.copytree(ROOT / "fixtures" / "wild" / "mongo-express-1", folder)
+    (tmp_path / ".git").mkdir()
+    _fastlint("fix", "--no-config", str(folder))
+    assert "RUN apk add --no-cache git" in (folder / "Dockerfile").read_text()
+    checked = _fastlint("check", "--no-config", "--select", "FL411", "--format", "json", str(folder / "Dockerfile"))
+    assert json.loads(checked.stdout) == []
+    legacy = _fastlint("check", "--no-config", "--select", "FL411", "--format", "json",
+                       str(folder / "Dockerfile.backup"))
+    assert [f["code"] for f in json.loads(legacy.stdout)] == ["FL411"]

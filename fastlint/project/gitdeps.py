@@ -55,3 +55,9 @@ def git_dependencies(package: dict, key_lines: dict) -> list[Fact[str]]:
             if isinstance(spec, str) and is_git_spec(spec):
                 out.append(Fact(f"{name}@{spec}", "package.json", key_lines.get((field, name), 0), field))
     return out
+
+
+def name_and_spec(dependency: str) -> tuple[str, str]:
+    """``"@scope/x@github:o/x"`` -> ``("@scope/x", "github:o/x")``: a value of ``git_dependencies``, split."""
+    at = dependency.find("@", 1)
+    return dependency[:at], dependency[at + 1:]
