@@ -312,3 +312,37 @@ def test_fl411_not_on_the_migrated_mongo_express_1(tmp_path):
     legacy = _fastlint("check", "--no-config", "--select", "FL411", "--format", "json",
                        str(folder / "Dockerfile.backup"))
     assert [f["code"] for f in json.loads(legacy.stdout)] == ["FL411"]
+
+
+# -- what check says about an unlocked yarn or pnpm install ---------------------------------------------------------
+
+@pytest.mark.parametrize("package_manager, command, lockfile, message", [
+    ("yarn@4.0.0-rc.26", "yarn install --no-immutable", None,
+     "`yarn install` without a lockfile in the build context: every build resolves the versions again; commit the "
+     "yarn.lock it writes (then `yarn install --immutable`)"),
+    ("yarn@1.22.22", "yarn --ignore-scripts", None,
+     "`yarn` without a lockfile in the build context: every build resolves the versions again; commit the "
+     "yarn.lock it writes (then `yarn install --frozen-lockfile`)"),
+    ("pnpm@9.1.0", "pnpm install", None,
+     "`pnpm install` without a lockfile in the build context: every build resolves the versions again; commit the "
+     "pnpm-lock.yaml it writes (then `pnpm install --frozen-lockfile`)"),
+    (None, "yarn install", "yarn.lock",
+     "package.json is copied without its lockfile (yarn.lock): the install resolves versions again on every build; "
+     "COPY package.json yarn.lock ./"),
+    (None, "pnpm install", "pnpm-lock.yaml",
+     "package.json is copied without its lockfile (pnpm-lock.yaml): the install resolves versions again on every "
+     "build; COPY package.json pnpm-lock.yaml ./"),
+])
+def test_check_says_which_lockfile_is_missing(tmp_path, package_manager, command, lockfile, message):
+    package = {"name": "svc", "dependencies": {"ms": "^2.1.3"}}
+    if package_manager:
+        package["packageManager"] = package_manager
+    (tmp_path / "package.json").write_text(json.dumps(package))
+    if lockfile:
+        (tmp_path / lockfile).write_text("# a lockfile\n")
+    (tmp_path / "Dockerfile").write_text(f"FROM node:20-alpine AS dependencies\nWORKDIR /app\nCOPY package.json ./\n"
+                                         f"RUN {command}\n")
+    checked = _fastlint("check", "--no-config", "--select", "FL402,FL403", "--format", "json",
+                        str(tmp_path / "Dockerfile"))
+    assert [(f["code"], f["line"], f["message"]) for f in json.loads(checked.stdout)] == \
+        [("FL402" if lockfile else "FL403", 3 if lockfile else 4, message)]
