@@ -8,7 +8,6 @@ import re
 
 from ..engine.registry import register
 from ..engine.rule import FileRule
-from ..project.gitdeps import name_and_spec
 from .lib.context import BuildContext, StageFiles
 from .lib.images import normalize_image
 from .lib.npm import NEEDS, install_dir, npm_install
@@ -59,7 +58,9 @@ class FL411(FileRule):
     def finish(self):
         context = BuildContext(self.ctx.path)
         if not context.known:
-            return
+            return  # before fastlint.project is imported: a lone Dockerfile's lint path imports no more
+        from ..project.gitdeps import name_and_spec
+
         # a locked commit (or a lockfile, which locks the commit: the managers then download GitHub's tarball)
         unlocked = [f for f in context.project.git_dependencies if not _SHA.search(f.value)]
         if not unlocked:
