@@ -240,3 +240,38 @@ def test_the_json_schema_accepts_the_example_and_what_the_reader_accepts(tmp_pat
         with pytest.raises(api.ConfigError):
             api.policy_for(config=config)
         assert list(validator.iter_errors(load_yaml(text))), text
+
+
+ORG_ONLY = "custom_rules:\n  prefix: ORG\n  rules:\n    ORG001: {message: Every image says its team, required_label: team}\n"
+# a pragma with a data rule's ID: a pragma only where the file's configuration declares ORG (else, as in hadolint,
+# a list with a word that is no rule ID is no pragma, and DL3007 stays)
+ORG_PRAGMA = "# hadolint ignore=ORG001,DL3007\nFROM node:latest\n"
+
+
+def test_a_data_rule_prefix_is_an_id_for_its_configuration_only_run_after_run(tmp_path):
+    """A long-lived process (the editor server, a library caller) runs with a configuration declaring ORG, then
+    without it: the second run reads ORG001 as a fresh process does (no rule ID: the pragma is none)."""
+    config = tmp_path / "fastlint.yaml"
+    config.write_text(ORG_ONLY)
+    with_org = api.lint_text(ORG_PRAGMA, config=config, select=["DL3007", "ORG"], shellcheck=False)
+    without = api.lint_text(ORG_PRAGMA, no_config=True, select=["DL3007", "ORG"], shellcheck=False)
+    assert [f.code for f in with_org] == []  # both turned off by the pragma
+    assert [(f.code, f.line) for f in without] == [("DL3007", 2)]
+    assert [f.code for f in api.lint_text("FROM node:20\n", config=config, select=["ORG"])] == ["ORG001"]
+
+
+@pytest.mark.parametrize("order", ["with-first", "without-first"])
+def test_a_data_rule_prefix_reaches_no_other_configuration_in_one_run(tmp_path, monkeypatch, order):
+    """One run over two services, one with a fastlint.yaml declaring ORG: the other's pragma naming ORG001 is no
+    pragma there, whichever file is read first."""
+    monkeypatch.setenv("FASTLINT_JOBS", "1")
+    (tmp_path / ".git").mkdir()
+    for name in ("org", "plain"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "Dockerfile").write_text(ORG_PRAGMA)
+    (tmp_path / "org" / "fastlint.yaml").write_text(ORG_ONLY)
+    paths = [str(tmp_path / n / "Dockerfile") for n in (("org", "plain") if order == "with-first" else
+                                                         ("plain", "org"))]
+    run = api.check(paths, select=["DL3007", "ORG"], shellcheck=False)
+    found = {Path(r.path).parent.name: [f.code for f in r.findings] for r in run.results}
+    assert found == {"org": [], "plain": ["DL3007"]}

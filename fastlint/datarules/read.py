@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ..engine.ids import check_prefix, is_package_code, prefix_clash, register_prefix
+from ..engine.ids import check_prefix, is_package_code, prefix_clash
 
 LEVELS = ("error", "warning", "info", "style")
 IMAGE_KINDS = ("allowed_registries", "forbidden_registries", "allowed_images", "forbidden_images")
@@ -91,8 +91,7 @@ def _prefix(r, section) -> str:
         if prefix_clash(prefix, pkg.prefix):
             raise r.error(f"the prefix {prefix} clashes with the prefix {pkg.prefix} of the installed rule package "
                           f"{pkg.label}", where)
-    register_prefix(prefix)
-    return prefix
+    return prefix  # an ID of the files this configuration governs only: ``pragmas.prefixes_of``, never registered
 
 
 def _rule(r, rules_map, code, prefix: str) -> DataRule:

@@ -6,8 +6,12 @@ Pragmas (``# hadolint ignore=...``), the policy file (``rules: ignore/select/sev
 An ID is one of:
 
 * a **code**: a family prefix and digits, ``DL3008``, ``SC2086``, ``FL401``. The built-in families are ``DL``
-  (hadolint's rules), ``SC`` (ShellCheck) and ``FL`` (the FAST policy). A package of rules declares its own
-  prefix with ``register_prefix("ACME")`` (then ``ACME001`` is an ID); codes are upper case;
+  (hadolint's rules), ``SC`` (ShellCheck) and ``FL`` (the FAST policy). An installed package of rules declares its
+  own prefix, registered with ``register_prefix("ACME")`` when the installation is read (then ``ACME001`` is an
+  ID: the installation is the same for every run of the process). A configuration file's ``custom_rules``
+  declares a prefix for the files it governs only: it is no registered family, and the functions that read IDs
+  take it as ``prefixes`` (``pragmas.prefixes_of(policy)``), so that it never outlives the run nor reaches
+  another file's policy; codes are upper case;
 * a **name**, as BuildKit writes its checks: CamelCase with at least two words (``StageNameCasing``,
   ``MaintainerDeprecated``), matched case-insensitively; any registered rule's code is an ID too, whatever its
   shape (``register_name``, called by the registry);
@@ -18,7 +22,8 @@ other (``AC`` and ``ACME``, ``SEC`` and ``SecretsUsedInArgOrEnv``, ``FLX`` and `
 would select the other's rules.
 
 A **pattern** (``--select``, ``ignore=``) is an ID or a prefix of a code: ``DL30`` matches ``DL3008``, ``FL``
-every FL rule, ``ALL`` everything; a name matches only whole. Matching is case-insensitive.
+every FL rule, ``ORG`` every data rule ``ORG001``..., ``ALL`` everything; a name matches only whole. Matching is
+case-insensitive and needs no registered prefix: a pattern matches a longer code when the rest is digits.
 
 A token that is none of these (``crazy``) is not an ID: as in hadolint, a pragma whose list holds one is no pragma.
 """
@@ -60,7 +65,8 @@ def prefix_clash(prefix: str, other: str) -> bool:
 def register_prefix(prefix: str) -> None:
     """Declare a family prefix for a package's rules (``ACME``: then ``ACME001`` is a rule ID). Raises
     ValueError when it is not 2 to 8 letters (``check_prefix`` also refuses ``ALL`` and the built-in families'
-    clashes; the registry and the configuration call it first)."""
+    clashes; the installation's reader, ``engine/packages.py``, calls it first). For the installed packages only:
+    a configuration's ``custom_rules`` prefix is passed as ``prefixes`` where IDs are read, never registered."""
     global _CODE
     p = prefix.strip().upper()
     if not _PREFIX.match(p):
@@ -82,16 +88,25 @@ def is_package_code(code: str, prefix: str) -> bool:
     return c.startswith(p) and c[len(p):].isdigit() and len(c) > len(p)
 
 
-def is_code(token: str) -> bool:
-    """A family prefix and digits (or a prefix alone: ``DL``, ``DL30``)."""
-    return bool(_CODE.match(token.strip().upper()))
+def _of_family(up: str, prefix: str) -> bool:
+    """``up`` (upper case) is ``prefix`` alone or followed by digits only."""
+    return up.startswith(prefix) and (len(up) == len(prefix) or up[len(prefix):].isdigit())
 
 
-def is_rule_id(token: str) -> bool:
-    """An ID or a prefix of one, as a pragma, the policy file or ``--select`` may write it."""
+def is_code(token: str, prefixes: tuple[str, ...] = ()) -> bool:
+    """A family prefix and digits (or a prefix alone: ``DL``, ``DL30``); ``prefixes``: the families a file's
+    configuration declares (``custom_rules``), in upper case."""
+    up = token.strip().upper()
+    return bool(_CODE.match(up)) or bool(prefixes) and any(_of_family(up, p) for p in prefixes)
+
+
+def is_rule_id(token: str, prefixes: tuple[str, ...] = ()) -> bool:
+    """An ID or a prefix of one, as a pragma, the policy file or ``--select`` may write it (``prefixes``: as
+    ``is_code``)."""
     t = token.strip()
     up = t.upper()
-    return up == "ALL" or bool(_CODE.match(up)) or up in _names or bool(_CAMEL.match(t))
+    return (up == "ALL" or bool(_CODE.match(up)) or up in _names or bool(_CAMEL.match(t))
+            or bool(prefixes) and any(_of_family(up, p) for p in prefixes))
 
 
 def looks_like_id(token: str) -> bool:
@@ -109,12 +124,13 @@ def canonical(token: str) -> str:
     return token.strip().upper()
 
 
-def parse_list(value: str) -> list[str] | None:
+def parse_list(value: str, prefixes: tuple[str, ...] = ()) -> list[str] | None:
     """The IDs of a comma- or space-separated list (a trailing ``# comment`` dropped), in canonical form; None
-    when the list is empty or an entry is not an ID (hadolint's reading of ``ignore=crazy,DL3002``)."""
+    when the list is empty or an entry is not an ID (hadolint's reading of ``ignore=crazy,DL3002``).
+    ``prefixes``: the families the file's configuration declares (``ORG``: then ``ORG001`` is an ID)."""
     value = value.split("#", 1)[0]
     tokens = [t for t in re.split(r"[,\s]+", value) if t.strip()]
-    if not tokens or not all(is_rule_id(t) for t in tokens):
+    if not tokens or not all(is_rule_id(t, prefixes) for t in tokens):
         return None
     return [canonical(t) for t in tokens]
 
@@ -136,7 +152,7 @@ def matches(code: str, patterns) -> bool:
             return True
         if up is None:
             up = code.upper()
-        if up.startswith(p) and (len(up) == len(p) or _CODE.match(p)):
+        if _of_family(up, p):
             return True  # a name matches whole (``Stage`` is no prefix of ``StageNameCasing``)
     return False
 

@@ -25,7 +25,7 @@ from .pipeline import (
     YAML_KINDS, YAML_SUFFIXES, FileResult, active_rules, finalize, is_yaml_name, reads_suppressions, report_order,
     review_suppressions,
 )
-from .pragmas import Suppression, parse_pragma
+from .pragmas import Suppression, parse_pragma, prefixes_of
 from .rule import Context, Finding, Hit, Rule
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (start-up time)
@@ -395,7 +395,8 @@ def load_text(text: str, path: Path, display: str) -> Manifest | None:
     return Manifest(display, text, docs, kind)
 
 
-def _suppressions(m: Manifest) -> tuple[list[Suppression], list[Suppression], dict[int, list[Suppression]]]:
+def _suppressions(m: Manifest, prefixes: tuple[str, ...] = ()) -> tuple[list[Suppression], list[Suppression],
+                                                                   dict[int, list[Suppression]]]:
     """(every ignore pragma, the global ones, line -> the ones applying to it) from ``# fastlint: ignore=``
     comments: a comment line applies to the next line that is not a comment; a comment at the end of a line
     applies to that line."""
@@ -405,7 +406,7 @@ def _suppressions(m: Manifest) -> tuple[list[Suppression], list[Suppression], di
     pending: list[Suppression] = []
     for n, raw in enumerate(m.lines, start=1):
         found = _COMMENT.search(raw)
-        p = parse_pragma(found.group(1)) if found else None  # the one pragma grammar (engine/pragmas.py)
+        p = parse_pragma(found.group(1), prefixes) if found else None  # the one pragma grammar (engine/pragmas.py)
         here: list[Suppression] = []
         if p is not None and p.kind == "ignore" and p.scope != "stage":
             here = [Suppression(p.codes, p.scope, line=n, column=found.start() + 1, end_column=len(raw) + 1)]
@@ -447,7 +448,7 @@ def lint_manifest(path: Path, display: str, policy, selection, state=None, text:
 
     if not policy.allow_pragmas:
         return FileResult(display, finalize(raw, display, policy, selection, locate))
-    every, global_ones, by_line = _suppressions(m)
+    every, global_ones, by_line = _suppressions(m, prefixes_of(policy))
 
     def suppressions(code: str, h: Hit) -> list[Suppression]:
         return [s for s in global_ones + by_line.get(h.line, []) if s.patterns_for(code)]

@@ -81,28 +81,36 @@ class Pragma:
         self.codes = codes
 
 
-def parse_pragma(text: str) -> Pragma | None:
+def prefixes_of(policy) -> tuple[str, ...]:
+    """The rule prefixes a file's policy declares (its ``custom_rules``' prefix): IDs in that file's pragmas."""
+    if policy is None or policy.custom_rules is None:
+        return ()
+    return (policy.custom_rules.prefix,)
+
+
+def parse_pragma(text: str, prefixes: tuple[str, ...] = ()) -> Pragma | None:
     """The pragma a comment's text (after ``#``) holds, or None. An ignore list with anything that is not a rule
-    ID (``fastlint.engine.ids``) is no pragma at all, as in hadolint."""
+    ID (``fastlint.engine.ids``; ``prefixes``: the file's policy's, ``prefixes_of``) is no pragma at all, as in
+    hadolint."""
     m = _PRAGMA.match(text)
     if not m:
         return None
     scope, kind, value = (m.group(1) or "").strip().lower(), m.group(2).lower(), m.group(3)
     if kind == "ignore":
-        codes = parse_list(value)
+        codes = parse_list(value, prefixes)
         if codes is None:
             return None
         return Pragma(scope, kind, value, codes)
     return Pragma(scope, kind, value, None)
 
 
-def ignore_list_in(line: str) -> tuple[Pragma, int, int] | None:
+def ignore_list_in(line: str, prefixes: tuple[str, ...] = ()) -> tuple[Pragma, int, int] | None:
     """The ignore pragma in a line of text (a comment line, or a YAML line ending in one) and where its list of
     IDs is in the line (``[start, end)``, a trailing ``# comment`` left out), or None: for an editor that shows a
     rule's docs on an ID of the list, or adds an ID to it."""
     at = line.find("#")
     while at != -1:
-        p = parse_pragma(line[at + 1:].strip())
+        p = parse_pragma(line[at + 1:].strip(), prefixes)
         if p is not None and p.kind == "ignore":
             start = line.rfind(p.value)
             return p, start, start + len(p.value.split("#", 1)[0].rstrip())
@@ -110,12 +118,12 @@ def ignore_list_in(line: str) -> tuple[Pragma, int, int] | None:
     return None
 
 
-def read_pragmas(df: Dockerfile) -> Pragmas:
+def read_pragmas(df: Dockerfile, prefixes: tuple[str, ...] = ()) -> Pragmas:
     result = Pragmas()
     pending: dict[int, Suppression] = {}  # line -> the ignore pragma of the comment on that line
     stage_pending: list[tuple[int, Suppression]] = []  # (offset, pragma) of stage pragmas
     for c in df.comments:
-        p = parse_pragma(c.text)
+        p = parse_pragma(c.text, prefixes)
         if p is None:
             continue
         scope, kind, value, codes = p.scope, p.kind, p.value, p.codes
@@ -159,7 +167,7 @@ def is_file_pragma(text: str) -> bool:
     return kind in ("service", "shell") or (kind == "ignore" and scope == "global")
 
 
-def pragma_block_start(df: Dockerfile, ins) -> int:
+def pragma_block_start(df: Dockerfile, ins, prefixes: tuple[str, ...] = ()) -> int:
     """Where the block of comment lines directly above ``ins`` starts, when that block holds an ignore pragma
     (the pragma applies to ``ins``: a fix that deletes ``ins`` must delete the block too, or the pragma would
     apply to the next instruction); else where ``ins`` starts."""
@@ -167,7 +175,7 @@ def pragma_block_start(df: Dockerfile, ins) -> int:
     line, start, holds_pragma = ins.line - 1, ins.start, False
     while line in by_line:
         comment = by_line[line]
-        p = parse_pragma(comment.text)
+        p = parse_pragma(comment.text, prefixes)
         if p is not None and not p.scope and p.kind == "ignore":
             holds_pragma = True
         start = comment.start
@@ -200,4 +208,5 @@ def unknown_in_pragmas(df: Dockerfile, policy=None) -> list[tuple[int, str]]:
     its data rules count."""
     from .index import names_a_rule
 
-    return [(s.line, p) for s in read_pragmas(df).suppressions for p in s.codes if not names_a_rule(p, policy)]
+    return [(s.line, p) for s in read_pragmas(df, prefixes_of(policy)).suppressions for p in s.codes
+            if not names_a_rule(p, policy)]

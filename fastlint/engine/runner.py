@@ -26,7 +26,7 @@ from .pipeline import (  # noqa: F401 (Selection, FileResult, report_order: re-e
     report_order, review_suppressions,
 )
 from .index import buildkit_checks
-from .pragmas import read_pragmas, suppressions_of
+from .pragmas import prefixes_of, read_pragmas, suppressions_of
 from .registry import DL1000, load
 from .rule import LEVEL_RANK, Context, Finding, Hit, Rule
 from .state import RunState
@@ -85,7 +85,7 @@ def lint_dockerfile(df: Dockerfile, policy: Policy, rules: list[type[Rule]], sel
         f = _finding(df, path, DL1000[0], DL1000[1], bad_check[1], Hit(start, end))
         return [f] if keep("DL1000", policy, selection) else []
 
-    pragmas = read_pragmas(df)
+    pragmas = read_pragmas(df, prefixes_of(policy))
     if used:
         for s, earlier in zip(pragmas.suppressions, used):
             s.used |= earlier

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from lsprotocol import types
 
-from ..engine.pragmas import ignore_list_in
+from ..engine.pragmas import ignore_list_in, prefixes_of
 from ..engine.rule import Edit, Finding
 from .diagnostics import diagnostic, finding_range
 from .documents import Document
@@ -221,22 +221,23 @@ def _lines(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _fastlint_ignore(text: str, start: int, end: int, scope: str):
+def _fastlint_ignore(text: str, start: int, end: int, scope: str, prefixes: tuple[str, ...] = ()):
     """Where the list of a ``# fastlint: [global] ignore=`` pragma in the comment line ``text[start:end]`` ends
     (an offset of ``text``), else None (no such pragma; hadolint's own pragmas are left as they are)."""
     line = text[start:end]
     comment = line.lstrip()
     if not comment.startswith("#") or not comment[1:].lstrip().lower().startswith("fastlint"):
         return None
-    found = ignore_list_in(line)
+    found = ignore_list_in(line, prefixes)
     if found is None or found[0].scope != scope:
         return None
     return start + found[2]
 
 
-def _append(text: str, start: int, end: int, code: str, scope: str = "") -> Edit | None:
-    """An edit adding ``code`` to the ignore list of the fastlint pragma on the line ``text[start:end]``."""
-    at = _fastlint_ignore(text, start, end, scope)
+def _append(text: str, start: int, end: int, code: str, scope: str = "", prefixes: tuple[str, ...] = ()) -> Edit | None:
+    """An edit adding ``code`` to the ignore list of the fastlint pragma on the line ``text[start:end]``
+    (``prefixes``: the document's policy's rule prefixes, ``pragmas.prefixes_of``)."""
+    at = _fastlint_ignore(text, start, end, scope, prefixes)
     return None if at is None else Edit(at, at, f",{code}")
 
 
@@ -255,7 +256,7 @@ def _dockerfile_line_pragma(result: Result, f: Finding) -> Edit | None:
     lines = _lines(text)
     line = ins.line - 1
     while line in by_line:  # the comment block directly above: a fastlint ignore pragma there takes the code too
-        edit = _append(text, *lines[line - 1], f.code)
+        edit = _append(text, *lines[line - 1], f.code, prefixes=prefixes_of(result.policy))
         if edit is not None:
             return edit
         line -= 1
@@ -270,7 +271,7 @@ def _yaml_line_pragma(result: Result, f: Finding) -> Edit:
     lines = _lines(text)
     n = min(f.line, len(lines)) - 1
     if n > 0:
-        edit = _append(text, *lines[n - 1], f.code)
+        edit = _append(text, *lines[n - 1], f.code, prefixes=prefixes_of(result.policy))
         if edit is not None:
             return edit
     start = lines[n][0]
@@ -282,7 +283,7 @@ def _global_pragma(result: Result, f: Finding) -> Edit:
     text = result.text
     lines = _lines(text)
     for start, end in lines:  # an existing '# fastlint: global ignore=' takes the code
-        edit = _append(text, start, end, f.code, "global")
+        edit = _append(text, start, end, f.code, "global", prefixes_of(result.policy))
         if edit is not None:
             return edit
     at = 0

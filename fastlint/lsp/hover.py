@@ -9,7 +9,7 @@ import re
 from lsprotocol import types
 
 from ..engine.ids import looks_like_id
-from ..engine.pragmas import ignore_list_in
+from ..engine.pragmas import ignore_list_in, prefixes_of
 from .diagnostics import docs_uri, finding_range
 from .linting import Result
 from .positions import LineIndex
@@ -17,9 +17,10 @@ from .positions import LineIndex
 _TOKEN = re.compile(r"[^,\s]+")
 
 
-def pragma_rule_at(line_text: str, column: int) -> tuple[str, int, int] | None:
-    """(ID, start, end) of the rule ID under ``column`` (code points) in a pragma comment's ignore list."""
-    found = ignore_list_in(line_text)
+def pragma_rule_at(line_text: str, column: int, prefixes: tuple[str, ...] = ()) -> tuple[str, int, int] | None:
+    """(ID, start, end) of the rule ID under ``column`` (code points) in a pragma comment's ignore list
+    (``prefixes``: the document's policy's, ``pragmas.prefixes_of``)."""
+    found = ignore_list_in(line_text, prefixes)
     if found is None:
         return None
     for t in _TOKEN.finditer(line_text, found[1], found[2]):
@@ -35,7 +36,7 @@ def hover(result: Result, position: types.Position, encoding: str, rule_docs,
     offset = index.offset(position.line, position.character)
     line = min(position.line, len(index.starts) - 1)
     start = index.starts[line]
-    found = pragma_rule_at(result.text[start:index.line_end(line)], offset - start)
+    found = pragma_rule_at(result.text[start:index.line_end(line)], offset - start, prefixes_of(result.policy))
     codes: list[str] = []
     rng = None
     if found is not None:

@@ -15,6 +15,7 @@ file and line it was read from (``Fact.where``).
     p.native                                 # [Fact[Native]]
     p.git_dependencies                       # [Fact[str]]: "name@spec" of the dependencies fetched with git
     p.node_version                           # Fact[str] | None ("14 || 16", from engines, .nvmrc, ...)
+    p.breakages(20)                          # [Fact[Breakage]]: installed dependency versions Node 20 cannot run
 
 Everything is read lazily (each property once), with no network and nothing installed; no heavy module is
 imported at import time (ruamel.yaml only for compose/Kubernetes/pnpm files, the semver matcher only for a
@@ -139,6 +140,13 @@ class Project:
         from .manager import node_version
 
         return node_version(self.folder, self.package, self.key_lines)
+
+    def breakages(self, node_major: int):
+        """[Fact[Breakage]]: dependencies whose installed version (an exact pin, else the lockfile's) is known not
+        to run on this Node major (``compat.py``, its table ``node_compat.json``)."""
+        from .compat import breakages
+
+        return breakages(self, node_major)
 
     # -- build and start --------------------------------------------------------------------------------------
     @cached_property

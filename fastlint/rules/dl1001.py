@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..engine.pragmas import parse_pragma
+from ..engine.pragmas import parse_pragma, prefixes_of
 from ..engine.registry import register
 from ..engine.rule import FileRule
 
@@ -16,9 +16,11 @@ class DL1001(FileRule):
     default_enabled = False
 
     def start_file(self, df):
+        prefixes = prefixes_of(self.policy)
         for c in df.comments:
             if c.inside:  # a comment inside an instruction's continuation lines is no pragma
                 continue
-            p = parse_pragma(c.text)  # an inline (not global, not stage) ignore pragma, as the engine reads it
+            p = parse_pragma(c.text, prefixes)  # an inline (not global, not stage) ignore pragma, as the engine reads
+            # it
             if p is not None and p.kind == "ignore" and not p.scope:
                 yield self.hit(c)

@@ -6,7 +6,8 @@ check, ENV/ARG/LABEL lines, the runtime packages, the policy's user and images. 
 Where the template cannot make an image that builds and starts, this step refuses with one sentence
 (``MigrationError``): a build that reads files outside the build context, a lockfile-less service whose
 package.json only yarn classic or pnpm can install (yarn berry installs without one), yarn berry's Plug'n'Play
-(no node_modules), no port, a native module with glibc builds only."""
+(no node_modules), no port, a native module with glibc builds only, a dependency version that does not run on the
+policy's Node (FL410)."""
 
 from __future__ import annotations
 
@@ -87,6 +88,7 @@ def build_context(r: LegacyReader, port: int | None = None) -> dict:
             ctx["node_image"] = node
         if tools:
             ctx["tools_image"] = tools
+    _refuse_what_does_not_run(r, ctx.get("node_image", "node:20-alpine"))
     _node_version(r, ctx.get("node_image", "node:20-alpine"))
     return ctx
 
@@ -100,6 +102,22 @@ def _refuse_outside_inputs(r) -> None:
         raise MigrationError(f"the build reads files outside the build context ({first.where}: {first.how} "
                              f"{first.value}; a workspace member built without its monorepo): the image cannot be "
                              "built from this folder")
+
+
+def _refuse_what_does_not_run(r, image: str) -> None:
+    """A dependency whose installed version does not run on the Node of the policy's base (FL410's table): the
+    migrated image would build and exit at start. A policy that turns FL410 off takes that risk."""
+    from ...engine.ids import matches
+    from ...project.compat import image_node_major
+
+    major = image_node_major(image)
+    if major is None or matches("FL410", r.policy.ignore):
+        return
+    found = r.project.breakages(major)
+    if found:
+        b = found[0].value
+        raise MigrationError(f"{b.describe(found[0].where)}, the policy's base ({image}): {b.remedy}, then migrate "
+                             "(FL410)")
 
 
 # -- type and port ------------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 from ...engine.config import Policy
-from ...engine.pragmas import read_pragmas
+from ...engine.pragmas import prefixes_of, read_pragmas
 from ...engine.rule import Context
 from ...engine.runner import service_of
 from ...parser.tree import Dockerfile, Instruction
@@ -51,7 +51,7 @@ class LegacyReader:
         self.package = project.package
         self.scripts = project.scripts
         self.protos = project.proto_files  # the service's .proto files (a protobuf generation step in the build)
-        pragmas = read_pragmas(df)
+        pragmas = read_pragmas(df, prefixes_of(policy))
         self.service = service_of(path, df, policy, pragmas.service)
         ctx = Context(df, policy, self.service, path)
         final = ctx.final_stage

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...engine.pragmas import pragma_block_start
+from ...engine.pragmas import pragma_block_start, prefixes_of
 from ...engine.rule import Edit, InstructionRule, StageRule
 from ...parser.shell import command_node, run_commands
 from .packages import package_pinned
@@ -94,6 +94,7 @@ class LastOneWins(StageRule):
         previous, self.previous = self.previous, ins
         if previous is None:
             return
-        fix = self.fix(Edit(pragma_block_start(self.ctx.df, previous), previous.end, ""),
+        start = pragma_block_start(self.ctx.df, previous, prefixes_of(self.policy))
+        fix = self.fix(Edit(start, previous.end, ""),
                        description=f"delete the earlier {self.keyword} (line {previous.line})")
         yield self.hit(ins, fix=fix)

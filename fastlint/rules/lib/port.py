@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import re
 
-from ...engine.pragmas import pragma_block_start
+from ...engine.pragmas import pragma_block_start, prefixes_of
 from ...engine.rule import Edit
 from .images import normalize_image
 from .places import comments_inside
@@ -104,9 +104,10 @@ def descendants(df, stage) -> list:
     return [s for s in df.stages if stage in chain(s)]
 
 
-def port_stages(df, stage, target: str, image_name: str) -> Port:
+def port_stages(df, stage, target: str, image_name: str, prefixes: tuple[str, ...] = ()) -> Port:
     """Carry the commands of ``stage`` and of the stages built on it over to ``target`` (``alpine`` or
-    ``debian``), the family of the new base ``image_name`` (a normalised name such as ``node``)."""
+    ``debian``), the family of the new base ``image_name`` (a normalised name such as ``node``). ``prefixes``: the
+    rule prefixes of the file's policy (``pragmas.prefixes_of``), for the pragmas above a RUN it removes."""
     if target not in ("alpine", "debian"):
         return Port(reason=f"fastlint cannot carry commands over to a {target} base")
     provided = BASE_PROVIDES.get(image_name.rsplit("/", 1)[-1], frozenset())
@@ -119,7 +120,7 @@ def port_stages(df, stage, target: str, image_name: str) -> Port:
                 if ins.keyword == "SHELL" and target == "alpine" and _runs_bash(ins.value[:1]):
                     raise Refused(f"the SHELL at line {ins.line} runs bash, which the Alpine base does not have")
                 if ins.keyword == "RUN":
-                    edits += _port_run(df, ins, target, provided)
+                    edits += _port_run(df, ins, target, provided, prefixes)
     except Refused as why:
         return Port(reason=str(why))
     return Port(edits)
@@ -137,7 +138,7 @@ class _Plan:
         self.cmd, self.script, self.action, self.payload = cmd, script, action, payload
 
 
-def _port_run(df, ins, target: str, provided: frozenset) -> list[Edit]:
+def _port_run(df, ins, target: str, provided: frozenset, prefixes: tuple[str, ...] = ()) -> list[Edit]:
     pairs = commands(ins)
     plans = [_Plan(cmd, script, *_translate(cmd, target, provided, pairs)) for cmd, script in pairs]
     if all(p.action == "keep" for p in plans):
@@ -153,7 +154,7 @@ def _port_run(df, ins, target: str, provided: frozenset) -> list[Edit]:
     if all(p.action == "drop" for p in plans):
         # nothing left to run (``apt-get update && apt-get install -y nodejs`` on a node image): the RUN goes, its
         # comment lines stay, and so does the comment block above it, less the ignore pragmas that named it
-        return [_remove_run(df, ins)]
+        return [_remove_run(df, ins, prefixes)]
     by_script: dict[int, list[_Plan]] = {}
     for p in plans:
         by_script.setdefault(id(p.script), []).append(p)
@@ -163,9 +164,9 @@ def _port_run(df, ins, target: str, provided: frozenset) -> list[Edit]:
     return edits
 
 
-def _remove_run(df, ins) -> Edit:
+def _remove_run(df, ins, prefixes: tuple[str, ...] = ()) -> Edit:
     text = df.text
-    start = pragma_block_start(df, ins)
+    start = pragma_block_start(df, ins, prefixes)
     kept = [line for line in text[start:ins.start].splitlines(keepends=True) if not _is_ignore_pragma(line)]
     return Edit(start, ins.end, "".join(kept) + comments_inside(df, ins))
 
@@ -550,7 +551,7 @@ def switch_base(rule, stage, word, image: str, description: str):
                       f"this stage is built, and '{image}' has none, so the stage would lose those steps")
     target = image_family(ref)
     if target in ("alpine", "debian"):
-        port = port_stages(df, stage, target, normalize_image(ref)[0])
+        port = port_stages(df, stage, target, normalize_image(ref)[0], prefixes_of(rule.policy))
     else:
         port = _check_foreign(df, stage, target, image)
     if port.reason is not None:
