@@ -20,9 +20,9 @@ The context (a dict; the fixer fills it from a legacy Dockerfile, the verifier's
 | builder_runs     | list[str]   | []                 | more RUN commands of the builder, after the build (files the original image made with cp/sed) |
 | manager          | str         | "npm"              | "npm", "yarn-classic", "yarn-berry" or "pnpm": how the builder installs the production dependencies in /prod |
 | install_sources  | str         | "package*.json"    | what the dependencies stage copies before the install (`package.json yarn.lock`) |
-| install_folders  | list[str]   | []                 | folders copied too before the install (`.yarn`: yarn berry's release and patches) |
+| install_folders  | list[str]   | []                 | folders copied too before the install (`.yarn`, or `.yarn/releases` and `.yarn/patches`: yarn berry's release and patches) |
 | install_command  | str         | "npm ci --ignore-scripts" | the dependencies stage's install (`yarn install --frozen-lockfile ...`, `... && npm rebuild bcrypt`) |
-| build_packages   | list[str]   | []                 | Alpine packages the dependencies stage needs to compile native modules (python3, make, g++) |
+| build_packages   | list[str]   | []                 | Alpine packages the dependencies stage needs: compilers for native modules (python3, make, g++), git for git dependencies |
 | prune_flags      | str         | ""                 | flags added to the production install or prune in /prod (` --ignore-scripts`, ` && npm rebuild x`, ` --legacy-peer-deps`) |
 | start_command    | list[str]   | ["node", "dist/index.js"] | the exec-form CMD |
 | extra_lines      | list[str]   | []                 | whole ENV / ARG / LABEL instruction lines carried over; ARG lines go right after the production FROM (so RUN sees them), the others after `ENV NODE_ENV=production` |

@@ -13,6 +13,7 @@ file and line it was read from (``Fact.where``).
     p.kind, p.grpc_service, p.health         # Fact[str] | None (grpc, http, tcp), Fact[str] | None, Fact[Health] | None
     p.outside_inputs                         # [Fact[str]]: tsconfig references/extends outside the folder
     p.native                                 # [Fact[Native]]
+    p.git_dependencies                       # [Fact[str]]: "name@spec" of the dependencies fetched with git
     p.node_version                           # Fact[str] | None ("14 || 16", from engines, .nvmrc, ...)
     p.breakages(20)                          # [Fact[Breakage]]: installed dependency versions Node 20 cannot run
 
@@ -125,6 +126,14 @@ class Project:
         root = self.workspace_root.value if self.workspace_root else None
         kind = self.lockfile.kind if self.lockfile is not None else None
         return package_manager(self.folder, self.package, self.key_lines, kind, root)
+
+    @cached_property
+    def git_dependencies(self) -> list[Fact[str]]:
+        """The dependencies the package manager fetches with git (``github:x/y#develop``, ``git+https://...``):
+        ``Fact("name@spec", "package.json", line, field)`` each."""
+        from .gitdeps import git_dependencies
+
+        return git_dependencies(self.package, self.key_lines)
 
     @cached_property
     def node_version(self) -> Fact[str] | None:

@@ -7,7 +7,7 @@ from ..engine.registry import register
 from ..engine.rule import FileRule
 from ..parser.tree import Node
 from .lib.files import copy_sources
-from .lib.npm import is_install_file, npm_install
+from .lib.npm import NEEDS, is_install_file, npm_install
 from .lib.run import commands
 from .lib.stages import chain
 
@@ -62,6 +62,14 @@ class FL402(FileRule):
     message = "Dependency manifests (package.json, package-lock.json) not copied on their own before the install"
     name = "copy-manifests-first"
 
+    def _context(self):
+        """The build context (``lib.context.BuildContext``), read once per file."""
+        if not hasattr(self, "_build_context"):
+            from .lib.context import BuildContext
+
+            self._build_context = BuildContext(self.ctx.path)
+        return self._build_context
+
     def finish(self):
         reported: set[int] = set()
         for stage in self.ctx.df.stages:
@@ -85,6 +93,15 @@ class FL402(FileRule):
                 return None
             reported.add(copy.index)
             sources = copy_sources(copy)
+            tool = npm_install(install[0]).tool
+            context = self._context()
+            if context.known and not any(context.exists(n) for n in NEEDS[tool]):
+                return None  # no lockfile to copy: FL403 reports the unlocked install, at the install
+            if tool != "npm":  # yarn's or pnpm's lockfile, which package*.json does not match
+                lockfile = NEEDS[tool][0]
+                return self.hit(Node(sources[0].start, sources[-1].end),
+                                f"package.json is copied without its lockfile ({lockfile}): the install resolves "
+                                f"versions again on every build; COPY package.json {lockfile} ./")
             return self.hit(Node(sources[0].start, sources[-1].end),
                             "package.json is copied without its lockfile (package-lock.json): the install resolves "
                             "versions again on every build; COPY package*.json ./")

@@ -7,8 +7,8 @@ from fnmatch import fnmatch
 from ..engine.registry import register
 from ..engine.rule import Edit, InstructionRule
 from ..parser.tree import Node
-from .lib.npm import npm_install
-from .lib.run import commands
+from .lib.npm import NEEDS, npm_install
+from .lib.run import command_spot, commands
 from .lib.files import copy_sources
 from .lib.stages import chain_instructions, policy_stage
 
@@ -69,6 +69,23 @@ class FL403(InstructionRule):
         sync = context.project.lock_sync
         return sync.in_sync is False and sync.lockfile.kind == "npm" and not sync.lockfile.file.startswith("..")
 
+    def _unlocked(self, inst, script):
+        """``yarn install`` / ``pnpm install`` where the build context has no lockfile of that manager: every build
+        resolves the versions again, as ``npm install`` without package-lock.json does (no fix: only the service's
+        author can commit the lockfile)."""
+        context = self._context()
+        lockfile = NEEDS[inst.tool][0]
+        if not context.known or context.exists(lockfile):
+            return None
+        manager = context.project.manager.value
+        frozen = manager.frozen_install if manager.name == inst.tool else \
+            "yarn install --frozen-lockfile" if inst.tool == "yarn" else "pnpm install --frozen-lockfile"
+        said = f"{inst.tool} install" if inst.sub is not None else inst.tool
+        spot = Node(*script.word_span(inst.sub)) if inst.sub is not None else command_spot(script, inst.cmd)
+        return self.hit(spot, f"`{said}` without a lockfile in the build context: every "
+                                                       f"build resolves the versions again; commit the {lockfile} it "
+                                                       f"writes (then `{frozen}`)")
+
     def check(self, ins):
         if ins.keyword != "RUN" or ins.parent is not None or ins.stage is None:
             return
@@ -78,6 +95,10 @@ class FL403(InstructionRule):
         in_deps = first is not None and (policy_stage(self.policy, ins.stage) == first or not has_deps)
         for cmd, script in commands(ins):
             inst = npm_install(cmd)
+            if inst is not None and inst.tool != "npm" and not inst.ci:
+                hit = self._unlocked(inst, script)
+                if hit is not None:
+                    yield hit
             if inst is None or inst.tool != "npm":
                 continue
             sub = inst.sub

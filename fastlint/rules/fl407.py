@@ -147,7 +147,7 @@ class FL407(FileRule):
         """``npm run X`` (``yarn X``, ``pnpm X``): the package.json script X, when it is the build, makes its
         output folder; any other script is not known and may make anything."""
         words = [a.text for a in cmd.args if not a.text.startswith("-")]
-        if cmd.base in ("npm", "pnpm") and words[:1] in (["run"], ["run-script"]):
+        if cmd.base in ("npm", "pnpm", "yarn") and words[:1] in (["run"], ["run-script"]):
             words = words[1:]
         elif cmd.base in ("npm",) and words[:1] not in (["start"], ["test"]):
             return False

@@ -572,6 +572,8 @@ APK_FROM_DEBIAN = {
     "sed": (["sed"], {}),
     "tini": (["tini"], {"/usr/bin/tini": "/sbin/tini"}),
     "dumb-init": (["dumb-init"], {}),
+    # the package managers run git to fetch a git dependency (github:owner/repo#branch): the migration installs it
+    "git": (["git"], {}),
 }
 SKIPPED_PATHS = ("/usr/share/doc", "/usr/share/man", "/usr/share/info", "/usr/share/locale", "/usr/share/lintian",
                  "/usr/share/bug", "/usr/lib/x86_64-linux-gnu/gconv")

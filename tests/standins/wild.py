@@ -40,7 +40,9 @@ MIGRATION = {
     "loopback-todo": ("refused", "outside the build context"),  # tsconfig references the loopback-next monorepo
     "maildev": ("healthy", ""),  # Amazon Linux's nodejs20 dropped; its published dist/; its own check script kept
     "mongo-express": ("build fails here", "codeload.github.com"),  # a dependency is a GitHub tarball
-    "mongo-express-1": ("refused", "patch:"),  # no yarn.lock published; package.json needs yarn berry's patch:
+    # yarn berry without a yarn.lock: unfrozen install, its patch: dependencies from .yarn/patches; git installed for
+    # its github:...#develop dependency, which GitHub (unreachable here) serves
+    "mongo-express-1": ("build fails here", "github.com"),
     "nest-starter": ("healthy", ""),  # NestJS 12 (ESM), nest build with tsconfig.build.json; no lockfile
     "node-media-server": ("healthy", ""),
     "node-media-server-2.4": ("healthy", ""),

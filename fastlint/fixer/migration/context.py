@@ -5,8 +5,9 @@ check, ENV/ARG/LABEL lines, the runtime packages, the policy's user and images. 
 
 Where the template cannot make an image that builds and starts, this step refuses with one sentence
 (``MigrationError``): a build that reads files outside the build context, a lockfile-less service whose
-package.json only yarn can install, no port, a native module with glibc builds only, a dependency version that
-does not run on the policy's Node (FL410)."""
+package.json only yarn classic or pnpm can install (yarn berry installs without one), yarn berry's Plug'n'Play
+(no node_modules), no port, a native module with glibc builds only, a dependency version that does not run on the
+policy's Node (FL410)."""
 
 from __future__ import annotations
 
@@ -236,6 +237,10 @@ def _install(r) -> dict:
         names = ", ".join(f"{n.name} ({n.how})" for n in natives)
         r.warn(0, f"native modules {names}: built in the dependencies stage"
                   + (" with python3, make and g++, their install scripts allowed (`rebuild`)" if rebuild else ""))
+    _git_dependencies(r, out)
+    berry = project.manager.value.name == "yarn" and project.manager.value.flavor == "berry"
+    if not in_context and berry:
+        return {**out, **_berry_unlocked(r, lock, rebuild)}
     if not in_context:
         return {**out, **_npm_install(r, lock, then_rebuild("npm rebuild"))}
     if lock.kind == "npm" and lock.version == "1":
@@ -258,6 +263,7 @@ def _install(r) -> dict:
                 "install_command": command + then_rebuild("npm rebuild"),
                 "prune_flags": " --ignore-scripts" + then_rebuild("npm rebuild --prefix /prod", "/prod/node_modules")}
     if lock.kind == "yarn-berry":
+        _berry_linker(r)
         sources.append(".yarnrc.yml")
         folders = [".yarn"] if _exists(r, ".yarn") else []
         yarn = "yarn" if _yarn_path(r) else "corepack enable && yarn"
@@ -294,6 +300,51 @@ def _npm_install(r, lock, then_rebuild: str) -> dict:
     peers = _legacy_peers(r)
     return {**peers, "manager": "npm", "install_sources": "package*.json",
             "install_command": "npm install" + peers.get("prune_flags", "") + " --ignore-scripts" + then_rebuild}
+
+
+def _git_dependencies(r, out: dict) -> None:
+    """Dependencies fetched from git: the package manager runs git (to resolve a branch or tag, to clone), so the
+    dependencies stage installs it (the builder, built on that stage, has it too; production does not)."""
+    found = r.project.git_dependencies
+    if not found:
+        return
+    out["build_packages"] = out.get("build_packages", []) + ["git"]
+    names = ", ".join(f"{f.value} ({f.where})" for f in found[:3]) + (f" and {len(found) - 3} more" if len(found) > 3
+                                                                       else "")
+    r.warn(0, f"git dependencies {names}: the dependencies stage installs git, which the package manager runs to "
+              "fetch them")
+
+
+def _berry_linker(r) -> None:
+    """yarn berry installs node_modules only with ``nodeLinker: node-modules`` (or ``pnpm``) in .yarnrc.yml; its
+    default, Plug'n'Play, makes none, and the template's production stage copies node_modules."""
+    try:
+        text = (r.folder / ".yarnrc.yml").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        text = ""
+    m = re.search(r"^nodeLinker:\s*['\"]?([\w-]+)", text, re.M)
+    if m is None or m.group(1) not in ("node-modules", "pnpm"):
+        said = f"nodeLinker: {m.group(1)}" if m else "no nodeLinker" if text else "no .yarnrc.yml"
+        raise MigrationError(f"yarn berry with Plug'n'Play ({said}) installs no node_modules, which the template's "
+                             "production stage copies: set `nodeLinker: node-modules` in .yarnrc.yml")
+
+
+def _berry_unlocked(r, lock, rebuild: str) -> dict:
+    """yarn berry without a lockfile in the build context: an unfrozen install (`--no-immutable`, which a CI
+    environment would otherwise turn on), with the files berry reads before it (.yarnrc.yml; its release, patches
+    and plugins in .yarn/), and never a lockfile invented silently: a warning here, FL403's finding on the file.
+    The lockfile the install writes is the one the builder's production install uses."""
+    _berry_linker(r)
+    sources = ["package.json", ".yarnrc.yml"] + [f for f in (".npmrc", ".yarnrc") if _exists(r, f)]
+    folders = [f for f in (".yarn/releases", ".yarn/patches", ".yarn/plugins") if _exists(r, f)]
+    yarn = "yarn" if _yarn_path(r) else "corepack enable && yarn"
+    where = f" (the workspace's {lock.file} is outside the build context)" if lock is not None else ""
+    r.warn(0, f"no yarn.lock{where}: the dependencies stage runs `yarn install --no-immutable` ("
+              f"{r.project.manager.value.label}), so every build resolves the versions again (FL403); commit the "
+              "yarn.lock it writes and the migration writes `yarn install --immutable`")
+    command = f"{yarn} install --no-immutable" + ("" if rebuild else " --mode=skip-build")
+    return {"manager": "yarn-berry", "install_sources": " ".join(sources), "install_folders": folders,
+            "install_command": command}
 
 
 def _rebuild(r, names: list[str]) -> str:
@@ -370,7 +421,7 @@ def _exists(r, rel: str) -> bool:
     """The path is in the build context the migrated file will have (after .dockerignore and FL404's)."""
     from ...rules.lib.context import BuildContext
 
-    rel = posixpath.normpath(rel.lstrip("./")) if rel not in (".", "./") else "."
+    rel = posixpath.normpath(rel)  # "./x" -> "x"; ".yarn" stays (not lstrip, which drops a dotfile's dot)
     top = rel.split("/", 1)[0]
     if top in _ignored(r) or top.startswith(".env.") or top.startswith("Dockerfile") or top.endswith(".log"):
         return False
@@ -382,7 +433,9 @@ def _exists(r, rel: str) -> bool:
 def _build(r) -> dict:
     out: dict = {}
     build = r.project.build
-    manager = r.project.lockfile.manager if r.project.lockfile is not None else "npm"
+    lock, pm = r.project.lockfile, r.project.manager.value
+    # no lockfile: npm installs, except for yarn berry (which installs without one, `_berry_unlocked`)
+    manager = lock.manager if lock is not None else "yarn" if (pm.name, pm.flavor) == ("yarn", "berry") else "npm"
     runner = {"npm": "npm run", "yarn": "yarn run", "pnpm": "pnpm run"}.get(manager, "npm run")
     as_is = _output_as_is(r)
     if as_is is not None:

@@ -82,7 +82,11 @@ def _npm_omit(cmd: Command) -> bool | None:
 
 def npm_prunes_dev(cmd: Command, env: dict[str, str]) -> bool:
     """``npm prune --omit=dev`` / ``--production`` (or plain ``npm prune`` with NODE_ENV=production), or
-    ``yarn install --production`` after a build: devDependencies are removed."""
+    ``yarn install --production`` after a build, or yarn berry's ``yarn workspaces focus --production``:
+    devDependencies are removed."""
+    if cmd.is_("yarn"):
+        pos = positional(cmd, frozenset({"--cwd"}))
+        return [p.text for p in pos[:2]] == ["workspaces", "focus"] and cmd.has_flag("production")
     if not cmd.is_("npm"):
         return False
     pos = positional(cmd, frozenset({"--omit", "--include"}))
@@ -110,9 +114,10 @@ def dev_omitted_by_env(env: dict[str, str], cmd: Command | None = None) -> bool:
 
 
 def is_install_file(source: str) -> bool:
-    """A manifest, lockfile or package-manager setting (``package*.json`` included)."""
+    """A manifest, lockfile or package-manager setting (``package*.json`` included), or what yarn berry reads
+    from ``.yarn/`` before an install (its release, patches, plugins)."""
     name = source.rstrip("/").rsplit("/", 1)[-1]
-    if name in INSTALL_FILES:
+    if name in INSTALL_FILES or posixpath.normpath(source).startswith(".yarn/"):
         return True
     return (name.startswith("package") and name.endswith(".json")) or name.endswith(".lock")
 
