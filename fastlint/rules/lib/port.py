@@ -561,6 +561,9 @@ def switch_base(rule, stage, word, image: str, description: str):
         old = stage_family(stage)
         text += f", with the stage's commands carried over to {FAMILY_NAMES[target]}" + (
             f" from {FAMILY_NAMES[old]}" if old and old != target else "")
+    broken = _node_breakage(rule, stage, ref)
+    if broken is not None:
+        return None, broken
     try:
         peers = _keep_npm6_peers(rule, stage, ref)
     except Refused as why:
@@ -577,6 +580,25 @@ def _node_major(ref) -> int | None:
     name, tag, _ = normalize_image(ref)
     m = re.match(r"(\d+)(?:[.-]|$)", tag or "")
     return int(m.group(1)) if name.rsplit("/", 1)[-1] == "node" and m else None
+
+
+def _node_breakage(rule, stage, new_ref) -> str | None:
+    """Why the switch would give an image that does not run: a dependency whose installed version is known not to
+    run on the new base's Node major and ran on the old one's (FL410's table, ``fastlint/project/compat.py``)."""
+    from .context import BuildContext
+
+    old, new = _node_major(stage.image) if stage.image is not None else None, _node_major(new_ref)
+    if new is None or old == new or not rule.ctx.path:
+        return None
+    context = BuildContext(rule.ctx.path)
+    if not context.known:
+        return None
+    before = {f.value.package for f in context.project.breakages(old)} if old is not None else set()
+    found = [f for f in context.project.breakages(new) if f.value.package not in before]
+    if not found:
+        return None
+    b = found[0].value
+    return f"{b.describe(found[0].where)}: {b.remedy}, then switch the base (FL410)"
 
 
 def _keep_npm6_peers(rule, stage, new_ref) -> list[Edit]:
