@@ -275,3 +275,43 @@ def test_a_data_rule_prefix_reaches_no_other_configuration_in_one_run(tmp_path, 
     run = api.check(paths, select=["DL3007", "ORG"], shellcheck=False)
     found = {Path(r.path).parent.name: [f.code for f in r.findings] for r in run.results}
     assert found == {"org": [], "plain": ["DL3007"]}
+
+
+def test_a_pragma_naming_only_data_rules_is_one_for_every_reader_of_its_file(tmp_path, capsys, monkeypatch):
+    """Where the configuration declares ORG, ``# hadolint ignore=ORG001`` is a pragma for DL1001 (an inline
+    pragma) and for a fix that deletes the instruction under it (DL4003: the pragma goes with it, else it would
+    turn ORG001 off on the next instruction); without the configuration it is a plain comment."""
+    from fastlint.cli.fix import main as fix_main
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "fastlint.yaml").write_text(ORG_ONLY)
+    dockerfile = tmp_path / "Dockerfile"
+    text = 'FROM node:20\n# hadolint ignore=ORG001\nCMD ["a"]\nCMD ["b"]\n'
+    dockerfile.write_text(text)
+    monkeypatch.chdir(tmp_path)
+    assert check(capsys, "--select", "DL1001", "Dockerfile")[0] == 1
+    assert check(capsys, "--no-config", "--select", "DL1001", "Dockerfile")[0] == 0
+    assert fix_main(["--select", "DL4003", "Dockerfile"]) == 0
+    assert dockerfile.read_text() == 'FROM node:20\nCMD ["b"]\n'
+    dockerfile.write_text(text)
+    assert fix_main(["--no-config", "--select", "DL4003", "Dockerfile"]) == 0
+    assert dockerfile.read_text() == 'FROM node:20\n# hadolint ignore=ORG001\nCMD ["b"]\n'
+
+
+def test_a_yaml_pragma_with_a_data_rule_id_follows_the_configuration(tmp_path, capsys, monkeypatch):
+    """The Kubernetes manifests' pragmas read IDs as the Dockerfiles' do: ``ignore=ORG001,FL702`` turns FL702
+    off where the configuration declares ORG, and is no pragma where none does."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "fastlint.yaml").write_text(ORG_ONLY)
+    (tmp_path / "deploy").mkdir()
+    (tmp_path / "deploy" / "deployment.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: fast-vammediation-service\nspec:\n"
+        "  template:\n    spec:\n      containers:\n      - name: fast-vammediation-service\n"
+        "        image: gcr.io/gpp-g3/fast-vammediation-service:0.9.4\n"
+        "        securityContext:\n          runAsNonRoot: true\n          runAsGroup: 1001\n"
+        "          # fastlint: ignore=ORG001,FL702\n          runAsUser: 1000\n")
+    monkeypatch.chdir(tmp_path)
+    _, out = check(capsys, "--format", "json", "--select", "FL702", "deploy/deployment.yaml")
+    assert [(f["code"], f["line"]) for f in json.loads(out)] == []
+    _, out = check(capsys, "--format", "json", "--no-config", "--select", "FL702", "deploy/deployment.yaml")
+    assert [(f["code"], f["line"]) for f in json.loads(out)] == [("FL702", 15)]

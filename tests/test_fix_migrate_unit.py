@@ -79,8 +79,93 @@ def test_the_migration_reads_the_dockerfile_ports_as_the_project_reader_does(tmp
 
 def test_grpc_from_the_health_check(tmp_path):
     m = run(tmp_path, "FROM node:18\nEXPOSE 7000\nHEALTHCHECK CMD grpc_health_probe -addr=:7000\n",
-            package={"main": "dist/index.js", "scripts": {"build": "tsc"}})
+            package={"main": "dist/index.js", "scripts": {"build": "tsc"},
+                     "dependencies": {"grpc-health-check": "^2"}})
     assert m.context["type"] == "grpc"
+    assert values(m.text, "HEALTHCHECK")[0][-2:] == ["grpc_health_probe", "-addr=localhost:7000"]
+
+
+@pytest.mark.parametrize("serves", [None, ("package.json", {"dependencies": {"nice-grpc-server-health": "2"}}),
+                                    ("proto/health.proto", 'syntax = "proto3";\npackage grpc.health.v1;\n'),
+                                    ("src/main.js", "server.addService(health.service, new HealthImplementation(s))\n")])
+def test_a_grpc_server_without_a_health_service_gets_a_port_check(tmp_path, serves):
+    """grpc_health_probe asks grpc.health.v1: a server that does not serve it answers UNIMPLEMENTED and the
+    container never turns healthy. Without a sign of it the check connects to the port, and says why."""
+    package = {"main": "dist/index.js", "scripts": {"build": "tsc"}, "dependencies": {"@grpc/grpc-js": "^1"}}
+    if serves is not None and serves[0] == "package.json":
+        package["dependencies"].update(serves[1]["dependencies"])
+    elif serves is not None:
+        (tmp_path / "svc" / serves[0]).parent.mkdir(parents=True)
+        (tmp_path / "svc" / serves[0]).write_text(serves[1])
+    m = run(tmp_path, "FROM node:18\nEXPOSE 50051\nCMD node dist/index.js\n", package=package)
+    check = values(m.text, "HEALTHCHECK")[0]
+    if serves is None:
+        assert m.context["type"] == "tcp" and check[1:3] == ["node", "-e"] and "connect(50051" in check[3]
+        assert "grpc_health_probe" not in m.text
+        assert warned(m, "connects to port 50051", "serves no grpc.health.v1")
+    else:
+        assert m.context["type"] == "grpc" and check[-2:] == ["grpc_health_probe", "-addr=localhost:50051"]
+        assert not warned(m, "grpc.health.v1")
+
+
+HYBRID = {"main": "dist/main.js", "scripts": {"build": "tsc"},
+          "dependencies": {"@nestjs/microservices": "7", "@nestjs/platform-express": "7", "grpc": "1",
+                           "grpc-health-check": "1"}}
+
+
+def hybrid(tmp_path, dockerfile: str):
+    (tmp_path / "svc" / "src").mkdir(parents=True)
+    (tmp_path / "svc" / "src" / "main.ts").write_text(
+        "app.connectMicroservice({ transport: Transport.GRPC, url: process.env.BIND || '0.0.0.0:8080' });\n"
+        "await app.listen(process.env.HTTP_PORT || 3001);\n")
+    return run(tmp_path, dockerfile, package=HYBRID)
+
+
+def test_a_hybrid_service_is_probed_on_its_grpc_port_and_keeps_its_http_port(tmp_path):
+    """The port grpc_health_probe asks is the gRPC server's (its url), not the HTTP server's the source names first
+    or the one the original EXPOSEd; the other ports stay exposed."""
+    m = hybrid(tmp_path, "FROM node:12-slim\nEXPOSE 3001\nCMD node dist/main.js\n")
+    assert m.context["type"] == "grpc" and m.context["port"] == 8080
+    assert values(m.text, "HEALTHCHECK")[0][-2:] == ["grpc_health_probe", "-addr=localhost:8080"]
+    assert values(m.text, "EXPOSE") == [["8080", "3001"]]
+    assert warned(m, "probes port 8080", "other ports found: 3001")
+
+
+def test_an_http_service_ignores_grpc_hints(tmp_path):
+    m = run(tmp_path, "FROM node:18\nEXPOSE 3000\nCMD node dist/index.js\n")
+    assert m.context["port"] == 3000 and values(m.text, "EXPOSE") == [["3000"]]
+
+
+def test_the_originals_grpc_health_probe_download_and_version_are_dropped(tmp_path):
+    m = hybrid(tmp_path, "FROM node:12-slim\nENV GRPC_HEALTH_PROBE_VERSION=v0.3.1 TZ=UTC\n"
+                         "RUN wget -qO/bin/grpc_health_probe https://github.com/grpc-ecosystem/grpc-health-probe/"
+                         "releases/download/${GRPC_HEALTH_PROBE_VERSION}/grpc_health_probe-linux-amd64 && "
+                         "chmod +x /bin/grpc_health_probe\nRUN wget -qO /usr/local/bin/tool https://example.com/t\n"
+                         "CMD node dist/main.js\n")
+    assert "GRPC_HEALTH_PROBE_VERSION=v0.3.1" not in m.text and "/bin/grpc_health_probe https" not in m.text
+    assert ["TZ", "UTC"] in values(m.text, "ENV")  # the other variable of that ENV stays
+    assert warned(m, "ENV GRPC_HEALTH_PROBE_VERSION dropped") and warned(m, "downloads grpc_health_probe dropped")
+    assert "# RUN wget -qO /usr/local/bin/tool" in m.text  # another download is not the template's: kept for review
+
+
+@pytest.mark.parametrize(("copy", "carried"), [
+    # lockfiles if present (grpc-health's idiom): the template copies the manifests; carried over, the COPY
+    # --from=builder of globs that match nothing there fails the build
+    ("COPY package.json yarn.loc[k] package-lock.jso[n] /app/", None),
+    ("COPY *.js /app/", "COPY --from=builder --chown=nodejs:nodejs /app/*.js /app/"),  # the service's files
+    ("COPY confi[g] /app/config", "COPY --from=builder --chown=nodejs:nodejs /app/confi[g] /app/config"),
+])
+def test_glob_copies_of_build_inputs_are_the_templates(tmp_path, copy, carried):
+    d = tmp_path / "svc"
+    d.mkdir()
+    (d / "a.js").write_text("")
+    (d / "config").mkdir()
+    m = run(tmp_path, f"FROM node:18\nWORKDIR /app\n{copy}\nEXPOSE 3000\nCMD node dist/index.js\n")
+    template = ["COPY --from=builder --chown=nodejs:nodejs /prod/node_modules ./node_modules",
+                "COPY --from=builder --chown=nodejs:nodejs /app/package.json ./package.json",
+                "COPY --from=builder --chown=nodejs:nodejs /app/dist ./dist"]
+    copies = [line for line in m.text.splitlines() if line.startswith("COPY --from=builder")]
+    assert copies == template + ([carried] if carried else [])
 
 
 def test_http_health_path_is_kept(tmp_path):
@@ -290,3 +375,23 @@ def test_an_optional_native_module_that_does_not_build_is_left_out(tmp_path):
     assert "(npm rebuild bcrypt || rm -rf node_modules/bcrypt)" in install, install
     assert "&& npm rebuild sharp && (" in install, install  # required: its failure fails the build
     assert warned(m, "bcrypt is an optional dependency")
+
+
+@pytest.mark.parametrize("builds", [False, True])
+def test_a_dist_the_original_did_not_build_is_taken_as_it_is(tmp_path, builds):
+    """grpc-health of the wild set: its original image runs the published dist/ and builds nothing; a build from
+    a fresh install (no lockfile) breaks on today's @types with its TypeScript 3.7. The migration keeps what the
+    original did: no build step, dist/ from the context (and not excluded by FL404's .dockerignore)."""
+    d = tmp_path / "svc"
+    (d / "dist").mkdir(parents=True)
+    (d / "src").mkdir()
+    (d / "dist" / "main.js").write_text("require('http').createServer().listen(3000)\n")
+    (d / "src" / "main.ts").write_text("x\n")
+    (d / "tsconfig.json").write_text('{"compilerOptions": {"outDir": "./dist"}}')
+    package = {"scripts": {"build": "tsc", "start": "node dist/main.js"}, "dependencies": {"express": "4"}}
+    run_build = "RUN npm run build\n" if builds else ""
+    m = run(tmp_path, f"FROM node:12-slim\nWORKDIR /app\nCOPY . .\nRUN npm install --production\n{run_build}"
+                      "EXPOSE 3000\nCMD [\"node\", \"dist/main.js\"]\n", package=package)
+    assert ("npm run build" in m.text) is builds
+    assert "COPY --from=builder --chown=nodejs:nodejs /app/dist ./dist" in m.text
+    assert warned(m, "ran the dist/ of the build context", "no build step") is not builds

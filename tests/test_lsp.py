@@ -674,6 +674,32 @@ def test_data_rules_of_the_configuration_diagnostics_and_hover(tmp_path):
     assert "Every image says which team owns it." in on_finding.contents.value
 
 
+def test_a_data_rule_prefix_stays_with_its_configuration_in_the_server(tmp_path):
+    """The server lints many files in one process: ``org/`` has a fastlint.yaml declaring ORG, ``plain/`` none.
+    ``# hadolint ignore=ORG001,DL3007`` is a pragma in org/ only (in plain/, ORG001 is no rule ID, so the comment
+    is no pragma and DL3007 stays), whichever file is linted first, and hover finds ORG001 in org/'s pragma."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "org").mkdir()
+    (tmp_path / "org" / "fastlint.yaml").write_text(
+        "custom_rules:\n  prefix: ORG\n  rules:\n    ORG001:\n      message: The image names its owning team\n"
+        "      required_label: team\n")
+    text = "# hadolint ignore=ORG001,DL3007\nFROM node:latest\n"
+
+    async def scenario():
+        async with Editor(tmp_path) as ed:
+            org = ed.open("org/Dockerfile", text)
+            org_diags = await ed.diagnostics(org, 1)
+            plain = ed.open("plain/Dockerfile", text)
+            plain_diags = await ed.diagnostics(plain, 1)
+            return org_diags, plain_diags, await ed.hover(org, 0, 20), await ed.hover(plain, 0, 20)
+
+    org_diags, plain_diags, on_org, on_plain = run(scenario())
+    assert "DL3007" not in codes(org_diags) and "ORG001" not in codes(org_diags)
+    assert "DL3007" in codes(plain_diags)
+    assert on_org is not None and "ORG001" in on_org.contents.value
+    assert on_plain is None
+
+
 # -- shutdown ----------------------------------------------------------------------------------------------------------
 def test_shutdown_and_exit_end_the_process(tmp_path):
     async def scenario():

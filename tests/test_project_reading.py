@@ -148,6 +148,71 @@ def test_grpc_service_with_proto(tmp_path):
     assert p.ports.port.value == 50051 and p.ports.port.how == "source (bind(host:N))"
 
 
+HYBRID_MAIN = ("const app = await NestFactory.create(AppModule);\napp.connectMicroservice(grpcOptions);\n"
+               "await app.listen(process.env.HTTP_PORT || 3001);\n")
+HYBRID_OPTIONS = ("import { Transport } from '@nestjs/microservices';\n"
+                  "export const options = {\n  transport: Transport.GRPC,\n"
+                  "  url: process.env.BIND_ADDRESS || '127.0.0.1:8080',\n};\n")
+
+
+def test_the_grpc_servers_url_in_the_source_is_a_grpc_port(tmp_path):
+    """NestJS's hybrid app (grpc-health of the wild set): the gRPC server's address is an option `url`."""
+    p = service(tmp_path, {"package.json": {"dependencies": {"@nestjs/microservices": "7", "grpc": "1"}},
+                           "src/main.ts": HYBRID_MAIN, "src/grpc-options.ts": HYBRID_OPTIONS})
+    assert [(c.value, c.how, c.where) for c in p.ports.candidates] == [
+        (3001, "source (process.env.PORT || N)", "src/main.ts:3"),
+        (8080, "source (a gRPC server's url)", "src/grpc-options.ts:4")]
+    assert [(g.value, g.where) for g in p.ports.grpc] == [(8080, "src/grpc-options.ts:4")]
+
+
+def test_a_url_in_a_file_that_does_not_speak_grpc_is_no_port(tmp_path):
+    p = service(tmp_path, {"package.json": {}, "src/db.js": "module.exports = { url: 'localhost:5432' };\n"})
+    assert p.ports.candidates == [] and p.ports.grpc == []
+
+
+@pytest.mark.parametrize("probe", [
+    'exec:\n              command: ["/bin/grpc_health_probe", "-addr=:8080"]',
+    'exec:\n              command: ["grpc_health_probe", "--addr=localhost:8080", "-service=x"]',
+    "grpc:\n              port: 8080",
+])
+def test_a_kubernetes_grpc_probe_names_the_grpc_port(tmp_path, probe):
+    p = service(tmp_path, {
+        "package.json": {"name": "svc"},
+        "inf/prod/deployment.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: svc}\nspec:\n"
+                                    "  template:\n    spec:\n      containers:\n        - name: svc\n"
+                                    "          image: svc:1\n          ports:\n            - containerPort: 3001\n"
+                                    "          readinessProbe:\n            " + probe + "\n",
+    })
+    assert [(c.value, c.how, c.where) for c in p.ports.candidates] == [
+        (3001, "Kubernetes containerPort", "inf/prod/deployment.yaml:11"),
+        (8080, "Kubernetes gRPC probe", "inf/prod/deployment.yaml:14")]
+    assert [g.value for g in p.ports.grpc] == [8080]
+
+
+def test_a_probe_of_another_program_names_no_grpc_port(tmp_path):
+    p = service(tmp_path, {
+        "package.json": {"name": "svc"},
+        "k8s/deployment.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: svc}\nspec:\n"
+                               "  template:\n    spec:\n      containers:\n        - name: svc\n          image: svc:1\n"
+                               "          livenessProbe:\n            exec:\n              command: [\"/bin/check\", \"-addr=:9000\"]\n",
+    })
+    assert p.ports.candidates == [] and p.ports.grpc == []
+
+
+@pytest.mark.parametrize(("files", "where"), [
+    ({"package.json": {"dependencies": {"@grpc/grpc-js": "1", "grpc-health-check": "2"}}}, "package.json:4"),
+    ({"package.json": {"dependencies": {"grpc": "1"}},
+      "protos/health.proto": "syntax = 'proto3';\n\npackage grpc.health.v1;\n"}, "protos/health.proto:3"),
+    ({"package.json": {}, "src/a.ts": "x\n@GrpcMethod('Health')\nCheck() {}\n"}, "src/a.ts:2"),
+    ({"package.json": {}, "src/a.js": "const h = pkg.lookup('grpc.health.v1.Health')\n"}, "src/a.js:1"),
+    ({"package.json": {"dependencies": {"@grpc/grpc-js": "1"}}, "src/a.js": "// health: TODO\n"}, None),
+    ({"package.json": {}, "proto/a.proto": "package grpc.health.v2;\n"}, None),
+])
+def test_where_the_grpc_health_service_is_served(tmp_path, files, where):
+    p = service(tmp_path, files)
+    assert (p.grpc_health.where if p.grpc_health else None) == where
+
+
 def test_old_native_grpc_is_grpc(tmp_path):
     p = service(tmp_path, {"package.json": {"dependencies": {"grpc": "^1.24.11"}}})
     assert p.kind.value == "grpc" and p.kind.where == "package.json:3"
@@ -215,3 +280,37 @@ def test_node_major_range(spec, majors):
     from fastlint.project.manager import node_major_range
 
     assert node_major_range(spec) == majors
+
+
+# -- the build output an image runs as it is -------------------------------------------------------------------
+
+@pytest.mark.parametrize(("command", "builds"), [
+    ("npm ci && npm run build", True), ("yarn build", True), ("pnpm run build:prod", True), ("npx tsc -p .", True),
+    ("nest build", True), ("npm run compile", True),  # a script that runs a compiler
+    ("npm install --production", False), ("npm run lint", False), ("apt-get install -y nginx", False),
+    ("npm run nope", False),  # a script package.json does not have
+])
+def test_what_a_run_builds(command, builds):
+    from fastlint.project.build import runs_build
+
+    scripts = {"build": "tsc", "compile": "rimraf dist && tsc -p tsconfig.build.json", "lint": "eslint ."}
+    assert runs_build(command, scripts) is builds
+
+
+def test_a_dist_the_dockerfile_does_not_build_is_run_as_it_is(tmp_path):
+    p = service(tmp_path, {"package.json": {"scripts": {"build": "nest build", "start:prod": "node dist/main"},
+                                            "main": "dist/main.js"},
+                           "tsconfig.json": {"compilerOptions": {"outDir": "./dist"}},
+                           "src/main.ts": "x\n", "dist/main.js": "x\n"})
+    assert p.prebuilt is None  # its build can run here
+    found = p.output_run_as_is(["apt-get update", "npm install --production"])
+    assert (found.value, found.where) == ("dist", "package.json:6")  # the main field, the entry
+    assert p.output_run_as_is(["npm install", "npm run build"]) is None  # the image builds it
+    (tmp_path / "dist" / "main.js").unlink()
+    assert Project(tmp_path).output_run_as_is(["npm install"]) is None  # no built entry in the context
+
+
+def test_a_published_output_is_run_as_it_is_whatever_the_dockerfile_runs(tmp_path):
+    p = service(tmp_path, {"package.json": {"scripts": {"build": "tsc"}, "main": "dist/index.js"},
+                           "dist/index.js": "x\n"})
+    assert p.prebuilt is not None and p.output_run_as_is(["npm run build"]) == p.prebuilt

@@ -27,6 +27,8 @@ EXPECTED = {
                           kind="http", health="/health", native=set(), node=">=20"),
     "maildev": dict(manager="npm", in_sync=None, build=None, entry="dist/index.js", port=1080, kind=None, health=None,
                     native=set(), node=">=20.0.0"),
+    "grpc-health": dict(manager="npm", in_sync=None, build="dist", entry="dist/main.js", port=3001, kind="grpc",
+                        health=None, native={"grpc"}, node="12.16.2"),
     "localtunnel-server": dict(manager="yarn classic", in_sync=False, build=None, entry="bin/server", port=80,
                                kind="http", health="/api/status", native=set(), node=None),
     "loopback-todo": dict(manager="npm", in_sync=None, build="dist", entry="dist/index.js", port=3000, kind="http",

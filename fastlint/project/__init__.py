@@ -172,6 +172,14 @@ class Project:
 
         return prebuilt(self.folder, self.build, self.start.entry)
 
+    def output_run_as_is(self, run_commands: list[str]) -> Fact[str] | None:
+        """The build output the image runs as it is in the build context, given the command lines of the
+        Dockerfile's RUNs: ``prebuilt``, or the output folder when those RUNs build nothing (its build is not the
+        image's); None when the image builds it."""
+        from .build import output_run_as_is
+
+        return output_run_as_is(self.folder, self.build, self.start.entry, self.prebuilt, run_commands, self.scripts)
+
     @cached_property
     def start(self):
         """Start: what ``npm start`` runs and the entry file."""
@@ -237,6 +245,13 @@ class Project:
         from .service import proto_service
 
         return proto_service(self.folder, self.proto_files)
+
+    @cached_property
+    def grpc_health(self) -> Fact[str] | None:
+        """Where the service serves grpc.health.v1 (what grpc_health_probe asks), or None."""
+        from .service import grpc_health
+
+        return grpc_health(self.package, self.key_lines, self.source_files, self.folder, self.proto_files)
 
     @cached_property
     def health(self):

@@ -260,6 +260,44 @@ def prebuilt(folder: Path, build: Fact[BuildStep] | None, entry: Fact[str] | Non
                                              "which is not in the folder)")
 
 
+COMPILERS = ("tsc", "nest", "swc", "babel", "webpack", "lb-tsc", "esbuild", "tsup", "vite", "rollup", "ncc", "parcel",
+             "next", "browserify")
+
+
+def runs_build(command: str, scripts: dict) -> bool:
+    """A RUN's command line runs the service's build: a script named build* (``npm run build``, ``yarn build``), a
+    script that runs a compiler, or a compiler itself (``tsc``, ``nest build``, ``npx webpack``)."""
+    for part in re.split(r"&&|\|\||;|\n", command):
+        part = part.strip()
+        m = re.match(r"^(?:npm\s+run(?:-script)?|yarn(?:\s+run)?|pnpm(?:\s+run)?|bun\s+run)\s+([\w:.-]+)", part)
+        if m:
+            name = m.group(1)
+            if name.startswith("build") or any(_tool_of(c) in COMPILERS for c in _script_chain(scripts, name)):
+                return True
+        elif _tool_of(part) in COMPILERS:
+            return True
+    return False
+
+
+def output_run_as_is(folder: Path, build: Fact[BuildStep] | None, entry: Fact[str] | None,
+                     prebuilt: Fact[str] | None, run_commands: list[str], scripts: dict) -> Fact[str] | None:
+    """The build output an image runs as it is in the build context: the published one whose build cannot run
+    here (``prebuilt``), or, when the Dockerfile's RUNs build nothing, the build's output folder that is in the
+    folder and holds the start entry (an npm tarball that publishes ``dist/`` beside ``src/``, a CI that builds
+    before ``docker build``). Its build is not the image's: running it anew can fail where the original did not."""
+    if prebuilt is not None:
+        return prebuilt
+    if build is None or entry is None or build.value.output is None:
+        return None
+    out = build.value.output.value.split("/", 1)[0]
+    if entry.value.split("/", 1)[0] != out or not (folder / entry.value).is_file():
+        return None
+    if any(runs_build(c, scripts) for c in run_commands):
+        return None
+    return Fact(out, entry.file, entry.line, f"the build output in the build context ({out}/, with the start "
+                                             f"entry {entry.value}): the Dockerfile runs no build")
+
+
 # -- the start command -------------------------------------------------------------------------------------------
 
 def start_command(folder: Path, package: dict, key_lines: dict) -> Start:

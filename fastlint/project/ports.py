@@ -14,13 +14,18 @@ from .sources import read_text, source_files
 COMPOSE_FILES = ("docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml",
                  "docker-compose.prod.yml", "docker-compose.production.yml")
 MANIFEST_DIRS = ("k8s", "kubernetes", "kube", "deploy", "deployment", "deployments", "manifests", "helm", "charts",
-                 "chart", ".k8s", "infra")
+                 "chart", ".k8s", "infra", "inf")
 ORDER = ("EXPOSE", "ENV PORT", "compose", "Kubernetes", "Helm values", ".env", "source")
 
 _ENV_DEFAULT = re.compile(r"process\.env\.(?:PORT|HTTP_PORT|SERVER_PORT|APP_PORT|GRPC_PORT)\s*(?:\|\||\?\?)\s*['\"]?(\d{2,5})")
 _ENV_PARSE = re.compile(r"process\.env\.(?:PORT|HTTP_PORT|SERVER_PORT|APP_PORT|GRPC_PORT)\s*,\s*['\"]?(\d{2,5})")
 _LISTEN = re.compile(r"\.listen\(\s*(?:\{\s*port\s*:\s*)?['\"]?(\d{2,5})\b")
 _BIND = re.compile(r"bind(?:Async)?\(\s*['\"`][^'\"`]*:(\d{2,5})['\"`]")
+# a gRPC server's address in its options (NestJS's `url: process.env.X || '0.0.0.0:50051'`), in a file that speaks gRPC
+_GRPC_URL = re.compile(r"""\burl\s*:\s*(?:process\.env\.\w+\s*(?:\|\||\?\?)\s*)?['"`][\w.\[\]:-]*:(\d{2,5})['"`]""")
+_SPEAKS_GRPC = re.compile(r"""Transport\.GRPC|@grpc/grpc-js|require\(\s*['"]grpc['"]\s*\)|from\s+['"]grpc['"]""")
+# grpc_health_probe's address in a probe (`-addr=:8080`, `--addr=localhost:50051`)
+_PROBE_ADDR = re.compile(r"^--?addr=(?:[\w.\[\]-]*):(\d{2,5})$")
 _PORT_DEFAULT = re.compile(r"""\bport['"]?\s*[:=]\s*(?:\{[^}]*?default\s*:\s*)?['"]?(\d{2,5})\b""", re.I)
 _OPTION_DEFAULT = re.compile(r"""options\(\s*['"]port['"]\s*,\s*\{[^}]*?default\s*:\s*['"]?(\d{2,5})""", re.S)
 # the port of the HTTP server in a source that starts several (RTMP and HTTP, HTTP and HTTPS): `http: {port: N}`,
@@ -34,6 +39,7 @@ _ENV_LINE = re.compile(r"^\s*(?:export\s+)?PORT\s*=\s*['\"]?(\d{2,5})['\"]?\s*$"
 class Ports:
     candidates: list[Fact[int]] = field(default_factory=list)
     http: list[Fact[int]] = field(default_factory=list)  # ports the source gives its HTTP server by name
+    grpc: list[Fact[int]] = field(default_factory=list)  # ports a gRPC server binds or a grpc_health_probe probes
 
     @property
     def http_port(self) -> Fact[int] | None:
@@ -158,6 +164,7 @@ def manifest_ports(folder: Path, ports: Ports, names: set[str] | None = None) ->
                             and "node_modules" not in p.parts)
     files += sorted(p for p in folder.glob("*.y*ml") if p.name not in COMPOSE_FILES and p.name != "pnpm-lock.yaml")
     found: list[tuple[str, int, str, str]] = []  # (image name, port, file, line)
+    probed: list[tuple[str, int, str, str]] = []  # (image name, port, file, line): gRPC probes
     helm: list[tuple[int, str, int, str]] = []
     for path in files[:200]:
         rel = path.relative_to(folder).as_posix()
@@ -181,11 +188,36 @@ def manifest_ports(folder: Path, ports: Ports, names: set[str] | None = None) ->
                 if port and str(p.get("protocol", "TCP")).upper() != "UDP":
                     line = m.value_pos(p, "containerPort").line
                     found.append((_image_name(c.image), port, rel, line))
+            probed += [(_image_name(c.image), port, rel, line) for port, line in _grpc_probe_ports(c, m)]
     own = [f for f in found if f[0] in names]
     for _, port, rel, line in own or found:
         ports.add(port, rel, line, "Kubernetes containerPort")
+    own = [f for f in probed if f[0] in names]
+    for _, port, rel, line in own or probed:
+        ports.add(port, rel, line, "Kubernetes gRPC probe")
+        ports.grpc.append(Fact(port, rel, line, "the port a Kubernetes probe asks grpc_health_probe to check"))
     for port, rel, line, how in helm:
         ports.add(port, rel, line, how)
+
+
+def _grpc_probe_ports(c, m) -> list[tuple[int, int]]:
+    """(port, line) of the container's gRPC probes: ``exec`` of grpc_health_probe ``-addr=HOST:PORT``, or the
+    native ``grpc: {port: N}`` probe."""
+    out = []
+    for key in ("readinessProbe", "livenessProbe", "startupProbe"):
+        probe = c.node.get(key) if hasattr(c.node, "get") else None
+        if not hasattr(probe, "get"):
+            continue
+        native = probe.get("grpc")
+        if hasattr(native, "get") and _valid(native.get("port")):
+            out.append((_valid(native.get("port")), m.value_pos(native, "port").line))
+        command = probe.get("exec").get("command") if hasattr(probe.get("exec"), "get") else None
+        if isinstance(command, list) and command and "grpc_health_probe" in str(command[0]):
+            for word in command[1:]:
+                hit = _PROBE_ADDR.match(str(word))
+                if hit:
+                    out.append((int(hit.group(1)), m.value_pos(probe.get("exec"), "command").line))
+    return out
 
 
 def env_file_ports(folder: Path, ports: Ports) -> None:
@@ -204,19 +236,24 @@ def source_ports(folder: Path, ports: Ports, files: list[Path] | None = None) ->
     for path in files:
         text = read_text(path)
         rel = path.relative_to(folder).as_posix()
+        grpc_url = _GRPC_URL if _SPEAKS_GRPC.search(text) else None
         for how, rx in (("process.env.PORT || N", _ENV_DEFAULT), ("process.env.PORT || N", _ENV_PARSE),
-                        ("listen(N)", _LISTEN), ("bind(host:N)", _BIND), ("a port option's default", _OPTION_DEFAULT),
-                        ("a port setting", _PORT_DEFAULT)):
-            if how in found:
+                        ("listen(N)", _LISTEN), ("bind(host:N)", _BIND), ("a gRPC server's url", grpc_url),
+                        ("a port option's default", _OPTION_DEFAULT), ("a port setting", _PORT_DEFAULT)):
+            if how in found or rx is None:
                 continue
             m = rx.search(text)
             if m:
                 found[how] = (int(m.group(1)), rel, line_of(text, m.start(1)))
+                if how in ("bind(host:N)", "a gRPC server's url"):
+                    ports.grpc.append(Fact(int(m.group(1)), rel, line_of(text, m.start(1)),
+                                           f"the port the source's gRPC server binds ({how})"))
         for m in _HTTP_PORT.finditer(text):
             ports.http.append(Fact(int(m.group(1)), rel, line_of(text, m.start(1)), "the HTTP server's port in the source"))
     if len(found) > 1:
         found.pop("a port setting", None)  # the weakest reading, only when nothing better is in the source
-    for how in ("process.env.PORT || N", "listen(N)", "bind(host:N)", "a port option's default", "a port setting"):
+    for how in ("process.env.PORT || N", "listen(N)", "bind(host:N)", "a gRPC server's url", "a port option's default",
+                "a port setting"):
         if how in found:
             port, rel, line = found[how]
             ports.add(port, rel, line, f"source ({how})")

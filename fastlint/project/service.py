@@ -88,6 +88,36 @@ def proto_files(folder: Path) -> list[str]:
     return out
 
 
+# packages that serve the gRPC health protocol (grpc.health.v1) from a gRPC server
+HEALTH_SERVICE_PACKAGES = ("grpc-health-check", "grpc-js-health-check", "grpc-ts-health-check",
+                           "nice-grpc-server-health")
+_HEALTH_PROTO = re.compile(r"^[ \t]*package\s+grpc\.health\.v1\s*;", re.M)
+_HEALTH_IN_SOURCE = re.compile(r"""['"`]grpc\.health\.v1|\bHealthImplementation\b|@GrpcMethod\(\s*['"`]Health['"`]""")
+
+
+def grpc_health(package: dict, key_lines: dict, files: list[Path], folder: Path,
+                protos: list[str]) -> Fact[str] | None:
+    """Where the service serves the gRPC health protocol (``grpc.health.v1``), which grpc_health_probe asks: a
+    package that implements it, the service's own ``health.proto``, or a source that registers it. None: no sign of
+    it (the probe would get UNIMPLEMENTED from the server)."""
+    deps = package.get("dependencies") if isinstance(package.get("dependencies"), dict) else {}
+    for name in HEALTH_SERVICE_PACKAGES:
+        if name in deps:
+            return Fact(name, "package.json", key_lines.get(("dependencies", name), 0), f"depends on {name}")
+    for rel in protos:
+        text = read_text(folder / rel)
+        m = _HEALTH_PROTO.search(text)
+        if m:
+            return Fact("grpc.health.v1", rel, line_of(text, m.start()), "the service's own health.proto")
+    for path in files:
+        text = read_text(path)
+        m = _HEALTH_IN_SOURCE.search(text)
+        if m:
+            return Fact("grpc.health.v1", path.relative_to(folder).as_posix(), line_of(text, m.start()),
+                        "the source registers the health service")
+    return None
+
+
 def proto_service(folder: Path, protos: list[str] | None = None) -> Fact[str] | None:
     """``<package>.<Service>`` of the first service of the service's .proto files (sorted; node_modules left out)."""
     for rel in proto_files(folder) if protos is None else protos:

@@ -28,11 +28,12 @@ def user_exists(stages, user: dict) -> bool:
     return builtin_user(stages[-1], name) is not None
 
 
-def other_owner(stages, user: dict, env: dict[str, str]) -> str | None:
+def other_owner(stages, user: dict) -> str | None:
     """Why the image is built for another user than the policy's: it creates that user (``adduser``,
     ``useradd``) or hands files to it (``chown``, ``COPY --chown``; an owner written with a variable that cannot
     be resolved counts too); None when it does neither. A USER switched to the policy's user would leave those
     files to the other one, which the service may need to write (its storage, its logs)."""
+    env = dict(stage_env(chain_instructions(stages[-1])))
     for op in user_ops(stages):
         created = expand(op.name, env)[0] if "$" in op.name else op.name
         if op.kind == "user" and created != user["name"]:
@@ -72,11 +73,10 @@ class FL301(FileRule):
         ins = effective_user(stages)
         want = f"{user['name']} ({user['uid']}:{user['gid']})"
         name = user["name"]  # the standard names the user (USER nodejs), as the template writes it
-        env = dict(stage_env(chain_instructions(final)))
         exists = user_exists(stages, user)
-        refused = other_owner(stages, user, env)
-        no_fix = f"; no fix: {refused}" if refused else ""
         if ins is None:
+            refused = other_owner(stages, user)
+            no_fix = f"; no fix: {refused}" if refused else ""
             fix = None
             if exists and not refused:
                 at, prefix = trailing_insert_point(df, final)
@@ -88,7 +88,7 @@ class FL301(FileRule):
         word = ins.words[0]
         value = word.text
         if "$" in value:
-            value, ok = expand(value, env)
+            value, ok = expand(value, dict(stage_env(chain_instructions(final))))
             if not ok:
                 return  # a user chosen at build time: nothing to judge
         if user_matches(value, user):
@@ -96,6 +96,8 @@ class FL301(FileRule):
         where = "" if ins.stage is final else f" (inherited from stage {ins.stage.label!r})"
         fix = None
         fixable = ins.stage is final and "$" not in word.text
+        refused = other_owner(stages, user) if fixable else None
+        no_fix = f"; no fix: {refused}" if refused else ""
         if fixable and exists and not refused:
             if builds_as(final, ins):
                 # later RUN and WORKDIR lines run as that user (``USER node`` then ``RUN mkdir /home/node/app``):
@@ -107,7 +109,7 @@ class FL301(FileRule):
                 fix = self.fix(Edit(word.start, word.end, name), description=f"run as {want}",
                                changes=frozenset({"user"}))
         yield self.hit(word, f"The production stage runs as {value!r}{where}, not as the policy's user "
-                             f"{want}{no_fix if fixable else ''}", fix=fix)
+                             f"{want}{no_fix}", fix=fix)
 
 def builds_as(stage, user_ins) -> bool:
     """True when instructions after ``user_ins`` in the stage run as its user (RUN, WORKDIR's folder creation)."""

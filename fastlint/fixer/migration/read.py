@@ -15,7 +15,7 @@ from ...engine.rule import Context
 from ...engine.runner import service_of
 from ...parser.tree import Dockerfile, Instruction
 from .model import MigrationError
-from .vocabulary import (APT_TO_APK, DISTRO_NODE_NEEDS, FILE_COMMANDS, HOUSEKEEPING, NPM_TOOLS, PKG_MANAGERS, SAME_IN_ALPINE, USER_COMMANDS, is_distro_node,
+from .vocabulary import (APT_TO_APK, DISTRO_NODE_NEEDS, FILE_COMMANDS, HOUSEKEEPING, NPM_TOOLS, PKG_MANAGERS, PROBE_DOWNLOAD, SAME_IN_ALPINE, USER_COMMANDS, is_distro_node,
                          installed_packages, is_archive, is_build_input, is_build_tool, is_output, is_secret,
                          norm_source, pair_text)
 
@@ -142,6 +142,10 @@ class LegacyReader:
                 self.env[p.key] = p.value or ""
             if in_image and p.key == "NODE_ENV" and (p.value or "") == "production":
                 continue  # the template sets it
+            if p.key == "GRPC_HEALTH_PROBE_VERSION":
+                self.warn(ins.line, f"ENV {p.key} dropped: the template's runtime-tools stage pins grpc_health_probe "
+                                    "(its build argument of that name)")
+                continue
             kept.append(pair_text(p))
         for key in secret:
             self.warn(ins.line, f"ENV {key} looks like a secret: removed, not copied (pass it at run time, "
@@ -215,6 +219,10 @@ class LegacyReader:
             self.keep(ins, "a RUN the template has no place for")
             return
         names = {c.name.rsplit("/", 1)[-1] for c in commands}
+        if names <= PROBE_DOWNLOAD and re.search(r"grpc[_-]health[_-]probe", ins.args_text):
+            self.warn(ins.line, "RUN that downloads grpc_health_probe dropped: the template's runtime-tools stage "
+                                "installs it (pinned, its checksum checked, for the target architecture)")
+            return
         packages: list[str] = []
         for c in commands:
             if c.is_(*PKG_MANAGERS):

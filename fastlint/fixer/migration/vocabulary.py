@@ -79,6 +79,10 @@ FILE_COMMANDS = {"cp", "mv", "ln", "sed", "mkdir", "touch", "rm", "ls", "echo", 
                  "true", ":", "test", "["}
 
 
+# what a RUN that only downloads a tool uses (grpc_health_probe's download: the template's runtime-tools stage has it)
+PROBE_DOWNLOAD = {"wget", "curl", "chmod", "mv", "cp", "ln", "rm", "mkdir", "echo", "sha256sum", "true", "tar"}
+
+
 USER_COMMANDS = {"adduser", "addgroup", "useradd", "groupadd", "usermod", "groupmod"}
 
 
@@ -122,6 +126,9 @@ def is_build_input(source: str) -> bool:
     first = s.split("/", 1)[0]
     if s in BUILD_INPUTS or first in BUILD_INPUTS:
         return True
+    if "*" not in s and any(ch in s for ch in "?["):  # `yarn.loc[k]`: the idiom that copies a file only if present
+        if any(fnmatch.fnmatch(name, s) for name in BUILD_INPUTS):
+            return True
     return any(fnmatch.fnmatch(s, pat) for pat in BUILD_INPUT_PATTERNS)
 
 
