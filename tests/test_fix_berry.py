@@ -9,6 +9,7 @@ descriptor: the migrated file is built on the stand-ins, started, and healthy as
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -154,6 +155,37 @@ def test_berry_without_a_lockfile_installs_unfrozen_with_its_files(tmp_path):
     assert len(said) == 1, m.warnings
 
 
+BERRY_LOCK = """__metadata:
+  version: 7
+  cacheKey: 9
+
+"berry-svc@workspace:.":
+  version: 0.0.0-use.local
+  resolution: "berry-svc@workspace:."
+
+"ms@patch:ms@npm%3A2.1.3#~/.yarn/patches/ms-npm-2.1.3.patch":
+  version: 2.1.3
+  resolution: "ms@patch:ms@npm%3A2.1.3#~/.yarn/patches/ms-npm-2.1.3.patch::version=2.1.3&hash=2cd37e"
+"""
+
+
+def test_berry_with_its_lockfile_installs_frozen_with_the_whole_yarn_folder(tmp_path):
+    folder = berry_service(tmp_path / "svc")
+    (folder / "yarn.lock").write_text(BERRY_LOCK)
+    m = migrated(folder)
+    ctx = m.context
+    assert (ctx["manager"], ctx["install_sources"], ctx["install_folders"], ctx["install_command"]) == \
+        ("yarn-berry", "package.json yarn.lock .yarnrc.yml", [".yarn"], "yarn install --immutable --mode=skip-build")
+    assert warned(m, "no yarn.lock") == [] and warned(m, "out of sync") == []
+
+
+def test_berry_with_its_lockfile_and_plug_n_play_is_refused(tmp_path):
+    folder = berry_service(tmp_path / "svc", yarnrc="yarnPath: .yarn/releases/yarn-4.0.0-rc.26.cjs\n")
+    (folder / "yarn.lock").write_text(BERRY_LOCK)
+    with pytest.raises(MigrationError, match="Plug'n'Play"):
+        migrated(folder)
+
+
 def test_berry_copies_its_plugins_and_npmrc_when_present_and_nothing_absent(tmp_path):
     ctx = migrated(berry_service(tmp_path / "svc", patches=False, plugins=True, npmrc=True,
                                  dependencies={"ms": "^2.1.3"})).context
@@ -261,17 +293,26 @@ def test_fix_writes_the_berry_file_and_check_finds_the_missing_lockfile(tmp_path
 # -- the engine: built on the stand-ins, started, healthy ---------------------------------------------------------
 
 @pytest.mark.docker
-def test_berry_without_a_lockfile_builds_and_turns_healthy(tmp_path, docker_client, standin_build_args):
+@pytest.mark.parametrize("locked", [False, True], ids=["no yarn.lock", "yarn.lock"])
+def test_berry_builds_and_turns_healthy(tmp_path, docker_client, standin_build_args, locked):
     """The migrated file installs ms (from the npm registry) patched by the service's .yarn/patches, with berry's
-    own release, and writes no yarn.lock into the context; production runs node as uid 1001 and the health check
-    passes (the server exits at start unless it finds the patched file in ms)."""
+    own release: without a yarn.lock (`--no-immutable`; none is written into the context), and with the one berry
+    itself writes for the service (`--immutable`, the template's berry path with a lockfile); production runs node
+    as uid 1001 and the health check passes (the server exits at start unless it finds the patched file in ms)."""
     from fastlint.verifier.engine import BuildFailed, Session
 
     folder = berry_service(tmp_path / "berry-svc")
     shutil.copy2(RELEASE, folder / ".yarn" / "releases" / RELEASE.name)
+    if locked:  # the lockfile berry writes (the npm registry only; nothing linked, nothing cached in the folder)
+        made = subprocess.run(["node", str(folder / ".yarn" / "releases" / RELEASE.name), "install",
+                               "--mode=update-lockfile"], cwd=folder, capture_output=True, text=True, timeout=300,
+                              env={**os.environ, "YARN_GLOBAL_FOLDER": str(tmp_path / "yarn-global"),
+                                   "YARN_ENABLE_TELEMETRY": "0"})
+        assert made.returncode == 0 and (folder / "yarn.lock").is_file(), made.stdout[-2000:]
     (tmp_path / ".git").mkdir()
     fixed = _fastlint("fix", "--no-config", str(folder))
-    assert "yarn install --no-immutable" in (folder / "Dockerfile").read_text(), fixed.stderr
+    install = "yarn install --immutable" if locked else "yarn install --no-immutable"
+    assert install in (folder / "Dockerfile").read_text(), fixed.stderr
     session = Session(docker_client, timeout=900, network="host")
     try:
         try:
@@ -279,7 +320,7 @@ def test_berry_without_a_lockfile_builds_and_turns_healthy(tmp_path, docker_clie
         except BuildFailed as err:
             pytest.fail(err.describe())
         run = session.run_until_healthy(built.image_id, timeout=90, health_interval=1)
-        assert not (folder / "yarn.lock").exists()
+        assert (folder / "yarn.lock").exists() is locked
         assert run["healthy"] is True and run["uid"] == 1001, run  # the server exits unless ms is patched
     finally:
         assert session.close() == []
