@@ -25,7 +25,7 @@ from .facts import Fact
 
 TABLE = Path(__file__).with_name("node_compat.json")
 _EXACT = re.compile(r"^=?v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)(?:\+[0-9A-Za-z.-]+)?$")
-_NODE_IMAGE = re.compile(r"^(?:[\w.-]+(?::\d+)?/)*node:(\d+)(?:[.-]|$)")
+_NODE_IMAGE = re.compile(r"^(?:[\w.-]+(?::\d+)?/)*node:(\d+)(?:[.@-]|$)")
 FIELDS = ("dependencies", "optionalDependencies")  # what production installs and loads
 
 

@@ -55,28 +55,28 @@ def service_kind(package: dict, key_lines: dict, files: list[Path], folder: Path
     grpc = [d for d in GRPC_PACKAGES if d in deps]
     http = [d for d in HTTP_PACKAGES if d in deps]
     if grpc and http:
-        for path in files:
-            text = read_text(path)
-            m = GRPC_SERVER.search(text)
-            if m:
-                return Fact("grpc", path.relative_to(folder).as_posix(), line_of(text, m.start()),
-                            "a gRPC server in the source")
-        return Fact("http", "package.json", key_lines.get(("dependencies", http[0]), 0), f"depends on {http[0]}")
+        found = _first(_texts(files, folder), GRPC_SERVER, "grpc", "a gRPC server in the source")
+        return found or Fact("http", "package.json", key_lines.get(("dependencies", http[0]), 0), f"depends on {http[0]}")
     if grpc:
         return Fact("grpc", "package.json", key_lines.get(("dependencies", grpc[0]), 0), f"depends on {grpc[0]}")
     if http:
         return Fact("http", "package.json", key_lines.get(("dependencies", http[0]), 0), f"depends on {http[0]}")
-    texts = [(path, read_text(path)) for path in files]
-    for path, text in texts:
-        m = HTTP_SERVER.search(text)
+    texts = list(_texts(files, folder))
+    return (_first(texts, HTTP_SERVER, "http", "an HTTP server in the source (node's http.createServer)")
+            or _first(texts, TCP_SERVER, "tcp", "a TCP server in the source (net.createServer)"))
+
+
+def _texts(files: list[Path], folder: Path):
+    """(path relative to the folder, text) of each file, read as they are asked for."""
+    return ((path.relative_to(folder).as_posix(), read_text(path)) for path in files)
+
+
+def _first(texts, rx: re.Pattern, value: str, how: str) -> Fact[str] | None:
+    """The first place of (relative path, text) pairs that ``rx`` matches, as a Fact of ``value``."""
+    for rel, text in texts:
+        m = rx.search(text)
         if m:
-            return Fact("http", path.relative_to(folder).as_posix(), line_of(text, m.start()),
-                        "an HTTP server in the source (node's http.createServer)")
-    for path, text in texts:
-        m = TCP_SERVER.search(text)
-        if m:
-            return Fact("tcp", path.relative_to(folder).as_posix(), line_of(text, m.start()),
-                        "a TCP server in the source (net.createServer)")
+            return Fact(value, rel, line_of(text, m.start()), how)
     return None
 
 
@@ -104,18 +104,10 @@ def grpc_health(package: dict, key_lines: dict, files: list[Path], folder: Path,
     for name in HEALTH_SERVICE_PACKAGES:
         if name in deps:
             return Fact(name, "package.json", key_lines.get(("dependencies", name), 0), f"depends on {name}")
-    for rel in protos:
-        text = read_text(folder / rel)
-        m = _HEALTH_PROTO.search(text)
-        if m:
-            return Fact("grpc.health.v1", rel, line_of(text, m.start()), "the service's own health.proto")
-    for path in files:
-        text = read_text(path)
-        m = _HEALTH_IN_SOURCE.search(text)
-        if m:
-            return Fact("grpc.health.v1", path.relative_to(folder).as_posix(), line_of(text, m.start()),
-                        "the source registers the health service")
-    return None
+    return (_first(((rel, read_text(folder / rel)) for rel in protos), _HEALTH_PROTO, "grpc.health.v1",
+                   "the service's own health.proto")
+            or _first(_texts(files, folder), _HEALTH_IN_SOURCE, "grpc.health.v1",
+                      "the source registers the health service"))
 
 
 def proto_service(folder: Path, protos: list[str] | None = None) -> Fact[str] | None:

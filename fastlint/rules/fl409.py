@@ -3,15 +3,10 @@
 
 from __future__ import annotations
 
-import re
-
 from ..engine.registry import register
 from ..engine.rule import FileRule
 from .lib.context import BuildContext
 from .lib.stages import chain
-
-_NODE_TAG = re.compile(r"^(?:[\w.-]+(?::\d+)?/)*node:(\d+)(?:[.-]|$)")
-
 
 @register
 class FL409(FileRule):
@@ -33,12 +28,12 @@ class FL409(FileRule):
             return
         base = chain(final)[0]
         ref = base.resolved or ""
-        m = _NODE_TAG.match(ref)
-        if m is None:
-            return  # not an official node image with a major in its tag (node:lts, alpine + apk nodejs)
+        from ..project.compat import image_node_major
         from ..project.manager import node_major_range
 
-        major = int(m.group(1))
+        major = image_node_major(ref)
+        if major is None:
+            return  # not an official node image with a major in its tag (node:lts, alpine + apk nodejs)
         low, high = node_major_range(wanted.value)
         if high is not None and major > high:
             why = f"newer than the {high} the service supports"

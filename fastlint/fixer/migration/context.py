@@ -366,10 +366,12 @@ def _legacy_peers(r) -> dict:
     """npm before 7 (Node before 15) did not install peer dependencies: a service written for it may declare
     ranges npm 7+ rejects as a conflict (ERESOLVE). Without a lockfile of npm 7+ its install keeps npm 6's
     behaviour (``--legacy-peer-deps``), which npm's own error message offers."""
-    legacy = re.match(r"^(?:[\w.-]+/)*node:(\d+)", r.legacy_base or "")
-    if legacy is None or int(legacy.group(1)) >= 15:
+    from ...project.compat import image_node_major
+
+    legacy = image_node_major(r.legacy_base or "")
+    if legacy is None or legacy >= 15:
         return {}
-    r.warn(0, f"the original image ran npm 6 (Node {legacy.group(1)}), which does not install peer dependencies: "
+    r.warn(0, f"the original image ran npm 6 (Node {legacy}), which does not install peer dependencies: "
               "npm install and npm prune keep that behaviour (--legacy-peer-deps)")
     return {"prune_flags": " --legacy-peer-deps"}
 
@@ -754,12 +756,12 @@ def _place_copy(r, sources: list[str], dest: str, line: int, workdir: str) -> No
 
 def _node_version(r, image: str) -> None:
     """A service that asks for an older Node than the policy's base gets it anyway, said here and by FL409."""
+    from ...project.compat import image_node_major
     from ...project.manager import node_major_range
 
-    m = re.match(r"^(?:[\w.-]+/)*node:(\d+)", image)
-    if m is None:
+    major = image_node_major(image)
+    if major is None:
         return
-    major = int(m.group(1))
     wanted = r.project.node_version
     if wanted is not None:
         low, high = node_major_range(wanted.value)
@@ -769,8 +771,8 @@ def _node_version(r, image: str) -> None:
         elif low is not None and low > major:
             r.warn(0, f"{wanted.where}: the service asks for Node {wanted.value}; the policy's base {image} has Node "
                       f"{major} (FL409)")
-    legacy = re.match(r"^(?:[\w.-]+/)*node:(\d+)", r.legacy_base or "")
-    if legacy and int(legacy.group(1)) < major:
-        r.warn(0, f"the original image ran Node {legacy.group(1)} ({r.legacy_base}); the migrated one runs Node "
+    legacy = image_node_major(r.legacy_base or "")
+    if legacy is not None and legacy < major:
+        r.warn(0, f"the original image ran Node {legacy} ({r.legacy_base}); the migrated one runs Node "
                   f"{major} ({image}): check what changed between them (e.g. an unhandled promise rejection ends the "
                   "process since Node 15)")

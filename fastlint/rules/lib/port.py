@@ -577,9 +577,10 @@ def switch_base(rule, stage, word, image: str, description: str):
 
 def _node_major(ref) -> int | None:
     """The Node.js major a ``node`` image's tag names (node:14.14.0-alpine3.12 -> 14), else None (lts, latest)."""
+    from ...project.compat import image_node_major
+
     name, tag, _ = normalize_image(ref)
-    m = re.match(r"(\d+)(?:[.-]|$)", tag or "")
-    return int(m.group(1)) if name.rsplit("/", 1)[-1] == "node" and m else None
+    return image_node_major(f"{name}:{tag}") if tag else None
 
 
 def _node_breakage(rule, stage, new_ref) -> str | None:
