@@ -147,6 +147,7 @@ def test_yarn_berry_and_pnpm(tmp_path):
 
 @pytest.mark.parametrize(("ref", "major"), [
     ("node:20-alpine", 20), ("node:18", 18), ("node:10.1.0-alpine", 10), ("registry.example:5000/library/node:16.3", 16),
+    ("node:20@sha256:" + "a" * 64, 20), ("docker.io/library/node:14.14.0-alpine3.12", 14), ("node:20alpine", None),
     ("node:lts-alpine", None), ("node", None), ("nodejs:20", None), ("alpine:3.19", None), ("", None),
 ])
 def test_image_node_major(ref, major):
