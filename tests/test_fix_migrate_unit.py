@@ -375,6 +375,9 @@ def test_an_optional_native_module_that_does_not_build_is_left_out(tmp_path):
     assert "(npm rebuild bcrypt || rm -rf node_modules/bcrypt)" in install, install
     assert "&& npm rebuild sharp && (" in install, install  # required: its failure fails the build
     assert warned(m, "bcrypt is an optional dependency")
+    # node-gyp's object files of what was built are not carried into the image (the .node files stay)
+    assert install.endswith(" && rm -rf node_modules/sharp/build/Release/obj.target node_modules/sharp/build/Release/.deps"
+                            " node_modules/bcrypt/build/Release/obj.target node_modules/bcrypt/build/Release/.deps"), install
 
 
 @pytest.mark.parametrize("builds", [False, True])

@@ -359,6 +359,11 @@ def _rebuild(r, names: list[str]) -> str:
         parts.append(f"({{tool}} {name} || rm -rf {{modules}}/{name})")
         r.warn(0, f"{name} is an optional dependency: if it does not build here, it is left out of the image, as "
                   "npm leaves out an optional dependency whose install fails")
+    if parts:
+        # node-gyp's object files (build/Release/obj.target, .deps): only the linked .node is loaded; the native
+        # grpc leaves 132 MB of them, which production would otherwise copy
+        parts.append("rm -rf " + " ".join(f"{{modules}}/{n}/build/Release/obj.target {{modules}}/{n}/build/Release/.deps"
+                                          for n in names))
     return " && ".join(parts)
 
 
