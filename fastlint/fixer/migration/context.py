@@ -631,6 +631,8 @@ def _legacy_health_script(r, workdir: str) -> list[str] | None:
     if not words:
         return None
     target = words[0]
+    if target.rsplit("/", 1)[-1].startswith("grpc_health_probe"):
+        return None  # a copy of the probe in the context is not the service's own check: the template has the probe
     if target.rsplit("/", 1)[-1] in ("node", "nodejs"):  # `node dist/bin/healthcheck.js`: the file node runs
         target = next((w for w in words[1:] if not w.startswith("-")), "")
     rel = _under(target, workdir) or (target if target and not target.startswith("/") else None)

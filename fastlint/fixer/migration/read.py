@@ -369,6 +369,11 @@ class LegacyReader:
         if ins.keyword == "ADD" and any(re.match(r"^[a-z]+://", s) or is_archive(s) for s in sources):
             self.keep(ins, "ADD of a URL or an archive")
             return
+        probes = [s for s in sources if re.fullmatch(r"grpc[_-]health[_-]probe[\w.-]*", posixpath.basename(s.rstrip("/")))]
+        if probes:
+            self.warn(ins.line, f"{ins.keyword} of {', '.join(probes)} dropped: the template's runtime-tools stage "
+                                "installs grpc_health_probe (pinned, its checksum checked, for the target architecture)")
+            sources = [s for s in sources if s not in probes]
         assets = [s for s in sources if not is_build_input(s)]
         if not assets:
             return  # sources and manifests: the builder's `COPY . .` has them
