@@ -32,19 +32,16 @@ def has_git(image) -> bool | None:
     return None
 
 
+def adds_git(cmd) -> bool:
+    """The command installs git (apk add, apt-get install, dnf install ...)."""
+    op = package_ops(cmd)
+    return op is not None and op.op == "add" and any(name == "git" for name, _ in op.names)
+
+
 def installs_git(stage, until) -> bool:
-    """A RUN of the stage (or the stages it is built on) before ``until`` installs git (apk, apt-get, dnf...)."""
-    for s in chain(stage):
-        for ins in s.instructions:
-            if ins is until:
-                return False
-            if ins.keyword != "RUN":
-                continue
-            for cmd, _ in commands(ins):
-                op = package_ops(cmd)
-                if op is not None and op.op == "add" and any(name == "git" for name, _ in op.names):
-                    return True
-    return False
+    """A RUN of the stage (or the stages it is built on) before ``until`` installs git."""
+    runs = [i for s in chain(stage) for i in s.instructions if i.keyword == "RUN"]
+    return any(adds_git(cmd) for ins in runs[:runs.index(until)] for cmd, _ in commands(ins))
 
 
 @register
@@ -72,11 +69,13 @@ class FL411(FileRule):
             for ins in stage.instructions:
                 if ins.keyword != "RUN":
                     continue
+                git_before = installs_git(stage, ins)
                 for cmd, script in commands(ins):
+                    git_before = git_before or adds_git(cmd)  # `apk add git && yarn install`
                     inst = npm_install(cmd)
                     if inst is None or inst.omit_dev and all(f.how == "devDependencies" for f in unlocked):
                         continue
-                    if any(context.exists(name) for name in NEEDS[inst.tool]) or installs_git(stage, ins):
+                    if git_before or any(context.exists(name) for name in NEEDS[inst.tool]):
                         continue
                     files = StageFiles(df, stage, context, until=ins)
                     where = install_dir(cmd, files.workdir, files.env)
