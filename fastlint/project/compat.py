@@ -25,7 +25,6 @@ from .facts import Fact
 
 TABLE = Path(__file__).with_name("node_compat.json")
 _EXACT = re.compile(r"^=?v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)(?:\+[0-9A-Za-z.-]+)?$")
-_NODE_IMAGE = re.compile(r"^(?:[\w.-]+(?::\d+)?/)*node:(\d+)(?:[.@-]|$)")
 FIELDS = ("dependencies", "optionalDependencies")  # what production installs and loads
 
 
@@ -74,9 +73,10 @@ def table() -> dict[str, tuple[Row, ...]]:
 
 def image_node_major(ref: str) -> int | None:
     """The Node major of an official node image reference (``node:20-alpine`` -> 20); None for ``node:lts``, an
-    image without ``node:MAJOR``."""
-    m = _NODE_IMAGE.match(ref or "")
-    return int(m.group(1)) if m else None
+    image without ``node:MAJOR`` (``fastlint.rules.lib.images.node_major``)."""
+    from ..rules.lib.images import node_major
+
+    return node_major(ref)
 
 
 def exact_version(spec: str) -> str | None:

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 from ...parser.stages import ImageRef
+
+_NODE_IMAGE = re.compile(r"^(?:[\w.-]+(?::\d+)?/)*node:(\d+)(?:[.@-]|$)")
+
+
+def node_major(ref: str) -> int | None:
+    """The Node major of an official node image reference (``node:20-alpine`` -> 20, ``docker.io/library/node:14``
+    -> 14); None for ``node:lts``, an image without ``node:MAJOR``. The one reading of it (FL409, FL410, the base
+    switch, the migration)."""
+    m = _NODE_IMAGE.match(ref or "")
+    return int(m.group(1)) if m else None
 
 
 # -- images ------------------------------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ import re
 
 from ...engine.pragmas import pragma_block_start, prefixes_of
 from ...engine.rule import Edit
-from .images import normalize_image
+from .images import node_major, normalize_image
 from .places import comments_inside
 from .run import commands
 from .stages import chain
@@ -577,10 +577,8 @@ def switch_base(rule, stage, word, image: str, description: str):
 
 def _node_major(ref) -> int | None:
     """The Node.js major a ``node`` image's tag names (node:14.14.0-alpine3.12 -> 14), else None (lts, latest)."""
-    from ...project.compat import image_node_major
-
     name, tag, _ = normalize_image(ref)
-    return image_node_major(f"{name}:{tag}") if tag else None
+    return node_major(f"{name}:{tag}") if tag else None
 
 
 def _node_breakage(rule, stage, new_ref) -> str | None:
@@ -588,11 +586,13 @@ def _node_breakage(rule, stage, new_ref) -> str | None:
     run on the new base's Node major and ran on the old one's (FL410's table, ``fastlint/project/compat.py``)."""
     from .context import BuildContext
 
-    old, new = _node_major(stage.image) if stage.image is not None else None, _node_major(new_ref)
-    if new is None or old == new or not rule.ctx.path:
+    if not rule.ctx.path:
         return None
     context = BuildContext(rule.ctx.path)
     if not context.known:
+        return None  # (before fastlint.project is imported: a lone Dockerfile's lint path stays small)
+    old, new = _node_major(stage.image) if stage.image is not None else None, _node_major(new_ref)
+    if new is None or old == new:
         return None
     before = {f.value.package for f in context.project.breakages(old)} if old is not None else set()
     found = [f for f in context.project.breakages(new) if f.value.package not in before]
