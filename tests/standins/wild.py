@@ -27,7 +27,9 @@ WILD = HERE.parents[1] / "fixtures" / "wild"
 # times) takes about 30 min on a cold engine of this 2-core machine: more than CI's whole budget. CI builds a few
 # (CI_SERVICES); FASTLINT_WILD=1 builds them all (the legacy baseline and every migrated service).
 FULL = os.environ.get("FASTLINT_WILD", "") == "1"
-CI_SERVICES = ("node-media-server", "statsd")  # an npm lockfile and an HTTP check; no lockfile and a TCP check
+# an npm lockfile and an HTTP check; no lockfile and a TCP check; gRPC with grpc_health_probe and the native grpc
+# compiled (its published dist/ as it is); pnpm through corepack
+CI_SERVICES = ("node-media-server", "statsd", "grpc-health", "cors-anywhere")
 NOT_FULL = "the whole wild set takes about 30 min on a cold engine (too slow for CI): FASTLINT_WILD=1 runs it"
 SERVICES = sorted(p.name for p in WILD.iterdir() if p.is_dir())
 # What `fastlint fix` makes of each service (tests/test_wild_migration.py, tests/test_wild_fix.py):
